@@ -1,0 +1,166 @@
+// Real services: kube-apiserver with etcd (built from the Go module proxy).
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, test } from 'node:test';
+import {
+  ApiException,
+  ApiextensionsV1Api,
+  CoordinationV1Api,
+  CoreV1Api,
+  CustomObjectsApi,
+  KubeConfig,
+  PatchStrategy,
+  setHeaderOptions,
+  V1MicroTime,
+  Watch,
+} from '@kubernetes/client-node';
+import { kubernetesEnvironment } from '../support/environment.ts';
+import { waitFor } from '../support/wait.ts';
+
+const { kubeconfig } = kubernetesEnvironment();
+const kc = new KubeConfig();
+kc.loadFromFile(kubeconfig);
+const extensions = kc.makeApiClient(ApiextensionsV1Api);
+const custom = kc.makeApiClient(CustomObjectsApi);
+const core = kc.makeApiClient(CoreV1Api);
+const coordination = kc.makeApiClient(CoordinationV1Api);
+
+const group = 'testenv.kafka-actor-operator.io';
+const plural = 'widgets';
+const namespace = `testenv-${randomUUID().slice(0, 8)}`;
+const widget = { group, version: 'v1', plural, namespace };
+
+before(async () => {
+  await core.createNamespace({ body: { metadata: { name: namespace } } });
+  await extensions
+    .createCustomResourceDefinition({
+      body: {
+        metadata: { name: `${plural}.${group}` },
+        spec: {
+          group,
+          scope: 'Namespaced',
+          names: { plural, singular: 'widget', kind: 'Widget' },
+          versions: [
+            {
+              name: 'v1',
+              served: true,
+              storage: true,
+              subresources: { status: {} },
+              schema: {
+                openAPIV3Schema: {
+                  type: 'object',
+                  properties: {
+                    spec: { type: 'object', properties: { size: { type: 'integer' } } },
+                    status: {
+                      type: 'object',
+                      properties: { phase: { type: 'string' }, observedGeneration: { type: 'integer' } },
+                    },
+                  },
+                },
+              },
+            },
+          ],
+        },
+      },
+    })
+    .catch((error: unknown) => {
+      if (!(error instanceof ApiException && error.code === 409)) throw error;
+    });
+  await waitFor('the Widget CRD to be established', async () => {
+    const crd = await extensions.readCustomResourceDefinition({ name: `${plural}.${group}` });
+    return crd.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True')
+      ? true
+      : undefined;
+  });
+});
+
+after(async () => {
+  await core.deleteNamespace({ name: namespace });
+});
+
+test('a custom resource is seen through a watch and its status is patched by merge patch and by server-side apply', async () => {
+  const seen: string[] = [];
+  const { promise: added, resolve: resolveAdded, reject: watchEnded } = Promise.withResolvers<void>();
+  const watcher = await new Watch(kc).watch(
+    `/apis/${group}/v1/namespaces/${namespace}/${plural}`,
+    {},
+    (phase, object) => {
+      seen.push(`${phase} ${object.metadata.name}`);
+      if (phase === 'ADDED' && object.metadata.name === 'first') resolveAdded();
+    },
+    (error) => watchEnded(new Error(`watch ended before the resource was seen: ${error}`)),
+  );
+  try {
+    await custom.createNamespacedCustomObject({
+      ...widget,
+      body: { apiVersion: `${group}/v1`, kind: 'Widget', metadata: { name: 'first' }, spec: { size: 3 } },
+    });
+    await added;
+  } finally {
+    watcher.abort();
+  }
+  assert.ok(seen.includes('ADDED first'), `watch events: ${seen.join(', ')}`);
+
+  const merged = await custom.patchNamespacedCustomObjectStatus(
+    { ...widget, name: 'first', body: { status: { phase: 'Merged', observedGeneration: 1 } } },
+    setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+  );
+  assert.equal(merged.status.phase, 'Merged');
+  assert.equal(merged.spec.size, 3, 'the status subresource leaves spec alone');
+
+  const applied = await custom.patchNamespacedCustomObjectStatus(
+    {
+      ...widget,
+      name: 'first',
+      fieldManager: 'testenv',
+      force: true,
+      body: {
+        apiVersion: `${group}/v1`,
+        kind: 'Widget',
+        metadata: { name: 'first' },
+        status: { phase: 'Applied' },
+      },
+    },
+    setHeaderOptions('Content-Type', PatchStrategy.ServerSideApply),
+  );
+  assert.equal(applied.status.phase, 'Applied');
+  const managers = (applied.metadata.managedFields ?? []).map((f: { manager: string }) => f.manager);
+  assert.ok(managers.includes('testenv'), `managed fields: ${managers.join(', ')}`);
+});
+
+test('a Lease is created and updated, and an update with a stale resourceVersion gets 409 Conflict', async () => {
+  const created = await coordination.createNamespacedLease({
+    namespace,
+    body: {
+      metadata: { name: 'election' },
+      spec: {
+        holderIdentity: 'replica-a',
+        leaseDurationSeconds: 15,
+        acquireTime: new V1MicroTime(),
+        renewTime: new V1MicroTime(),
+      },
+    },
+  });
+  const staleVersion = created.metadata?.resourceVersion;
+  const renewed = await coordination.replaceNamespacedLease({
+    name: 'election',
+    namespace,
+    body: { ...created, spec: { ...created.spec, renewTime: new V1MicroTime() } },
+  });
+  assert.notEqual(renewed.metadata?.resourceVersion, staleVersion);
+
+  await assert.rejects(
+    coordination.replaceNamespacedLease({
+      name: 'election',
+      namespace,
+      body: {
+        ...created,
+        metadata: { ...created.metadata, resourceVersion: staleVersion },
+        spec: { ...created.spec, holderIdentity: 'replica-b' },
+      },
+    }),
+    (error: unknown) => error instanceof ApiException && error.code === 409,
+  );
+  const current = await coordination.readNamespacedLease({ name: 'election', namespace });
+  assert.equal(current.spec?.holderIdentity, 'replica-a');
+});

@@ -1,0 +1,76 @@
+// Gives a test file the real services it needs: starts the missing ones once (test/env/up.sh is
+// idempotent and serialised by a lock) and returns their addresses.
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export type Component = 'kubernetes' | 'kafka' | 'kafka-cluster' | 'redis';
+
+const repoRoot = join(import.meta.dirname, '..', '..');
+export const runDirectory =
+  process.env.TESTENV_RUN ?? join(process.env.TMPDIR ?? tmpdir(), 'kafka-actor-operator-testenv');
+
+function readComponentSettings(component: Component): Record<string, string> {
+  const text = readFileSync(join(runDirectory, 'env.d', `${component}.env`), 'utf8');
+  const settings: Record<string, string> = {};
+  for (const line of text.split('\n')) {
+    const at = line.indexOf('=');
+    if (at > 0) settings[line.slice(0, at)] = line.slice(at + 1);
+  }
+  return settings;
+}
+
+export function startComponents(...components: Component[]): Record<string, string> {
+  execFileSync('bash', [join(repoRoot, 'test/env/up.sh'), ...components], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  return Object.assign({}, ...components.map(readComponentSettings));
+}
+
+function required(settings: Record<string, string>, key: string): string {
+  const value = settings[key];
+  if (!value) throw new Error(`test environment did not report ${key} (see ${runDirectory}/logs)`);
+  return value;
+}
+
+export interface KubernetesEnvironment {
+  kubeconfig: string;
+  kubectl: string;
+}
+
+export function kubernetesEnvironment(): KubernetesEnvironment {
+  const settings = startComponents('kubernetes');
+  return { kubeconfig: required(settings, 'KUBECONFIG'), kubectl: required(settings, 'KUBECTL') };
+}
+
+export interface KafkaEnvironment {
+  bootstrap: string;
+  bootstrapSasl: string;
+  adminUser: string;
+  adminPassword: string;
+  version: string;
+}
+
+export function kafkaEnvironment(): KafkaEnvironment {
+  const settings = startComponents('kafka');
+  return {
+    bootstrap: required(settings, 'KAFKA_BOOTSTRAP'),
+    bootstrapSasl: required(settings, 'KAFKA_BOOTSTRAP_SASL'),
+    adminUser: required(settings, 'KAFKA_ADMIN_USER'),
+    adminPassword: required(settings, 'KAFKA_ADMIN_PASSWORD'),
+    version: required(settings, 'KAFKA_VERSION'),
+  };
+}
+
+export function redisEnvironment(): { url: string } {
+  return { url: required(startComponents('redis'), 'REDIS_URL') };
+}
+
+export function kafkaClusterEnvironment(): { bootstrap: string; bootstrapSasl: string } {
+  const settings = startComponents('kafka-cluster');
+  return {
+    bootstrap: required(settings, 'KAFKA_CLUSTER_BOOTSTRAP'),
+    bootstrapSasl: required(settings, 'KAFKA_CLUSTER_BOOTSTRAP_SASL'),
+  };
+}
