@@ -78,28 +78,34 @@ after(async () => {
   await core.deleteNamespace({ name: namespace });
 });
 
-test('a custom resource is seen through a watch and its status is patched by merge patch and by server-side apply', async () => {
-  const seen: string[] = [];
-  const { promise: added, resolve: resolveAdded, reject: watchEnded } = Promise.withResolvers<void>();
+// Opens a watch from the current state, which replays existing objects as ADDED, and resolves with
+// the first event for `name`; rejects if the watch ends first (e.g. 429 while a new CRD's watch cache starts).
+async function watchForAdded(path: string, name: string): Promise<string> {
+  const { promise, resolve, reject } = Promise.withResolvers<string>();
   const watcher = await new Watch(kc).watch(
-    `/apis/${group}/v1/namespaces/${namespace}/${plural}`,
+    path,
     {},
     (phase, object) => {
-      seen.push(`${phase} ${object.metadata.name}`);
-      if (phase === 'ADDED' && object.metadata.name === 'first') resolveAdded();
+      if (object.metadata?.name === name) resolve(phase);
     },
-    (error) => watchEnded(new Error(`watch ended before the resource was seen: ${error}`)),
+    (error) => reject(new Error(`watch ended before ${name} was seen: ${error}`)),
   );
   try {
-    await custom.createNamespacedCustomObject({
-      ...widget,
-      body: { apiVersion: `${group}/v1`, kind: 'Widget', metadata: { name: 'first' }, spec: { size: 3 } },
-    });
-    await added;
+    return await promise;
   } finally {
     watcher.abort();
   }
-  assert.ok(seen.includes('ADDED first'), `watch events: ${seen.join(', ')}`);
+}
+
+test('a custom resource is seen through a watch and its status is patched by merge patch and by server-side apply', async () => {
+  await custom.createNamespacedCustomObject({
+    ...widget,
+    body: { apiVersion: `${group}/v1`, kind: 'Widget', metadata: { name: 'first' }, spec: { size: 3 } },
+  });
+  const phase = await waitFor('a watch to report the new Widget', () =>
+    watchForAdded(`/apis/${group}/v1/namespaces/${namespace}/${plural}`, 'first'),
+  );
+  assert.equal(phase, 'ADDED');
 
   const merged = await custom.patchNamespacedCustomObjectStatus(
     { ...widget, name: 'first', body: { status: { phase: 'Merged', observedGeneration: 1 } } },
