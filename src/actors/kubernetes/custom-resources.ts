@@ -1,0 +1,74 @@
+// Writes to custom resources: the status subresource and the finalizers. Each write is a patch
+// that touches only what it owns, so it can run twice with no harm.
+import {
+  ApiException,
+  CustomObjectsApi,
+  type KubeConfig,
+  type KubernetesObject,
+  PatchStrategy,
+  setHeaderOptions,
+} from '@kubernetes/client-node';
+import type { ResourceType } from '../../api/resources.ts';
+
+export interface ResourceRef {
+  namespace: string;
+  name: string;
+}
+
+export function resourceRef(resource: KubernetesObject): ResourceRef {
+  return { namespace: resource.metadata?.namespace ?? '', name: resource.metadata?.name ?? '' };
+}
+
+export class CustomResources {
+  readonly #api: CustomObjectsApi;
+
+  constructor(kubeConfig: KubeConfig) {
+    this.#api = kubeConfig.makeApiClient(CustomObjectsApi);
+  }
+
+  async patchStatus(type: ResourceType, ref: ResourceRef, status: object): Promise<void> {
+    await this.#api.patchNamespacedCustomObjectStatus(
+      { group: type.group, version: type.version, plural: type.plural, ...ref, body: { status } },
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    );
+  }
+
+  // Adds the finalizer unless present. The JSON patch tests the list it read, so a concurrent
+  // change of finalizers makes it fail (409/422) rather than drop someone else's finalizer.
+  async addFinalizer(type: ResourceType, resource: KubernetesObject, finalizer: string): Promise<void> {
+    const finalizers = resource.metadata?.finalizers ?? [];
+    if (finalizers.includes(finalizer)) return;
+    const patch =
+      finalizers.length === 0
+        ? [
+            { op: 'test', path: '/metadata/finalizers', value: resource.metadata?.finalizers ?? null },
+            { op: 'add', path: '/metadata/finalizers', value: [finalizer] },
+          ]
+        : [
+            { op: 'test', path: '/metadata/finalizers', value: finalizers },
+            { op: 'add', path: '/metadata/finalizers/-', value: finalizer },
+          ];
+    await this.#jsonPatch(type, resource, patch);
+  }
+
+  async removeFinalizer(type: ResourceType, resource: KubernetesObject, finalizer: string): Promise<void> {
+    const finalizers = resource.metadata?.finalizers ?? [];
+    const index = finalizers.indexOf(finalizer);
+    if (index < 0) return;
+    await this.#jsonPatch(type, resource, [
+      { op: 'test', path: `/metadata/finalizers/${index}`, value: finalizer },
+      { op: 'remove', path: `/metadata/finalizers/${index}` },
+    ]).catch((error: unknown) => {
+      // Already gone: the object was deleted once its last finalizer went.
+      if (error instanceof ApiException && error.code === 404) return;
+      throw error;
+    });
+  }
+
+  async #jsonPatch(type: ResourceType, resource: KubernetesObject, patch: object[]): Promise<void> {
+    await this.#api.patchNamespacedCustomObject(
+      { group: type.group, version: type.version, plural: type.plural, ...resourceRef(resource), body: patch },
+      setHeaderOptions('Content-Type', PatchStrategy.JsonPatch),
+    );
+  }
+}

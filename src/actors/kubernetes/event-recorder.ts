@@ -1,0 +1,49 @@
+// Kubernetes Events on a custom resource, so `kubectl describe` tells what the operator did.
+import { CoreV1Api, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
+
+export interface EventToRecord {
+  type: 'Normal' | 'Warning';
+  reason: string;
+  message: string;
+}
+
+export class EventRecorder {
+  readonly #api: CoreV1Api;
+  readonly #component: string;
+  readonly #instance: string;
+
+  constructor(kubeConfig: KubeConfig, component: string, instance: string) {
+    this.#api = kubeConfig.makeApiClient(CoreV1Api);
+    this.#component = component;
+    this.#instance = instance;
+  }
+
+  async record(resource: KubernetesObject, event: EventToRecord): Promise<void> {
+    const namespace = resource.metadata?.namespace ?? 'default';
+    const now = new Date();
+    await this.#api.createNamespacedEvent({
+      namespace,
+      body: {
+        metadata: { generateName: `${resource.metadata?.name}.`, namespace },
+        involvedObject: {
+          apiVersion: resource.apiVersion,
+          kind: resource.kind,
+          name: resource.metadata?.name,
+          namespace,
+          uid: resource.metadata?.uid,
+          resourceVersion: resource.metadata?.resourceVersion,
+        },
+        type: event.type,
+        reason: event.reason,
+        // Events are capped at 1 KiB of message by convention; long errors are cut, not dropped.
+        message: event.message.length > 1024 ? `${event.message.slice(0, 1021)}...` : event.message,
+        source: { component: this.#component, host: this.#instance },
+        reportingComponent: this.#component,
+        reportingInstance: this.#instance,
+        firstTimestamp: now,
+        lastTimestamp: now,
+        count: 1,
+      },
+    });
+  }
+}

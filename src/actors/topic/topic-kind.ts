@@ -1,0 +1,25 @@
+// The KafkaTopic kind as the runtime runs it: the topic machine with its effects provided, and
+// the status of each settled state.
+import { fromPromise } from 'xstate';
+import type { KafkaTopic } from '../../api/kafka-topic.ts';
+import { kafkaTopicType } from '../../api/resources.ts';
+import { type TopicContext, type TopicReconciled, topicMachine } from '../../machines/topic-machine.ts';
+import type { ResourceKind } from '../../supervisor/resource-kind.ts';
+import { createTopicEffects, type TopicEffectsOptions } from './topic-effects.ts';
+import { buildTopicStatus } from './topic-status.ts';
+
+export function createTopicKind(options: TopicEffectsOptions): ResourceKind<KafkaTopic> {
+  const effects = createTopicEffects(options);
+  return {
+    type: kafkaTopicType,
+    machine: topicMachine.provide({
+      actors: {
+        reconcileTopic: fromPromise<TopicReconciled, KafkaTopic>(({ input, signal }) =>
+          effects.reconcileTopic(input, signal),
+        ),
+        deleteTopic: fromPromise<void, KafkaTopic>(({ input, signal }) => effects.deleteTopic(input, signal)),
+      },
+    }),
+    buildStatus: (state, context, resource, now) => buildTopicStatus(state, context as TopicContext, resource, now),
+  };
+}

@@ -1,0 +1,215 @@
+// Kafka: one Kafka cluster (KRaft). Its nodes come from KafkaNodePools; the legacy v1beta2 fields
+// (spec.kafka.replicas, spec.kafka.storage, spec.zookeeper) are accepted so that the runtime can map them.
+import {
+  type CustomResource,
+  type CustomResourceKind,
+  certificateAuthoritySchema,
+  commonStatusFields,
+  customResourceSchema,
+  jvmOptionsSchema,
+  type KafkaConfigValue,
+  readyColumn,
+  resourceRequirementsSchema,
+  storageSchema,
+} from './common.ts';
+import { array, boolean, enumOf, type Infer, integer, object, preserveUnknown, string } from './schema.ts';
+
+export const listenerNamePattern = '^[a-z0-9]{1,11}$';
+export const lowestListenerPort = 9092;
+/** Ports the Kafka pods use for metrics (Prometheus) and JMX, so no listener may take them. */
+export const reservedListenerPorts = [9404, 9999];
+export const maxListeners = 32;
+
+const listenerSchema = object(
+  {
+    name: string({
+      pattern: listenerNamePattern,
+      maxLength: 11,
+      description: 'The listener name, unique in the cluster: 1 to 11 lowercase letters or digits.',
+      validations: [
+        {
+          rule: `self.matches('${listenerNamePattern}')`,
+          message: 'a listener name must be 1 to 11 lowercase letters or digits, e.g. plain, tls or external',
+        },
+      ],
+    }),
+    port: integer({
+      minimum: lowestListenerPort,
+      description:
+        `The port the listener uses inside Kafka, unique in the cluster: ${lowestListenerPort} or higher, ` +
+        `except ${reservedListenerPorts.join(' and ')} (metrics and JMX).`,
+      validations: [
+        {
+          rule: `self >= ${lowestListenerPort}`,
+          message:
+            `a listener port must be ${lowestListenerPort} or higher: ` +
+            'lower ports are kept for the controller and replication listeners',
+        },
+        {
+          rule: `!(self in [${reservedListenerPorts.join(', ')}])`,
+          message:
+            `listener ports ${reservedListenerPorts.join(' and ')} are reserved for metrics and JMX; ` +
+            'choose another port',
+        },
+      ],
+    }),
+    type: enumOf(['internal', 'route', 'tlsroute', 'loadbalancer', 'nodeport', 'ingress', 'cluster-ip'], {
+      description:
+        'How the listener is exposed: internal and cluster-ip inside Kubernetes, the others outside.',
+    }),
+    tls: boolean({ description: 'Whether the listener encrypts traffic with TLS.' }),
+    authentication: object(
+      {
+        type: enumOf(['tls', 'scram-sha-512', 'custom'], { description: 'How clients authenticate.' }),
+        sasl: boolean({ description: 'Whether SASL is on (custom authentication).' }),
+        listenerConfig: preserveUnknown<Record<string, KafkaConfigValue>>({
+          description: 'Broker settings for this listener, prefixed with listener.name.<name>.',
+        }),
+      },
+      { required: ['type'], description: 'How clients on this listener authenticate.' },
+    ),
+    configuration: preserveUnknown({ description: 'Listener details: bootstrap, brokers, certificates.' }),
+    networkPolicyPeers: array(preserveUnknown(), {
+      description: 'Who may connect to the listener (NetworkPolicy peers).',
+    }),
+  },
+  { required: ['name', 'port', 'type', 'tls'] },
+);
+
+const kafkaClusterSchema = object(
+  {
+    version: string({ description: 'The Kafka version. Defaults to the newest the operator supports.' }),
+    metadataVersion: string({
+      description: 'The KRaft metadata version, e.g. 4.1-IV1. Defaults to version.',
+    }),
+    image: string({ description: 'The container image of the Kafka nodes; defaults from version.' }),
+    replicas: integer({
+      minimum: 1,
+      description: 'Legacy (v1beta2): the number of brokers; mapped to an implicit node pool.',
+    }),
+    listeners: array(listenerSchema, {
+      minItems: 1,
+      // Bounds the apiserver's cost estimate of the rules below; no cluster needs anywhere near so many.
+      maxItems: maxListeners,
+      // Kafka needs unique listener names; keyed by name, server-side apply merges listeners one by one.
+      listType: 'map',
+      listMapKeys: ['name'],
+      description: 'The listeners clients connect to.',
+      validations: [
+        {
+          rule: 'self.all(l, self.exists_one(m, m.port == l.port))',
+          message: 'each listener needs its own port: two listeners use the same port',
+        },
+      ],
+    }),
+    config: preserveUnknown<Record<string, KafkaConfigValue>>({ description: 'Broker configuration.' }),
+    storage: storageSchema,
+    authorization: object(
+      {
+        type: enumOf(['simple', 'custom'], { description: 'simple uses Kafka StandardAuthorizer ACLs.' }),
+        superUsers: array(string(), { description: 'Principals with every permission.' }),
+        authorizerClass: string({ description: 'The authorizer class of custom authorization.' }),
+        supportsAdminApi: boolean({
+          description: 'Whether the custom authorizer manages ACLs by Admin API.',
+        }),
+      },
+      { required: ['type'], description: 'How the brokers authorize clients.' },
+    ),
+    rack: object(
+      {
+        type: enumOf(['topology-label', 'environment-variable'], {
+          description: 'Where the rack comes from.',
+        }),
+        topologyKey: string({
+          description: 'The node label holding the rack, e.g. topology.kubernetes.io/zone.',
+        }),
+        envVarName: string({ description: 'The environment variable holding the rack.' }),
+      },
+      { description: 'Rack awareness.' },
+    ),
+    brokerRackInitImage: string({ description: 'The image of the init container that finds the rack.' }),
+    resources: resourceRequirementsSchema,
+    jvmOptions: jvmOptionsSchema,
+    livenessProbe: preserveUnknown({ description: 'Liveness probe timings.' }),
+    readinessProbe: preserveUnknown({ description: 'Readiness probe timings.' }),
+    jmxOptions: preserveUnknown({ description: 'JMX options.' }),
+    metricsConfig: preserveUnknown({ description: 'Metrics configuration.' }),
+    logging: preserveUnknown({ description: 'Logging configuration.' }),
+    template: preserveUnknown({ description: 'Overrides for the pods and other objects of the cluster.' }),
+    tieredStorage: preserveUnknown({ description: 'Tiered storage configuration.' }),
+    quotas: preserveUnknown({ description: 'Broker quota plugin configuration.' }),
+  },
+  { required: ['listeners'], description: 'The Kafka brokers and controllers.' },
+);
+
+export const kafkaSpecSchema = object(
+  {
+    kafka: kafkaClusterSchema,
+    zookeeper: preserveUnknown({ description: 'Legacy (v1beta2): ignored; the cluster runs in KRaft mode.' }),
+    entityOperator: preserveUnknown({ description: 'The topic and user operators.' }),
+    clusterCa: certificateAuthoritySchema,
+    clientsCa: certificateAuthoritySchema,
+    cruiseControl: preserveUnknown({ description: 'Cruise Control configuration.' }),
+    kafkaExporter: preserveUnknown({ description: 'Kafka Exporter configuration.' }),
+    maintenanceTimeWindows: array(string(), { description: 'Cron expressions of maintenance windows.' }),
+  },
+  { required: ['kafka'], description: 'The desired state of the Kafka cluster.' },
+);
+
+export const kafkaStatusSchema = object(
+  {
+    ...commonStatusFields,
+    listeners: array(
+      object({
+        name: string({ description: 'The listener name.' }),
+        addresses: array(object({ host: string(), port: integer() }), {
+          description: 'Where clients reach the listener.',
+        }),
+        bootstrapServers: string({ description: 'The host:port pairs to bootstrap from, comma-separated.' }),
+        certificates: array(string(), { description: 'The certificates to trust on TLS listeners (PEM).' }),
+      }),
+      { description: 'The addresses of the listeners.' },
+    ),
+    kafkaNodePools: array(object({ name: string() }), { description: 'The node pools of the cluster.' }),
+    clusterId: string({ description: 'The Kafka cluster id.' }),
+    operatorLastSuccessfulVersion: string({
+      description: 'The operator version of the last good reconcile.',
+    }),
+    kafkaVersion: string({ description: 'The Kafka version the cluster runs.' }),
+    kafkaMetadataVersion: string({ description: 'The KRaft metadata version the cluster uses.' }),
+    autoRebalance: preserveUnknown({ description: 'The state of automatic rebalancing.' }),
+  },
+  { description: 'The observed state of the Kafka cluster.' },
+);
+
+export type KafkaListener = Infer<typeof listenerSchema>;
+export type KafkaClusterSpec = Infer<typeof kafkaClusterSchema>;
+export type KafkaSpec = Infer<typeof kafkaSpecSchema>;
+export type KafkaStatus = Infer<typeof kafkaStatusSchema>;
+export type Kafka = CustomResource<KafkaSpec, KafkaStatus>;
+
+export const kafkaDefinition: CustomResourceKind = {
+  kind: 'Kafka',
+  listKind: 'KafkaList',
+  plural: 'kafkas',
+  singular: 'kafka',
+  shortNames: ['k'],
+  categories: ['strimzi'],
+  schema: customResourceSchema(kafkaSpecSchema, kafkaStatusSchema),
+  printerColumns: [
+    readyColumn,
+    {
+      name: 'Warnings',
+      type: 'string',
+      jsonPath: '.status.conditions[?(@.type=="Warning")].status',
+      description: 'Whether the resource has warnings',
+    },
+    { name: 'Kafka version', type: 'string', jsonPath: '.status.kafkaVersion', description: 'Kafka version' },
+    {
+      name: 'Metadata version',
+      type: 'string',
+      jsonPath: '.status.kafkaMetadataVersion',
+      description: 'KRaft metadata version',
+    },
+  ],
+};

@@ -1,0 +1,117 @@
+// The life of one KafkaTopic: pending until its first reconcile, then reconciling towards the
+// spec, resting in ready, failed or paused, and deleting when the resource is being deleted.
+// Effects are named here and provided by src/actors/topic, so tests can drive this with fakes.
+import { assign, fromPromise, setup } from 'xstate';
+import type { KafkaTopic } from '../api/kafka-topic.ts';
+import { describeFailure, type FailureRecord } from './reconcile-failure.ts';
+import { isBeingDeleted, isPaused, type ReconcileEvent, settledTag } from './resource-machine.ts';
+
+export interface TopicReconciled {
+  topicName: string;
+  topicId: string;
+}
+
+export interface TopicContext {
+  key: string;
+  topicName?: string;
+  topicId?: string;
+  // The generation of the resource the last finished reconcile saw: status.observedGeneration.
+  reconciledGeneration?: number;
+  lastError?: FailureRecord;
+  consecutiveFailures: number;
+}
+
+export type TopicEvent = ReconcileEvent<KafkaTopic>;
+
+function notProvided(name: string): never {
+  throw new Error(`effect ${name} was not provided to the topic machine`);
+}
+
+const reconcileTransitions = [
+  { guard: 'resourceIsBeingDeleted', target: 'deleting' },
+  { guard: 'reconciliationIsPaused', target: 'paused', actions: 'rememberGeneration' },
+  { target: 'reconciling' },
+] as const;
+
+export const topicMachine = setup({
+  types: {
+    context: {} as TopicContext,
+    events: {} as TopicEvent,
+    input: {} as { key: string },
+  },
+  actors: {
+    reconcileTopic: fromPromise<TopicReconciled, KafkaTopic>(async () => notProvided('reconcileTopic')),
+    deleteTopic: fromPromise<void, KafkaTopic>(async () => notProvided('deleteTopic')),
+  },
+  guards: {
+    resourceIsBeingDeleted: ({ event }) => isBeingDeleted(event.resource),
+    reconciliationIsPaused: ({ event }) => isPaused(event.resource),
+  },
+  actions: {
+    recordFailure: assign(({ context }, params: { error: unknown }) => ({
+      lastError: describeFailure(params.error),
+      consecutiveFailures: context.consecutiveFailures + 1,
+    })),
+    rememberGeneration: assign({
+      reconciledGeneration: ({ event }) => event.resource.metadata?.generation,
+    }),
+  },
+}).createMachine({
+  id: 'KafkaTopic',
+  context: ({ input }) => ({ key: input.key, consecutiveFailures: 0 }),
+  initial: 'pending',
+  states: {
+    pending: {
+      tags: [settledTag],
+      on: { RECONCILE: reconcileTransitions },
+    },
+    reconciling: {
+      invoke: {
+        src: 'reconcileTopic',
+        input: ({ event }) => event.resource,
+        onDone: {
+          target: 'ready',
+          actions: assign(({ event }) => ({
+            topicName: event.output.topicName,
+            topicId: event.output.topicId,
+            lastError: undefined,
+            consecutiveFailures: 0,
+          })),
+        },
+        onError: {
+          target: 'failed',
+          actions: { type: 'recordFailure', params: ({ event }) => ({ error: event.error }) },
+        },
+      },
+      // The generation is taken from the resource the reconcile started with, not a later one.
+      entry: 'rememberGeneration',
+    },
+    ready: {
+      tags: [settledTag],
+      on: { RECONCILE: reconcileTransitions },
+    },
+    failed: {
+      tags: [settledTag],
+      on: { RECONCILE: reconcileTransitions },
+    },
+    paused: {
+      tags: [settledTag],
+      on: { RECONCILE: reconcileTransitions },
+    },
+    deleting: {
+      invoke: {
+        src: 'deleteTopic',
+        input: ({ event }) => event.resource,
+        onDone: { target: 'deleted', actions: assign({ lastError: undefined, consecutiveFailures: 0 }) },
+        onError: {
+          target: 'failed',
+          actions: { type: 'recordFailure', params: ({ event }) => ({ error: event.error }) },
+        },
+      },
+    },
+    deleted: {
+      tags: [settledTag],
+      type: 'final',
+    },
+  },
+});

@@ -1,0 +1,117 @@
+// Builds and runs one operator replica from its configuration: Kubernetes clients, the Kafka
+// connections, the kinds it serves, the supervisor, leader election and the HTTP server.
+import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import type { Logger } from 'pino';
+import { KafkaClusters } from './actors/kafka/kafka-clusters.ts';
+import { PlatformaticKafkaAdmin } from './actors/kafka/platformatic-admin.ts';
+import { CustomResources } from './actors/kubernetes/custom-resources.ts';
+import { EventRecorder } from './actors/kubernetes/event-recorder.ts';
+import { createTopicKind } from './actors/topic/topic-kind.ts';
+import type { OperatorConfig } from './supervisor/config.ts';
+import { startHttpServer } from './supervisor/http-server.ts';
+import { LeaderElector } from './supervisor/leader-election.ts';
+import { createMetrics } from './supervisor/metrics.ts';
+import { ReconcileQueue } from './supervisor/reconcile-queue.ts';
+import { Supervisor } from './supervisor/supervisor.ts';
+
+export interface RunningOperator {
+  httpPort: number;
+  supervisor: Supervisor;
+  elector: LeaderElector;
+  stop(): Promise<void>;
+}
+
+export function loadKubeConfig(): KubeConfig {
+  const kubeConfig = new KubeConfig();
+  kubeConfig.loadFromDefault();
+  return kubeConfig;
+}
+
+export async function startOperator(config: OperatorConfig, logger: Logger, kubeConfig = loadKubeConfig()) {
+  const metrics = createMetrics();
+  const core = kubeConfig.makeApiClient(CoreV1Api);
+  const resources = new CustomResources(kubeConfig);
+  const clusters = new KafkaClusters({
+    clusters: config.kafkaClusters,
+    clientId: 'kafka-actor-operator',
+    createAdmin: (settings) => new PlatformaticKafkaAdmin(settings),
+    readSecret: async (namespace, name) => {
+      const secret = await core.readNamespacedSecret({ namespace, name });
+      return Object.fromEntries(
+        Object.entries(secret.data ?? {}).map(([key, value]) => [key, Buffer.from(value, 'base64').toString('utf8')]),
+      );
+    },
+  });
+  const queue = new ReconcileQueue({
+    redisUrl: config.redisUrl,
+    prefix: config.queuePrefix,
+    concurrency: config.reconcileConcurrency,
+    lockDurationMs: config.lease.durationMs,
+    logger,
+  });
+  const supervisor = new Supervisor({
+    kubeConfig,
+    kinds: [createTopicKind({ clusters, resources, useFinalizers: config.useFinalizers })],
+    namespaces: config.watchNamespaces,
+    labelSelector: config.labelSelector,
+    resyncIntervalMs: config.resyncIntervalMs,
+    informerIdleRestartMs: config.informerIdleRestartMs,
+    queue,
+    resources,
+    events: new EventRecorder(kubeConfig, 'kafka-actor-operator', config.identity),
+    metrics,
+    logger,
+  });
+  const elector = new LeaderElector({
+    kubeConfig,
+    namespace: config.operatorNamespace,
+    leaseName: config.lease.name,
+    identity: config.identity,
+    leaseDurationMs: config.lease.durationMs,
+    renewDeadlineMs: config.lease.renewDeadlineMs,
+    retryPeriodMs: config.lease.retryPeriodMs,
+    logger,
+    onStartedLeading: (signal) => {
+      logger.info({ identity: config.identity }, 'leading: reconciling');
+      signal.addEventListener('abort', () => {
+        supervisor
+          .stopReconciling('leadership lost')
+          .catch((error: unknown) => logger.error({ err: error }, 'stopping the reconcile worker failed'));
+      });
+      supervisor.startReconciling();
+    },
+    onStoppedLeading: () => supervisor.stopReconciling('leadership released'),
+    onNewLeader: (identity) => logger.info({ leader: identity }, 'observed leader'),
+  });
+
+  const http = await startHttpServer({
+    host: config.http.host,
+    port: config.http.port,
+    registry: metrics.registry,
+    logger,
+    readiness: async () => {
+      const redis = await queue.ping().catch(() => false);
+      const checks = { informersSynced: supervisor.hasSynced(), redis, leadershipKnown: elector.leaderKnown() };
+      return { ready: Object.values(checks).every(Boolean), checks };
+    },
+  });
+  await supervisor.start();
+  elector.start();
+  logger.info(
+    { identity: config.identity, namespaces: config.watchNamespaces, httpPort: http.port },
+    'operator started',
+  );
+
+  return {
+    httpPort: http.port,
+    supervisor,
+    elector,
+    async stop() {
+      await elector.stop();
+      await supervisor.stop();
+      await queue.close();
+      await clusters.close();
+      await new Promise((resolve) => http.server.close(resolve));
+    },
+  } satisfies RunningOperator;
+}

@@ -1,0 +1,137 @@
+// The operator's settings, from environment variables with documented defaults. A bad value stops
+// the process at start with a message that names the variable.
+import { hostname } from 'node:os';
+
+export interface ExternalKafkaCluster {
+  bootstrap: string;
+  // A Secret (namespace/name) with `username` and `password` for SASL/SCRAM-SHA-512; absent: no SASL.
+  credentialsSecret?: string;
+  tls?: boolean;
+}
+
+export interface OperatorConfig {
+  operatorNamespace: string;
+  identity: string;
+  watchNamespaces: string[] | 'all';
+  labelSelector: string | undefined;
+  resyncIntervalMs: number;
+  informerIdleRestartMs: number;
+  redisUrl: string;
+  queuePrefix: string;
+  reconcileConcurrency: number;
+  lease: { name: string; durationMs: number; renewDeadlineMs: number; retryPeriodMs: number };
+  logLevel: string;
+  http: { host: string; port: number };
+  kafkaClusters: Record<string, ExternalKafkaCluster>;
+  useFinalizers: boolean;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+type Environment = Record<string, string | undefined>;
+
+function integer(env: Environment, name: string, fallback: number, min: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min) {
+    throw new ConfigError(`${name}=${JSON.stringify(raw)} is not valid: expected an integer ≥ ${min}`);
+  }
+  return value;
+}
+
+function oneOf<T extends string>(env: Environment, name: string, fallback: T, allowed: readonly T[]): T {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!(allowed as readonly string[]).includes(raw)) {
+    throw new ConfigError(
+      `${name}=${JSON.stringify(raw)} is not valid: expected one of ${allowed.join(', ')}`,
+    );
+  }
+  return raw as T;
+}
+
+const dnsLabel = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
+function namespaces(env: Environment, fallback: string): string[] | 'all' {
+  const raw = env.WATCH_NAMESPACES?.trim();
+  if (!raw) return [fallback];
+  if (raw === '*') return 'all';
+  const list = raw.split(',').map((n) => n.trim());
+  const bad = list.filter((n) => !dnsLabel.test(n));
+  if (bad.length > 0) {
+    throw new ConfigError(
+      `WATCH_NAMESPACES=${JSON.stringify(raw)} is not valid: ${bad.map((n) => JSON.stringify(n)).join(', ')} ` +
+        'is not a namespace name; give a comma-separated list, or * for all namespaces',
+    );
+  }
+  return [...new Set(list)];
+}
+
+function kafkaClusters(env: Environment): Record<string, ExternalKafkaCluster> {
+  const raw = env.KAFKA_CLUSTERS;
+  if (!raw) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch (error) {
+    throw new ConfigError(`KAFKA_CLUSTERS is not valid JSON: ${(error as Error).message}`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new ConfigError('KAFKA_CLUSTERS must be a JSON object: {"<cluster>": {"bootstrap": "host:port"}}');
+  }
+  const clusters: Record<string, ExternalKafkaCluster> = {};
+  for (const [name, value] of Object.entries(parsed)) {
+    const cluster = value as Partial<ExternalKafkaCluster> | null;
+    if (typeof cluster?.bootstrap !== 'string' || !/^[^:,\s]+:\d+(,[^:,\s]+:\d+)*$/.test(cluster.bootstrap)) {
+      throw new ConfigError(`KAFKA_CLUSTERS.${name}.bootstrap must be "host:port[,host:port…]"`);
+    }
+    if (cluster.credentialsSecret !== undefined && !/^[^/\s]+\/[^/\s]+$/.test(cluster.credentialsSecret)) {
+      throw new ConfigError(`KAFKA_CLUSTERS.${name}.credentialsSecret must be "namespace/name"`);
+    }
+    clusters[name] = {
+      bootstrap: cluster.bootstrap,
+      credentialsSecret: cluster.credentialsSecret,
+      tls: cluster.tls,
+    };
+  }
+  return clusters;
+}
+
+export function loadConfig(env: Environment = process.env): OperatorConfig {
+  const operatorNamespace = env.OPERATOR_NAMESPACE || 'default';
+  const lease = {
+    name: env.LEASE_NAME || 'kafka-actor-operator',
+    durationMs: integer(env, 'LEASE_DURATION_MS', 15_000, 1_000),
+    renewDeadlineMs: integer(env, 'LEASE_RENEW_DEADLINE_MS', 10_000, 500),
+    retryPeriodMs: integer(env, 'LEASE_RETRY_PERIOD_MS', 2_000, 100),
+  };
+  if (lease.renewDeadlineMs >= lease.durationMs) {
+    throw new ConfigError('LEASE_RENEW_DEADLINE_MS must be less than LEASE_DURATION_MS');
+  }
+  if (lease.retryPeriodMs >= lease.renewDeadlineMs) {
+    throw new ConfigError('LEASE_RETRY_PERIOD_MS must be less than LEASE_RENEW_DEADLINE_MS');
+  }
+  const redisUrl = env.REDIS_URL || 'redis://127.0.0.1:6379';
+  if (!/^rediss?:\/\//.test(redisUrl)) {
+    throw new ConfigError(`REDIS_URL=${JSON.stringify(redisUrl)} is not valid: expected redis://host:port`);
+  }
+  return {
+    operatorNamespace,
+    identity: env.POD_NAME || hostname(),
+    watchNamespaces: namespaces(env, operatorNamespace),
+    labelSelector: env.LABEL_SELECTOR || undefined,
+    resyncIntervalMs: integer(env, 'RESYNC_INTERVAL_MS', 120_000, 1_000),
+    informerIdleRestartMs: integer(env, 'INFORMER_IDLE_RESTART_MS', 300_000, 1_000),
+    redisUrl,
+    queuePrefix: env.QUEUE_PREFIX || 'kafka-actor-operator',
+    reconcileConcurrency: integer(env, 'RECONCILE_CONCURRENCY', 16, 1),
+    lease,
+    logLevel: oneOf(env, 'LOG_LEVEL', 'info', ['trace', 'debug', 'info', 'warn', 'error', 'fatal']),
+    http: { host: env.HTTP_HOST || '0.0.0.0', port: integer(env, 'HTTP_PORT', 8080, 0) },
+    kafkaClusters: kafkaClusters(env),
+    useFinalizers: oneOf(env, 'USE_FINALIZERS', 'true', ['true', 'false']) === 'true',
+  };
+}

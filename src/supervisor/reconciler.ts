@@ -1,0 +1,105 @@
+// One reconcile of one resource, as the queue hands it over: read the resource as it is now,
+// let its actor run to a settled state, then write the status (only if it changed), record an
+// Event when the state changed, and count it. A retryable failure is thrown to be retried.
+import { randomUUID } from 'node:crypto';
+import type { KubernetesObject } from '@kubernetes/client-node';
+import type { Logger } from 'pino';
+import { waitFor } from 'xstate';
+import type { CustomResources } from '../actors/kubernetes/custom-resources.ts';
+import type { EventRecorder } from '../actors/kubernetes/event-recorder.ts';
+import { statusEquivalent } from '../api/conditions.ts';
+import type { FailureRecord } from '../machines/reconcile-failure.ts';
+import { settledTag } from '../machines/resource-machine.ts';
+import type { ActorRegistry } from './actor-registry.ts';
+import type { OperatorMetrics } from './metrics.ts';
+import type { ReconcileRequest } from './reconcile-queue.ts';
+import type { ResourceKind } from './resource-kind.ts';
+
+export interface ReconcilerOptions {
+  kinds: Map<string, ResourceKind>;
+  registry: ActorRegistry;
+  // The resource as the informer's cache has it now; undefined once it is gone.
+  currentResource: (kind: string, key: string) => KubernetesObject | undefined;
+  resources: CustomResources;
+  events: EventRecorder;
+  metrics: OperatorMetrics;
+  logger: Logger;
+}
+
+export class RetryableReconcileError extends Error {
+  override name = 'RetryableReconcileError';
+}
+
+function splitKey(key: string): { namespace: string; name: string } {
+  const at = key.indexOf('/');
+  return { namespace: key.slice(0, at), name: key.slice(at + 1) };
+}
+
+export function createReconciler(options: ReconcilerOptions) {
+  const { kinds, registry, metrics } = options;
+
+  async function recordStateChange(
+    resource: KubernetesObject,
+    state: string,
+    lastError: FailureRecord | undefined,
+    log: Logger,
+  ): Promise<void> {
+    const failed = state === 'failed';
+    await options.events
+      .record(resource, {
+        type: failed ? 'Warning' : 'Normal',
+        reason: failed ? (lastError?.reason ?? 'Failed') : `State${state[0]?.toUpperCase()}${state.slice(1)}`,
+        message: failed ? (lastError?.message ?? 'reconcile failed') : `${resource.kind} is ${state}`,
+      })
+      .catch((error: unknown) => log.warn({ err: error }, 'could not record a Kubernetes Event'));
+  }
+
+  return async function reconcile(request: ReconcileRequest, signal: AbortSignal): Promise<void> {
+    const { kind, key } = request;
+    const definition = kinds.get(kind);
+    if (!definition) throw new Error(`reconcile requested for unknown kind ${kind}`);
+    const resource = options.currentResource(kind, key);
+    if (!resource) {
+      // Gone from the cache: deleted (and finalised). Its actor goes too.
+      registry.remove(kind, key);
+      return;
+    }
+    const { namespace, name } = splitKey(key);
+    const log = options.logger.child({ kind, namespace, name, reconciliation: randomUUID().slice(0, 8) });
+    const entry = registry.ensure(kind, resource);
+    const previousState = entry.state;
+    const inProgress = { kind, namespace, name };
+    metrics.reconcileStarted.set(inProgress, Date.now() / 1000);
+    const stopTimer = metrics.reconcileDuration.startTimer({ kind });
+    let outcome = 'error';
+    log.debug({ state: previousState, generation: resource.metadata?.generation }, 'reconcile started');
+    try {
+      entry.actor.send({ type: 'RECONCILE', resource });
+      const settled = await waitFor(entry.actor, (s) => s.hasTag(settledTag) || s.status !== 'active', {
+        timeout: Number.POSITIVE_INFINITY,
+        signal,
+      }).catch((error: unknown) => {
+        // Aborted (leadership lost, shutdown): stop the effect the actor runs; Kubernetes keeps the truth.
+        if (signal.aborted) registry.reset(kind, key);
+        throw error;
+      });
+      const state = String(settled.value);
+      outcome = state;
+      const lastError = (settled.context as { lastError?: FailureRecord }).lastError;
+      const status = definition.buildStatus(state, settled.context, resource, new Date());
+      if (status && !statusEquivalent(status, (resource as { status?: unknown }).status)) {
+        await options.resources.patchStatus(definition.type, { namespace, name }, status);
+        metrics.statusWrites.inc({ kind });
+      }
+      metrics.reconciles.inc({ kind, result: state });
+      if (state !== previousState) await recordStateChange(resource, state, lastError, log);
+      if (state === 'failed') {
+        log.warn({ reason: lastError?.reason, message: lastError?.message }, 'reconcile failed');
+        if (lastError?.retryable) throw new RetryableReconcileError(`${lastError.reason}: ${lastError.message}`);
+      }
+    } finally {
+      metrics.reconcileStarted.remove(inProgress);
+      log.info({ state: outcome, durationMs: Math.round(stopTimer() * 1000) }, 'reconcile finished');
+    }
+  };
+}

@@ -1,0 +1,185 @@
+// Where an informer's objects come from: a paged list and a watch of one custom resource, in one
+// namespace or in all. An interface, so that a test can stand in for the apiserver or wrap it.
+import {
+  ApiException,
+  CustomObjectsApi,
+  type KubeConfig,
+  type KubernetesObject,
+  type V1Status,
+  Watch,
+} from '@kubernetes/client-node';
+
+export interface ListedObjects<T> {
+  items: T[];
+  resourceVersion: string;
+}
+
+export type WatchEvent<T> =
+  | { type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK'; object: T }
+  | { type: 'ERROR'; object: V1Status };
+
+export interface WatchCallbacks<T> {
+  onEvent(event: WatchEvent<T>): void;
+  // Called once: with undefined when the server ended the watch normally, else with the failure.
+  onEnd(error: ResourceRequestError | undefined): void;
+}
+
+export interface WatchStream {
+  abort(): void;
+}
+
+// `namespace` undefined means all namespaces.
+export interface ResourceSource<T extends KubernetesObject> {
+  list(namespace: string | undefined): Promise<ListedObjects<T>>;
+  watch(
+    namespace: string | undefined,
+    resourceVersion: string,
+    callbacks: WatchCallbacks<T>,
+  ): Promise<WatchStream>;
+}
+
+// A failed list or watch request; `status` is the HTTP status when the apiserver answered.
+export class ResourceRequestError extends Error {
+  readonly status: number | undefined;
+
+  constructor(message: string, status: number | undefined, cause: unknown) {
+    super(message, { cause });
+    this.name = 'ResourceRequestError';
+    this.status = status;
+  }
+}
+
+export interface ResourceCoordinates {
+  group: string;
+  version: string;
+  plural: string;
+}
+
+export interface KubernetesResourceSourceOptions extends ResourceCoordinates {
+  kubeConfig: KubeConfig;
+  labelSelector?: string;
+  // Asks the apiserver to end each watch after this long (it picks 30 to 60 minutes otherwise).
+  watchTimeoutSeconds?: number;
+  // The client drops a watch that received nothing for this long; keep it above the informer's watchdog.
+  watchInactivityTimeoutMs: number;
+  pageSize?: number;
+}
+
+export class KubernetesResourceSource<T extends KubernetesObject> implements ResourceSource<T> {
+  readonly #options: KubernetesResourceSourceOptions;
+  readonly #api: CustomObjectsApi;
+  readonly #watch: Watch;
+
+  constructor(options: KubernetesResourceSourceOptions) {
+    this.#options = options;
+    this.#api = options.kubeConfig.makeApiClient(CustomObjectsApi);
+    this.#watch = new Watch(options.kubeConfig);
+    // client-node 2.0 aborts a watch after a fixed 30 s without data, shorter than the apiserver's
+    // ~60 s bookmark period; the informer's watchdog is what decides that a silent watch is dead.
+    Object.assign(this.#watch, { requestTimeoutMs: options.watchInactivityTimeoutMs });
+  }
+
+  async list(namespace: string | undefined): Promise<ListedObjects<T>> {
+    const { group, version, plural, labelSelector, pageSize = 500 } = this.#options;
+    const items: T[] = [];
+    let continueToken: string | undefined;
+    try {
+      for (;;) {
+        const page = { group, version, plural, labelSelector, limit: pageSize, _continue: continueToken };
+        const result: { items: T[]; metadata?: { resourceVersion?: string; continue?: string } } =
+          namespace === undefined
+            ? await this.#api.listClusterCustomObject(page)
+            : await this.#api.listNamespacedCustomObject({ ...page, namespace });
+        items.push(...result.items);
+        continueToken = result.metadata?.continue || undefined;
+        if (continueToken === undefined)
+          return { items, resourceVersion: result.metadata?.resourceVersion ?? '' };
+      }
+    } catch (error) {
+      throw this.#requestError('list', namespace, error);
+    }
+  }
+
+  async watch(
+    namespace: string | undefined,
+    resourceVersion: string,
+    callbacks: WatchCallbacks<T>,
+  ): Promise<WatchStream> {
+    const { group, version, plural, labelSelector, watchTimeoutSeconds } = this.#options;
+    const path =
+      namespace === undefined
+        ? `/apis/${group}/${version}/${plural}`
+        : `/apis/${group}/${version}/namespaces/${encodeURIComponent(namespace)}/${plural}`;
+    const query = {
+      resourceVersion,
+      allowWatchBookmarks: true,
+      labelSelector,
+      timeoutSeconds: watchTimeoutSeconds,
+    };
+    try {
+      return await this.#watch.watch(
+        path,
+        query,
+        (type, object) => callbacks.onEvent({ type, object } as WatchEvent<T>),
+        (error: unknown) =>
+          callbacks.onEnd(error ? this.#requestError('watch', namespace, error) : undefined),
+      );
+    } catch (error) {
+      throw this.#requestError('watch', namespace, error);
+    }
+  }
+
+  #requestError(
+    request: 'list' | 'watch',
+    namespace: string | undefined,
+    error: unknown,
+  ): ResourceRequestError {
+    const { group, version, plural } = this.#options;
+    const resource = `${plural}.${group}/${version}`;
+    const where = namespace === undefined ? 'all namespaces' : `namespace ${namespace}`;
+    const status = httpStatusOf(error);
+    const server = this.#options.kubeConfig.getCurrentCluster()?.server ?? 'the apiserver';
+    const next =
+      status === undefined
+        ? `check that ${server} is reachable`
+        : status === 401
+          ? 'check the credentials of the kubeconfig or service account'
+          : status === 403
+            ? `grant list and watch on ${plural}.${group} in ${where} to the operator's identity`
+            : status === 404
+              ? `install the CustomResourceDefinition ${plural}.${group} serving version ${version}`
+              : status === 410
+                ? 'relisting'
+                : `the apiserver at ${server} is failing or overloaded`;
+    const message = `${request} of ${resource} in ${where} failed: ${describeError(error)}; ${next}`;
+    return new ResourceRequestError(message, status, error);
+  }
+}
+
+function httpStatusOf(error: unknown): number | undefined {
+  if (error instanceof ApiException) return error.code;
+  const statusCode = (error as { statusCode?: unknown } | null)?.statusCode;
+  return typeof statusCode === 'number' ? statusCode : undefined;
+}
+
+// One line from what client-node throws: ApiException bodies, fetch's nested causes, plain errors.
+function describeError(error: unknown): string {
+  if (error instanceof ApiException) {
+    const body = typeof error.body === 'string' ? parseJson(error.body) : error.body;
+    const message = (body as { message?: unknown } | undefined)?.message;
+    return `HTTP ${error.code}${typeof message === 'string' ? ` ${message}` : ''}`;
+  }
+  if (!(error instanceof Error)) return String(error);
+  const status = httpStatusOf(error);
+  const text = status === undefined ? error.message : `HTTP ${status} ${error.message}`;
+  return error.cause === undefined ? text : `${text} (${describeError(error.cause)})`;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    // Not JSON: the caller then reports the status alone.
+    return undefined;
+  }
+}

@@ -1,0 +1,166 @@
+// The supervisor owns lifecycle: an informer per kind, an actor per resource (spawned when it
+// appears, stopped when it is gone), and the queue that every add, update, delete, relist and
+// periodic resync feeds. Only while leading does it take reconciles off the queue.
+import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
+import type { Logger } from 'pino';
+import type { CustomResources } from '../actors/kubernetes/custom-resources.ts';
+import type { EventRecorder } from '../actors/kubernetes/event-recorder.ts';
+import { ActorRegistry } from './actor-registry.ts';
+import { ResourceInformer } from './informer.ts';
+import type { OperatorMetrics } from './metrics.ts';
+import { objectKey } from './object-key.ts';
+import type { ReconcileQueue } from './reconcile-queue.ts';
+import { createReconciler } from './reconciler.ts';
+import type { ResourceKind } from './resource-kind.ts';
+
+export interface SupervisorOptions {
+  kubeConfig: KubeConfig;
+  kinds: ResourceKind[];
+  namespaces: string[] | 'all';
+  labelSelector: string | undefined;
+  resyncIntervalMs: number;
+  informerIdleRestartMs: number;
+  queue: ReconcileQueue;
+  resources: CustomResources;
+  events: EventRecorder;
+  metrics: OperatorMetrics;
+  logger: Logger;
+}
+
+// An update that changes only status or bookkeeping (the operator's own status writes among
+// them) needs no reconcile; the periodic resync still covers everything.
+export function needsReconcile(updated: KubernetesObject, old: KubernetesObject): boolean {
+  const a = updated.metadata;
+  const b = old.metadata;
+  return (
+    a?.generation !== b?.generation ||
+    a?.deletionTimestamp !== b?.deletionTimestamp ||
+    JSON.stringify(a?.labels ?? {}) !== JSON.stringify(b?.labels ?? {}) ||
+    JSON.stringify(a?.annotations ?? {}) !== JSON.stringify(b?.annotations ?? {}) ||
+    JSON.stringify(a?.finalizers ?? []) !== JSON.stringify(b?.finalizers ?? [])
+  );
+}
+
+export class Supervisor {
+  readonly #options: SupervisorOptions;
+  readonly #kinds: Map<string, ResourceKind>;
+  readonly #informers = new Map<string, ResourceInformer<KubernetesObject>>();
+  readonly registry: ActorRegistry;
+  #resyncTimer: NodeJS.Timeout | undefined;
+  #depthTimer: NodeJS.Timeout | undefined;
+  #leading = false;
+
+  constructor(options: SupervisorOptions) {
+    this.#options = options;
+    this.#kinds = new Map(options.kinds.map((kind) => [kind.type.kind, kind]));
+    this.registry = new ActorRegistry({
+      kinds: this.#kinds,
+      metrics: options.metrics,
+      logger: options.logger,
+      onRestarted: (kind, key) => this.#enqueue(kind, [key]),
+    });
+  }
+
+  hasSynced(): boolean {
+    return [...this.#informers.values()].every((informer) => informer.hasSynced());
+  }
+
+  isLeading(): boolean {
+    return this.#leading;
+  }
+
+  async start(): Promise<void> {
+    for (const kind of this.#kinds.values()) {
+      const informer = new ResourceInformer<KubernetesObject>({
+        kubeConfig: this.#options.kubeConfig,
+        group: kind.type.group,
+        version: kind.type.version,
+        plural: kind.type.plural,
+        namespaces: this.#options.namespaces,
+        labelSelector: this.#options.labelSelector,
+        idleRestartMs: this.#options.informerIdleRestartMs,
+        logger: this.#options.logger,
+      });
+      this.#watch(kind.type.kind, informer);
+      this.#informers.set(kind.type.kind, informer);
+    }
+    await Promise.all([...this.#informers.values()].map((informer) => informer.start()));
+    // Redis runs without persistence in small installs: after a reconnect the queue may be empty.
+    await this.#options.queue.onReconnect(() => this.#enqueueEverything());
+    this.#depthTimer = setInterval(() => {
+      this.#options.queue
+        .depth()
+        .then((depth) => this.#options.metrics.queueDepth.set(depth))
+        .catch((error: unknown) => this.#options.logger.warn({ err: error }, 'cannot read the queue depth'));
+    }, 5_000);
+  }
+
+  #watch(kind: string, informer: ResourceInformer<KubernetesObject>): void {
+    informer.on('add', (resource) => {
+      this.registry.ensure(kind, resource);
+      this.#enqueue(kind, [objectKey(resource)]);
+    });
+    informer.on('update', (resource, old) => {
+      if (needsReconcile(resource, old)) this.#enqueue(kind, [objectKey(resource)]);
+    });
+    informer.on('delete', (resource) => {
+      // The leader lets the queue remove the actor, after any reconcile of it still running.
+      if (this.#leading) this.#enqueue(kind, [objectKey(resource)]);
+      else this.registry.remove(kind, objectKey(resource));
+    });
+    // After a (re)connect anything may have changed while we were not watching.
+    informer.on('relisted', (resources) => this.#enqueue(kind, resources.map(objectKey)));
+    informer.on('error', (error) => this.#options.logger.warn({ kind, err: error }, 'informer error'));
+  }
+
+  #enqueue(kind: string, keys: string[]): void {
+    if (!this.#leading || keys.length === 0) return;
+    this.#options.queue
+      .enqueueAll(keys.map((key) => ({ kind, key })))
+      .catch((error: unknown) =>
+        this.#options.logger.error({ kind, keys: keys.length, err: error }, 'cannot enqueue reconciles'),
+      );
+  }
+
+  #enqueueEverything(): void {
+    for (const [kind, informer] of this.#informers) this.#enqueue(kind, informer.keys());
+  }
+
+  // Leadership acquired: reconcile everything now and every resync interval.
+  startReconciling(): void {
+    if (this.#leading) return;
+    this.#leading = true;
+    this.#options.metrics.leader.set(1);
+    const reconcile = createReconciler({
+      kinds: this.#kinds,
+      registry: this.registry,
+      currentResource: (kind, key) => {
+        const at = key.indexOf('/');
+        return this.#informers.get(kind)?.get(key.slice(0, at), key.slice(at + 1));
+      },
+      resources: this.#options.resources,
+      events: this.#options.events,
+      metrics: this.#options.metrics,
+      logger: this.#options.logger,
+    });
+    this.#options.queue.startWorker(reconcile);
+    this.#enqueueEverything();
+    this.#resyncTimer = setInterval(() => this.#enqueueEverything(), this.#options.resyncIntervalMs);
+  }
+
+  // Leadership lost or shutting down: abort running reconciles and take no more.
+  async stopReconciling(reason: string): Promise<void> {
+    if (!this.#leading) return;
+    this.#leading = false;
+    this.#options.metrics.leader.set(0);
+    clearInterval(this.#resyncTimer);
+    await this.#options.queue.stopWorker(reason);
+  }
+
+  async stop(): Promise<void> {
+    await this.stopReconciling('shutting down');
+    clearInterval(this.#depthTimer);
+    await Promise.all([...this.#informers.values()].map((informer) => informer.stop()));
+    this.registry.stopAll();
+  }
+}

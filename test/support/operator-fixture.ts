@@ -1,0 +1,48 @@
+// Shared set-up of the runtime's integration tests: the real apiserver (CRDs installed), Kafka,
+// Redis, a fresh namespace, and the operator's settings pointing at all of them.
+import { randomUUID } from 'node:crypto';
+import { CoreV1Api, CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
+import { installCustomResourceDefinitions } from '../../src/api/install.ts';
+import { kafkaEnvironment, kubernetesEnvironment, redisEnvironment } from './environment.ts';
+
+export async function operatorFixture(prefix: string) {
+  const kubernetes = kubernetesEnvironment();
+  const kafka = kafkaEnvironment();
+  const redis = redisEnvironment();
+  const kc = new KubeConfig();
+  kc.loadFromFile(kubernetes.kubeconfig);
+  await installCustomResourceDefinitions(kc);
+  const namespace = `${prefix}-${randomUUID().slice(0, 8)}`;
+  const core = kc.makeApiClient(CoreV1Api);
+  await core.createNamespace({ body: { metadata: { name: namespace } } });
+  // The operator logs in to Kafka with SCRAM credentials from a Secret, as it would in production.
+  await core.createNamespacedSecret({
+    namespace,
+    body: {
+      metadata: { name: 'kafka-admin' },
+      stringData: { username: kafka.adminUser, password: kafka.adminPassword },
+    },
+  });
+  const env: Record<string, string> = {
+    KUBECONFIG: kubernetes.kubeconfig,
+    OPERATOR_NAMESPACE: namespace,
+    WATCH_NAMESPACES: namespace,
+    REDIS_URL: redis.url,
+    // Each test file gets its own queue in the shared Redis.
+    QUEUE_PREFIX: `kao-${namespace}`,
+    LOG_LEVEL: 'debug',
+    KAFKA_CLUSTERS: JSON.stringify({
+      'test-cluster': { bootstrap: kafka.bootstrapSasl, credentialsSecret: `${namespace}/kafka-admin` },
+    }),
+  };
+  return {
+    kc,
+    kafka,
+    redis,
+    namespace,
+    env,
+    core,
+    custom: kc.makeApiClient(CustomObjectsApi),
+    cleanup: () => core.deleteNamespace({ name: namespace }),
+  };
+}
