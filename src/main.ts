@@ -1,7 +1,8 @@
 // The operator's entry point: configuration from the environment, then run until SIGTERM/SIGINT.
+
+import { startOperator } from './operator.ts';
 import { ConfigError, loadConfig } from './supervisor/config.ts';
 import { createLogger } from './supervisor/logger.ts';
-import { startOperator } from './operator.ts';
 
 let config: ReturnType<typeof loadConfig>;
 try {

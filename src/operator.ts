@@ -38,7 +38,10 @@ export async function startOperator(config: OperatorConfig, logger: Logger, kube
     readSecret: async (namespace, name) => {
       const secret = await core.readNamespacedSecret({ namespace, name });
       return Object.fromEntries(
-        Object.entries(secret.data ?? {}).map(([key, value]) => [key, Buffer.from(value, 'base64').toString('utf8')]),
+        Object.entries(secret.data ?? {}).map(([key, value]) => [
+          key,
+          Buffer.from(value, 'base64').toString('utf8'),
+        ]),
       );
     },
   });
@@ -46,6 +49,7 @@ export async function startOperator(config: OperatorConfig, logger: Logger, kube
     redisUrl: config.redisUrl,
     prefix: config.queuePrefix,
     concurrency: config.reconcileConcurrency,
+    coalesceMs: config.coalesceMs,
     lockDurationMs: config.lease.durationMs,
     logger,
   });
@@ -91,7 +95,11 @@ export async function startOperator(config: OperatorConfig, logger: Logger, kube
     logger,
     readiness: async () => {
       const redis = await queue.ping().catch(() => false);
-      const checks = { informersSynced: supervisor.hasSynced(), redis, leadershipKnown: elector.leaderKnown() };
+      const checks = {
+        informersSynced: supervisor.hasSynced(),
+        redis,
+        leadershipKnown: elector.leaderKnown(),
+      };
       return { ready: Object.values(checks).every(Boolean), checks };
     },
   });

@@ -38,7 +38,7 @@ export const resourceRequirementsSchema = object(
     requests: record(intOrString({ pattern: quantityPattern }), {
       description: 'What a container is guaranteed and scheduled by.',
     }),
-    claims: array(object({ name: string(), request: string() }, { required: ['name'] }), {
+    claims: array(object({ name: string(), request: string() }), {
       description: 'Dynamic resource claims the container uses.',
     }),
   },

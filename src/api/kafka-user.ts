@@ -25,10 +25,10 @@ const passwordSchema = object(
       {
         secretKeyRef: object(
           { name: string(), key: string(), optional: boolean() },
-          { required: ['name', 'key'], description: 'The Secret key, in the resource namespace.' },
+          { description: 'The Secret key, in the resource namespace.' },
         ),
       },
-      { required: ['secretKeyRef'], description: 'Where the password is read from.' },
+      { description: 'Where the password is read from.' },
     ),
   },
   {

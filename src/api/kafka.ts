@@ -178,6 +178,7 @@ export const kafkaStatusSchema = object(
     kafkaVersion: string({ description: 'The Kafka version the cluster runs.' }),
     kafkaMetadataVersion: string({ description: 'The KRaft metadata version the cluster uses.' }),
     autoRebalance: preserveUnknown({ description: 'The state of automatic rebalancing.' }),
+    clusterSecurity: preserveUnknown({ description: 'The security settings the cluster runs with.' }),
   },
   { description: 'The observed state of the Kafka cluster.' },
 );

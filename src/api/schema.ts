@@ -52,7 +52,7 @@ export interface CommonOptions<T> {
   validations?: ValidationRule[];
 }
 
-export interface StringOptions<T extends string = string> extends CommonOptions<T> {
+export interface StringOptions extends CommonOptions<string> {
   pattern?: string;
   minLength?: number;
   maxLength?: number;
@@ -123,9 +123,11 @@ export function boolean(options: CommonOptions<boolean> = {}): Schema<boolean> {
 }
 
 /** Kubernetes' int-or-string (quantities, ports by name); a pattern applies to the string form. */
-export function intOrString(options: StringOptions<never> = {}): Schema<number | string> {
+export function intOrString(
+  options: CommonOptions<number | string> & { pattern?: string } = {},
+): Schema<number | string> {
   const { pattern, ...common } = options;
-  return node<number | string>(
+  return node(
     {
       'x-kubernetes-int-or-string': true,
       anyOf: [{ type: 'integer' }, { type: 'string' }],

@@ -24,6 +24,7 @@ export function describeFailure(error: unknown): FailureRecord {
   if (error instanceof ReconcileFailure) {
     return { reason: error.reason, message: error.message, retryable: error.retryable };
   }
-  if (error instanceof Error) return { reason: error.name || 'Error', message: error.message, retryable: true };
+  if (error instanceof Error)
+    return { reason: error.name || 'Error', message: error.message, retryable: true };
   return { reason: 'Error', message: String(error), retryable: true };
 }

@@ -19,6 +19,7 @@ export interface OperatorConfig {
   redisUrl: string;
   queuePrefix: string;
   reconcileConcurrency: number;
+  coalesceMs: number;
   lease: { name: string; durationMs: number; renewDeadlineMs: number; retryPeriodMs: number };
   logLevel: string;
   http: { host: string; port: number };
@@ -128,6 +129,7 @@ export function loadConfig(env: Environment = process.env): OperatorConfig {
     redisUrl,
     queuePrefix: env.QUEUE_PREFIX || 'kafka-actor-operator',
     reconcileConcurrency: integer(env, 'RECONCILE_CONCURRENCY', 16, 1),
+    coalesceMs: integer(env, 'RECONCILE_COALESCE_MS', 200, 0),
     lease,
     logLevel: oneOf(env, 'LOG_LEVEL', 'info', ['trace', 'debug', 'info', 'warn', 'error', 'fatal']),
     http: { host: env.HTTP_HOST || '0.0.0.0', port: integer(env, 'HTTP_PORT', 8080, 0) },

@@ -20,6 +20,9 @@ export interface ReconcileQueueOptions {
   name?: string;
   concurrency: number;
   retry?: { initialMs: number; maxMs: number; attempts: number };
+  // How long a new job waits for more events of the same resource before it runs: a burst of
+  // updates becomes one reconcile. Each event within the window restarts it (debounce).
+  coalesceMs?: number;
   // How long a crashed worker's job stays locked before another worker may take it.
   lockDurationMs?: number;
   logger: Logger;
@@ -38,6 +41,7 @@ export class ReconcileQueue {
     this.#options = {
       name: 'reconcile',
       retry: { initialMs: 1_000, maxMs: 300_000, attempts: 50 },
+      coalesceMs: 200,
       lockDurationMs: 15_000,
       ...options,
     };
@@ -56,7 +60,10 @@ export class ReconcileQueue {
   async enqueue(request: ReconcileRequest): Promise<void> {
     const { attempts, initialMs } = this.#options.retry;
     await this.#queue.add(request.kind, request, {
+      // replace: a waiting job (coalescing, or backing off after a failure) gives way to this one,
+      // so a fixed spec is reconciled now rather than after the failure's backoff.
       deduplication: { id: deduplicationId(request), keepLastIfActive: true, replace: true },
+      delay: this.#options.coalesceMs,
       attempts,
       backoff: { type: 'capped-exponential', delay: initialMs },
       removeOnComplete: true,

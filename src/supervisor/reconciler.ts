@@ -95,7 +95,8 @@ export function createReconciler(options: ReconcilerOptions) {
       if (state !== previousState) await recordStateChange(resource, state, lastError, log);
       if (state === 'failed') {
         log.warn({ reason: lastError?.reason, message: lastError?.message }, 'reconcile failed');
-        if (lastError?.retryable) throw new RetryableReconcileError(`${lastError.reason}: ${lastError.message}`);
+        if (lastError?.retryable)
+          throw new RetryableReconcileError(`${lastError.reason}: ${lastError.message}`);
       }
     } finally {
       metrics.reconcileStarted.remove(inProgress);

@@ -10,7 +10,11 @@ import { type OperatorProcess, startOperatorProcess } from '../support/operator-
 import { waitFor } from '../support/wait.ts';
 
 const fixture = await operatorFixture('topic-lifecycle');
-const topics = { group: kafkaTopicType.group, version: kafkaTopicType.version, plural: kafkaTopicType.plural };
+const topics = {
+  group: kafkaTopicType.group,
+  version: kafkaTopicType.version,
+  plural: kafkaTopicType.plural,
+};
 const admin = new Admin({ clientId: 'test-observer', bootstrapBrokers: [fixture.kafka.bootstrap] });
 let operator: OperatorProcess;
 
@@ -25,7 +29,11 @@ after(async () => {
 });
 
 async function readTopic(name: string): Promise<KafkaTopic> {
-  return (await fixture.custom.getNamespacedCustomObject({ ...topics, namespace: fixture.namespace, name })) as KafkaTopic;
+  return (await fixture.custom.getNamespacedCustomObject({
+    ...topics,
+    namespace: fixture.namespace,
+    name,
+  })) as KafkaTopic;
 }
 
 test('creating a KafkaTopic creates the Kafka topic and reports Ready with topicId and observedGeneration; deleting it deletes the topic and the finalizer', async () => {
@@ -37,13 +45,20 @@ test('creating a KafkaTopic creates the Kafka topic and reports Ready with topic
       apiVersion: 'kafka.strimzi.io/v1',
       kind: 'KafkaTopic',
       metadata: { name: 'orders', labels: { 'strimzi.io/cluster': 'test-cluster' } },
-      spec: { topicName, partitions: 3, replicas: 1, config: { 'retention.ms': 3_600_000, 'cleanup.policy': 'compact' } },
+      spec: {
+        topicName,
+        partitions: 3,
+        replicas: 1,
+        config: { 'retention.ms': 3_600_000, 'cleanup.policy': 'compact' },
+      },
     },
   });
 
   const ready = await waitFor('the KafkaTopic to be Ready', async () => {
     const topic = await readTopic('orders');
-    return topic.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ? topic : undefined;
+    return topic.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')
+      ? topic
+      : undefined;
   });
   assert.equal(ready.status?.observedGeneration, ready.metadata?.generation);
   assert.equal(ready.status?.topicName, topicName);
@@ -53,12 +68,18 @@ test('creating a KafkaTopic creates the Kafka topic and reports Ready with topic
   const inKafka = metadata.topics.get(topicName);
   assert.equal(ready.status?.topicId, inKafka?.id);
   assert.equal(inKafka?.partitionsCount, 3);
-  const [configs] = await admin.describeConfigs({ resources: [{ resourceType: 2, resourceName: topicName }] });
+  const [configs] = await admin.describeConfigs({
+    resources: [{ resourceType: 2, resourceName: topicName }],
+  });
   const config = Object.fromEntries((configs?.configs ?? []).map((c) => [c.name, c.value]));
   assert.equal(config['retention.ms'], '3600000');
   assert.equal(config['cleanup.policy'], 'compact');
 
-  await fixture.custom.deleteNamespacedCustomObject({ ...topics, namespace: fixture.namespace, name: 'orders' });
+  await fixture.custom.deleteNamespacedCustomObject({
+    ...topics,
+    namespace: fixture.namespace,
+    name: 'orders',
+  });
   await waitFor('the KafkaTopic to be gone', async () =>
     (await readTopic('orders').then(
       () => false,

@@ -1,7 +1,7 @@
 // Gives a test file the real services it needs: starts the missing ones once (test/env/up.sh is
 // idempotent and serialised by a lock) and returns their addresses.
-import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { openSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -73,4 +73,43 @@ export function kafkaClusterEnvironment(): { bootstrap: string; bootstrapSasl: s
     bootstrap: required(settings, 'KAFKA_CLUSTER_BOOTSTRAP'),
     bootstrapSasl: required(settings, 'KAFKA_CLUSTER_BOOTSTRAP_SASL'),
   };
+}
+
+// Stops the environment's Redis (losing everything: it runs without persistence), runs `during`,
+// then starts Redis again on the same port.
+export async function withRedisDown(during: () => Promise<void>): Promise<void> {
+  const settings = startComponents('redis');
+  const port = required(settings, 'REDIS_PORT');
+  execFileSync('redis-cli', ['-p', port, 'shutdown', 'nosave']);
+  try {
+    await during();
+  } finally {
+    const logFile = openSync(join(runDirectory, 'logs', 'redis.log'), 'a');
+    const redis = spawn(
+      'redis-server',
+      [
+        '--port',
+        port,
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--maxmemory-policy',
+        'noeviction',
+      ],
+      { detached: true, stdio: ['ignore', logFile, logFile] },
+    );
+    redis.unref();
+    writeFileSync(join(runDirectory, 'pids', 'redis.pid'), `${redis.pid}\n`);
+    for (let attempt = 0; attempt < 50; attempt++) {
+      try {
+        execFileSync('redis-cli', ['-p', port, 'ping'], { stdio: 'ignore' });
+        break;
+      } catch {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
+  }
 }

@@ -43,7 +43,10 @@ export function startOperatorProcess(name: string, env: Record<string, string>):
   const out = createWriteStream(logFile);
   child.stdout?.pipe(out);
   child.stderr?.pipe(out);
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  // Resolves once the process is gone and all its output is in the log file.
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('close', (code) => out.end(() => resolve(code))),
+  );
 
   const logs = (): LogLine[] =>
     readFileSync(logFile, 'utf8')
@@ -59,7 +62,8 @@ export function startOperatorProcess(name: string, env: Record<string, string>):
     exited,
     httpPort: () =>
       waitFor(`${name} to report its HTTP port (log: ${logFile})`, async () => {
-        if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}; log: ${logFile}`);
+        if (child.exitCode !== null)
+          throw new Error(`${name} exited with ${child.exitCode}; log: ${logFile}`);
         const started = logs().find((line) => line.msg === 'operator started');
         return typeof started?.httpPort === 'number' ? started.httpPort : undefined;
       }),
@@ -86,7 +90,11 @@ export interface ReconcileSpan {
   end: number | undefined;
 }
 
-export function reconcileSpans(operators: OperatorProcess[], namespace: string, name: string): ReconcileSpan[] {
+export function reconcileSpans(
+  operators: OperatorProcess[],
+  namespace: string,
+  name: string,
+): ReconcileSpan[] {
   const spans = new Map<string, ReconcileSpan>();
   for (const operator of operators) {
     for (const line of operator.logs()) {
@@ -94,7 +102,12 @@ export function reconcileSpans(operators: OperatorProcess[], namespace: string, 
       const at = Date.parse(line.time);
       const id = `${operator.name}/${line.reconciliation}`;
       if (line.msg === 'reconcile started') {
-        spans.set(id, { operator: operator.name, reconciliation: line.reconciliation, start: at, end: undefined });
+        spans.set(id, {
+          operator: operator.name,
+          reconciliation: line.reconciliation,
+          start: at,
+          end: undefined,
+        });
       } else if (line.msg === 'reconcile finished' || line.msg === 'reconcile failed') {
         const span = spans.get(id);
         if (span) span.end = at;

@@ -1,6 +1,12 @@
 // KafkaAdmin on @platformatic/kafka's Admin client.
 import { Admin, type SASLOptions } from '@platformatic/kafka';
-import { type KafkaAdmin, KafkaAdminError, kafkaErrorCodes, type NewTopic, type TopicDescription } from './kafka-admin.ts';
+import {
+  type KafkaAdmin,
+  KafkaAdminError,
+  kafkaErrorCodes,
+  type NewTopic,
+  type TopicDescription,
+} from './kafka-admin.ts';
 
 export interface KafkaConnectionSettings {
   bootstrap: string[];
@@ -31,9 +37,13 @@ function protocolErrors(error: unknown): ProtocolErrorEntry[] {
 function asKafkaAdminError(action: string, error: unknown): Error {
   const [first] = protocolErrors(error);
   if (first?.errorCode !== undefined) {
-    return new KafkaAdminError(`${action}: ${first.errorMessage ?? `Kafka error code ${first.errorCode}`}`, first.errorCode, {
-      cause: error,
-    });
+    return new KafkaAdminError(
+      `${action}: ${first.errorMessage ?? `Kafka error code ${first.errorCode}`}`,
+      first.errorCode,
+      {
+        cause: error,
+      },
+    );
   }
   return new Error(`${action}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
 }
@@ -59,9 +69,11 @@ export class PlatformaticKafkaAdmin implements KafkaAdmin {
       throw asKafkaAdminError('listing topics failed', error);
     });
     if (!names.includes(name)) return undefined;
-    const metadata = await this.#admin.metadata({ topics: [name], forceUpdate: true }).catch((error: unknown) => {
-      throw asKafkaAdminError(`describing topic ${name} failed`, error);
-    });
+    const metadata = await this.#admin
+      .metadata({ topics: [name], forceUpdate: true })
+      .catch((error: unknown) => {
+        throw asKafkaAdminError(`describing topic ${name} failed`, error);
+      });
     const topic = metadata.topics.get(name);
     if (!topic) return undefined;
     return {
@@ -81,7 +93,12 @@ export class PlatformaticKafkaAdmin implements KafkaAdmin {
         configs: Object.entries(topic.config).map(([name, value]) => ({ name, value })),
       });
       if (!created) throw new Error(`Kafka did not report topic ${topic.name} as created`);
-      return { name: topic.name, id: created.id, partitions: created.partitions, replicationFactor: created.replicas };
+      return {
+        name: topic.name,
+        id: created.id,
+        partitions: created.partitions,
+        replicationFactor: created.replicas,
+      };
     } catch (error) {
       const failure = asKafkaAdminError(`creating topic ${topic.name} failed`, error);
       // Someone created it between our describe and create: describe what is there now.
@@ -98,7 +115,11 @@ export class PlatformaticKafkaAdmin implements KafkaAdmin {
       await this.#admin.deleteTopics({ topics: [name] });
     } catch (error) {
       const failure = asKafkaAdminError(`deleting topic ${name} failed`, error);
-      if (failure instanceof KafkaAdminError && failure.errorCode === kafkaErrorCodes.UNKNOWN_TOPIC_OR_PARTITION) return;
+      if (
+        failure instanceof KafkaAdminError &&
+        failure.errorCode === kafkaErrorCodes.UNKNOWN_TOPIC_OR_PARTITION
+      )
+        return;
       throw failure;
     }
   }

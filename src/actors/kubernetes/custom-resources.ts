@@ -67,7 +67,13 @@ export class CustomResources {
 
   async #jsonPatch(type: ResourceType, resource: KubernetesObject, patch: object[]): Promise<void> {
     await this.#api.patchNamespacedCustomObject(
-      { group: type.group, version: type.version, plural: type.plural, ...resourceRef(resource), body: patch },
+      {
+        group: type.group,
+        version: type.version,
+        plural: type.plural,
+        ...resourceRef(resource),
+        body: patch,
+      },
       setHeaderOptions('Content-Type', PatchStrategy.JsonPatch),
     );
   }

@@ -20,6 +20,7 @@ export function createTopicKind(options: TopicEffectsOptions): ResourceKind<Kafk
         deleteTopic: fromPromise<void, KafkaTopic>(({ input, signal }) => effects.deleteTopic(input, signal)),
       },
     }),
-    buildStatus: (state, context, resource, now) => buildTopicStatus(state, context as TopicContext, resource, now),
+    buildStatus: (state, context, resource, now) =>
+      buildTopicStatus(state, context as TopicContext, resource, now),
   };
 }

@@ -11,8 +11,14 @@ test('the delay doubles with each attempt from initialMs and stops growing at ma
 });
 
 test('jitter shortens a delay by at most a fifth, so it never exceeds the cap', () => {
-  assert.equal(backoffDelay(3, policy, () => 0), 1_600);
-  assert.equal(backoffDelay(10, policy, () => 0), 24_000);
+  assert.equal(
+    backoffDelay(3, policy, () => 0),
+    1_600,
+  );
+  assert.equal(
+    backoffDelay(10, policy, () => 0),
+    24_000,
+  );
   for (let i = 0; i < 1_000; i++) {
     const delay = backoffDelay(12, policy);
     assert.ok(delay >= 24_000 && delay <= 30_000, `delay ${delay}`);

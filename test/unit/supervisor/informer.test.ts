@@ -122,7 +122,12 @@ async function changesWhileExpired(expire: (watch: OpenWatch) => void) {
   expire(source.lastWatch());
   await waitFor('the relist after 410', async () => (source.watches.length === 2 ? true : undefined));
 
-  assert.deepEqual(events, ['delete doomed', 'add born', 'update changed', 'relisted born,changed,unchanged']);
+  assert.deepEqual(events, [
+    'delete doomed',
+    'add born',
+    'update changed',
+    'relisted born,changed,unchanged',
+  ]);
   assert.equal(source.watches[0]?.aborted, true);
   assert.equal(source.lastWatch().resourceVersion, String(106));
   assert.deepEqual(informer.restarts, { idle: 0, expired: 1, failed: 0 });
@@ -175,7 +180,11 @@ test('a watch event whose resourceVersion is already cached emits nothing', asyn
 test('a failing list is reported, retried with backoff, and start() resolves once a list succeeds', async () => {
   const source = new ScriptedSource();
   source.put('ns', 'waiting');
-  source.listFailure = new ResourceRequestError('list of gadgets in namespace ns failed: HTTP 503', 503, undefined);
+  source.listFailure = new ResourceRequestError(
+    'list of gadgets in namespace ns failed: HTTP 503',
+    503,
+    undefined,
+  );
   const { informer, events, synced } = startInformer(source);
   await waitFor('three failed lists', async () => (source.lists.length >= 3 ? true : undefined));
   assert.equal(informer.hasSynced(), false);

@@ -1,0 +1,272 @@
+// Real services: kube-apiserver with etcd (built from the Go module proxy); no Kafka, no operator.
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { after, before, test } from 'node:test';
+import { isDeepStrictEqual } from 'node:util';
+import {
+  ApiException,
+  ApiextensionsV1Api,
+  CoreV1Api,
+  CustomObjectsApi,
+  KubeConfig,
+  PatchStrategy,
+  setHeaderOptions,
+} from '@kubernetes/client-node';
+import { loadAll } from 'js-yaml';
+import { installCustomResourceDefinitions } from '../../src/api/install.ts';
+import {
+  kafkaNodePoolType,
+  kafkaTopicType,
+  kafkaType,
+  type ResourceType,
+  resourceTypeForKind,
+} from '../../src/api/resources.ts';
+import { kubernetesEnvironment } from '../support/environment.ts';
+
+const { kubeconfig } = kubernetesEnvironment();
+const kc = new KubeConfig();
+kc.loadFromFile(kubeconfig);
+const core = kc.makeApiClient(CoreV1Api);
+const custom = kc.makeApiClient(CustomObjectsApi);
+const extensions = kc.makeApiClient(ApiextensionsV1Api);
+
+const namespace = `crds-${randomUUID().slice(0, 8)}`;
+const fixturesDirectory = join(import.meta.dirname, '../../../shared/fixtures');
+const mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
+
+interface Manifest {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string };
+  spec: unknown;
+}
+
+function manifestsUnder(directory: string): { file: string; manifest: Manifest }[] {
+  return readdirSync(directory, { recursive: true, encoding: 'utf8' })
+    .filter((path) => path.endsWith('.yaml'))
+    .sort()
+    .flatMap((path) =>
+      loadAll(readFileSync(join(directory, path), 'utf8'))
+        .filter((document) => document !== null && document !== undefined)
+        .map((document) => ({
+          file: relative(fixturesDirectory, join(directory, path)),
+          manifest: document as Manifest,
+        })),
+    );
+}
+
+function target(type: ResourceType, version = type.version) {
+  return { group: type.group, version, plural: type.plural, namespace };
+}
+
+function create(type: ResourceType, body: object, dryRun?: 'All') {
+  return custom.createNamespacedCustomObject({ ...target(type), body, dryRun });
+}
+
+function topic(name: string, spec: object) {
+  return { apiVersion: 'kafka.strimzi.io/v1', kind: 'KafkaTopic', metadata: { name }, spec };
+}
+
+function kafkaWithListeners(name: string, listeners: object[]) {
+  return {
+    apiVersion: 'kafka.strimzi.io/v1',
+    kind: 'Kafka',
+    metadata: { name },
+    spec: { kafka: { listeners } },
+  };
+}
+
+/** The apiserver's explanation of a refusal, or a failure when the request was accepted. */
+async function refusal(request: Promise<unknown>): Promise<string> {
+  try {
+    await request;
+  } catch (error) {
+    if (error instanceof ApiException && error.code === 422) {
+      return JSON.parse(error.body as string).message as string;
+    }
+    throw error;
+  }
+  assert.fail('the apiserver accepted what it should refuse');
+}
+
+before(async () => {
+  await core.createNamespace({ body: { metadata: { name: namespace } } });
+  await installCustomResourceDefinitions(kc);
+});
+
+after(async () => {
+  await core.deleteNamespace({ name: namespace });
+});
+
+test('installing the CRDs again is harmless: they stay Established and their generation does not move', async () => {
+  const generations = async () =>
+    Promise.all(
+      ['kafkas', 'kafkanodepools', 'kafkatopics', 'kafkausers'].map(async (plural) => {
+        const crd = await extensions.readCustomResourceDefinition({ name: `${plural}.kafka.strimzi.io` });
+        const established = crd.status?.conditions?.some(
+          (c) => c.type === 'Established' && c.status === 'True',
+        );
+        return [plural, crd.metadata?.generation, established];
+      }),
+    );
+  const before = await generations();
+  await installCustomResourceDefinitions(kc);
+  assert.deepEqual(await generations(), before);
+  assert.ok(before.every(([, , established]) => established === true));
+});
+
+test('every Strimzi 1.2 example and seed manifest passes a server-side dry run with its spec kept whole', async () => {
+  const manifests = manifestsUnder(fixturesDirectory);
+  assert.ok(manifests.length >= 25, `only ${manifests.length} manifests found in ${fixturesDirectory}`);
+  assert.ok(manifests.some(({ manifest }) => manifest.apiVersion === 'kafka.strimzi.io/v1beta2'));
+  const problems: string[] = [];
+  for (const { file, manifest } of manifests) {
+    const identity = `${file}: ${manifest.kind} ${manifest.metadata.name}`;
+    const version = manifest.apiVersion.split('/')[1];
+    try {
+      const accepted = await create(
+        { ...resourceTypeForKind(manifest.kind), version: version ?? '' },
+        manifest,
+        'All',
+      );
+      // Pruning would drop fields silently, so the spec must come back exactly as sent.
+      if (!isDeepStrictEqual(accepted.spec, manifest.spec)) {
+        problems.push(`${identity} came back as ${JSON.stringify(accepted.spec)}`);
+      }
+    } catch (error) {
+      problems.push(`${identity} was refused: ${error instanceof ApiException ? error.body : error}`);
+    }
+  }
+  assert.deepEqual(problems, []);
+});
+
+test('a KafkaTopic with 0 partitions or an impossible replication factor is refused with a message saying why', async () => {
+  const partitions = await refusal(create(kafkaTopicType, topic('no-partitions', { partitions: 0 }), 'All'));
+  assert.match(partitions, /spec\.partitions must be at least 1; omit it to use the broker default/);
+  const tooMany = await refusal(create(kafkaTopicType, topic('too-many', { replicas: 40000 }), 'All'));
+  assert.match(tooMany, /spec\.replicas \(the replication factor\) must be between 1 and 32767/);
+  const none = await refusal(create(kafkaTopicType, topic('no-replicas', { replicas: 0 }), 'All'));
+  assert.match(none, /must be between 1 and 32767/);
+});
+
+test('the topic name of an existing KafkaTopic cannot be changed, set to another name, or removed', async () => {
+  const changeForbidden = /spec\.topicName cannot be changed.*create a new KafkaTopic/;
+  const patchSpec = (name: string, spec: object) =>
+    custom.patchNamespacedCustomObject({ ...target(kafkaTopicType), name, body: { spec } }, mergePatch);
+
+  await create(kafkaTopicType, topic('orders', { partitions: 1 }));
+  const same = await patchSpec('orders', { topicName: 'orders', partitions: 2 });
+  assert.equal(same.spec.partitions, 2, 'naming the topic it already has is no change');
+  assert.match(await refusal(patchSpec('orders', { topicName: 'payments' })), changeForbidden);
+  await patchSpec('orders', { topicName: null });
+
+  await create(kafkaTopicType, topic('legacy-name', { topicName: 'Legacy.Name' }));
+  assert.match(await refusal(patchSpec('legacy-name', { topicName: null })), changeForbidden);
+  assert.match(await refusal(patchSpec('legacy-name', { topicName: 'Legacy.Other' })), changeForbidden);
+
+  const withStatus = await custom.patchNamespacedCustomObjectStatus(
+    { ...target(kafkaTopicType), name: 'legacy-name', body: { status: { topicName: 'Legacy.Name' } } },
+    mergePatch,
+  );
+  assert.equal(withStatus.status.topicName, 'Legacy.Name', 'status writes are not hindered by the rule');
+  assert.equal(withStatus.spec.topicName, 'Legacy.Name');
+});
+
+test('a Kafka with two listeners on one port is refused', async () => {
+  const message = await refusal(
+    create(
+      kafkaType,
+      kafkaWithListeners('same-port', [
+        { name: 'plain', port: 9092, type: 'internal', tls: false },
+        { name: 'tls', port: 9092, type: 'internal', tls: true },
+      ]),
+      'All',
+    ),
+  );
+  assert.match(message, /spec\.kafka\.listeners: Invalid value: .*each listener needs its own port/);
+});
+
+test('a Kafka listener named Bad_Name, or two listeners with one name, are refused', async () => {
+  const badName = await refusal(
+    create(
+      kafkaType,
+      kafkaWithListeners('bad-name', [{ name: 'Bad_Name', port: 9092, type: 'internal', tls: false }]),
+      'All',
+    ),
+  );
+  assert.match(
+    badName,
+    /listeners\[0\]\.name: .*a listener name must be 1 to 11 lowercase letters or digits/,
+  );
+  const sameName = await refusal(
+    create(
+      kafkaType,
+      kafkaWithListeners('same-name', [
+        { name: 'plain', port: 9092, type: 'internal', tls: false },
+        { name: 'plain', port: 9093, type: 'internal', tls: false },
+      ]),
+      'All',
+    ),
+  );
+  assert.match(sameName, /listeners\[1\]: Duplicate value/);
+});
+
+test('listener ports below 9092 and the metrics and JMX ports 9404 and 9999 are refused', async () => {
+  for (const [port, reason] of [
+    [9091, /must be 9092 or higher/],
+    [9404, /ports 9404 and 9999 are reserved for metrics and JMX/],
+    [9999, /ports 9404 and 9999 are reserved for metrics and JMX/],
+  ] as const) {
+    const message = await refusal(
+      create(
+        kafkaType,
+        kafkaWithListeners(`port-${port}`, [{ name: 'plain', port, type: 'internal', tls: false }]),
+        'All',
+      ),
+    );
+    assert.match(message, reason, `port ${port}`);
+  }
+});
+
+test('a Kafka written as v1beta2 with legacy fields is read back as v1 with those fields intact', async () => {
+  const seed = manifestsUnder(join(fixturesDirectory, 'seed')).find(({ file }) =>
+    file.endsWith('kafka-internal.yaml'),
+  );
+  assert.ok(seed, 'the seed manifest kafka-internal.yaml is missing');
+  await create({ ...kafkaType, version: 'v1beta2' }, seed.manifest);
+  const read = await custom.getNamespacedCustomObject({ ...target(kafkaType, 'v1'), name: 'my-cluster' });
+  assert.equal(read.apiVersion, 'kafka.strimzi.io/v1');
+  assert.deepEqual(read.spec, seed.manifest.spec);
+  assert.equal(read.spec.kafka.replicas, 2);
+  assert.equal(read.spec.zookeeper.replicas, 1);
+});
+
+test('the KafkaNodePool scale subresource reads replicas and selector, and a scale patch changes spec.replicas', async () => {
+  const name = 'brokers';
+  const selector = 'strimzi.io/cluster=my-cluster,strimzi.io/pool-name=brokers';
+  await create(kafkaNodePoolType, {
+    apiVersion: 'kafka.strimzi.io/v1',
+    kind: 'KafkaNodePool',
+    metadata: { name, labels: { 'strimzi.io/cluster': 'my-cluster' } },
+    spec: { replicas: 3, roles: ['broker'], storage: { type: 'ephemeral' } },
+  });
+  await custom.patchNamespacedCustomObjectStatus(
+    { ...target(kafkaNodePoolType), name, body: { status: { replicas: 3, labelSelector: selector } } },
+    mergePatch,
+  );
+  const scale = await custom.getNamespacedCustomObjectScale({ ...target(kafkaNodePoolType), name });
+  assert.equal(scale.kind, 'Scale');
+  assert.equal(scale.spec.replicas, 3);
+  assert.equal(scale.status.replicas, 3);
+  assert.equal(scale.status.selector, selector);
+
+  const scaled = await custom.patchNamespacedCustomObjectScale(
+    { ...target(kafkaNodePoolType), name, body: { spec: { replicas: 5 } } },
+    mergePatch,
+  );
+  assert.equal(scaled.spec.replicas, 5);
+  const pool = await custom.getNamespacedCustomObject({ ...target(kafkaNodePoolType), name });
+  assert.equal(pool.spec.replicas, 5);
+});

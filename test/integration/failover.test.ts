@@ -1,0 +1,128 @@
+// Real services: kube-apiserver (Lease), Kafka, Redis; two operator processes, as two replicas.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
+import type { KafkaTopic } from '../../src/api/kafka-topic.ts';
+import { kafkaTopicType } from '../../src/api/resources.ts';
+import { operatorFixture } from '../support/operator-fixture.ts';
+import { type OperatorProcess, reconcileSpans, startOperatorProcess } from '../support/operator-process.ts';
+import { waitFor } from '../support/wait.ts';
+
+const fixture = await operatorFixture('failover');
+const topics = {
+  group: kafkaTopicType.group,
+  version: kafkaTopicType.version,
+  plural: kafkaTopicType.plural,
+};
+const lease = { LEASE_DURATION_MS: '4000', LEASE_RENEW_DEADLINE_MS: '3000', LEASE_RETRY_PERIOD_MS: '500' };
+let replicas: OperatorProcess[] = [];
+
+before(async () => {
+  replicas = ['replica-a', 'replica-b'].map((name) =>
+    startOperatorProcess(name, { ...fixture.env, ...lease }),
+  );
+  await Promise.all(replicas.map((replica) => replica.httpPort()));
+});
+after(async () => {
+  await Promise.all(replicas.map((replica) => replica.stop()));
+  await fixture.cleanup();
+});
+
+function leadingSince(replica: OperatorProcess): number | undefined {
+  const line = replica.logs().find((l) => l.msg === 'leading: reconciling');
+  return line ? Date.parse(line.time) : undefined;
+}
+
+async function readTopic(name: string): Promise<KafkaTopic> {
+  return (await fixture.custom.getNamespacedCustomObject({
+    ...topics,
+    namespace: fixture.namespace,
+    name,
+  })) as KafkaTopic;
+}
+
+async function patchRetention(name: string, retentionMs: number): Promise<number> {
+  const patched = (await fixture.custom.patchNamespacedCustomObject(
+    {
+      ...topics,
+      namespace: fixture.namespace,
+      name,
+      body: { spec: { config: { 'retention.ms': retentionMs } } },
+    },
+    setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+  )) as KafkaTopic;
+  return patched.metadata?.generation ?? 0;
+}
+
+test('only the leader reconciles; when it is killed the other replica takes over within the lease duration plus a retry period, with no overlapping reconciles', async (t) => {
+  const leader = await waitFor('one replica to lead', async () => replicas.find((r) => leadingSince(r)));
+  const follower = replicas.find((r) => r !== leader);
+  assert.ok(follower);
+
+  await fixture.custom.createNamespacedCustomObject({
+    ...topics,
+    namespace: fixture.namespace,
+    body: {
+      apiVersion: 'kafka.strimzi.io/v1',
+      kind: 'KafkaTopic',
+      metadata: { name: 'handover', labels: { 'strimzi.io/cluster': 'test-cluster' } },
+      spec: { topicName: `handover-${fixture.namespace}`, partitions: 1, replicas: 1 },
+    },
+  });
+  await waitFor('the topic to be Ready', async () => {
+    const topic = await readTopic('handover');
+    return topic.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')
+      ? true
+      : undefined;
+  });
+  assert.ok(reconcileSpans([leader], fixture.namespace, 'handover').length > 0, 'the leader reconciled');
+  assert.equal(reconcileSpans([follower], fixture.namespace, 'handover').length, 0, 'the follower did not');
+
+  // Keep the resource changing across the handover, so reconciles are in flight when the leader dies.
+  let retention = 100_000;
+  let lastGeneration = 0;
+  let changing = true;
+  const changes = (async () => {
+    while (changing) {
+      lastGeneration = await patchRetention('handover', retention++);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  })();
+  await new Promise((resolve) => setTimeout(resolve, 1_000));
+  const killedAt = Date.now();
+  await leader.kill();
+
+  const takeover = await waitFor('the follower to lead', async () => leadingSince(follower), 20_000, 50);
+  const takeoverMs = takeover - killedAt;
+  t.diagnostic(`takeover after ${takeoverMs} ms (lease 4000 ms, retry 500 ms)`);
+  // Bound: lease duration + retry period (with client-go's 1.2 jitter), plus scheduling slack on 2 cores.
+  assert.ok(takeoverMs <= 4_000 + 600 + 1_000, `takeover took ${takeoverMs} ms`);
+
+  await new Promise((resolve) => setTimeout(resolve, 1_000));
+  changing = false;
+  await changes;
+  await waitFor(
+    'the new leader to observe the last generation',
+    async () =>
+      (await readTopic('handover')).status?.observedGeneration === lastGeneration ? true : undefined,
+    30_000,
+  );
+
+  const spans = reconcileSpans(replicas, fixture.namespace, 'handover').map((span) => ({
+    ...span,
+    // A reconcile cut short by SIGKILL ended when the process did.
+    end: span.end ?? (span.operator === leader.name ? killedAt : undefined),
+  }));
+  assert.ok(
+    spans.some((s) => s.operator === follower.name),
+    'the new leader reconciled',
+  );
+  for (let i = 1; i < spans.length; i++) {
+    const previous = spans[i - 1];
+    const current = spans[i];
+    assert.ok(
+      previous?.end !== undefined && current && previous.end <= current.start,
+      `reconciles overlap: ${JSON.stringify(previous)} and ${JSON.stringify(current)}`,
+    );
+  }
+});
