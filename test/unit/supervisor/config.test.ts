@@ -1,0 +1,56 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { ConfigError, loadConfig } from '../../../src/supervisor/config.ts';
+
+test('with no settings the operator watches its own namespace with the documented defaults', () => {
+  const config = loadConfig({ OPERATOR_NAMESPACE: 'kafka', POD_NAME: 'operator-0' });
+  assert.deepEqual(config.watchNamespaces, ['kafka']);
+  assert.equal(config.identity, 'operator-0');
+  assert.equal(config.resyncIntervalMs, 120_000);
+  assert.deepEqual(config.lease, {
+    name: 'kafka-actor-operator',
+    durationMs: 15_000,
+    renewDeadlineMs: 10_000,
+    retryPeriodMs: 2_000,
+  });
+  assert.equal(config.redisUrl, 'redis://127.0.0.1:6379');
+  assert.equal(config.useFinalizers, true);
+  assert.deepEqual(config.kafkaClusters, {});
+});
+
+test('WATCH_NAMESPACES takes a list or * for all namespaces', () => {
+  assert.deepEqual(loadConfig({ WATCH_NAMESPACES: 'a, b,a' }).watchNamespaces, ['a', 'b']);
+  assert.equal(loadConfig({ WATCH_NAMESPACES: '*' }).watchNamespaces, 'all');
+});
+
+test('KAFKA_CLUSTERS names external clusters with their bootstrap and credentials Secret', () => {
+  const config = loadConfig({
+    KAFKA_CLUSTERS:
+      '{"prod": {"bootstrap": "k1:9092,k2:9092", "credentialsSecret": "ops/prod-admin", "tls": true}}',
+  });
+  assert.deepEqual(config.kafkaClusters, {
+    prod: { bootstrap: 'k1:9092,k2:9092', credentialsSecret: 'ops/prod-admin', tls: true },
+  });
+});
+
+test('every bad setting is refused with an error that names it', () => {
+  const cases: Array<[Record<string, string>, RegExp]> = [
+    [{ RESYNC_INTERVAL_MS: '10' }, /RESYNC_INTERVAL_MS/],
+    [{ HTTP_PORT: 'eighty' }, /HTTP_PORT/],
+    [{ LOG_LEVEL: 'chatty' }, /LOG_LEVEL.*one of/],
+    [{ USE_FINALIZERS: 'yes' }, /USE_FINALIZERS/],
+    [{ KAFKA_CLUSTERS: '[' }, /KAFKA_CLUSTERS is not valid JSON/],
+    [
+      { KAFKA_CLUSTERS: '{"x": {"bootstrap": "h:1", "credentialsSecret": "nons"}}' },
+      /KAFKA_CLUSTERS\.x\.credentialsSecret/,
+    ],
+    [{ LEASE_DURATION_MS: '5000', LEASE_RENEW_DEADLINE_MS: '5000' }, /LEASE_RENEW_DEADLINE_MS/],
+    [{ REDIS_URL: 'http://redis' }, /REDIS_URL/],
+  ];
+  for (const [env, message] of cases) {
+    assert.throws(
+      () => loadConfig(env),
+      (error: Error) => error instanceof ConfigError && message.test(error.message),
+    );
+  }
+});

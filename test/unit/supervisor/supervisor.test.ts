@@ -1,0 +1,34 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { needsReconcile } from '../../../src/supervisor/supervisor.ts';
+
+const base = {
+  metadata: { name: 't', namespace: 'n', generation: 1, resourceVersion: '1', labels: { a: '1' } },
+  status: { observedGeneration: 0 },
+};
+
+test('status-only updates, such as the operator writing status, need no reconcile', () => {
+  const statusWritten = {
+    ...base,
+    metadata: { ...base.metadata, resourceVersion: '2' },
+    status: { observedGeneration: 1 },
+  };
+  assert.equal(needsReconcile(statusWritten, base), false);
+});
+
+test('spec, label, annotation, finalizer and deletion changes need a reconcile', () => {
+  const changes = [
+    { generation: 2 },
+    { labels: { a: '2' } },
+    { annotations: { 'strimzi.io/pause-reconciliation': 'true' } },
+    { finalizers: ['strimzi.io/topic-operator'] },
+    { deletionTimestamp: new Date() },
+  ];
+  for (const change of changes) {
+    assert.equal(
+      needsReconcile({ ...base, metadata: { ...base.metadata, ...change } }, base),
+      true,
+      JSON.stringify(change),
+    );
+  }
+});
