@@ -1,18 +1,11 @@
 #!/usr/bin/env bash
 # The first command (npm start): sets up what is missing, starts the local environment (Kubernetes
-# with fake nodes, Kafka, Redis) and tells how to reach it.
+# with fake nodes, Kafka, Redis) and runs the operator on it with an example KafkaTopic.
+# Ctrl-C stops the operator; the environment keeps running until `npm run env:down`.
 set -euo pipefail
 . "$(dirname "$0")/setup.sh"
 bash test/env/up.sh kubernetes kafka redis
 . test/env/lib.sh
 . "$TESTENV_RUN/env.sh"
-cat <<MSG
-
-The local environment is running.
-  kubectl:        export KUBECONFIG=$KUBECONFIG; $KUBECTL get nodes
-  Kafka:          $KAFKA_BOOTSTRAP (PLAINTEXT), $KAFKA_BOOTSTRAP_SASL (SCRAM-SHA-512, $KAFKA_ADMIN_USER)
-  Redis:          $REDIS_URL
-  all settings:   . $TESTENV_RUN/env.sh
-  logs:           $TESTENV_RUN/logs/
-Stop it with: npm run env:down
-MSG
+echo "Environment logs: $TESTENV_RUN/logs/ (stop it with: npm run env:down)"
+exec node scripts/local-operator.ts

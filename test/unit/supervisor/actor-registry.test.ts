@@ -1,0 +1,87 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { pino } from 'pino';
+import { createMachine } from 'xstate';
+import { ActorRegistry } from '../../../src/supervisor/actor-registry.ts';
+import { createMetrics } from '../../../src/supervisor/metrics.ts';
+import type { ResourceKind } from '../../../src/supervisor/resource-kind.ts';
+import { waitFor } from '../../support/wait.ts';
+
+// A machine whose action throws on CRASH: the actor errors, as a bug in a machine would make it.
+const fragileMachine = createMachine({
+  initial: 'pending',
+  states: {
+    pending: {
+      on: {
+        RECONCILE: 'ready',
+        CRASH: {
+          actions: () => {
+            throw new Error('bug in an action');
+          },
+        },
+      },
+    },
+    ready: {},
+  },
+});
+
+function registryWith(onRestarted: (kind: string, key: string) => void) {
+  const kind: ResourceKind = {
+    type: { group: 'g', version: 'v1', plural: 'things', kind: 'Thing' },
+    machine: fragileMachine,
+    buildStatus: () => undefined,
+  };
+  const metrics = createMetrics();
+  const registry = new ActorRegistry({
+    kinds: new Map([['Thing', kind]]),
+    metrics,
+    logger: pino({ level: 'silent' }),
+    restartBackoff: { initialMs: 20, maxMs: 100 },
+    onRestarted,
+  });
+  return { registry, metrics };
+}
+
+const thing = { metadata: { name: 'a', namespace: 'n', uid: 'u1' } };
+
+test('one actor per resource: ensure returns the same actor until the resource is re-created', () => {
+  const { registry } = registryWith(() => {});
+  const first = registry.ensure('Thing', thing);
+  assert.equal(registry.ensure('Thing', thing), first);
+  const recreated = registry.ensure('Thing', { metadata: { ...thing.metadata, uid: 'u2' } });
+  assert.notEqual(recreated, first);
+  assert.equal(first.actor.getSnapshot().status, 'stopped');
+  registry.stopAll();
+});
+
+test('a crashed actor is restarted after a backoff and its resource is reconciled again', async () => {
+  const restarted: string[] = [];
+  const { registry } = registryWith((kind, key) => restarted.push(`${kind} ${key}`));
+  const entry = registry.ensure('Thing', thing);
+  entry.actor.send({ type: 'CRASH' });
+  assert.equal(registry.get('Thing', 'n/a'), undefined, 'the crashed actor is out of the registry');
+  assert.throws(() => registry.ensure('Thing', thing), /waiting to restart/);
+  const replacement = await waitFor('the actor to be restarted', async () => registry.get('Thing', 'n/a'), 2_000, 10);
+  assert.notEqual(replacement, entry);
+  assert.equal(replacement.crashes, 1);
+  assert.equal(replacement.state, 'pending');
+  assert.deepEqual(restarted, ['Thing n/a']);
+  registry.stopAll();
+});
+
+test('the registry counts actors by state and records their transitions', async () => {
+  const { registry, metrics } = registryWith(() => {});
+  const entry = registry.ensure('Thing', thing);
+  entry.actor.send({ type: 'RECONCILE' });
+  assert.equal(entry.state, 'ready');
+  assert.deepEqual(
+    entry.transitions.map((t) => [t.from, t.to, t.event]),
+    [['pending', 'ready', 'RECONCILE']],
+  );
+  const gauge = await metrics.actors.get();
+  const count = (state: string) => gauge.values.find((v) => v.labels.state === state)?.value;
+  assert.equal(count('ready'), 1);
+  assert.equal(count('pending'), 0);
+  registry.remove('Thing', 'n/a');
+  assert.equal((await metrics.actors.get()).values.find((v) => v.labels.state === 'ready')?.value, 0);
+});
