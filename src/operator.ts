@@ -7,6 +7,8 @@ import { PlatformaticKafkaAdmin } from './actors/kafka/platformatic-admin.ts';
 import { CustomResources } from './actors/kubernetes/custom-resources.ts';
 import { EventRecorder } from './actors/kubernetes/event-recorder.ts';
 import { createTopicKind } from './actors/topic/topic-kind.ts';
+import type { KafkaTopic } from './api/kafka-topic.ts';
+import { kafkaTopicType } from './api/resources.ts';
 import type { OperatorConfig } from './supervisor/config.ts';
 import { startHttpServer } from './supervisor/http-server.ts';
 import { LeaderElector } from './supervisor/leader-election.ts';
@@ -34,7 +36,7 @@ export async function startOperator(config: OperatorConfig, logger: Logger, kube
   const clusters = new KafkaClusters({
     clusters: config.kafkaClusters,
     clientId: 'kafka-actor-operator',
-    createAdmin: (settings) => new PlatformaticKafkaAdmin(settings),
+    createAdmin: (settings) => new PlatformaticKafkaAdmin(settings, { requests: metrics.kafkaRequests }),
     readSecret: async (namespace, name) => {
       const secret = await core.readNamespacedSecret({ namespace, name });
       return Object.fromEntries(
@@ -53,9 +55,15 @@ export async function startOperator(config: OperatorConfig, logger: Logger, kube
     lockDurationMs: config.lease.durationMs,
     logger,
   });
-  const supervisor = new Supervisor({
+  const topicKind = createTopicKind({
+    clusters,
+    resources,
+    useFinalizers: config.useFinalizers,
+    allTopics: () => supervisor.list(kafkaTopicType.kind) as KafkaTopic[],
+  });
+  const supervisor: Supervisor = new Supervisor({
     kubeConfig,
-    kinds: [createTopicKind({ clusters, resources, useFinalizers: config.useFinalizers })],
+    kinds: [topicKind],
     namespaces: config.watchNamespaces,
     labelSelector: config.labelSelector,
     resyncIntervalMs: config.resyncIntervalMs,

@@ -1,5 +1,6 @@
 // The life of one KafkaTopic: pending until its first reconcile, then reconciling towards the
-// spec, resting in ready, failed or paused, and deleting when the resource is being deleted.
+// spec, resting in ready, failed or paused; releasing and then unmanaged when the user takes the
+// topic out of the operator's hands; deleting when the resource is being deleted.
 // Effects are named here and provided by src/actors/topic, so tests can drive this with fakes.
 import { assign, fromPromise, setup } from 'xstate';
 import type { KafkaTopic } from '../api/kafka-topic.ts';
@@ -23,6 +24,12 @@ export interface TopicContext {
 
 export type TopicEvent = ReconcileEvent<KafkaTopic>;
 
+export const managedAnnotation = 'strimzi.io/managed';
+
+export function isUnmanaged(resource: KafkaTopic): boolean {
+  return resource.metadata?.annotations?.[managedAnnotation] === 'false';
+}
+
 function notProvided(name: string): never {
   throw new Error(`effect ${name} was not provided to the topic machine`);
 }
@@ -30,6 +37,7 @@ function notProvided(name: string): never {
 const reconcileTransitions = [
   { guard: 'resourceIsBeingDeleted', target: 'deleting' },
   { guard: 'reconciliationIsPaused', target: 'paused', actions: 'rememberGeneration' },
+  { guard: 'topicIsUnmanaged', target: 'releasing' },
   { target: 'reconciling' },
 ] as const;
 
@@ -41,11 +49,13 @@ export const topicMachine = setup({
   },
   actors: {
     reconcileTopic: fromPromise<TopicReconciled, KafkaTopic>(async () => notProvided('reconcileTopic')),
+    releaseTopic: fromPromise<void, KafkaTopic>(async () => notProvided('releaseTopic')),
     deleteTopic: fromPromise<void, KafkaTopic>(async () => notProvided('deleteTopic')),
   },
   guards: {
     resourceIsBeingDeleted: ({ event }) => isBeingDeleted(event.resource),
     reconciliationIsPaused: ({ event }) => isPaused(event.resource),
+    topicIsUnmanaged: ({ event }) => isUnmanaged(event.resource),
   },
   actions: {
     recordFailure: assign(({ context }, params: { error: unknown }) => ({
@@ -95,6 +105,22 @@ export const topicMachine = setup({
       on: { RECONCILE: reconcileTransitions },
     },
     paused: {
+      tags: [settledTag],
+      on: { RECONCILE: reconcileTransitions },
+    },
+    releasing: {
+      entry: 'rememberGeneration',
+      invoke: {
+        src: 'releaseTopic',
+        input: ({ event }) => event.resource,
+        onDone: { target: 'unmanaged', actions: assign({ lastError: undefined, consecutiveFailures: 0 }) },
+        onError: {
+          target: 'failed',
+          actions: { type: 'recordFailure', params: ({ event }) => ({ error: event.error }) },
+        },
+      },
+    },
+    unmanaged: {
       tags: [settledTag],
       on: { RECONCILE: reconcileTransitions },
     },

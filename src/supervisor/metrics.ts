@@ -40,6 +40,12 @@ export function createMetrics() {
       help: '1 when this replica holds the leader Lease',
       registers: [registry],
     }),
+    kafkaRequests: new Counter({
+      name: 'kao_kafka_requests_total',
+      help: 'Admin API requests sent to Kafka, by operation (one request may carry many topics)',
+      labelNames: ['operation'] as const,
+      registers: [registry],
+    }),
     statusWrites: new Counter({
       name: 'kao_status_writes_total',
       help: 'Status subresource writes, by kind',

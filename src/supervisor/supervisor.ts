@@ -65,6 +65,11 @@ export class Supervisor {
     return [...this.#informers.values()].every((informer) => informer.hasSynced());
   }
 
+  // The resources of one kind as the informer's cache has them now.
+  list(kind: string): KubernetesObject[] {
+    return this.#informers.get(kind)?.list() ?? [];
+  }
+
   isLeading(): boolean {
     return this.#leading;
   }

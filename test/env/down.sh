@@ -4,7 +4,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 components=("$@")
-[ ${#components[@]} -gt 0 ] || components=(kafka-cluster kafka redis kubernetes)
+[ ${#components[@]} -gt 0 ] || components=(kafka-cluster kafka-nodelete kafka redis kubernetes)
 
 stop_component() {
   local c=$1
@@ -13,6 +13,7 @@ stop_component() {
     kubernetes) for p in kwok kube-scheduler kube-controller-manager kube-apiserver etcd; do stop_process "$p"; done ;;
     kafka) stop_process kafka-1 ;;
     kafka-cluster) for i in 1 2 3; do stop_process "kafka-cluster-$i"; done ;;
+    kafka-nodelete) stop_process kafka-nodelete-1 ;;
     redis) stop_process redis ;;
     *) die "unknown component '$c'" ;;
   esac

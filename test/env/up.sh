@@ -3,6 +3,7 @@
 #   kubernetes     etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kwok + 3 fake nodes
 #   kafka          one KRaft broker+controller: PLAINTEXT and SASL_PLAINTEXT (SCRAM-SHA-512) listeners
 #   kafka-cluster  three KRaft broker+controller nodes, same listeners
+#   kafka-nodelete one node like kafka, with delete.topic.enable=false (deletion refused by the broker)
 #   redis          redis-server
 # With no argument: kubernetes kafka redis. Builds what is missing first (build-tools.sh).
 # Writes $TESTENV_RUN/env.d/<component>.env (KEY=value lines) and $TESTENV_RUN/env.sh (all, exported).
@@ -145,7 +146,7 @@ SC
   log "kubernetes ready: KUBECONFIG=$kc"
 }
 
-kafka_properties() { # node-id, data dir, plain port, controller port, sasl port, voters, replication
+kafka_properties() { # node-id, data dir, plain port, controller port, sasl port, voters, replication, extra lines
   cat <<PROPS
 process.roles=broker,controller
 node.id=$1
@@ -177,12 +178,13 @@ auto.create.topics.enable=false
 num.network.threads=2
 num.io.threads=4
 log.cleaner.dedupe.buffer.size=1048577
+${8:-}
 PROPS
 }
 
 # Starts N combined KRaft nodes named PREFIX-1..N and waits until each reports it started.
-start_kafka_nodes() { # component-name, node count
-  local name=$1 count=$2 i voters="" lib="$TESTENV_CACHE/kafka-$KAFKA_VERSION/lib"
+start_kafka_nodes() { # component-name, node count, extra server properties
+  local name=$1 count=$2 extra=${3:-} i voters="" lib="$TESTENV_CACHE/kafka-$KAFKA_VERSION/lib"
   local -a plain ctrl sasl
   for i in $(seq 1 "$count"); do
     plain[i]=$(free_port); ctrl[i]=$(free_port); sasl[i]=$(free_port)
@@ -195,7 +197,7 @@ start_kafka_nodes() { # component-name, node count
   for i in $(seq 1 "$count"); do
     local dir=$TESTENV_RUN/$name-$i
     rm -rf "$dir"; mkdir -p "$dir"
-    kafka_properties "$i" "$dir/data" "${plain[i]}" "${ctrl[i]}" "${sasl[i]}" "$voters" "$replication" > "$dir/server.properties"
+    kafka_properties "$i" "$dir/data" "${plain[i]}" "${ctrl[i]}" "${sasl[i]}" "$voters" "$replication" "$extra" > "$dir/server.properties"
     java -XX:TieredStopAtLevel=1 "${java_common[@]}" kafka.tools.StorageTool format -t "$cid" \
       -c "$dir/server.properties" --ignore-formatted \
       --add-scram "SCRAM-SHA-512=[name=$KAFKA_ADMIN_USER,password=$KAFKA_ADMIN_PASSWORD]" > "$dir/format.log" 2>&1 \
@@ -235,6 +237,16 @@ start_kafka_cluster() {
   log "kafka-cluster ready: $KAFKA_STARTED_BOOTSTRAP"
 }
 
+start_kafka_nodelete() {
+  component_running kafka-nodelete kafka-nodelete-1 && return 0
+  bash "$ENV_DIR/down.sh" kafka-nodelete
+  bash "$ENV_DIR/build-tools.sh" kafka
+  start_kafka_nodes kafka-nodelete 1 delete.topic.enable=false
+  write_env kafka-nodelete "KAFKA_NODELETE_BOOTSTRAP=$KAFKA_STARTED_BOOTSTRAP" \
+    "KAFKA_NODELETE_BOOTSTRAP_SASL=$KAFKA_STARTED_BOOTSTRAP_SASL"
+  log "kafka-nodelete ready: $KAFKA_STARTED_BOOTSTRAP"
+}
+
 start_redis() {
   component_running redis redis && return 0
   bash "$ENV_DIR/down.sh" redis
@@ -254,8 +266,9 @@ for c in "${components[@]}"; do
     kubernetes) start_kubernetes ;;
     kafka) start_kafka ;;
     kafka-cluster) start_kafka_cluster ;;
+    kafka-nodelete) start_kafka_nodelete ;;
     redis) start_redis ;;
-    *) die "unknown component '$c' (kubernetes, kafka, kafka-cluster, redis)" ;;
+    *) die "unknown component '$c' (kubernetes, kafka, kafka-cluster, kafka-nodelete, redis)" ;;
   esac
 done
 

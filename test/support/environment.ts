@@ -5,7 +5,7 @@ import { openSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-export type Component = 'kubernetes' | 'kafka' | 'kafka-cluster' | 'redis';
+export type Component = 'kubernetes' | 'kafka' | 'kafka-cluster' | 'kafka-nodelete' | 'redis';
 
 const repoRoot = join(import.meta.dirname, '..', '..');
 export const runDirectory =
@@ -60,6 +60,15 @@ export function kafkaEnvironment(): KafkaEnvironment {
     adminUser: required(settings, 'KAFKA_ADMIN_USER'),
     adminPassword: required(settings, 'KAFKA_ADMIN_PASSWORD'),
     version: required(settings, 'KAFKA_VERSION'),
+  };
+}
+
+// A broker with delete.topic.enable=false: Kafka refuses every topic deletion.
+export function kafkaNoDeleteEnvironment(): { bootstrap: string; bootstrapSasl: string } {
+  const settings = startComponents('kafka-nodelete');
+  return {
+    bootstrap: required(settings, 'KAFKA_NODELETE_BOOTSTRAP'),
+    bootstrapSasl: required(settings, 'KAFKA_NODELETE_BOOTSTRAP_SASL'),
   };
 }
 

@@ -5,7 +5,8 @@ import { CoreV1Api, CustomObjectsApi, KubeConfig } from '@kubernetes/client-node
 import { installCustomResourceDefinitions } from '../../src/api/install.ts';
 import { kafkaEnvironment, kubernetesEnvironment, redisEnvironment } from './environment.ts';
 
-export async function operatorFixture(prefix: string) {
+// `clusters`: more Kafka clusters (name: SASL bootstrap) the operator reaches with the same admin.
+export async function operatorFixture(prefix: string, clusters: Record<string, string> = {}) {
   const kubernetes = kubernetesEnvironment();
   const kafka = kafkaEnvironment();
   const redis = redisEnvironment();
@@ -31,9 +32,14 @@ export async function operatorFixture(prefix: string) {
     // Each test file gets its own queue in the shared Redis.
     QUEUE_PREFIX: `kao-${namespace}`,
     LOG_LEVEL: 'debug',
-    KAFKA_CLUSTERS: JSON.stringify({
-      'test-cluster': { bootstrap: kafka.bootstrapSasl, credentialsSecret: `${namespace}/kafka-admin` },
-    }),
+    KAFKA_CLUSTERS: JSON.stringify(
+      Object.fromEntries(
+        Object.entries({ 'test-cluster': kafka.bootstrapSasl, ...clusters }).map(([name, bootstrap]) => [
+          name,
+          { bootstrap, credentialsSecret: `${namespace}/kafka-admin` },
+        ]),
+      ),
+    ),
   };
   return {
     kc,

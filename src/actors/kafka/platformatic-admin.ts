@@ -1,12 +1,22 @@
-// KafkaAdmin on @platformatic/kafka's Admin client.
-import { Admin, type SASLOptions } from '@platformatic/kafka';
+// KafkaAdmin on @platformatic/kafka's Admin client. Calls made by many actors within a few
+// milliseconds go to Kafka as one request per operation (as Strimzi's topic operator batches),
+// and each caller gets its own topic's outcome.
 import {
+  Admin,
+  ConfigResourceTypes,
+  IncrementalAlterConfigOperationTypes,
+  type SASLOptions,
+} from '@platformatic/kafka';
+import type { Counter } from 'prom-client';
+import {
+  type ConfigChanges,
   type KafkaAdmin,
   KafkaAdminError,
   kafkaErrorCodes,
   type NewTopic,
   type TopicDescription,
 } from './kafka-admin.ts';
+import { RequestBatcher, type RequestBatcherOptions } from './request-batcher.ts';
 
 export interface KafkaConnectionSettings {
   bootstrap: string[];
@@ -15,43 +25,69 @@ export interface KafkaConnectionSettings {
   clientId: string;
 }
 
-interface ProtocolErrorEntry {
+export interface PlatformaticAdminOptions {
+  batching?: RequestBatcherOptions;
+  // Counts requests sent to Kafka by operation (and items they carried), for metrics.
+  requests?: Counter<'operation'>;
+}
+
+interface ItemOutcome {
+  name?: string | null;
+  resourceName?: string;
   errorCode?: number;
   errorMessage?: string | null;
 }
 
-// platformatic reports per-item errors inside the response attached to the error it throws.
-function protocolErrors(error: unknown): ProtocolErrorEntry[] {
-  const found: ProtocolErrorEntry[] = [];
-  const visit = (value: unknown, depth: number) => {
-    if (depth > 6 || value === null || typeof value !== 'object') return;
-    const entry = value as ProtocolErrorEntry & Record<string, unknown>;
-    if (typeof entry.errorCode === 'number' && entry.errorCode !== 0) found.push(entry);
-    for (const key of ['errors', 'response', 'topics', 'responses', 'cause']) visit(entry[key], depth + 1);
-    if (Array.isArray(value)) for (const item of value) visit(item, depth + 1);
-  };
-  visit(error, 0);
-  return found;
+// platformatic throws one error for a request in which any item failed; the per-item outcomes
+// are in the responses attached to the errors it aggregates.
+function itemOutcomes(error: unknown, field: string): ItemOutcome[] | undefined {
+  const nested = (error as { errors?: unknown[] }).errors;
+  for (const inner of nested ?? []) {
+    const items = (inner as { response?: Record<string, unknown> }).response?.[field];
+    if (Array.isArray(items)) return items as ItemOutcome[];
+  }
+  return undefined;
 }
 
-function asKafkaAdminError(action: string, error: unknown): Error {
-  const [first] = protocolErrors(error);
-  if (first?.errorCode !== undefined) {
-    return new KafkaAdminError(
-      `${action}: ${first.errorMessage ?? `Kafka error code ${first.errorCode}`}`,
-      first.errorCode,
-      {
-        cause: error,
-      },
-    );
-  }
-  return new Error(`${action}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+function describeError(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
+
+// Maps a batch failure to one outcome per requested name: the item's own error, or success.
+function perItem(
+  names: string[],
+  action: string,
+  error: unknown,
+  field: string,
+  tolerated: number[] = [],
+): Array<Error | undefined> {
+  const outcomes = itemOutcomes(error, field);
+  if (!outcomes)
+    return names.map(() => new Error(`${action} failed: ${describeError(error)}`, { cause: error }));
+  return names.map((name) => {
+    const outcome = outcomes.find((o) => (o.name ?? o.resourceName) === name);
+    if (!outcome || !outcome.errorCode || tolerated.includes(outcome.errorCode)) return undefined;
+    return new KafkaAdminError(
+      `${action} ${name} failed: ${outcome.errorMessage ?? `Kafka error code ${outcome.errorCode}`}`,
+      outcome.errorCode,
+    );
+  });
+}
+
+const defaultBatching: RequestBatcherOptions = { maxDelayMs: 5, maxItems: 500 };
 
 export class PlatformaticKafkaAdmin implements KafkaAdmin {
   readonly #admin: Admin;
+  readonly #options: PlatformaticAdminOptions;
+  readonly #describeTopics: RequestBatcher<string, TopicDescription | undefined>;
+  readonly #describeConfigs: RequestBatcher<string, Record<string, string>>;
+  // CreateTopics takes one config for all topics of a request: one batcher per config.
+  readonly #createTopics = new Map<string, RequestBatcher<NewTopic, TopicDescription>>();
+  readonly #alterConfigs: RequestBatcher<{ name: string; changes: ConfigChanges }, undefined>;
+  readonly #createPartitions: RequestBatcher<{ name: string; partitions: number }, undefined>;
+  readonly #deleteTopics: RequestBatcher<string, undefined>;
 
-  constructor(settings: KafkaConnectionSettings) {
+  constructor(settings: KafkaConnectionSettings, options: PlatformaticAdminOptions = {}) {
     const sasl: SASLOptions | undefined = settings.sasl
       ? { mechanism: 'SCRAM-SHA-512', username: settings.sasl.username, password: settings.sasl.password }
       : undefined;
@@ -62,69 +98,216 @@ export class PlatformaticKafkaAdmin implements KafkaAdmin {
       ...(sasl ? { sasl } : {}),
       ...(settings.tls ? { tls: {} } : {}),
     });
+    this.#options = options;
+    const batching = options.batching ?? defaultBatching;
+    this.#describeTopics = new RequestBatcher((names) => this.#sendDescribeTopics(names), batching);
+    this.#describeConfigs = new RequestBatcher((names) => this.#sendDescribeConfigs(names), batching);
+    this.#alterConfigs = new RequestBatcher((items) => this.#sendAlterConfigs(items), batching);
+    this.#createPartitions = new RequestBatcher((items) => this.#sendCreatePartitions(items), batching);
+    this.#deleteTopics = new RequestBatcher((names) => this.#sendDeleteTopics(names), batching);
   }
 
-  async describeTopic(name: string): Promise<TopicDescription | undefined> {
-    const names = await this.#admin.listTopics({ includeInternals: true }).catch((error: unknown) => {
-      throw asKafkaAdminError('listing topics failed', error);
-    });
-    if (!names.includes(name)) return undefined;
-    const metadata = await this.#admin
-      .metadata({ topics: [name], forceUpdate: true })
-      .catch((error: unknown) => {
-        throw asKafkaAdminError(`describing topic ${name} failed`, error);
-      });
-    const topic = metadata.topics.get(name);
-    if (!topic) return undefined;
-    return {
-      name,
-      id: topic.id,
-      partitions: topic.partitionsCount,
-      replicationFactor: topic.partitions[0]?.replicas.length ?? 0,
-    };
+  #count(operation: string): void {
+    this.#options.requests?.inc({ operation });
   }
 
-  async createTopic(topic: NewTopic): Promise<TopicDescription> {
-    try {
-      const [created] = await this.#admin.createTopics({
-        topics: [topic.name],
-        partitions: topic.partitions ?? -1,
-        replicas: topic.replicas ?? -1,
-        configs: Object.entries(topic.config).map(([name, value]) => ({ name, value })),
-      });
-      if (!created) throw new Error(`Kafka did not report topic ${topic.name} as created`);
-      return {
-        name: topic.name,
-        id: created.id,
-        partitions: created.partitions,
-        replicationFactor: created.replicas,
-      };
-    } catch (error) {
-      const failure = asKafkaAdminError(`creating topic ${topic.name} failed`, error);
-      // Someone created it between our describe and create: describe what is there now.
-      if (failure instanceof KafkaAdminError && failure.errorCode === kafkaErrorCodes.TOPIC_ALREADY_EXISTS) {
-        const existing = await this.describeTopic(topic.name);
-        if (existing) return existing;
-      }
-      throw failure;
+  describeTopic(name: string): Promise<TopicDescription | undefined> {
+    return this.#describeTopics.submit(name);
+  }
+
+  describeTopicConfig(name: string): Promise<Record<string, string>> {
+    return this.#describeConfigs.submit(name);
+  }
+
+  createTopic(topic: NewTopic): Promise<TopicDescription> {
+    const signature = JSON.stringify(Object.entries(topic.config).sort());
+    let batcher = this.#createTopics.get(signature);
+    if (!batcher) {
+      batcher = new RequestBatcher(
+        (topics) => this.#sendCreateTopics(topics),
+        this.#options.batching ?? defaultBatching,
+      );
+      this.#createTopics.set(signature, batcher);
     }
+    return batcher.submit(topic);
   }
 
-  async deleteTopic(name: string): Promise<void> {
-    try {
-      await this.#admin.deleteTopics({ topics: [name] });
-    } catch (error) {
-      const failure = asKafkaAdminError(`deleting topic ${name} failed`, error);
-      if (
-        failure instanceof KafkaAdminError &&
-        failure.errorCode === kafkaErrorCodes.UNKNOWN_TOPIC_OR_PARTITION
-      )
-        return;
-      throw failure;
-    }
+  alterTopicConfig(name: string, changes: ConfigChanges): Promise<void> {
+    return this.#alterConfigs.submit({ name, changes });
+  }
+
+  createPartitions(name: string, partitions: number): Promise<void> {
+    return this.#createPartitions.submit({ name, partitions });
+  }
+
+  deleteTopic(name: string): Promise<void> {
+    return this.#deleteTopics.submit(name);
   }
 
   async close(): Promise<void> {
     await this.#admin.close();
+  }
+
+  async #sendDescribeTopics(names: string[]): Promise<Array<TopicDescription | undefined | Error>> {
+    this.#count('listTopics');
+    const existing = new Set(await this.#admin.listTopics({ includeInternals: true }));
+    const present = [...new Set(names.filter((name) => existing.has(name)))];
+    if (present.length === 0) return names.map(() => undefined);
+    this.#count('metadata');
+    const metadata = await this.#admin.metadata({ topics: present, forceUpdate: true });
+    return names.map((name) => {
+      const topic = metadata.topics.get(name);
+      if (!topic) return undefined;
+      return {
+        name,
+        id: topic.id,
+        partitions: topic.partitionsCount,
+        replicationFactor: topic.partitions[0]?.replicas.length ?? 0,
+      };
+    });
+  }
+
+  async #sendDescribeConfigs(names: string[]): Promise<Array<Record<string, string> | Error>> {
+    this.#count('describeConfigs');
+    const unique = [...new Set(names)];
+    try {
+      const described = await this.#admin.describeConfigs({
+        resources: unique.map((name) => ({ resourceType: ConfigResourceTypes.TOPIC, resourceName: name })),
+      });
+      return names.map((name) => {
+        const result = described.find((d) => d.resourceName === name);
+        if (!result) return new Error(`Kafka did not describe the configs of topic ${name}`);
+        const own: Record<string, string> = {};
+        for (const config of result.configs) {
+          // Source 1 is DYNAMIC_TOPIC_CONFIG: a value set on this topic.
+          if (config.configSource === 1 && config.value !== null && config.value !== undefined) {
+            own[config.name] = config.value;
+          }
+        }
+        return own;
+      });
+    } catch (error) {
+      return perItem(names, 'describing the configs of topic', error, 'results').map(
+        (e) => e ?? new Error(`describing topic configs failed: ${describeError(error)}`),
+      );
+    }
+  }
+
+  async #sendCreateTopics(topics: NewTopic[]): Promise<Array<TopicDescription | Error>> {
+    this.#count('createTopics');
+    const config = topics[0]?.config ?? {};
+    try {
+      const created = await this.#admin.createTopics({
+        topics: topics.map((t) => ({
+          topic: t.name,
+          partitions: t.partitions ?? -1,
+          replicas: t.replicas ?? -1,
+        })),
+        configs: Object.entries(config).map(([name, value]) => ({ name, value })),
+      });
+      return topics.map((t) => {
+        const result = created.find((c) => c.name === t.name);
+        return result
+          ? { name: t.name, id: result.id, partitions: result.partitions, replicationFactor: result.replicas }
+          : new Error(`Kafka did not report topic ${t.name} as created`);
+      });
+    } catch (error) {
+      const outcomes = perItem(
+        topics.map((t) => t.name),
+        'creating topic',
+        error,
+        'topics',
+      );
+      const created = itemOutcomes(error, 'topics') as
+        | Array<ItemOutcome & { topicId: string; numPartitions: number; replicationFactor: number }>
+        | undefined;
+      return Promise.all(
+        topics.map(async (t, index) => {
+          const failure = outcomes[index];
+          // Someone else created it between our describe and create: describe what is there now.
+          if (
+            failure instanceof KafkaAdminError &&
+            failure.errorCode === kafkaErrorCodes.TOPIC_ALREADY_EXISTS
+          ) {
+            return (await this.describeTopic(t.name)) ?? failure;
+          }
+          if (failure) return failure;
+          const result = created?.find((c) => c.name === t.name);
+          return result
+            ? {
+                name: t.name,
+                id: result.topicId,
+                partitions: result.numPartitions,
+                replicationFactor: result.replicationFactor,
+              }
+            : new Error(`Kafka did not report topic ${t.name} as created`);
+        }),
+      );
+    }
+  }
+
+  async #sendAlterConfigs(
+    items: Array<{ name: string; changes: ConfigChanges }>,
+  ): Promise<Array<undefined | Error>> {
+    this.#count('incrementalAlterConfigs');
+    try {
+      await this.#admin.incrementalAlterConfigs({
+        resources: items.map(({ name, changes }) => ({
+          resourceType: ConfigResourceTypes.TOPIC,
+          resourceName: name,
+          configs: [
+            ...Object.entries(changes.set).map(([key, value]) => ({
+              name: key,
+              configOperation: IncrementalAlterConfigOperationTypes.SET,
+              value,
+            })),
+            ...changes.remove.map((key) => ({
+              name: key,
+              configOperation: IncrementalAlterConfigOperationTypes.DELETE,
+            })),
+          ],
+        })),
+      });
+      return items.map(() => undefined);
+    } catch (error) {
+      return perItem(
+        items.map((i) => i.name),
+        'changing the config of topic',
+        error,
+        'responses',
+      );
+    }
+  }
+
+  async #sendCreatePartitions(
+    items: Array<{ name: string; partitions: number }>,
+  ): Promise<Array<undefined | Error>> {
+    this.#count('createPartitions');
+    try {
+      await this.#admin.createPartitions({
+        topics: items.map(({ name, partitions }) => ({ name, count: partitions, assignments: null })),
+      });
+      return items.map(() => undefined);
+    } catch (error) {
+      return perItem(
+        items.map((i) => i.name),
+        'adding partitions to topic',
+        error,
+        'results',
+      );
+    }
+  }
+
+  async #sendDeleteTopics(names: string[]): Promise<Array<undefined | Error>> {
+    this.#count('deleteTopics');
+    const unique = [...new Set(names)];
+    try {
+      await this.#admin.deleteTopics({ topics: unique });
+      return names.map(() => undefined);
+    } catch (error) {
+      return perItem(names, 'deleting topic', error, 'responses', [
+        kafkaErrorCodes.UNKNOWN_TOPIC_OR_PARTITION,
+      ]);
+    }
   }
 }

@@ -1,12 +1,19 @@
-// What a KafkaTopic's actor does to the world: make the Kafka topic exist as the spec says, and
-// delete it through the finalizer when the resource is deleted.
+// What a KafkaTopic's actor does to the world (Kubernetes is the source of truth, Kafka follows):
+// make the Kafka topic exist as the spec says — created, adopted, its configs and partitions
+// aligned — refuse what Kafka cannot do, and delete it through the finalizer.
 import type { KafkaTopic } from '../../api/kafka-topic.ts';
 import { kafkaTopicType } from '../../api/resources.ts';
 import { ReconcileFailure } from '../../machines/reconcile-failure.ts';
-import type { TopicReconciled } from '../../machines/topic-machine.ts';
-import { KafkaAdminError, kafkaErrorCodes } from '../kafka/kafka-admin.ts';
-import type { KafkaClusters } from '../kafka/kafka-clusters.ts';
+import { isUnmanaged, type TopicReconciled } from '../../machines/topic-machine.ts';
+import {
+  type KafkaAdmin,
+  KafkaAdminError,
+  kafkaErrorCodes,
+  type TopicDescription,
+} from '../kafka/kafka-admin.ts';
+import { clusterLabel, type KafkaClusters } from '../kafka/kafka-clusters.ts';
 import type { CustomResources } from '../kubernetes/custom-resources.ts';
+import { configChanges, kafkaConfigOf, validateTopicConfig } from './topic-config.ts';
 
 // Strimzi's topic operator finalizer, so resources move between the two operators unchanged.
 export const topicFinalizer = 'strimzi.io/topic-operator';
@@ -15,24 +22,39 @@ export function topicNameOf(topic: KafkaTopic): string {
   return topic.spec?.topicName ?? topic.metadata?.name ?? '';
 }
 
-// Kafka takes every config value as a string; lists are comma-separated, as in Strimzi.
-export function kafkaConfigOf(topic: KafkaTopic): Record<string, string> {
-  const config: Record<string, string> = {};
-  for (const [key, value] of Object.entries(topic.spec?.config ?? {})) {
-    config[key] = Array.isArray(value) ? value.join(',') : String(value);
-  }
-  return config;
+function identity(topic: KafkaTopic): string {
+  return `${topic.metadata?.namespace}/${topic.metadata?.name}`;
+}
+
+// Of several KafkaTopics naming one Kafka topic in one cluster, the oldest manages it.
+export function managingTopic(topic: KafkaTopic, all: readonly KafkaTopic[]): KafkaTopic {
+  const cluster = topic.metadata?.labels?.[clusterLabel];
+  const name = topicNameOf(topic);
+  const rivals = all.filter(
+    (other) =>
+      other.metadata?.labels?.[clusterLabel] === cluster &&
+      topicNameOf(other) === name &&
+      !other.metadata?.deletionTimestamp &&
+      !isUnmanaged(other),
+  );
+  const age = (t: KafkaTopic) => [String(t.metadata?.creationTimestamp ?? ''), identity(t)].join(' ');
+  return [topic, ...rivals.filter((r) => r.metadata?.uid !== topic.metadata?.uid)].reduce(
+    (oldest, candidate) => (age(candidate) < age(oldest) ? candidate : oldest),
+  );
 }
 
 export interface TopicEffectsOptions {
   clusters: KafkaClusters;
   resources: CustomResources;
   useFinalizers: boolean;
+  // Every KafkaTopic the operator watches (its informer cache), to find rivals for one topic.
+  allTopics: () => readonly KafkaTopic[];
 }
 
 const refusedByKafka: Record<number, string> = {
   [kafkaErrorCodes.INVALID_PARTITIONS]: 'InvalidPartitions',
   [kafkaErrorCodes.INVALID_REPLICATION_FACTOR]: 'InvalidReplicationFactor',
+  [kafkaErrorCodes.INVALID_REPLICA_ASSIGNMENT]: 'InvalidReplicationFactor',
   [kafkaErrorCodes.INVALID_CONFIG]: 'InvalidConfig',
   [kafkaErrorCodes.POLICY_VIOLATION]: 'PolicyViolation',
   [kafkaErrorCodes.TOPIC_AUTHORIZATION_FAILED]: 'NotAuthorized',
@@ -42,24 +64,99 @@ const refusedByKafka: Record<number, string> = {
 
 // A request Kafka refused for its content fails until the spec changes; anything else is retried.
 function asReconcileFailure(error: unknown): unknown {
+  if (error instanceof ReconcileFailure) return error;
   if (error instanceof KafkaAdminError && refusedByKafka[error.errorCode]) {
     const retryable = error.errorCode === kafkaErrorCodes.TOPIC_DELETION_DISABLED;
-    return new ReconcileFailure(refusedByKafka[error.errorCode] ?? 'KafkaError', error.message, {
-      retryable,
-      cause: error,
-    });
+    const advice = retryable
+      ? '; the KafkaTopic keeps its finalizer until the topic can be deleted: enable delete.topic.enable on the ' +
+        'brokers, or remove the finalizer to keep the topic'
+      : '';
+    return new ReconcileFailure(
+      refusedByKafka[error.errorCode] ?? 'KafkaError',
+      `${error.message}${advice}`,
+      {
+        retryable,
+        cause: error,
+      },
+    );
   }
-  if (error instanceof Error && !(error instanceof ReconcileFailure)) {
-    return new ReconcileFailure('KafkaError', error.message, { cause: error });
-  }
+  if (error instanceof Error) return new ReconcileFailure('KafkaError', error.message, { cause: error });
   return error;
+}
+
+function notSupported(message: string): ReconcileFailure {
+  return new ReconcileFailure('NotSupported', message, { retryable: false });
+}
+
+// What the spec asks that Kafka cannot do to an existing topic: refused, and nothing is changed.
+function refusedChange(topic: KafkaTopic, existing: TopicDescription): ReconcileFailure | undefined {
+  const wanted = topic.spec?.partitions;
+  if (wanted !== undefined && wanted < existing.partitions) {
+    return notSupported(
+      `Decreasing partitions not supported: topic ${existing.name} has ${existing.partitions} partitions and Kafka ` +
+        `cannot remove partitions; set spec.partitions to ${existing.partitions} or more, or create a new topic`,
+    );
+  }
+  const replicas = topic.spec?.replicas;
+  if (replicas !== undefined && replicas !== existing.replicationFactor) {
+    return notSupported(
+      `Changing the replication factor is not supported: topic ${existing.name} has ${existing.replicationFactor} ` +
+        `replicas; set spec.replicas back to ${existing.replicationFactor}, or reassign partitions with Kafka's tools`,
+    );
+  }
+  return undefined;
 }
 
 export function createTopicEffects(options: TopicEffectsOptions) {
   const { clusters, resources, useFinalizers } = options;
 
+  function checkSpec(topic: KafkaTopic): void {
+    const problems = validateTopicConfig(topic.spec?.config ?? {});
+    if (problems.length > 0) {
+      throw new ReconcileFailure('InvalidConfig', `Invalid spec.config: ${problems.join('; ')}`, {
+        retryable: false,
+      });
+    }
+    const reported = topic.status?.topicName;
+    if (reported && reported !== topicNameOf(topic)) {
+      throw notSupported(
+        `Changing spec.topicName is not supported: this KafkaTopic manages Kafka topic ${reported}; ` +
+          'set spec.topicName back, or create a new KafkaTopic for the new name',
+      );
+    }
+    const manager = managingTopic(topic, options.allTopics());
+    if (manager.metadata?.uid !== topic.metadata?.uid) {
+      throw new ReconcileFailure(
+        'ResourceConflict',
+        `Managed by KafkaTopic ${identity(manager)}: it names the same Kafka topic ${topicNameOf(topic)} and is older; ` +
+          'delete one of the two KafkaTopics',
+        { retryable: false },
+      );
+    }
+  }
+
+  async function alignTopic(
+    admin: KafkaAdmin,
+    topic: KafkaTopic,
+    existing: TopicDescription,
+    signal: AbortSignal,
+  ) {
+    const refused = refusedChange(topic, existing);
+    if (refused) throw refused;
+    const changes = configChanges(kafkaConfigOf(topic), await admin.describeTopicConfig(existing.name));
+    signal.throwIfAborted();
+    if (Object.keys(changes.set).length > 0 || changes.remove.length > 0) {
+      await admin.alterTopicConfig(existing.name, changes);
+    }
+    const partitions = topic.spec?.partitions;
+    if (partitions !== undefined && partitions > existing.partitions) {
+      await admin.createPartitions(existing.name, partitions);
+    }
+  }
+
   // The signal aborts when this replica stops leading: no Kafka write starts after that.
   async function reconcileTopic(topic: KafkaTopic, signal: AbortSignal): Promise<TopicReconciled> {
+    checkSpec(topic);
     const topicName = topicNameOf(topic);
     const admin = await clusters.adminFor(topic);
     signal.throwIfAborted();
@@ -68,32 +165,41 @@ export function createTopicEffects(options: TopicEffectsOptions) {
     try {
       const existing = await admin.describeTopic(topicName);
       signal.throwIfAborted();
-      const described =
-        existing ??
-        (await admin.createTopic({
+      if (!existing) {
+        const created = await admin.createTopic({
           name: topicName,
           partitions: topic.spec?.partitions,
           replicas: topic.spec?.replicas,
           config: kafkaConfigOf(topic),
-        }));
-      return { topicName, topicId: described.id };
+        });
+        return { topicName, topicId: created.id };
+      }
+      await alignTopic(admin, topic, existing, signal);
+      return { topicName, topicId: existing.id };
     } catch (error) {
       throw asReconcileFailure(error);
     }
+  }
+
+  // strimzi.io/managed: "false": the operator lets go — finalizer off, the Kafka topic untouched.
+  async function releaseTopic(topic: KafkaTopic): Promise<void> {
+    await resources.removeFinalizer(kafkaTopicType, topic, topicFinalizer);
   }
 
   async function deleteTopic(topic: KafkaTopic, signal: AbortSignal): Promise<void> {
     // Without our finalizer this operator never created the topic, or already cleaned up.
     if (!topic.metadata?.finalizers?.includes(topicFinalizer)) return;
-    const admin = await clusters.adminFor(topic);
-    signal.throwIfAborted();
-    try {
-      await admin.deleteTopic(topicNameOf(topic));
-    } catch (error) {
-      throw asReconcileFailure(error);
+    if (!isUnmanaged(topic)) {
+      const admin = await clusters.adminFor(topic);
+      signal.throwIfAborted();
+      try {
+        await admin.deleteTopic(topicNameOf(topic));
+      } catch (error) {
+        throw asReconcileFailure(error);
+      }
     }
     await resources.removeFinalizer(kafkaTopicType, topic, topicFinalizer);
   }
 
-  return { reconcileTopic, deleteTopic };
+  return { reconcileTopic, releaseTopic, deleteTopic };
 }

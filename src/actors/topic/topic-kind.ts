@@ -17,6 +17,7 @@ export function createTopicKind(options: TopicEffectsOptions): ResourceKind<Kafk
         reconcileTopic: fromPromise<TopicReconciled, KafkaTopic>(({ input, signal }) =>
           effects.reconcileTopic(input, signal),
         ),
+        releaseTopic: fromPromise<void, KafkaTopic>(({ input }) => effects.releaseTopic(input)),
         deleteTopic: fromPromise<void, KafkaTopic>(({ input, signal }) => effects.deleteTopic(input, signal)),
       },
     }),

@@ -1,7 +1,7 @@
 // The status a KafkaTopic shows for the state its actor settled in, in Strimzi's form.
 import { type Condition, type ConditionUpdate, setCondition } from '../../api/conditions.ts';
 import type { KafkaTopic, KafkaTopicStatus } from '../../api/kafka-topic.ts';
-import type { TopicContext } from '../../machines/topic-machine.ts';
+import { managedAnnotation, type TopicContext } from '../../machines/topic-machine.ts';
 
 // The status carries one condition; its transition time survives while its status holds.
 function soleCondition(previous: readonly Condition[] | undefined, next: ConditionUpdate, now: Date) {
@@ -41,6 +41,21 @@ export function buildTopicStatus(
             status: 'False',
             reason: context.lastError?.reason ?? 'Error',
             message: context.lastError?.message ?? 'reconcile failed',
+          },
+          now,
+        ),
+      };
+    case 'unmanaged':
+      return {
+        ...previous,
+        observedGeneration,
+        conditions: soleCondition(
+          previous.conditions,
+          {
+            type: 'Ready',
+            status: 'True',
+            reason: 'Unmanaged',
+            message: `${managedAnnotation} is "false": the operator leaves the Kafka topic as it is, and keeps it when this resource is deleted`,
           },
           now,
         ),

@@ -61,7 +61,12 @@ test('a crashed actor is restarted after a backoff and its resource is reconcile
   entry.actor.send({ type: 'CRASH' });
   assert.equal(registry.get('Thing', 'n/a'), undefined, 'the crashed actor is out of the registry');
   assert.throws(() => registry.ensure('Thing', thing), /waiting to restart/);
-  const replacement = await waitFor('the actor to be restarted', async () => registry.get('Thing', 'n/a'), 2_000, 10);
+  const replacement = await waitFor(
+    'the actor to be restarted',
+    async () => registry.get('Thing', 'n/a'),
+    2_000,
+    10,
+  );
   assert.notEqual(replacement, entry);
   assert.equal(replacement.crashes, 1);
   assert.equal(replacement.state, 'pending');

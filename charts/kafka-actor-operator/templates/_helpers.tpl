@@ -1,0 +1,106 @@
+{{/* Names, labels and derived settings shared by the templates. */}}
+
+{{- define "kao.name" -}}
+{{- .Chart.Name | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{/* The release's full name: the release name alone when it already contains the chart's name. */}}
+{{- define "kao.fullname" -}}
+{{- if contains .Chart.Name .Release.Name -}}
+{{- .Release.Name | trunc 63 | trimSuffix "-" -}}
+{{- else -}}
+{{- printf "%s-%s" .Release.Name .Chart.Name | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+{{- end -}}
+
+{{- define "kao.labels" -}}
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
+app.kubernetes.io/name: {{ include "kao.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+{{- end -}}
+
+{{- define "kao.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "kao.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/component: operator
+{{- end -}}
+
+{{- define "kao.redisSelectorLabels" -}}
+app.kubernetes.io/name: {{ include "kao.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/component: redis
+{{- end -}}
+
+{{- define "kao.serviceAccountName" -}}
+{{- .Values.serviceAccount.name | default (include "kao.fullname" .) -}}
+{{- end -}}
+
+{{- define "kao.image" -}}
+{{- if .Values.image.digest -}}
+{{- printf "%s@%s" .Values.image.repository .Values.image.digest -}}
+{{- else -}}
+{{- printf "%s:%s" .Values.image.repository (.Values.image.tag | default .Chart.AppVersion) -}}
+{{- end -}}
+{{- end -}}
+
+{{- define "kao.watchesAllNamespaces" -}}
+{{- if eq (toString .Values.watchNamespaces) "*" }}true{{ end -}}
+{{- end -}}
+
+{{/* The watched namespaces as a JSON list; the release namespace when none are listed. */}}
+{{- define "kao.watchedNamespaces" -}}
+{{- if include "kao.watchesAllNamespaces" . -}}
+[]
+{{- else -}}
+{{- .Values.watchNamespaces | default (list .Release.Namespace) | toJson -}}
+{{- end -}}
+{{- end -}}
+
+{{- define "kao.leaseName" -}}
+{{- .Values.leaderElection.leaseName | default (include "kao.fullname" .) -}}
+{{- end -}}
+
+{{- define "kao.redisName" -}}
+{{- printf "%s-redis" (include "kao.fullname" . | trunc 57 | trimSuffix "-") -}}
+{{- end -}}
+
+{{/*
+The Kafka credentials Secrets the operator reads, as JSON {"namespace": ["name", …]}, leaving out
+namespaces whose Secrets the watched-namespace rules already cover.
+*/}}
+{{- define "kao.credentialsSecretsOutsideWatch" -}}
+{{- $watched := include "kao.watchedNamespaces" . | fromJsonArray -}}
+{{- $byNamespace := dict -}}
+{{- if not (include "kao.watchesAllNamespaces" .) -}}
+{{- range $cluster, $settings := .Values.kafkaClusters -}}
+{{- with $settings.credentialsSecret -}}
+{{- $namespace := index (splitList "/" .) 0 -}}
+{{- $name := index (splitList "/" .) 1 -}}
+{{- if not (has $namespace $watched) -}}
+{{- $_ := set $byNamespace $namespace (get $byNamespace $namespace | default list | append $name | uniq | sortAlpha) -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- toJson $byNamespace -}}
+{{- end -}}
+
+{{/* Settings that no schema can check alone: they depend on each other. */}}
+{{- define "kao.validate" -}}
+{{- $election := .Values.leaderElection -}}
+{{- if ge (int $election.renewDeadlineMs) (int $election.leaseDurationMs) -}}
+{{- fail (printf "leaderElection.renewDeadlineMs (%v) must be less than leaderElection.leaseDurationMs (%v)" $election.renewDeadlineMs $election.leaseDurationMs) -}}
+{{- end -}}
+{{- if ge (int $election.retryPeriodMs) (int $election.renewDeadlineMs) -}}
+{{- fail (printf "leaderElection.retryPeriodMs (%v) must be less than leaderElection.renewDeadlineMs (%v)" $election.retryPeriodMs $election.renewDeadlineMs) -}}
+{{- end -}}
+{{- $external := or .Values.redis.url .Values.redis.urlSecret.name -}}
+{{- if and .Values.redis.bundled.enabled $external -}}
+{{- fail "redis: give either an external Redis (redis.url or redis.urlSecret) or redis.bundled.enabled: true, not both" -}}
+{{- end -}}
+{{- if and .Values.redis.url .Values.redis.urlSecret.name -}}
+{{- fail "redis: give either redis.url or redis.urlSecret, not both" -}}
+{{- end -}}
+{{- end -}}
