@@ -1,7 +1,9 @@
 // Runs the operator on the local environment (test/env/up.sh): installs the CRDs, points the
 // operator at the local Kafka as cluster "local", applies an example KafkaTopic and reports
 // progress until it is Ready. Stops cleanly on Ctrl-C.
-import { ApiException, CoreV1Api, CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
+
+import { ApiException, CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
+import { PooledKubeConfig } from '../src/actors/kubernetes/pooled-kube-config.ts';
 import { installCustomResourceDefinitions } from '../src/api/install.ts';
 import type { KafkaTopic } from '../src/api/kafka-topic.ts';
 import { kafkaTopicType } from '../src/api/resources.ts';
@@ -16,7 +18,7 @@ function required(name: string): string {
 }
 
 const namespace = 'default';
-const kubeConfig = new KubeConfig();
+const kubeConfig = new PooledKubeConfig();
 kubeConfig.loadFromFile(required('KUBECONFIG'));
 await installCustomResourceDefinitions(kubeConfig);
 

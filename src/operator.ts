@@ -1,11 +1,12 @@
 // Builds and runs one operator replica from its configuration: Kubernetes clients, the Kafka
 // connections, the kinds it serves, the supervisor, leader election and the HTTP server.
-import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import { CoreV1Api } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { KafkaClusters } from './actors/kafka/kafka-clusters.ts';
 import { PlatformaticKafkaAdmin } from './actors/kafka/platformatic-admin.ts';
 import { CustomResources } from './actors/kubernetes/custom-resources.ts';
 import { EventRecorder } from './actors/kubernetes/event-recorder.ts';
+import { PooledKubeConfig } from './actors/kubernetes/pooled-kube-config.ts';
 import { createTopicKind } from './actors/topic/topic-kind.ts';
 import type { KafkaTopic } from './api/kafka-topic.ts';
 import { kafkaTopicType } from './api/resources.ts';
@@ -14,17 +15,20 @@ import { startHttpServer } from './supervisor/http-server.ts';
 import { LeaderElector } from './supervisor/leader-election.ts';
 import { createMetrics } from './supervisor/metrics.ts';
 import { ReconcileQueue } from './supervisor/reconcile-queue.ts';
+import { startStateChartView } from './supervisor/state-chart-view.ts';
 import { Supervisor } from './supervisor/supervisor.ts';
 
 export interface RunningOperator {
   httpPort: number;
+  // undefined while the view is off (STATE_CHART_VIEW_PORT unset).
+  stateChartViewPort: number | undefined;
   supervisor: Supervisor;
   elector: LeaderElector;
   stop(): Promise<void>;
 }
 
-export function loadKubeConfig(): KubeConfig {
-  const kubeConfig = new KubeConfig();
+export function loadKubeConfig(): PooledKubeConfig {
+  const kubeConfig = new PooledKubeConfig();
   kubeConfig.loadFromDefault();
   return kubeConfig;
 }
@@ -61,9 +65,10 @@ export async function startOperator(config: OperatorConfig, logger: Logger, kube
     useFinalizers: config.useFinalizers,
     allTopics: () => supervisor.list(kafkaTopicType.kind) as KafkaTopic[],
   });
+  const kinds = [topicKind];
   const supervisor: Supervisor = new Supervisor({
     kubeConfig,
-    kinds: [topicKind],
+    kinds,
     namespaces: config.watchNamespaces,
     labelSelector: config.labelSelector,
     resyncIntervalMs: config.resyncIntervalMs,
@@ -111,15 +116,24 @@ export async function startOperator(config: OperatorConfig, logger: Logger, kube
       return { ready: Object.values(checks).every(Boolean), checks };
     },
   });
+  const stateChartView = config.stateChartView
+    ? await startStateChartView({ ...config.stateChartView, registry: supervisor.registry, kinds, logger })
+    : undefined;
   await supervisor.start();
   elector.start();
   logger.info(
-    { identity: config.identity, namespaces: config.watchNamespaces, httpPort: http.port },
+    {
+      identity: config.identity,
+      namespaces: config.watchNamespaces,
+      httpPort: http.port,
+      stateChartViewPort: stateChartView?.port,
+    },
     'operator started',
   );
 
   return {
     httpPort: http.port,
+    stateChartViewPort: stateChartView?.port,
     supervisor,
     elector,
     async stop() {
@@ -127,7 +141,9 @@ export async function startOperator(config: OperatorConfig, logger: Logger, kube
       await supervisor.stop();
       await queue.close();
       await clusters.close();
+      await stateChartView?.close();
       await new Promise((resolve) => http.server.close(resolve));
+      await kubeConfig.closePools();
     },
   } satisfies RunningOperator;
 }

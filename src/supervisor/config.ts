@@ -23,6 +23,8 @@ export interface OperatorConfig {
   lease: { name: string; durationMs: number; renewDeadlineMs: number; retryPeriodMs: number };
   logLevel: string;
   http: { host: string; port: number };
+  // The state-chart view's address; undefined: the view is off.
+  stateChartView: { host: string; port: number } | undefined;
   kafkaClusters: Record<string, ExternalKafkaCluster>;
   useFinalizers: boolean;
 }
@@ -52,6 +54,18 @@ function oneOf<T extends string>(env: Environment, name: string, fallback: T, al
     );
   }
   return raw as T;
+}
+
+function optionalPort(env: Environment, name: string): number | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+    throw new ConfigError(
+      `${name}=${JSON.stringify(raw)} is not valid: expected a port 0–65535 (0: any free port)`,
+    );
+  }
+  return port;
 }
 
 const dnsLabel = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
@@ -101,6 +115,13 @@ function kafkaClusters(env: Environment): Record<string, ExternalKafkaCluster> {
   return clusters;
 }
 
+// Off unless a port is given; bound to loopback unless told otherwise, as it has no authentication.
+function stateChartView(env: Environment): OperatorConfig['stateChartView'] {
+  const port = optionalPort(env, 'STATE_CHART_VIEW_PORT');
+  if (port === undefined) return undefined;
+  return { host: env.STATE_CHART_VIEW_HOST || '127.0.0.1', port };
+}
+
 export function loadConfig(env: Environment = process.env): OperatorConfig {
   const operatorNamespace = env.OPERATOR_NAMESPACE || 'default';
   const lease = {
@@ -133,6 +154,7 @@ export function loadConfig(env: Environment = process.env): OperatorConfig {
     lease,
     logLevel: oneOf(env, 'LOG_LEVEL', 'info', ['trace', 'debug', 'info', 'warn', 'error', 'fatal']),
     http: { host: env.HTTP_HOST || '0.0.0.0', port: integer(env, 'HTTP_PORT', 8080, 0) },
+    stateChartView: stateChartView(env),
     kafkaClusters: kafkaClusters(env),
     useFinalizers: oneOf(env, 'USE_FINALIZERS', 'true', ['true', 'false']) === 'true',
   };

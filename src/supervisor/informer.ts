@@ -67,8 +67,9 @@ export class ResourceInformer<T extends KubernetesObject> extends EventEmitter<R
   readonly #cache = new Map<string, T>();
   readonly #restarts: Record<RestartReason, number> = { idle: 0, expired: 0, failed: 0 };
   readonly #synced = Promise.withResolvers<void>();
+  // Aborted by stop(): ends a list in flight too.
+  readonly #stop = new AbortController();
   #loops: Promise<void>[] | undefined;
-  #stopping = false;
 
   constructor(options: ResourceInformerOptions<T>) {
     super();
@@ -112,7 +113,7 @@ export class ResourceInformer<T extends KubernetesObject> extends EventEmitter<R
   }
 
   async stop(): Promise<void> {
-    this.#stopping = true;
+    this.#stop.abort();
     for (const scope of this.#scopes) {
       scope.endWatch?.();
       scope.endBackoff?.();
@@ -145,6 +146,10 @@ export class ResourceInformer<T extends KubernetesObject> extends EventEmitter<R
     return { ...this.#restarts };
   }
 
+  get #stopping(): boolean {
+    return this.#stop.signal.aborted;
+  }
+
   async #run(scope: Scope): Promise<void> {
     while (!this.#stopping) {
       try {
@@ -155,14 +160,14 @@ export class ResourceInformer<T extends KubernetesObject> extends EventEmitter<R
             { resourceVersion: scope.resourceVersion },
             'watch ended by the server; resuming it',
           );
-        } else if (outcome === 'idle' || outcome === 'expired') {
-          this.#restarts[outcome] += 1;
+        } else if (outcome === 'idle') {
+          this.#restarts.idle += 1;
           scope.resourceVersion = undefined;
-          scope.log.info(
-            outcome === 'idle'
-              ? `watch silent for ${this.#idleRestartMs} ms; restarting it with a relist`
-              : 'watch resourceVersion expired (410 Gone); relisting',
-          );
+          scope.log.warn(`watch silent for ${this.#idleRestartMs} ms; restarting it with a relist`);
+        } else if (outcome === 'expired') {
+          this.#restarts.expired += 1;
+          scope.resourceVersion = undefined;
+          scope.log.info('watch resourceVersion expired (410 Gone); relisting');
         }
       } catch (error) {
         if (this.#stopping) break;
@@ -177,7 +182,7 @@ export class ResourceInformer<T extends KubernetesObject> extends EventEmitter<R
   }
 
   async #relist(scope: Scope): Promise<void> {
-    const listed = await this.#source.list(scope.namespace);
+    const listed = await this.#source.list(scope.namespace, this.#stop.signal);
     if (this.#stopping) return;
     const diff = diffSnapshot(this.#cachedIn(scope.namespace), listed.items);
     for (const object of diff.deleted) this.#cache.delete(objectKey(object));
@@ -260,8 +265,9 @@ export class ResourceInformer<T extends KubernetesObject> extends EventEmitter<R
 
   // Applies one watch event to the cache; returns how the watch must end when it must.
   #apply(scope: Scope, event: WatchEvent<T>): 'expired' | Error | undefined {
-    if (event.type === 'ERROR')
+    if (event.type === 'ERROR') {
       return event.object.code === 410 ? 'expired' : this.#watchStatusError(scope, event.object);
+    }
     scope.resourceVersion = event.object.metadata?.resourceVersion ?? scope.resourceVersion;
     if (event.type === 'BOOKMARK') return undefined;
     const key = objectKey(event.object);

@@ -164,7 +164,7 @@ export class LeaderElector {
       this.#settings.releaseOnStop &&
       this.#observation?.record.holderIdentity === this.#settings.identity
     ) {
-      // mutated
+      await this.#release();
     }
     this.#logger.info('leader election stopped');
   }
@@ -224,7 +224,7 @@ export class LeaderElector {
       this.#settings.identity,
     );
     if (action.kind === 'wait') {
-      // mutated
+      this.#stopLeading(`the Lease is now held by ${action.holder}`);
       return;
     }
     const written = observation
@@ -275,7 +275,7 @@ export class LeaderElector {
   #armRenewDeadline(inMs: number): NodeJS.Timeout {
     return setTimeout(
       () => this.#stopLeading(`could not renew the Lease for ${this.#settings.renewDeadlineMs} ms`),
-      inMs * 100,
+      inMs,
     );
   }
 

@@ -92,7 +92,10 @@ export function createReconciler(options: ReconcilerOptions) {
         metrics.statusWrites.inc({ kind });
       }
       metrics.reconciles.inc({ kind, result: state });
-      if (state !== previousState) await recordStateChange(resource, state, lastError, log);
+      if (state !== previousState) {
+        log.info({ from: previousState, to: state }, 'state changed');
+        await recordStateChange(resource, state, lastError, log);
+      }
       if (state === 'failed') {
         log.warn({ reason: lastError?.reason, message: lastError?.message }, 'reconcile failed');
         if (lastError?.retryable)
@@ -100,7 +103,7 @@ export function createReconciler(options: ReconcilerOptions) {
       }
     } finally {
       metrics.reconcileStarted.remove(inProgress);
-      log.info({ state: outcome, durationMs: Math.round(stopTimer() * 1000) }, 'reconcile finished');
+      log.debug({ state: outcome, durationMs: Math.round(stopTimer() * 1000) }, 'reconcile finished');
     }
   };
 }

@@ -2,9 +2,11 @@
 // namespace or in all. An interface, so that a test can stand in for the apiserver or wrap it.
 import {
   ApiException,
+  type ConfigurationOptions,
   CustomObjectsApi,
   type KubeConfig,
   type KubernetesObject,
+  Observable,
   type V1Status,
   Watch,
 } from '@kubernetes/client-node';
@@ -28,9 +30,9 @@ export interface WatchStream {
   abort(): void;
 }
 
-// `namespace` undefined means all namespaces.
+// `namespace` undefined means all namespaces; `signal` abandons a list that is no longer wanted.
 export interface ResourceSource<T extends KubernetesObject> {
-  list(namespace: string | undefined): Promise<ListedObjects<T>>;
+  list(namespace: string | undefined, signal?: AbortSignal): Promise<ListedObjects<T>>;
   watch(
     namespace: string | undefined,
     resourceVersion: string,
@@ -62,6 +64,8 @@ export interface KubernetesResourceSourceOptions extends ResourceCoordinates {
   watchTimeoutSeconds?: number;
   // The client drops a watch that received nothing for this long; keep it above the informer's watchdog.
   watchInactivityTimeoutMs: number;
+  // Bounds each page of a list, which would otherwise wait forever on a connection that went silent.
+  listTimeoutMs?: number;
   pageSize?: number;
 }
 
@@ -79,21 +83,25 @@ export class KubernetesResourceSource<T extends KubernetesObject> implements Res
     Object.assign(this.#watch, { requestTimeoutMs: options.watchInactivityTimeoutMs });
   }
 
-  async list(namespace: string | undefined): Promise<ListedObjects<T>> {
-    const { group, version, plural, labelSelector, pageSize = 500 } = this.#options;
+  async list(namespace: string | undefined, signal?: AbortSignal): Promise<ListedObjects<T>> {
+    const { group, version, plural, labelSelector, pageSize = 500, listTimeoutMs = 60_000 } = this.#options;
     const items: T[] = [];
     let continueToken: string | undefined;
     try {
       for (;;) {
         const page = { group, version, plural, labelSelector, limit: pageSize, _continue: continueToken };
+        const timeout = abortOn(
+          AbortSignal.any([AbortSignal.timeout(listTimeoutMs), ...(signal ? [signal] : [])]),
+        );
         const result: { items: T[]; metadata?: { resourceVersion?: string; continue?: string } } =
           namespace === undefined
-            ? await this.#api.listClusterCustomObject(page)
-            : await this.#api.listNamespacedCustomObject({ ...page, namespace });
+            ? await this.#api.listClusterCustomObject(page, timeout)
+            : await this.#api.listNamespacedCustomObject({ ...page, namespace }, timeout);
         items.push(...result.items);
         continueToken = result.metadata?.continue || undefined;
-        if (continueToken === undefined)
+        if (continueToken === undefined) {
           return { items, resourceVersion: result.metadata?.resourceVersion ?? '' };
+        }
       }
     } catch (error) {
       throw this.#requestError('list', namespace, error);
@@ -149,11 +157,27 @@ export class KubernetesResourceSource<T extends KubernetesObject> implements Res
             : status === 404
               ? `install the CustomResourceDefinition ${plural}.${group} serving version ${version}`
               : status === 410
-                ? 'relisting'
+                ? 'the list starts again from the beginning'
                 : `the apiserver at ${server} is failing or overloaded`;
     const message = `${request} of ${resource} in ${where} failed: ${describeError(error)}; ${next}`;
     return new ResourceRequestError(message, status, error);
   }
+}
+
+// Request options that abort the request when `signal` does.
+function abortOn(signal: AbortSignal): ConfigurationOptions {
+  return {
+    middleware: [
+      {
+        pre: (request) => {
+          request.setSignal(signal);
+          return new Observable(Promise.resolve(request));
+        },
+        post: (response) => new Observable(Promise.resolve(response)),
+      },
+    ],
+    middlewareMergeStrategy: 'append',
+  };
 }
 
 function httpStatusOf(error: unknown): number | undefined {

@@ -27,8 +27,9 @@ export interface SupervisorOptions {
   logger: Logger;
 }
 
-// An update that changes only status or bookkeeping (the operator's own status writes among
-// them) needs no reconcile; the periodic resync still covers everything.
+// An update that changes only status or bookkeeping — the operator's own status and finalizer
+// writes among them — needs no reconcile; the periodic resync still covers everything (a
+// finalizer someone removed comes back then).
 export function needsReconcile(updated: KubernetesObject, old: KubernetesObject): boolean {
   const a = updated.metadata;
   const b = old.metadata;
@@ -36,8 +37,7 @@ export function needsReconcile(updated: KubernetesObject, old: KubernetesObject)
     a?.generation !== b?.generation ||
     a?.deletionTimestamp !== b?.deletionTimestamp ||
     JSON.stringify(a?.labels ?? {}) !== JSON.stringify(b?.labels ?? {}) ||
-    JSON.stringify(a?.annotations ?? {}) !== JSON.stringify(b?.annotations ?? {}) ||
-    JSON.stringify(a?.finalizers ?? []) !== JSON.stringify(b?.finalizers ?? [])
+    JSON.stringify(a?.annotations ?? {}) !== JSON.stringify(b?.annotations ?? {})
   );
 }
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the real services from the Go module proxy and Maven Central into the cache, once per
 # pinned version: kube-apiserver, kube-controller-manager, kube-scheduler, kubectl, etcd, kwok,
-# helm, and the Kafka jars. Idempotent: a stamp per component and version skips finished work.
+# helm, and the Kafka jars; installs Debian's redis-server and chromium. Idempotent: a stamp per
+# component and version skips finished work.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -101,6 +102,13 @@ ensure_redis() {
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null
 }
 
+# The state-chart view's browser test drives Debian's headless Chromium with playwright-core.
+ensure_chromium() {
+  command -v chromium >/dev/null && return 0
+  log "installing chromium from Debian"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+}
+
 what=${1:-all}
 case "$what" in
   kubernetes) build_kubernetes ;;
@@ -109,12 +117,14 @@ case "$what" in
   helm) build_helm ;;
   kafka) fetch_kafka ;;
   redis) ensure_redis ;;
+  chromium) ensure_chromium ;;
   all)
     # Maven and apt run beside the Go builds; the Go builds share the build cache, so in turn.
     ( fetch_kafka ) > "$TESTENV_RUN/build-kafka.log" 2>&1 & kafka_pid=$!
     ensure_redis
+    ensure_chromium
     build_etcd; build_kubernetes; build_kwok; build_helm
     wait "$kafka_pid" || { cat "$TESTENV_RUN/build-kafka.log" >&2; die "Kafka fetch failed"; }
     ;;
-  *) die "unknown component '$what' (kubernetes, etcd, kwok, helm, kafka, redis, all)" ;;
+  *) die "unknown component '$what' (kubernetes, etcd, kwok, helm, kafka, redis, chromium, all)" ;;
 esac

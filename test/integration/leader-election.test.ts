@@ -69,13 +69,15 @@ function candidate(
 }
 
 // Samples every 50 ms whether more than one candidate believes it leads.
-function watchForOverlap(candidates: Candidate[]): { overlaps: string[]; stop: () => void } {
+function watchForOverlap(t: TestContext, candidates: Candidate[]): { overlaps: string[]; stop: () => void } {
   const overlaps: string[] = [];
   const interval = setInterval(() => {
     const leaders = candidates.filter((c) => c.elector.isLeader()).map((c) => c.identity);
     if (leaders.length > 1) overlaps.push(`${new Date().toISOString()} ${leaders.join(' and ')}`);
   }, pollMs);
-  return { overlaps, stop: () => clearInterval(interval) };
+  const stop = () => clearInterval(interval);
+  t.after(stop);
+  return { overlaps, stop };
 }
 
 function readLease(name: string): Promise<V1Lease> {
@@ -117,7 +119,7 @@ test('of two candidates exactly one leads and keeps renewing, and the other repo
   const leaseName = 'two-candidates';
   const first = candidate(t, 'replica-a', { leaseName });
   const second = candidate(t, 'replica-b', { leaseName });
-  const overlap = watchForOverlap([first, second]);
+  const overlap = watchForOverlap(t, [first, second]);
   first.elector.start();
   second.elector.start();
 
@@ -162,7 +164,7 @@ test('stop() of the leader releases the Lease and the follower takes over well b
   const longLease = { leaseName, leaseDurationMs: 12_000, renewDeadlineMs: 8_000 };
   const leader = candidate(t, 'replica-a', longLease);
   const follower = candidate(t, 'replica-b', longLease);
-  const overlap = watchForOverlap([leader, follower]);
+  const overlap = watchForOverlap(t, [leader, follower]);
   leader.elector.start();
   await leaderAmong([leader]);
   follower.elector.start();
@@ -188,7 +190,7 @@ test('a leader that dies without releasing is replaced once the lease duration h
   const leaseName = 'dead-leader';
   const leader = candidate(t, 'replica-a', { leaseName, releaseOnStop: false });
   const follower = candidate(t, 'replica-b', { leaseName });
-  const overlap = watchForOverlap([leader, follower]);
+  const overlap = watchForOverlap(t, [leader, follower]);
   leader.elector.start();
   await leaderAmong([leader]);
   follower.elector.start();
@@ -228,7 +230,7 @@ test('a leader whose Lease is overwritten by another holder steps down at its ne
   const leaseName = 'stolen-lease';
   const leader = candidate(t, 'replica-a', { leaseName });
   const follower = candidate(t, 'replica-b', { leaseName });
-  const overlap = watchForOverlap([leader, follower]);
+  const overlap = watchForOverlap(t, [leader, follower]);
   leader.elector.start();
   await leaderAmong([leader]);
   follower.elector.start();
@@ -285,7 +287,7 @@ test('a leader cut off from the apiserver steps down after the renew deadline, b
   const follower = candidate(t, 'replica-b', { leaseName });
   // Registered after the candidates' hooks, so the relay outlives their stop().
   t.after(proxy.close);
-  const overlap = watchForOverlap([leader, follower]);
+  const overlap = watchForOverlap(t, [leader, follower]);
   leader.elector.start();
   await leaderAmong([leader]);
   follower.elector.start();

@@ -1,8 +1,8 @@
 // Gives a test file the real services it needs: starts the missing ones once (test/env/up.sh is
 // idempotent and serialised by a lock) and returns their addresses.
 import { execFileSync, spawn } from 'node:child_process';
-import { openSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export type Component = 'kubernetes' | 'kafka' | 'kafka-cluster' | 'kafka-nodelete' | 'redis';
@@ -10,6 +10,15 @@ export type Component = 'kubernetes' | 'kafka' | 'kafka-cluster' | 'kafka-nodele
 const repoRoot = join(import.meta.dirname, '..', '..');
 export const runDirectory =
   process.env.TESTENV_RUN ?? join(process.env.TMPDIR ?? tmpdir(), 'kafka-actor-operator-testenv');
+
+// A binary the test environment built (test/env/build-tools.sh), where test/env/lib.sh puts it.
+export function toolPath(name: 'helm' | 'kubectl'): string {
+  const cache = process.env.TESTENV_CACHE ?? join(homedir(), '.cache', 'kafka-actor-operator-testenv');
+  const path = join(cache, 'bin', name);
+  if (!existsSync(path))
+    throw new Error(`${path} is missing; build it with: bash test/env/build-tools.sh ${name}`);
+  return path;
+}
 
 function readComponentSettings(component: Component): Record<string, string> {
   const text = readFileSync(join(runDirectory, 'env.d', `${component}.env`), 'utf8');

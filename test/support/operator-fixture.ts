@@ -1,7 +1,9 @@
 // Shared set-up of the runtime's integration tests: the real apiserver (CRDs installed), Kafka,
 // Redis, a fresh namespace, and the operator's settings pointing at all of them.
+
 import { randomUUID } from 'node:crypto';
-import { CoreV1Api, CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
+import { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
+import { PooledKubeConfig } from '../../src/actors/kubernetes/pooled-kube-config.ts';
 import { installCustomResourceDefinitions } from '../../src/api/install.ts';
 import { kafkaEnvironment, kubernetesEnvironment, redisEnvironment } from './environment.ts';
 
@@ -10,7 +12,7 @@ export async function operatorFixture(prefix: string, clusters: Record<string, s
   const kubernetes = kubernetesEnvironment();
   const kafka = kafkaEnvironment();
   const redis = redisEnvironment();
-  const kc = new KubeConfig();
+  const kc = new PooledKubeConfig();
   kc.loadFromFile(kubernetes.kubeconfig);
   await installCustomResourceDefinitions(kc);
   const namespace = `${prefix}-${randomUUID().slice(0, 8)}`;
@@ -49,6 +51,9 @@ export async function operatorFixture(prefix: string, clusters: Record<string, s
     env,
     core,
     custom: kc.makeApiClient(CustomObjectsApi),
-    cleanup: () => core.deleteNamespace({ name: namespace }),
+    cleanup: async () => {
+      await core.deleteNamespace({ name: namespace });
+      await kc.closePools();
+    },
   };
 }

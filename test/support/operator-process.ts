@@ -25,6 +25,8 @@ export interface OperatorProcess {
   process: ChildProcess;
   logFile: string;
   httpPort: () => Promise<number>;
+  // Only when started with STATE_CHART_VIEW_PORT set.
+  stateChartViewPort: () => Promise<number>;
   logs: () => LogLine[];
   exited: Promise<number | null>;
   stop: () => Promise<void>;
@@ -41,6 +43,7 @@ export function startOperatorProcess(name: string, env: Record<string, string>):
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const out = createWriteStream(logFile);
+
   child.stdout?.pipe(out);
   child.stderr?.pipe(out);
   // Resolves once the process is gone and all its output is in the log file.
@@ -48,11 +51,26 @@ export function startOperatorProcess(name: string, env: Record<string, string>):
     child.once('close', (code) => out.end(() => resolve(code))),
   );
 
+  // An operator must not outlive the test or benchmark that started it.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  child.once('exit', () => process.off('exit', killOnExit));
+
   const logs = (): LogLine[] =>
     readFileSync(logFile, 'utf8')
       .split('\n')
       .filter((line) => line.startsWith('{'))
       .map((line) => JSON.parse(line) as LogLine);
+
+  // A port the 'operator started' line reports.
+  const startedPort = (field: 'httpPort' | 'stateChartViewPort', what: string) =>
+    waitFor(`${name} to report its ${what} (log: ${logFile})`, async () => {
+      if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}; log: ${logFile}`);
+      const started = logs().find((line) => line.msg === 'operator started');
+      const port = started?.[field];
+      if (started && typeof port !== 'number') throw new Error(`${name} started without a ${what}`);
+      return typeof port === 'number' ? port : undefined;
+    });
 
   return {
     name,
@@ -60,13 +78,8 @@ export function startOperatorProcess(name: string, env: Record<string, string>):
     logFile,
     logs,
     exited,
-    httpPort: () =>
-      waitFor(`${name} to report its HTTP port (log: ${logFile})`, async () => {
-        if (child.exitCode !== null)
-          throw new Error(`${name} exited with ${child.exitCode}; log: ${logFile}`);
-        const started = logs().find((line) => line.msg === 'operator started');
-        return typeof started?.httpPort === 'number' ? started.httpPort : undefined;
-      }),
+    httpPort: () => startedPort('httpPort', 'HTTP port'),
+    stateChartViewPort: () => startedPort('stateChartViewPort', 'state-chart view port'),
     async stop() {
       if (child.exitCode === null) {
         child.kill('SIGTERM');

@@ -79,7 +79,8 @@ namespaces whose Secrets the watched-namespace rules already cover.
 {{- $namespace := index (splitList "/" .) 0 -}}
 {{- $name := index (splitList "/" .) 1 -}}
 {{- if not (has $namespace $watched) -}}
-{{- $_ := set $byNamespace $namespace (get $byNamespace $namespace | default list | append $name | uniq | sortAlpha) -}}
+{{- $names := get $byNamespace $namespace | default list -}}
+{{- $_ := set $byNamespace $namespace (append $names $name | uniq | sortAlpha) -}}
 {{- end -}}
 {{- end -}}
 {{- end -}}

@@ -1,19 +1,20 @@
 {{/*
-What the operator does in a watched namespace. Strimzi's resources: watch them, write their status,
-and patch their metadata (finalizers). Events: on those resources, for kubectl describe. Secrets:
-KafkaUser credentials, cluster CAs and certificates, and Kafka credentials the operator logs in with.
-Operands (rbac.operands): the objects of the Kafka clusters the operator runs.
+What the operator does in a watched namespace. Strimzi's resources: watch them, patch their
+metadata (finalizers) and their status. Events: on those resources, for kubectl describe. Secrets:
+the Kafka credentials the operator logs in with, and (the user and cluster operators being built)
+KafkaUser credentials, cluster CAs and certificates. Operands (rbac.operands): the objects of the
+Kafka clusters the operator runs.
 */}}
 {{- define "kao.watchedNamespaceRules" -}}
 - apiGroups: [kafka.strimzi.io]
   resources: [kafkas, kafkanodepools, kafkatopics, kafkausers]
-  verbs: [get, list, watch, patch, update]
+  verbs: [get, list, watch, patch]
 - apiGroups: [kafka.strimzi.io]
   resources: [kafkas/status, kafkanodepools/status, kafkatopics/status, kafkausers/status]
-  verbs: [get, patch, update]
+  verbs: [patch]
 - apiGroups: [""]
   resources: [events]
-  verbs: [create, patch]
+  verbs: [create]
 - apiGroups: [""]
   resources: [secrets]
   verbs: [get, list, watch, create, update, patch, delete]

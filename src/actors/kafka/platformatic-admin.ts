@@ -66,7 +66,7 @@ function perItem(
     return names.map(() => new Error(`${action} failed: ${describeError(error)}`, { cause: error }));
   return names.map((name) => {
     const outcome = outcomes.find((o) => (o.name ?? o.resourceName) === name);
-    if (!outcome || !outcome.errorCode || tolerated.includes(outcome.errorCode)) return undefined;
+    if (!outcome?.errorCode || tolerated.includes(outcome.errorCode)) return undefined;
     return new KafkaAdminError(
       `${action} ${name} failed: ${outcome.errorMessage ?? `Kafka error code ${outcome.errorCode}`}`,
       outcome.errorCode,

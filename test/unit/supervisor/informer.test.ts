@@ -1,7 +1,7 @@
 // The informer's restart paths driven by a scripted source in place of the apiserver: 410 Gone cannot
 // be provoked on demand from a fresh etcd in every form (HTTP 410 needs the watch cache off).
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { type TestContext, test } from 'node:test';
 import { KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
 import { pino } from 'pino';
 import { ResourceInformer } from '../../../src/supervisor/informer.ts';
@@ -90,7 +90,7 @@ function recordEvents(informer: ResourceInformer<KubernetesObject>): string[] {
   return events;
 }
 
-function startInformer(source: ScriptedSource, idleRestartMs = 60_000) {
+function startInformer(t: TestContext, source: ScriptedSource, idleRestartMs = 60_000) {
   const informer = new ResourceInformer<KubernetesObject>({
     kubeConfig: new KubeConfig(),
     group: 'informertest.kafka-actor-operator.io',
@@ -103,15 +103,16 @@ function startInformer(source: ScriptedSource, idleRestartMs = 60_000) {
     source,
   });
   const events = recordEvents(informer);
+  t.after(() => informer.stop());
   return { informer, events, synced: informer.start() };
 }
 
-async function changesWhileExpired(expire: (watch: OpenWatch) => void) {
+async function changesWhileExpired(t: TestContext, expire: (watch: OpenWatch) => void) {
   const source = new ScriptedSource();
   source.put('ns', 'unchanged');
   source.put('ns', 'changed');
   source.put('ns', 'doomed');
-  const { informer, events, synced } = startInformer(source);
+  const { informer, events, synced } = startInformer(t, source);
   await synced;
   await waitFor('the first watch', async () => source.watches[0]);
   events.length = 0;
@@ -132,25 +133,24 @@ async function changesWhileExpired(expire: (watch: OpenWatch) => void) {
   assert.equal(source.lastWatch().resourceVersion, String(106));
   assert.deepEqual(informer.restarts, { idle: 0, expired: 1, failed: 0 });
   assert.deepEqual(informer.keys().sort(), ['ns/born', 'ns/changed', 'ns/unchanged']);
-  await informer.stop();
 }
 
-test('a 410 ERROR event on the watch leads to a relist whose diff emits only what changed, then relisted', () =>
-  changesWhileExpired((watch) =>
+test('a 410 ERROR event on the watch leads to a relist whose diff emits only what changed, then relisted', (t) =>
+  changesWhileExpired(t, (watch) =>
     watch.callbacks.onEvent({
       type: 'ERROR',
       object: { kind: 'Status', code: 410, reason: 'Expired', message: 'too old resource version' },
     }),
   ));
 
-test('a watch request answered with HTTP 410 leads to a relist with the same diff', () =>
-  changesWhileExpired((watch) =>
+test('a watch request answered with HTTP 410 leads to a relist with the same diff', (t) =>
+  changesWhileExpired(t, (watch) =>
     watch.callbacks.onEnd(new ResourceRequestError('watch of gadgets failed: HTTP 410', 410, undefined)),
   ));
 
-test('a watch the server ends is resumed from the last bookmark without a relist', async () => {
+test('a watch the server ends is resumed from the last bookmark without a relist', async (t) => {
   const source = new ScriptedSource();
-  const { informer, events, synced } = startInformer(source);
+  const { events, synced } = startInformer(t, source);
   await synced;
   await waitFor('the first watch', async () => source.watches[0]);
   const bookmarked = source.bookmark();
@@ -160,24 +160,22 @@ test('a watch the server ends is resumed from the last bookmark without a relist
   assert.equal(source.lastWatch().resourceVersion, bookmarked);
   assert.deepEqual(source.lists, ['ns']);
   assert.deepEqual(events, ['relisted ']);
-  await informer.stop();
 });
 
-test('a watch event whose resourceVersion is already cached emits nothing', async () => {
+test('a watch event whose resourceVersion is already cached emits nothing', async (t) => {
   const source = new ScriptedSource();
   const cached = source.put('ns', 'seen');
-  const { informer, events, synced } = startInformer(source);
+  const { events, synced } = startInformer(t, source);
   await synced;
   await waitFor('the first watch', async () => source.watches[0]);
   source.lastWatch().callbacks.onEvent({ type: 'MODIFIED', object: structuredClone(cached) });
   const changed = source.put('ns', 'seen');
   source.lastWatch().callbacks.onEvent({ type: 'MODIFIED', object: changed });
 
-  assert.deepEqual(events, ['relisted seen', 'update seen']);
-  await informer.stop();
+  assert.deepEqual(events, ['add seen', 'relisted seen', 'update seen']);
 });
 
-test('a failing list is reported, retried with backoff, and start() resolves once a list succeeds', async () => {
+test('a failing list is reported, retried with backoff, and start() resolves once a list succeeds', async (t) => {
   const source = new ScriptedSource();
   source.put('ns', 'waiting');
   source.listFailure = new ResourceRequestError(
@@ -185,7 +183,7 @@ test('a failing list is reported, retried with backoff, and start() resolves onc
     503,
     undefined,
   );
-  const { informer, events, synced } = startInformer(source);
+  const { informer, events, synced } = startInformer(t, source);
   await waitFor('three failed lists', async () => (source.lists.length >= 3 ? true : undefined));
   assert.equal(informer.hasSynced(), false);
 
@@ -195,23 +193,21 @@ test('a failing list is reported, retried with backoff, and start() resolves onc
   assert.ok(events.includes('error list of gadgets in namespace ns failed: HTTP 503'), events.join('; '));
   assert.ok(informer.restarts.failed >= 3, `restarts: ${JSON.stringify(informer.restarts)}`);
   assert.deepEqual(events.slice(-2), ['add waiting', 'relisted waiting']);
-  await informer.stop();
 });
 
-test('a silent watch is abandoned by the watchdog and replaced after a relist', async () => {
+test('a silent watch is abandoned by the watchdog and replaced after a relist', async (t) => {
   const source = new ScriptedSource();
-  const { informer, synced } = startInformer(source, 100);
+  const { informer, synced } = startInformer(t, source, 100);
   await synced;
   await waitFor('a second watch', async () => source.watches[1]);
   assert.equal(source.watches[0]?.aborted, true);
   assert.ok(informer.restarts.idle >= 1);
   assert.ok(source.lists.length >= 2);
-  await informer.stop();
 });
 
-test('a listener that throws does not end the watch: later events are still delivered', async () => {
+test('a listener that throws does not end the watch: later events are still delivered', async (t) => {
   const source = new ScriptedSource();
-  const { informer, events, synced } = startInformer(source);
+  const { informer, events, synced } = startInformer(t, source);
   informer.on('add', () => {
     throw new Error('listener bug');
   });
@@ -222,13 +218,12 @@ test('a listener that throws does not end the watch: later events are still deli
 
   assert.deepEqual(events, ['relisted ', 'add first', 'add second']);
   assert.equal(source.watches.length, 1);
-  await informer.stop();
 });
 
-test('stop() before the first list completes rejects start() and ends the retries', async () => {
+test('stop() before the first list completes rejects start() and ends the retries', async (t) => {
   const source = new ScriptedSource();
   source.listFailure = new Error('apiserver down');
-  const { informer, synced } = startInformer(source);
+  const { informer, synced } = startInformer(t, source);
   await waitFor('a failed list', async () => (source.lists.length > 0 ? true : undefined));
   await informer.stop();
   await assert.rejects(synced, /stopped before its first list completed/);

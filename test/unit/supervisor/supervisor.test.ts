@@ -16,12 +16,11 @@ test('status-only updates, such as the operator writing status, need no reconcil
   assert.equal(needsReconcile(statusWritten, base), false);
 });
 
-test('spec, label, annotation, finalizer and deletion changes need a reconcile', () => {
+test('spec, label, annotation and deletion changes need a reconcile', () => {
   const changes = [
     { generation: 2 },
     { labels: { a: '2' } },
     { annotations: { 'strimzi.io/pause-reconciliation': 'true' } },
-    { finalizers: ['strimzi.io/topic-operator'] },
     { deletionTimestamp: new Date() },
   ];
   for (const change of changes) {

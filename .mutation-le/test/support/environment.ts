@@ -1,0 +1,133 @@
+// Gives a test file the real services it needs: starts the missing ones once (test/env/up.sh is
+// idempotent and serialised by a lock) and returns their addresses.
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export type Component = 'kubernetes' | 'kafka' | 'kafka-cluster' | 'kafka-nodelete' | 'redis';
+
+const repoRoot = '/work/main';
+export const runDirectory =
+  process.env.TESTENV_RUN ?? join(process.env.TMPDIR ?? tmpdir(), 'kafka-actor-operator-testenv');
+
+// A binary the test environment built (test/env/build-tools.sh), where test/env/lib.sh puts it.
+export function toolPath(name: 'helm' | 'kubectl'): string {
+  const cache = process.env.TESTENV_CACHE ?? join(homedir(), '.cache', 'kafka-actor-operator-testenv');
+  const path = join(cache, 'bin', name);
+  if (!existsSync(path))
+    throw new Error(`${path} is missing; build it with: bash test/env/build-tools.sh ${name}`);
+  return path;
+}
+
+function readComponentSettings(component: Component): Record<string, string> {
+  const text = readFileSync(join(runDirectory, 'env.d', `${component}.env`), 'utf8');
+  const settings: Record<string, string> = {};
+  for (const line of text.split('\n')) {
+    const at = line.indexOf('=');
+    if (at > 0) settings[line.slice(0, at)] = line.slice(at + 1);
+  }
+  return settings;
+}
+
+export function startComponents(...components: Component[]): Record<string, string> {
+  execFileSync('bash', [join(repoRoot, 'test/env/up.sh'), ...components], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  return Object.assign({}, ...components.map(readComponentSettings));
+}
+
+function required(settings: Record<string, string>, key: string): string {
+  const value = settings[key];
+  if (!value) throw new Error(`test environment did not report ${key} (see ${runDirectory}/logs)`);
+  return value;
+}
+
+export interface KubernetesEnvironment {
+  kubeconfig: string;
+  kubectl: string;
+}
+
+export function kubernetesEnvironment(): KubernetesEnvironment {
+  const settings = startComponents('kubernetes');
+  return { kubeconfig: required(settings, 'KUBECONFIG'), kubectl: required(settings, 'KUBECTL') };
+}
+
+export interface KafkaEnvironment {
+  bootstrap: string;
+  bootstrapSasl: string;
+  adminUser: string;
+  adminPassword: string;
+  version: string;
+}
+
+export function kafkaEnvironment(): KafkaEnvironment {
+  const settings = startComponents('kafka');
+  return {
+    bootstrap: required(settings, 'KAFKA_BOOTSTRAP'),
+    bootstrapSasl: required(settings, 'KAFKA_BOOTSTRAP_SASL'),
+    adminUser: required(settings, 'KAFKA_ADMIN_USER'),
+    adminPassword: required(settings, 'KAFKA_ADMIN_PASSWORD'),
+    version: required(settings, 'KAFKA_VERSION'),
+  };
+}
+
+// A broker with delete.topic.enable=false: Kafka refuses every topic deletion.
+export function kafkaNoDeleteEnvironment(): { bootstrap: string; bootstrapSasl: string } {
+  const settings = startComponents('kafka-nodelete');
+  return {
+    bootstrap: required(settings, 'KAFKA_NODELETE_BOOTSTRAP'),
+    bootstrapSasl: required(settings, 'KAFKA_NODELETE_BOOTSTRAP_SASL'),
+  };
+}
+
+export function redisEnvironment(): { url: string } {
+  return { url: required(startComponents('redis'), 'REDIS_URL') };
+}
+
+export function kafkaClusterEnvironment(): { bootstrap: string; bootstrapSasl: string } {
+  const settings = startComponents('kafka-cluster');
+  return {
+    bootstrap: required(settings, 'KAFKA_CLUSTER_BOOTSTRAP'),
+    bootstrapSasl: required(settings, 'KAFKA_CLUSTER_BOOTSTRAP_SASL'),
+  };
+}
+
+// Stops the environment's Redis (losing everything: it runs without persistence), runs `during`,
+// then starts Redis again on the same port.
+export async function withRedisDown(during: () => Promise<void>): Promise<void> {
+  const settings = startComponents('redis');
+  const port = required(settings, 'REDIS_PORT');
+  execFileSync('redis-cli', ['-p', port, 'shutdown', 'nosave']);
+  try {
+    await during();
+  } finally {
+    const logFile = openSync(join(runDirectory, 'logs', 'redis.log'), 'a');
+    const redis = spawn(
+      'redis-server',
+      [
+        '--port',
+        port,
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--maxmemory-policy',
+        'noeviction',
+      ],
+      { detached: true, stdio: ['ignore', logFile, logFile] },
+    );
+    redis.unref();
+    writeFileSync(join(runDirectory, 'pids', 'redis.pid'), `${redis.pid}\n`);
+    for (let attempt = 0; attempt < 50; attempt++) {
+      try {
+        execFileSync('redis-cli', ['-p', port, 'ping'], { stdio: 'ignore' });
+        break;
+      } catch {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
+  }
+}

@@ -1,0 +1,59 @@
+// Shared set-up of the runtime's integration tests: the real apiserver (CRDs installed), Kafka,
+// Redis, a fresh namespace, and the operator's settings pointing at all of them.
+
+import { randomUUID } from 'node:crypto';
+import { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
+import { PooledKubeConfig } from '../../src/actors/kubernetes/pooled-kube-config.ts';
+import { installCustomResourceDefinitions } from '../../src/api/install.ts';
+import { kafkaEnvironment, kubernetesEnvironment, redisEnvironment } from './environment.ts';
+
+// `clusters`: more Kafka clusters (name: SASL bootstrap) the operator reaches with the same admin.
+export async function operatorFixture(prefix: string, clusters: Record<string, string> = {}) {
+  const kubernetes = kubernetesEnvironment();
+  const kafka = kafkaEnvironment();
+  const redis = redisEnvironment();
+  const kc = new PooledKubeConfig();
+  kc.loadFromFile(kubernetes.kubeconfig);
+  await installCustomResourceDefinitions(kc);
+  const namespace = `${prefix}-${randomUUID().slice(0, 8)}`;
+  const core = kc.makeApiClient(CoreV1Api);
+  await core.createNamespace({ body: { metadata: { name: namespace } } });
+  // The operator logs in to Kafka with SCRAM credentials from a Secret, as it would in production.
+  await core.createNamespacedSecret({
+    namespace,
+    body: {
+      metadata: { name: 'kafka-admin' },
+      stringData: { username: kafka.adminUser, password: kafka.adminPassword },
+    },
+  });
+  const env: Record<string, string> = {
+    KUBECONFIG: kubernetes.kubeconfig,
+    OPERATOR_NAMESPACE: namespace,
+    WATCH_NAMESPACES: namespace,
+    REDIS_URL: redis.url,
+    // Each test file gets its own queue in the shared Redis.
+    QUEUE_PREFIX: `kao-${namespace}`,
+    LOG_LEVEL: 'debug',
+    KAFKA_CLUSTERS: JSON.stringify(
+      Object.fromEntries(
+        Object.entries({ 'test-cluster': kafka.bootstrapSasl, ...clusters }).map(([name, bootstrap]) => [
+          name,
+          { bootstrap, credentialsSecret: `${namespace}/kafka-admin` },
+        ]),
+      ),
+    ),
+  };
+  return {
+    kc,
+    kafka,
+    redis,
+    namespace,
+    env,
+    core,
+    custom: kc.makeApiClient(CustomObjectsApi),
+    cleanup: async () => {
+      await core.deleteNamespace({ name: namespace });
+      await kc.closePools();
+    },
+  };
+}

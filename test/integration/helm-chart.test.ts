@@ -1,0 +1,496 @@
+// Real services: kube-apiserver (CRDs installed, RBAC and Pod Security admission on), Kafka (SASL/SCRAM
+// listener) and Redis; the helm and kubectl binaries the test environment built. The operator runs as a
+// process under the chart's ServiceAccount token, not as admin.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { ApiException, CoreV1Api, CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
+import { load, loadAll } from 'js-yaml';
+import type { KafkaTopic } from '../../src/api/kafka-topic.ts';
+import { kafkaTopicType } from '../../src/api/resources.ts';
+import { writeCustomResourceDefinitions } from '../../src/api/write-crds.ts';
+import { kubernetesEnvironment, toolPath } from '../support/environment.ts';
+import { operatorFixture } from '../support/operator-fixture.ts';
+import { type OperatorProcess, startOperatorProcess } from '../support/operator-process.ts';
+import { waitFor } from '../support/wait.ts';
+
+const chart = join(import.meta.dirname, '..', '..', 'charts', 'kafka-actor-operator');
+const helm = toolPath('helm');
+const kubernetes = kubernetesEnvironment();
+const workDirectory = mkdtempSync(join(tmpdir(), 'helm-chart-test-'));
+const suffix = randomUUID().slice(0, 8);
+const releaseName = 'kao';
+
+interface Manifest {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, string> };
+  // biome-ignore lint/suspicious/noExplicitAny: rendered manifests of many kinds are read field by field
+  spec?: any;
+  // biome-ignore lint/suspicious/noExplicitAny: as above
+  [field: string]: any;
+}
+
+function run(command: string, args: string[]) {
+  const result = spawnSync(command, args, { encoding: 'utf8' });
+  if (result.error) throw result.error;
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+// Writes values to a file of their own, so each render sees exactly the files it names.
+function valuesFile(values: object): string {
+  const path = join(workDirectory, `values-${randomUUID().slice(0, 8)}.json`);
+  writeFileSync(path, JSON.stringify(values));
+  return path;
+}
+
+function helmTemplate(namespace: string, files: string[]) {
+  return run(helm, [
+    'template',
+    releaseName,
+    chart,
+    '--namespace',
+    namespace,
+    ...files.flatMap((file) => ['--values', file]),
+  ]);
+}
+
+function renderChart(namespace: string, files: string[]): Manifest[] {
+  const { status, stdout, stderr } = helmTemplate(namespace, files);
+  assert.equal(status, 0, `helm template failed for ${files.join(', ')}:\n${stderr}`);
+  return loadAll(stdout).filter((document) => document !== null) as Manifest[];
+}
+
+// Sends the objects to the apiserver through kubectl, as users do; strict field validation makes an
+// unknown or misspelt field an error, not a warning.
+function kubectlCreate(manifests: Manifest[], dryRun: boolean) {
+  const path = join(workDirectory, `manifests-${randomUUID().slice(0, 8)}.json`);
+  writeFileSync(path, JSON.stringify({ apiVersion: 'v1', kind: 'List', items: manifests }));
+  return run(kubernetes.kubectl, [
+    '--kubeconfig',
+    kubernetes.kubeconfig,
+    'create',
+    ...(dryRun ? ['--dry-run=server'] : []),
+    '--validate=strict',
+    '--output=name',
+    '--filename',
+    path,
+  ]);
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  assert.ok(address !== null && typeof address === 'object');
+  return address.port;
+}
+
+const kc = new KubeConfig();
+kc.loadFromFile(kubernetes.kubeconfig);
+const core = kc.makeApiClient(CoreV1Api);
+const createdNamespaces: string[] = [];
+
+async function createNamespace(name: string, labels: Record<string, string> = {}): Promise<void> {
+  await core.createNamespace({ body: { metadata: { name, labels } } });
+  createdNamespaces.push(name);
+}
+
+after(async () => {
+  await Promise.all(createdNamespaces.map((name) => core.deleteNamespace({ name })));
+  rmSync(workDirectory, { recursive: true, force: true });
+});
+
+// A Pod made from a workload's template, so Pod Security admission judges what the workload would run.
+function podOf(workload: Manifest): Manifest {
+  const spec = structuredClone(workload.spec.template.spec);
+  for (const claim of workload.spec.volumeClaimTemplates ?? []) {
+    const claimName = `${claim.metadata.name}-${workload.metadata.name}-0`;
+    spec.volumes = [
+      ...(spec.volumes ?? []),
+      { name: claim.metadata.name, persistentVolumeClaim: { claimName } },
+    ];
+  }
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: `${workload.metadata.name}-0`, namespace: workload.metadata.namespace },
+    spec,
+  };
+}
+
+// The ci/ values name namespaces; each run gets its own, so runs never meet in the shared apiserver.
+function ownNamespaces(values: Record<string, unknown>): Record<string, unknown> {
+  const override: Record<string, unknown> = {};
+  if (Array.isArray(values.watchNamespaces)) {
+    override.watchNamespaces = values.watchNamespaces.map((name) => `${name}-${suffix}`);
+  }
+  const clusters = values.kafkaClusters as Record<string, { credentialsSecret?: string }> | undefined;
+  if (clusters !== undefined) {
+    override.kafkaClusters = Object.fromEntries(
+      Object.entries(clusters).map(([name, cluster]) => {
+        if (cluster.credentialsSecret === undefined) return [name, cluster];
+        const [namespace, secret] = cluster.credentialsSecret.split('/');
+        return [name, { ...cluster, credentialsSecret: `${namespace}-${suffix}/${secret}` }];
+      }),
+    );
+  }
+  return override;
+}
+
+function namespacesNamedIn(override: Record<string, unknown>): string[] {
+  const watched = (override.watchNamespaces as string[] | undefined) ?? [];
+  const clusters = Object.values(
+    (override.kafkaClusters ?? {}) as Record<string, { credentialsSecret?: string }>,
+  );
+  const secretNamespaces = clusters.flatMap((cluster) => cluster.credentialsSecret?.split('/')[0] ?? []);
+  return [...new Set([...watched, ...secretNamespaces])];
+}
+
+describe('the chart renders valid manifests for every values file in ci/', () => {
+  const valuesFiles = readdirSync(join(chart, 'ci')).filter((name) => name.endsWith('.yaml'));
+
+  test('there is a values file for the default, all namespaces, external Redis and high availability', () => {
+    assert.deepEqual(valuesFiles.sort(), [
+      'all-namespaces-values.yaml',
+      'default-values.yaml',
+      'external-redis-values.yaml',
+      'high-availability-values.yaml',
+    ]);
+  });
+
+  for (const file of valuesFiles) {
+    test(`${file}: helm lint --strict passes and the kube-apiserver accepts every rendered object in a server-side dry run`, async () => {
+      const path = join(chart, 'ci', file);
+      const lint = run(helm, ['lint', '--strict', chart, '--values', path]);
+      assert.equal(lint.status, 0, `helm lint --strict failed:\n${lint.stdout}${lint.stderr}`);
+
+      const override = ownNamespaces((load(readFileSync(path, 'utf8')) ?? {}) as Record<string, unknown>);
+      const releaseNamespace = `helm-${file.replace('-values.yaml', '')}-${suffix}`;
+      // The release namespace enforces the restricted Pod Security Standard, as a careful cluster would.
+      await createNamespace(releaseNamespace, { 'pod-security.kubernetes.io/enforce': 'restricted' });
+      for (const namespace of namespacesNamedIn(override)) await createNamespace(namespace);
+      const manifests = renderChart(releaseNamespace, [path, valuesFile(override)]);
+
+      const cannotDryRun = manifests.filter((m) => m.kind === 'ServiceMonitor');
+      const objects = manifests.filter((m) => m.kind !== 'ServiceMonitor');
+      const pods = objects.filter((m) => m.kind === 'Deployment' || m.kind === 'StatefulSet').map(podOf);
+      const created = kubectlCreate([...objects, ...pods], true);
+      assert.equal(created.status, 0, `the apiserver refused rendered objects:\n${created.stderr}`);
+      assert.equal(created.stdout.trim().split('\n').length, objects.length + pods.length, created.stdout);
+
+      // The test apiserver has no prometheus-operator CRDs: check that the ServiceMonitor scrapes the metrics Service.
+      for (const monitor of cannotDryRun) {
+        const service = manifests.find((m) => m.kind === 'Service' && m.metadata.name.endsWith('-metrics'));
+        assert.ok(service, 'a ServiceMonitor needs the metrics Service');
+        for (const [label, value] of Object.entries(monitor.spec.selector.matchLabels)) {
+          assert.equal(
+            service.metadata.labels?.[label],
+            value,
+            `the ServiceMonitor selects ${label}=${value}`,
+          );
+        }
+        assert.deepEqual(monitor.spec.namespaceSelector.matchNames, [releaseNamespace]);
+        assert.ok(
+          service.spec.ports.some((port: { name: string }) => port.name === monitor.spec.endpoints[0].port),
+        );
+      }
+    });
+  }
+
+  test('Pod Security admission in the test apiserver refuses a privileged pod, so the dry runs above judge the chart', async () => {
+    const namespace = `helm-pss-${suffix}`;
+    await createNamespace(namespace, { 'pod-security.kubernetes.io/enforce': 'restricted' });
+    const refused = kubectlCreate(
+      [
+        {
+          apiVersion: 'v1',
+          kind: 'Pod',
+          metadata: { name: 'privileged', namespace },
+          spec: { containers: [{ name: 'c', image: 'busybox', securityContext: { privileged: true } }] },
+        },
+      ],
+      true,
+    );
+    assert.notEqual(refused.status, 0);
+    assert.match(refused.stderr, /violates PodSecurity "restricted/);
+  });
+
+  test('watching listed namespaces needs no cluster-wide rule; watching all uses a ClusterRole and no Role per namespace', () => {
+    const listed = renderChart('ops', [valuesFile({ watchNamespaces: ['team-a', 'team-b'] })]);
+    const kinds = (manifests: Manifest[], kind: string) =>
+      manifests.filter((m) => m.kind === kind).map((m) => `${m.metadata.namespace}/${m.metadata.name}`);
+    assert.deepEqual(kinds(listed, 'ClusterRole'), []);
+    assert.deepEqual(kinds(listed, 'ClusterRoleBinding'), []);
+    assert.deepEqual(kinds(listed, 'Role').sort(), [
+      'ops/kao-kafka-actor-operator-leader-election',
+      'team-a/kao-kafka-actor-operator',
+      'team-b/kao-kafka-actor-operator',
+    ]);
+    const all = renderChart('ops', [valuesFile({ watchNamespaces: '*' })]);
+    assert.equal(kinds(all, 'ClusterRole').length, 1);
+    assert.deepEqual(kinds(all, 'Role'), ['ops/kao-kafka-actor-operator-leader-election']);
+  });
+
+  test('one replica gets no PodDisruptionBudget; several get one and the same operator settings', () => {
+    const single = renderChart('ops', []);
+    const several = renderChart('ops', [valuesFile({ replicas: 3 })]);
+    assert.equal(single.filter((m) => m.kind === 'PodDisruptionBudget').length, 0);
+    const budget = several.find((m) => m.kind === 'PodDisruptionBudget');
+    assert.equal(budget?.spec.maxUnavailable, 1);
+    const env = (manifests: Manifest[]) =>
+      manifests.find((m) => m.kind === 'Deployment')?.spec.template.spec.containers[0].env;
+    assert.deepEqual(env(several), env(single));
+  });
+});
+
+describe('values that break the rules are refused before anything reaches the cluster', () => {
+  const refusals: [string, object, RegExp][] = [
+    ['a negative replica count', { replicas: -1 }, /at '\/replicas': minimum: got -1, want 1/],
+    ['watchNamespaces that is neither a list nor "*"', { watchNamespaces: 5 }, /at '\/watchNamespaces'/],
+    ['a namespace name that is not a DNS label', { watchNamespaces: ['Team_A'] }, /'Team_A' does not match/],
+    [
+      'no Redis: the bundled one off and no URL',
+      { redis: { bundled: { enabled: false } } },
+      /at '\/redis\/url': minLength: got 0, want 1/,
+    ],
+    [
+      'two Redis: a URL and the bundled one',
+      { redis: { url: 'redis://redis:6379' } },
+      /give either an external Redis \(redis.url or redis.urlSecret\) or redis.bundled.enabled: true, not both/,
+    ],
+    ['a misspelt setting', { replica: 2 }, /additional properties 'replica' not allowed/],
+    [
+      'a renew deadline not below the lease duration',
+      { leaderElection: { leaseDurationMs: 10000, renewDeadlineMs: 10000 } },
+      /leaderElection.renewDeadlineMs \(10000\) must be less than leaderElection.leaseDurationMs \(10000\)/,
+    ],
+    [
+      'a Kafka credentials Secret without its namespace',
+      { kafkaClusters: { prod: { bootstrap: 'kafka:9093', credentialsSecret: 'prod-admin' } } },
+      /at '\/kafkaClusters\/prod\/credentialsSecret'/,
+    ],
+  ];
+  for (const [what, values, message] of refusals) {
+    test(`helm template refuses ${what} and says why`, () => {
+      const { status, stdout, stderr } = helmTemplate('ops', [valuesFile(values)]);
+      assert.notEqual(status, 0, `rendered instead of refusing:\n${stdout}`);
+      assert.equal(stdout, '');
+      assert.match(stderr, message);
+    });
+  }
+});
+
+test("the chart's CRDs are the ones the code generates (npm run crds writes them)", () => {
+  const generated = writeCustomResourceDefinitions(join(workDirectory, 'crds')).map((path) =>
+    path.split('/').pop(),
+  );
+  const inChart = readdirSync(join(chart, 'crds'));
+  assert.deepEqual(
+    inChart.sort(),
+    [...generated].sort(),
+    'run npm run crds and commit charts/kafka-actor-operator/crds',
+  );
+  for (const file of inChart) {
+    assert.equal(
+      readFileSync(join(chart, 'crds', file), 'utf8'),
+      readFileSync(join(workDirectory, 'crds', file), 'utf8'),
+      `charts/kafka-actor-operator/crds/${file} differs from what the code generates; run npm run crds`,
+    );
+  }
+});
+
+describe("the operator under the chart's ServiceAccount token", () => {
+  let fixture: Awaited<ReturnType<typeof operatorFixture>>;
+  let watched: string;
+  let unwatched: string;
+  let operatorEnv: Record<string, string>;
+  let asOperator: KubeConfig;
+  const operators: OperatorProcess[] = [];
+
+  before(async () => {
+    // The fixture's namespace is the release namespace: it holds the Kafka credentials Secret.
+    fixture = await operatorFixture('helm-rbac');
+    watched = `${fixture.namespace}-a`;
+    unwatched = `${fixture.namespace}-b`;
+    await createNamespace(watched);
+    await createNamespace(unwatched);
+    const manifests = renderChart(fixture.namespace, [
+      valuesFile({
+        watchNamespaces: [watched],
+        kafkaClusters: JSON.parse(fixture.env.KAFKA_CLUSTERS ?? '{}'),
+        redis: { url: fixture.redis.url, bundled: { enabled: false } },
+      }),
+    ]);
+    const rbac = manifests.filter((m) =>
+      ['ServiceAccount', 'Role', 'RoleBinding', 'ClusterRole', 'ClusterRoleBinding'].includes(m.kind),
+    );
+    const applied = kubectlCreate(rbac, false);
+    assert.equal(applied.status, 0, `could not install the chart's RBAC:\n${applied.stderr}`);
+
+    const serviceAccount = rbac.find((m) => m.kind === 'ServiceAccount');
+    assert.ok(serviceAccount);
+    const token = await core.createNamespacedServiceAccountToken({
+      name: serviceAccount.metadata.name,
+      namespace: fixture.namespace,
+      body: { spec: { audiences: [], expirationSeconds: 3600 } },
+    });
+    const cluster = kc.getCurrentCluster();
+    assert.ok(cluster && token.status?.token);
+    const kubeconfig = join(workDirectory, 'operator.kubeconfig');
+    writeFileSync(
+      kubeconfig,
+      JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'Config',
+        clusters: [
+          {
+            name: 'test',
+            cluster: {
+              server: cluster.server,
+              'certificate-authority-data':
+                cluster.caData ?? Buffer.from(readFileSync(cluster.caFile ?? '')).toString('base64'),
+            },
+          },
+        ],
+        users: [{ name: 'operator', user: { token: token.status.token } }],
+        contexts: [{ name: 'operator', context: { cluster: 'test', user: 'operator' } }],
+        'current-context': 'operator',
+      }),
+    );
+    asOperator = new KubeConfig();
+    asOperator.loadFromFile(kubeconfig);
+
+    const deployment = manifests.find((m) => m.kind === 'Deployment');
+    const leaseName = deployment?.spec.template.spec.containers[0].env.find(
+      (variable: { name: string }) => variable.name === 'LEASE_NAME',
+    )?.value;
+    assert.ok(leaseName, 'the Deployment sets LEASE_NAME');
+    operatorEnv = {
+      ...fixture.env,
+      KUBECONFIG: kubeconfig,
+      WATCH_NAMESPACES: watched,
+      LEASE_NAME: leaseName,
+    };
+  });
+
+  after(async () => {
+    await Promise.all(operators.map((operator) => operator.stop()));
+    await fixture?.cleanup();
+  });
+
+  test('reconciles a KafkaTopic in a watched namespace to Ready and removes its finalizer on deletion: the RBAC is enough', async () => {
+    const operator = startOperatorProcess('helm-rbac', operatorEnv);
+    operators.push(operator);
+    await operator.httpPort();
+    const custom = kc.makeApiClient(CustomObjectsApi);
+    const topics = {
+      group: kafkaTopicType.group,
+      version: kafkaTopicType.version,
+      plural: kafkaTopicType.plural,
+    };
+    await custom.createNamespacedCustomObject({
+      ...topics,
+      namespace: watched,
+      body: {
+        apiVersion: 'kafka.strimzi.io/v1',
+        kind: 'KafkaTopic',
+        metadata: { name: 'payments', labels: { 'strimzi.io/cluster': 'test-cluster' } },
+        spec: { topicName: `payments-${watched}`, partitions: 1, replicas: 1 },
+      },
+    });
+    const ready = await waitFor(
+      `the KafkaTopic to be Ready (operator log: ${operator.logFile})`,
+      async () => {
+        const topic = (await custom.getNamespacedCustomObject({
+          ...topics,
+          namespace: watched,
+          name: 'payments',
+        })) as KafkaTopic;
+        return topic.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')
+          ? topic
+          : undefined;
+      },
+    );
+    assert.deepEqual(ready.metadata?.finalizers, ['strimzi.io/topic-operator']);
+
+    await custom.deleteNamespacedCustomObject({ ...topics, namespace: watched, name: 'payments' });
+    await waitFor(`the KafkaTopic to be gone (operator log: ${operator.logFile})`, () =>
+      custom.getNamespacedCustomObject({ ...topics, namespace: watched, name: 'payments' }).then(
+        () => undefined,
+        (error: unknown) => (error instanceof ApiException && error.code === 404 ? true : undefined),
+      ),
+    );
+    const forbidden = operator.logs().filter((line) => /forbidden/i.test(JSON.stringify(line)));
+    assert.deepEqual(forbidden, [], 'the operator was refused nothing it needed');
+    await operator.stop();
+  });
+
+  test('is forbidden from a namespace the chart does not cover, and from Secrets other than the Kafka credentials', async () => {
+    const custom = asOperator.makeApiClient(CustomObjectsApi);
+    const topics = {
+      group: kafkaTopicType.group,
+      version: kafkaTopicType.version,
+      plural: kafkaTopicType.plural,
+    };
+    const codeOf = (request: Promise<unknown>) =>
+      request.then(
+        () => 200,
+        (error: unknown) => (error instanceof ApiException ? error.code : error),
+      );
+    assert.equal(await codeOf(custom.listNamespacedCustomObject({ ...topics, namespace: unwatched })), 403);
+    assert.equal(await codeOf(custom.listNamespacedCustomObject({ ...topics, namespace: watched })), 200);
+    assert.equal(await codeOf(custom.listClusterCustomObject(topics)), 403);
+
+    const secrets = asOperator.makeApiClient(CoreV1Api);
+    const [credentialsNamespace, credentialsName] = (
+      JSON.parse(fixture.env.KAFKA_CLUSTERS ?? '{}')['test-cluster'].credentialsSecret as string
+    ).split('/') as [string, string];
+    await core.createNamespacedSecret({
+      namespace: fixture.namespace,
+      body: { metadata: { name: 'not-for-the-operator' }, stringData: { key: 'value' } },
+    });
+    assert.equal(
+      await codeOf(secrets.readNamespacedSecret({ namespace: credentialsNamespace, name: credentialsName })),
+      200,
+    );
+    assert.equal(
+      await codeOf(
+        secrets.readNamespacedSecret({ namespace: fixture.namespace, name: 'not-for-the-operator' }),
+      ),
+      403,
+    );
+  });
+
+  test('told to watch a namespace the chart does not cover, it never becomes ready and logs that it is forbidden', async () => {
+    // It never logs 'operator started' (that waits for the first sync): give it a port of our choosing.
+    const port = await freePort();
+    const operator = startOperatorProcess('helm-rbac-unwatched', {
+      ...operatorEnv,
+      WATCH_NAMESPACES: `${watched},${unwatched}`,
+      HTTP_PORT: String(port),
+    });
+    operators.push(operator);
+    const refusal = await waitFor(`a log line saying the list in ${unwatched} is forbidden`, async () =>
+      operator
+        .logs()
+        .find((line) => line.msg.includes(`namespace ${unwatched}`) && /forbidden/i.test(line.msg)),
+    );
+    assert.match(refusal.msg, /HTTP 403/);
+    // Still not ready a few seconds later: the informer retries, and keeps being refused.
+    for (let probe = 0; probe < 5; probe++) {
+      const response = await fetch(`http://127.0.0.1:${port}/readyz`);
+      assert.equal(response.status, 503);
+      const body = (await response.json()) as { checks: { informersSynced: boolean } };
+      assert.equal(body.checks.informersSynced, false);
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+    await operator.stop();
+  });
+});

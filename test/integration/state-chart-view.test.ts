@@ -1,0 +1,246 @@
+// Real services: kube-apiserver (CRDs installed), Kafka (SASL/SCRAM listener), Redis; the operator runs
+// as a separate process, as users run it; Debian's headless Chromium, driven by playwright-core, is the
+// browser. Screenshots are kept in test-artifacts/state-chart-view/.
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { CoordinationV1Api, PatchStrategy, setHeaderOptions, V1MicroTime } from '@kubernetes/client-node';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { kafkaTopicType } from '../../src/api/resources.ts';
+import { topicMachine } from '../../src/machines/topic-machine.ts';
+import { operatorFixture } from '../support/operator-fixture.ts';
+import { type OperatorProcess, startOperatorProcess } from '../support/operator-process.ts';
+import { waitFor } from '../support/wait.ts';
+
+const fixture = await operatorFixture('state-chart-view');
+const coordination = fixture.kc.makeApiClient(CoordinationV1Api);
+const topics = {
+  group: kafkaTopicType.group,
+  version: kafkaTopicType.version,
+  plural: kafkaTopicType.plural,
+};
+const screenshots = join(import.meta.dirname, '../../test-artifacts/state-chart-view');
+const leaseName = 'kafka-actor-operator';
+const stepTimeoutMs = 90_000;
+let operator: OperatorProcess;
+let base: string;
+let browser: BrowserContext;
+let userDataDir: string;
+
+function topicManifest(name: string, cluster: string) {
+  return {
+    apiVersion: 'kafka.strimzi.io/v1',
+    kind: 'KafkaTopic',
+    metadata: { name, labels: { 'strimzi.io/cluster': cluster } },
+    spec: { topicName: `${name}-${fixture.namespace}`, partitions: 1, replicas: 1 },
+  };
+}
+
+async function createTopic(name: string, cluster: string): Promise<void> {
+  await fixture.custom.createNamespacedCustomObject({
+    ...topics,
+    namespace: fixture.namespace,
+    body: topicManifest(name, cluster),
+  });
+}
+
+// Points the KafkaTopic at another cluster: an unknown one makes it fail with KafkaClusterNotFound.
+async function labelCluster(name: string, cluster: string): Promise<void> {
+  await fixture.custom.patchNamespacedCustomObject(
+    {
+      ...topics,
+      namespace: fixture.namespace,
+      name,
+      body: { metadata: { labels: { 'strimzi.io/cluster': cluster } } },
+    },
+    setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+  );
+}
+
+// Another replica holds the Lease, so this operator watches and spawns actors but reconciles nothing:
+// its actors stay pending until the Lease is released.
+async function holdLeaseElsewhere(): Promise<void> {
+  await coordination.createNamespacedLease({
+    namespace: fixture.namespace,
+    body: {
+      metadata: { name: leaseName },
+      spec: {
+        holderIdentity: 'another-replica',
+        leaseDurationSeconds: 3600,
+        acquireTime: new V1MicroTime(),
+        renewTime: new V1MicroTime(),
+        leaseTransitions: 0,
+      },
+    },
+  });
+}
+
+async function releaseLeaseHeldElsewhere(): Promise<void> {
+  const lease = await coordination.readNamespacedLease({ name: leaseName, namespace: fixture.namespace });
+  if (lease.spec?.holderIdentity !== 'another-replica') return;
+  await coordination.replaceNamespacedLease({
+    name: leaseName,
+    namespace: fixture.namespace,
+    body: { ...lease, spec: { ...lease.spec, holderIdentity: '' } },
+  });
+}
+
+async function openPage(path: string): Promise<Page> {
+  const page = await browser.newPage();
+  page.on('pageerror', (error) => assert.fail(`the page threw: ${error.message}`));
+  await page.goto(`${base}${path}`);
+  return page;
+}
+
+async function screenshot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: join(screenshots, `${name}.png`), fullPage: true });
+}
+
+const activeState = (state: string) => `svg.state-chart g.state.active[data-state="${state}"]`;
+
+before(async () => {
+  mkdirSync(screenshots, { recursive: true });
+  await holdLeaseElsewhere();
+  operator = startOperatorProcess('state-chart-view', { ...fixture.env, STATE_CHART_VIEW_PORT: '0' });
+  base = `http://127.0.0.1:${await operator.stateChartViewPort()}`;
+  userDataDir = mkdtempSync(join(tmpdir(), 'state-chart-view-chromium-'));
+  browser = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    viewport: { width: 1600, height: 1000 },
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+});
+
+after(async () => {
+  try {
+    await browser?.close();
+    rmSync(userDataDir, { recursive: true, force: true });
+    // Deleted while the operator still runs, so the finalizer is removed and no Kafka topic is left.
+    await releaseLeaseHeldElsewhere();
+    for (const name of ['orders', 'healthy', 'broken']) {
+      await labelCluster(name, 'test-cluster').catch((error: { code?: number }) => {
+        if (error.code !== 404) throw error;
+      });
+      await fixture.custom
+        .deleteNamespacedCustomObject({ ...topics, namespace: fixture.namespace, name })
+        .catch((error: { code?: number }) => {
+          if (error.code !== 404) throw error;
+        });
+    }
+    await waitFor('the KafkaTopics to be gone', async () => {
+      const list = (await fixture.custom.listNamespacedCustomObject({
+        ...topics,
+        namespace: fixture.namespace,
+      })) as { items: unknown[] };
+      return list.items.length === 0 ? true : undefined;
+    });
+  } finally {
+    await operator?.stop();
+    await fixture.cleanup();
+  }
+});
+
+test("a KafkaTopic's actor is listed and its chart highlights pending, then ready, then failed, live without a reload", async () => {
+  await createTopic('orders', 'test-cluster');
+  const id = `KafkaTopic/${fixture.namespace}/orders`;
+
+  const list = await openPage('/');
+  const row = `#actors tr[data-id="${id}"]`;
+  await list.waitForSelector(row, { timeout: stepTimeoutMs });
+  await list.waitForFunction(`document.querySelector('${row} .state-badge')?.textContent === 'pending'`);
+  await list.waitForSelector('#connection.live');
+  await screenshot(list, 'list-pending');
+
+  await Promise.all([list.waitForURL(`${base}/actors/${id}`), list.click(`${row} a`)]);
+  const page = list;
+  await page.waitForSelector(activeState('pending'), { timeout: stepTimeoutMs });
+  const drawn = await page.$$eval('svg.state-chart g.state', (nodes) => nodes.length);
+  assert.equal(drawn, Object.keys(topicMachine.root.states).length, 'every state of the machine is drawn');
+  await page.evaluate("window.viewMarker = 'set before the changes'");
+  let navigations = 0;
+  page.on('framenavigated', (frame) => {
+    if (frame === page.mainFrame()) navigations++;
+  });
+  await screenshot(page, 'actor-pending');
+
+  await releaseLeaseHeldElsewhere();
+  await page.waitForSelector(activeState('ready'), { timeout: stepTimeoutMs });
+  assert.equal(await page.$$eval('svg.state-chart g.state.active', (nodes) => nodes.length), 1);
+  await page.waitForFunction(
+    "[...document.querySelectorAll('#transitions tbody tr')].some((row) => " +
+      "row.textContent.includes('reconcilingreadyonDone reconcileTopic'))",
+  );
+  await screenshot(page, 'actor-ready');
+
+  await labelCluster('orders', 'no-such-cluster');
+  await page.waitForSelector(activeState('failed'), { timeout: stepTimeoutMs });
+  await page.waitForFunction(
+    "document.getElementById('actor-error').textContent.startsWith('KafkaClusterNotFound')",
+  );
+  await screenshot(page, 'actor-failed');
+
+  assert.equal(
+    await page.evaluate('window.viewMarker'),
+    'set before the changes',
+    'the page was not reloaded',
+  );
+  assert.equal(navigations, 0, 'the page did not navigate');
+  assert.equal(page.url(), `${base}/actors/${id}`);
+});
+
+test('the list shows last error and retries, and filters by text, kind and state', async () => {
+  await releaseLeaseHeldElsewhere();
+  await createTopic('healthy', 'test-cluster');
+  await createTopic('broken', 'no-such-cluster');
+  const healthy = `#actors tr[data-id="KafkaTopic/${fixture.namespace}/healthy"]`;
+  const broken = `#actors tr[data-id="KafkaTopic/${fixture.namespace}/broken"]`;
+
+  const list = await openPage('/');
+  await list.waitForFunction(
+    `document.querySelector('${healthy} .state-badge')?.textContent === 'ready'`,
+    null,
+    {
+      timeout: stepTimeoutMs,
+    },
+  );
+  await list.waitForFunction(
+    `document.querySelector('${broken} .state-badge')?.textContent === 'failed'`,
+    null,
+    {
+      timeout: stepTimeoutMs,
+    },
+  );
+  const brokenCells = await list.$$eval(`${broken} td`, (cells) => cells.map((cell) => cell.textContent));
+  assert.match(brokenCells[6] ?? '', /^KafkaClusterNotFound: Kafka cluster no-such-cluster/);
+  assert.ok(Number.parseInt(brokenCells[7] ?? '', 10) >= 1, `retries counted: ${brokenCells[7]}`);
+  await screenshot(list, 'list-all');
+
+  const visible = async () =>
+    list.$$eval('#actors tbody tr', (rows) =>
+      rows
+        .filter((row) => !row.hasAttribute('hidden'))
+        .map((row) => row.getAttribute('data-id')?.split('/')[2]),
+    );
+  await list.fill('#filter-text', 'clusternotfound');
+  assert.deepEqual(await visible(), ['broken'], 'the text filter matches the last error');
+  await list.fill('#filter-text', '');
+  await list.selectOption('#filter-state', 'ready');
+  assert.deepEqual(await visible(), ['healthy']);
+  await list.selectOption('#filter-state', 'failed');
+  await list.selectOption('#filter-kind', 'KafkaTopic');
+  const failed = await visible();
+  assert.ok(failed.includes('broken') && !failed.includes('healthy'), `failed ones shown: ${failed}`);
+  await screenshot(list, 'list-filtered-failed');
+});
