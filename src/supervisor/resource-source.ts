@@ -69,6 +69,13 @@ export interface KubernetesResourceSourceOptions extends ResourceCoordinates {
   pageSize?: number;
 }
 
+// The cache never reads managedFields, which are often the larger part of an object: dropping
+// them keeps the memory per watched resource small.
+function withoutManagedFields<T extends KubernetesObject>(object: T): T {
+  if (object.metadata?.managedFields) delete object.metadata.managedFields;
+  return object;
+}
+
 export class KubernetesResourceSource<T extends KubernetesObject> implements ResourceSource<T> {
   readonly #options: KubernetesResourceSourceOptions;
   readonly #api: CustomObjectsApi;
@@ -97,7 +104,7 @@ export class KubernetesResourceSource<T extends KubernetesObject> implements Res
           namespace === undefined
             ? await this.#api.listClusterCustomObject(page, timeout)
             : await this.#api.listNamespacedCustomObject({ ...page, namespace }, timeout);
-        items.push(...result.items);
+        items.push(...result.items.map(withoutManagedFields));
         continueToken = result.metadata?.continue || undefined;
         if (continueToken === undefined) {
           return { items, resourceVersion: result.metadata?.resourceVersion ?? '' };
@@ -128,7 +135,7 @@ export class KubernetesResourceSource<T extends KubernetesObject> implements Res
       return await this.#watch.watch(
         path,
         query,
-        (type, object) => callbacks.onEvent({ type, object } as WatchEvent<T>),
+        (type, object) => callbacks.onEvent({ type, object: withoutManagedFields(object) } as WatchEvent<T>),
         (error: unknown) =>
           callbacks.onEnd(error ? this.#requestError('watch', namespace, error) : undefined),
       );

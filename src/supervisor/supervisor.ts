@@ -115,7 +115,6 @@ export class Supervisor {
     });
     // After a (re)connect anything may have changed while we were not watching.
     informer.on('relisted', (resources) => this.#enqueue(kind, resources.map(objectKey)));
-    informer.on('error', (error) => this.#options.logger.warn({ kind, err: error }, 'informer error'));
   }
 
   #enqueue(kind: string, keys: string[]): void {
