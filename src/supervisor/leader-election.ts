@@ -134,12 +134,14 @@ export class LeaderElector {
     return this.#term !== undefined;
   }
 
+  // A Lease still naming this replica after it stopped leading names no leader until it is renewed.
   currentLeader(): string | undefined {
     if (this.#term) return this.#settings.identity;
     const holder = this.#observation?.record.holderIdentity;
     return holder && holder !== this.#settings.identity ? holder : undefined;
   }
 
+  // For /readyz: this replica has reached the apiserver and seen who leads (itself or another).
   leaderKnown(): boolean {
     return this.currentLeader() !== undefined;
   }

@@ -117,8 +117,8 @@ export async function startStateChartView(options: StateChartViewOptions): Promi
     if (path === scriptPath) return send(response, 200, 'text/javascript; charset=utf-8', viewScript);
     if (path === stylePath) return send(response, 200, 'text/css; charset=utf-8', viewStyle);
     if (path === '/events') {
-      const watched = url.searchParams.get('actor') ?? undefined;
-      updates.open(response, watched);
+      if (request.method === 'HEAD') return send(response, 200, 'text/event-stream; charset=utf-8', '');
+      updates.open(response, url.searchParams.get('actor') ?? undefined);
       return;
     }
     if (path === '/api/actors') return sendJson(response, 200, { actors: summaries() });

@@ -87,11 +87,29 @@ async function releaseLeaseHeldElsewhere(): Promise<void> {
   });
 }
 
+const pageErrors: string[] = [];
+
 async function openPage(path: string): Promise<Page> {
   const page = await browser.newPage();
-  page.on('pageerror', (error) => assert.fail(`the page threw: ${error.message}`));
+  page.on('pageerror', (error) => pageErrors.push(`${page.url()}: ${error.message}`));
   await page.goto(`${base}${path}`);
   return page;
+}
+
+// Polled from here: the pages' CSP forbids the string evaluation that waiting in the page would need.
+async function waitForText(
+  page: Page,
+  selector: string,
+  expected: (text: string) => boolean,
+): Promise<string> {
+  return waitFor(
+    `${selector} on ${page.url()} to show the expected text`,
+    async () => {
+      const text = await page.textContent(selector, { timeout: 1_000 });
+      return text !== null && expected(text) ? text : undefined;
+    },
+    stepTimeoutMs,
+  );
 }
 
 async function screenshot(page: Page, name: string): Promise<void> {
@@ -152,14 +170,14 @@ after(async () => {
   }
 });
 
-test("a KafkaTopic's actor is listed and its chart highlights pending, then ready, then failed, live without a reload", async () => {
+test("a KafkaTopic's actor is listed; its chart highlights pending, ready, then failed, live, without a reload", async () => {
   await createTopic('orders', 'test-cluster');
   const id = `KafkaTopic/${fixture.namespace}/orders`;
 
   const list = await openPage('/');
   const row = `#actors tr[data-id="${id}"]`;
   await list.waitForSelector(row, { timeout: stepTimeoutMs });
-  await list.waitForFunction(`document.querySelector('${row} .state-badge')?.textContent === 'pending'`);
+  await waitForText(list, `${row} .state-badge`, (state) => state === 'pending');
   await list.waitForSelector('#connection.live');
   await screenshot(list, 'list-pending');
 
@@ -178,17 +196,19 @@ test("a KafkaTopic's actor is listed and its chart highlights pending, then read
   await releaseLeaseHeldElsewhere();
   await page.waitForSelector(activeState('ready'), { timeout: stepTimeoutMs });
   assert.equal(await page.$$eval('svg.state-chart g.state.active', (nodes) => nodes.length), 1);
-  await page.waitForFunction(
-    "[...document.querySelectorAll('#transitions tbody tr')].some((row) => " +
-      "row.textContent.includes('reconcilingreadyonDone reconcileTopic'))",
-  );
+  await waitFor('the transition to ready to be listed', async () => {
+    const rows = await page.$$eval('#transitions tbody tr', (trs) =>
+      trs.map((tr) => [...tr.querySelectorAll('td')].slice(1).map((td) => td.textContent)),
+    );
+    return rows.some((cells) => cells.join(' ') === 'reconciling ready onDone reconcileTopic')
+      ? true
+      : undefined;
+  });
   await screenshot(page, 'actor-ready');
 
   await labelCluster('orders', 'no-such-cluster');
   await page.waitForSelector(activeState('failed'), { timeout: stepTimeoutMs });
-  await page.waitForFunction(
-    "document.getElementById('actor-error').textContent.startsWith('KafkaClusterNotFound')",
-  );
+  await waitForText(page, '#actor-error', (error) => error.startsWith('KafkaClusterNotFound: '));
   await screenshot(page, 'actor-failed');
 
   assert.equal(
@@ -198,6 +218,7 @@ test("a KafkaTopic's actor is listed and its chart highlights pending, then read
   );
   assert.equal(navigations, 0, 'the page did not navigate');
   assert.equal(page.url(), `${base}/actors/${id}`);
+  assert.deepEqual(pageErrors, []);
 });
 
 test('the list shows last error and retries, and filters by text, kind and state', async () => {
@@ -208,20 +229,8 @@ test('the list shows last error and retries, and filters by text, kind and state
   const broken = `#actors tr[data-id="KafkaTopic/${fixture.namespace}/broken"]`;
 
   const list = await openPage('/');
-  await list.waitForFunction(
-    `document.querySelector('${healthy} .state-badge')?.textContent === 'ready'`,
-    null,
-    {
-      timeout: stepTimeoutMs,
-    },
-  );
-  await list.waitForFunction(
-    `document.querySelector('${broken} .state-badge')?.textContent === 'failed'`,
-    null,
-    {
-      timeout: stepTimeoutMs,
-    },
-  );
+  await waitForText(list, `${healthy} .state-badge`, (state) => state === 'ready');
+  await waitForText(list, `${broken} .state-badge`, (state) => state === 'failed');
   const brokenCells = await list.$$eval(`${broken} td`, (cells) => cells.map((cell) => cell.textContent));
   assert.match(brokenCells[6] ?? '', /^KafkaClusterNotFound: Kafka cluster no-such-cluster/);
   assert.ok(Number.parseInt(brokenCells[7] ?? '', 10) >= 1, `retries counted: ${brokenCells[7]}`);
@@ -233,8 +242,14 @@ test('the list shows last error and retries, and filters by text, kind and state
         .filter((row) => !row.hasAttribute('hidden'))
         .map((row) => row.getAttribute('data-id')?.split('/')[2]),
     );
+  await list.fill('#filter-text', 'healthy');
+  assert.deepEqual(await visible(), ['healthy'], 'the text filter matches the name');
   await list.fill('#filter-text', 'clusternotfound');
-  assert.deepEqual(await visible(), ['broken'], 'the text filter matches the last error');
+  const erring = await visible();
+  assert.ok(
+    erring.includes('broken') && !erring.includes('healthy'),
+    `the text filter matches errors: ${erring}`,
+  );
   await list.fill('#filter-text', '');
   await list.selectOption('#filter-state', 'ready');
   assert.deepEqual(await visible(), ['healthy']);
@@ -243,4 +258,5 @@ test('the list shows last error and retries, and filters by text, kind and state
   const failed = await visible();
   assert.ok(failed.includes('broken') && !failed.includes('healthy'), `failed ones shown: ${failed}`);
   await screenshot(list, 'list-filtered-failed');
+  assert.deepEqual(pageErrors, []);
 });

@@ -260,11 +260,14 @@ export function layoutChart(chart: MachineChart): ChartLayout {
     ...drawChains(levels, boxes, waypoints),
     ...[...selfLoops.values()].map((group) => drawSelfLoop(group, boxes.get(group.source) as Box)),
   ];
-  const labelBoxes = edges.map((edge) => edge.labelBox);
+  const taken = [
+    ...edges.map((edge) => edge.labelBox),
+    ...placed.filter(({ state }) => state.children.length === 0).map(({ box }) => box),
+  ];
   for (const group of groups) {
     if (group.source === group.target || routed.has(group)) continue;
-    const edge = drawDirect(group, boxes, labelBoxes);
-    labelBoxes.push(edge.labelBox);
+    const edge = drawDirect(group, boxes, taken);
+    taken.push(edge.labelBox);
     edges.push(edge);
   }
   const initialMarkers = placed
@@ -517,27 +520,40 @@ function drawSelfLoop(group: EdgeGroup, box: Box): PlacedEdge {
   };
 }
 
-// Transitions the columns cannot route (within one column, or into an enclosing state): a curve
-// straight between the boxes, its label at the middle moved along it until it collides with no other.
-function drawDirect(group: EdgeGroup, boxes: Map<string, Box>, labels: Box[]): PlacedEdge {
+// Transitions the columns cannot route. Between a state and one that encloses it: a curve from the
+// inner box's bottom to the outer box's bottom border, labelled just outside it. Between states of one
+// column: a curve bowing out to the right. Either label slides along until it collides with nothing.
+function drawDirect(group: EdgeGroup, boxes: Map<string, Box>, obstacles: Box[]): PlacedEdge {
   const from = boxes.get(group.source) as Box;
   const to = boxes.get(group.target) as Box;
-  const a = center(from);
-  const b = center(to);
-  const sideways = Math.abs(b.x - a.x) < 1 ? 60 : 0;
-  const start = { x: a.x + (b.x >= a.x ? from.width / 2 : -from.width / 2), y: a.y };
-  const end = { x: b.x + (a.x > b.x ? to.width / 2 : -to.width / 2), y: b.y };
-  const control1 = { x: start.x + sideways + (end.x - start.x) / 2, y: start.y };
-  const control2 = { x: end.x + sideways - (end.x - start.x) / 2, y: end.y };
-  const curve = { from: start, control1, control2, to: end };
   const size = labelSize(group.labels);
-  let labelBox = { x: 0, y: 0, ...size };
-  for (const t of [0.5, 0.35, 0.65, 0.2, 0.8]) {
-    const at = cubicAt(curve, t);
-    labelBox = { x: at.x - size.width / 2, y: at.y - size.height / 2, ...size };
-    if (labels.every((other) => !overlaps(labelBox, other))) break;
+  const enclosed = group.source.startsWith(`${group.target}.`) || group.target.startsWith(`${group.source}.`);
+  let curve: PlacedEdge['curves'][number];
+  let candidates: Point[];
+  if (enclosed) {
+    const outward = group.source.startsWith(`${group.target}.`);
+    const [inner, outer] = outward ? [from, to] : [to, from];
+    const a = { x: inner.x + inner.width / 2, y: inner.y + inner.height };
+    const b = { x: a.x + 24, y: outer.y + outer.height };
+    const middle = (a.y + b.y) / 2;
+    curve = outward
+      ? { from: a, control1: { x: a.x, y: middle }, control2: { x: b.x, y: middle }, to: b }
+      : { from: b, control1: { x: b.x, y: middle }, control2: { x: a.x, y: middle }, to: a };
+    candidates = [0, 1, 2, 3, 4].map((step) => ({ x: b.x + 6 + step * 40, y: b.y + 4 + size.height / 2 }));
+  } else {
+    const start = { x: from.x + from.width, y: from.y + from.height / 2 };
+    const end = { x: to.x + to.width, y: to.y + to.height / 2 };
+    const reach = Math.max(start.x, end.x) + 60;
+    curve = { from: start, control1: { x: reach, y: start.y }, control2: { x: reach, y: end.y }, to: end };
+    candidates = [0.5, 0.35, 0.65, 0.2, 0.8].map((t) => cubicAt(curve, t));
   }
-  return { ...group, curves: [curve], labelBox };
+  const boxAt = (at: Point): Box => ({
+    x: enclosed ? at.x : at.x - size.width / 2,
+    y: at.y - size.height / 2,
+    ...size,
+  });
+  const free = candidates.map(boxAt).find((box) => obstacles.every((other) => !overlaps(box, other)));
+  return { ...group, curves: [curve], labelBox: free ?? boxAt(candidates[0] as Point) };
 }
 
 function cubicAt(curve: PlacedEdge['curves'][number], t: number): Point {

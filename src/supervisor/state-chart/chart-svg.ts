@@ -62,18 +62,21 @@ function stateGroup({ state, box }: PlacedState, active: Set<string>): string {
   const anchor = state.children.length > 0 ? 'start' : 'middle';
   const name = state.type === 'history' ? `${state.key} (H)` : state.key;
   parts.push(
-    `<text class="name" x="${number(nameX)}" y="${number(nameY)}" text-anchor="${anchor}">${escapeHtml(name)}</text>`,
+    `<text class="name" x="${number(nameX)}" y="${number(nameY)}" text-anchor="${anchor}">` +
+      `${escapeHtml(name)}</text>`,
   );
   const container = state.children.length > 0;
   state.invokes.forEach((src, index) => {
     const y = box.y + (container ? containerHeader + 6 : 38) + index * invokeLineHeight;
     const x = container ? box.x + 12 : box.x + box.width / 2;
     parts.push(
-      `<text class="invoke" x="${number(x)}" y="${number(y)}" text-anchor="${container ? 'start' : 'middle'}">` +
+      `<text class="invoke" x="${number(x)}" y="${number(y)}" ` +
+        `text-anchor="${container ? 'start' : 'middle'}">` +
         `invoke ${escapeHtml(src)}</text>`,
     );
   });
-  return `<g class="${classes}" data-state="${escapeHtml(state.path)}"><title>${escapeHtml(state.path)}</title>${parts.join('')}</g>`;
+  const path = escapeHtml(state.path);
+  return `<g class="${classes}" data-state="${path}"><title>${path}</title>${parts.join('')}</g>`;
 }
 
 function edgeGroup(edge: ChartLayout['edges'][number]): string {
@@ -85,7 +88,8 @@ function edgeGroup(edge: ChartLayout['edges'][number]): string {
   const lines = edge.labels
     .map(
       (label, index) =>
-        `<text x="${number(labelBox.x + 4)}" y="${number(labelBox.y + 2 + (index + 1) * labelLineHeight - 3)}">` +
+        `<text x="${number(labelBox.x + 4)}" ` +
+        `y="${number(labelBox.y + 2 + (index + 1) * labelLineHeight - 3)}">` +
         `${escapeHtml(label)}</text>`,
     )
     .join('');
@@ -120,8 +124,10 @@ export function renderChartSvg(chart: MachineChart, options: ChartSvgOptions = {
     `<svg xmlns="http://www.w3.org/2000/svg" class="state-chart" data-machine="${escapeHtml(chart.id)}" ` +
     `width="${layout.width}" height="${layout.height}" viewBox="0 0 ${layout.width} ${layout.height}" ` +
     `role="img" aria-label="state chart of ${escapeHtml(chart.id)}">` +
-    `<title>${escapeHtml(chart.id)}</title>${options.embedStyle === false ? '' : `<style>${chartStyle}</style>`}` +
-    '<defs><marker id="state-chart-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" ' +
+    `<title>${escapeHtml(chart.id)}</title>` +
+    `${options.embedStyle === false ? '' : `<style>${chartStyle}</style>`}` +
+    '<defs><marker id="state-chart-arrow" viewBox="0 0 10 10" refX="9" refY="5" ' +
+    'markerWidth="7" markerHeight="7" ' +
     'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#5b6b82"/></marker></defs>' +
     `${states}${edges}${markers}</svg>`
   );

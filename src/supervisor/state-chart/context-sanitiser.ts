@@ -30,7 +30,11 @@ const secretPatterns: [RegExp, string][] = [
   [/(sasl\.jaas\.config["']?\s*[=:]\s*)[^;\n]*;?/gi, `$1${redacted}`],
   [/(LoginModule\s+required\s+)[^;\n]*;?/gi, `$1${redacted}`],
   [
-    /((?:[\w.-]*(?:password|passwd|secret|token|credentials?|(?:private|api|access|secret|user)[._-]?key))["']?\s*[=:]\s*)("[^"]*"|'[^']*'|[^\s,;}]+)/gi,
+    new RegExp(
+      String.raw`((?:[\w.-]*(?:password|passwd|secret|token|credentials?|(?:private|api|access|secret|user)` +
+        String.raw`[._-]?key))["']?\s*[=:]\s*)("[^"]*"|'[^']*'|[^\s,;}]+)`,
+      'gi',
+    ),
     `$1${redacted}`,
   ],
 ];

@@ -51,7 +51,13 @@ export class LiveUpdates {
     this.#send(client, 'snapshot', { now: new Date().toISOString(), actors: actors.map((a) => a.view) });
     this.#clients.add(client);
     response.on('close', () => this.#clients.delete(client));
-    this.#poll ??= setInterval(() => this.#publishChanges(), this.#options.intervalMs);
+    this.#poll ??= setInterval(() => {
+      try {
+        this.#publishChanges();
+      } catch (error) {
+        this.#options.logger.error({ err: error }, 'state-chart view cannot read the actors; retrying');
+      }
+    }, this.#options.intervalMs);
     this.#keepAlive ??= setInterval(() => {
       for (const each of this.#clients) each.response.write(': keep-alive\n\n');
     }, keepAliveMs);

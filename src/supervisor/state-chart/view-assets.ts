@@ -49,7 +49,9 @@ function sinceCell(iso) {
 }
 
 function refreshTimes() {
-  for (const node of document.querySelectorAll('[data-since]')) node.textContent = timeSince(node.dataset.since);
+  for (const node of document.querySelectorAll('[data-since]')) {
+    node.textContent = timeSince(node.dataset.since);
+  }
 }
 
 // The list of actors.
@@ -67,7 +69,8 @@ function actorRow(actor) {
   link.href = actorHref(actor);
   nameCell.append(link);
   const stateCell = element('td');
-  stateCell.append(element('span', actor.state, 'state-badge state-' + actor.state.replace(/[^a-z0-9_-]/gi, '_')));
+  const badge = 'state-badge state-' + actor.state.replace(/[^a-z0-9_-]/gi, '_');
+  stateCell.append(element('span', actor.state, badge));
   const errorCell = element('td', errorText(actor.lastError), 'error');
   if (actor.lastError) errorCell.title = errorText(actor.lastError);
   row.append(element('td', actor.kind), element('td', actor.namespace), nameCell, stateCell,
@@ -132,7 +135,8 @@ function showDetail(actor) {
     const row = element('tr');
     const at = element('td', new Date(transition.at).toLocaleString(), 'time');
     at.title = transition.at;
-    row.append(at, element('td', transition.from), element('td', transition.to), element('td', transition.event));
+    row.append(at, element('td', transition.from), element('td', transition.to),
+      element('td', transition.event));
     return row;
   }));
   const context = document.getElementById('context');
@@ -205,7 +209,8 @@ export const viewStyle = `
 * { box-sizing: border-box; }
 body { margin: 0; font: 14px/1.45 system-ui, -apple-system, 'Segoe UI', sans-serif; color: var(--ink);
   background: #fff; }
-header { display: flex; align-items: baseline; gap: 16px; padding: 14px 24px; border-bottom: 1px solid var(--line);
+header { display: flex; align-items: baseline; gap: 16px; padding: 14px 24px;
+  border-bottom: 1px solid var(--line);
   background: #f7f9fc; }
 header h1 { font-size: 18px; margin: 0; }
 header a { color: var(--muted); }
@@ -217,7 +222,8 @@ a { color: #1f5fbf; }
 .connection.down { background: #fde2e1; color: #a1261d; }
 .filters { display: flex; gap: 10px; align-items: center; margin-bottom: 12px; }
 .filters input { width: 340px; }
-.filters input, .filters select { font: inherit; padding: 4px 8px; border: 1px solid var(--line); border-radius: 6px; }
+.filters input, .filters select { font: inherit; padding: 4px 8px; border: 1px solid var(--line);
+  border-radius: 6px; }
 #shown-count { color: var(--muted); font-size: 12px; }
 table { border-collapse: collapse; width: 100%; }
 th, td { text-align: left; padding: 6px 10px; border-bottom: 1px solid var(--line); vertical-align: top; }
@@ -225,7 +231,8 @@ th { font-size: 12px; color: var(--muted); font-weight: 600; }
 td.error { color: #a1261d; max-width: 420px; }
 td.number { text-align: right; }
 td.time { white-space: nowrap; }
-.state-badge { font-family: ui-monospace, 'DejaVu Sans Mono', monospace; padding: 1px 8px; border-radius: 10px;
+.state-badge { font-family: ui-monospace, 'DejaVu Sans Mono', monospace; padding: 1px 8px;
+  border-radius: 10px;
   background: #eef1f6; }
 .state-ready { background: #dff3e4; color: #1d6b34; }
 .state-failed { background: #fde2e1; color: #a1261d; }
@@ -233,7 +240,8 @@ td.time { white-space: nowrap; }
 dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 4px 16px; margin: 0; }
 dl.facts dt { color: var(--muted); }
 dl.facts dd { margin: 0; font-family: ui-monospace, 'DejaVu Sans Mono', monospace; }
-.chart { overflow-x: auto; border: 1px solid var(--line); border-radius: 8px; padding: 8px; background: #fff; }
+.chart { overflow-x: auto; border: 1px solid var(--line); border-radius: 8px; padding: 8px;
+  background: #fff; }
 .chart svg { display: block; max-width: 100%; height: auto; }
 .exports { font-size: 12px; color: var(--muted); }
 .note { color: var(--muted); font-size: 12px; }

@@ -74,7 +74,8 @@ export function renderActorPage(kind: string, namespace: string, name: string, c
   return htmlDocument(
     `${kind} ${namespace}/${name}`,
     `data-page="actor" data-actor-id="${escapeHtml(id)}"`,
-    `<header><a href="/">← all actors</a><h1>${escapeHtml(kind)} ${escapeHtml(namespace)}/${escapeHtml(name)}</h1>` +
+    '<header><a href="/">← all actors</a>' +
+      `<h1>${escapeHtml(kind)} ${escapeHtml(namespace)}/${escapeHtml(name)}</h1>` +
       '<span id="connection" class="connection">connecting…</span></header><main>' +
       '<p id="gone" class="note" hidden>No live actor for this resource (not created yet, deleted, or not ' +
       'watched by this operator). The page follows it when it appears.</p>' +
@@ -87,7 +88,8 @@ export function renderActorPage(kind: string, namespace: string, name: string, c
       fact('uid', 'actor-uid') +
       '</dl></section>' +
       `<h2>Machine ${escapeHtml(kind)}</h2><p class="exports">Export: ` +
-      `<a href="${machineHref(kind, 'svg')}">SVG</a> · <a href="${machineHref(kind, 'mmd')}">Mermaid</a> · ` +
+      `<a href="${machineHref(kind, 'svg')}">SVG</a> · ` +
+      `<a href="${machineHref(kind, 'mmd')}">Mermaid</a> · ` +
       `JSON: <a href="${escapeHtml(api)}">${escapeHtml(api)}</a></p>` +
       `<div class="chart" id="chart">${chartSvg}</div>` +
       '<h2>Recent transitions</h2><table id="transitions"><thead><tr><th>at</th><th>from</th><th>to</th>' +

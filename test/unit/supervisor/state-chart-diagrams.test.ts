@@ -113,7 +113,11 @@ const nestedMachine = createMachine({
       initial: 'brokers',
       invoke: { src: 'watchPods' },
       states: {
-        brokers: { after: { 1000: 'controllers' }, on: { POD_READY: 'controllers' } },
+        brokers: {
+          after: { 1000: 'controllers' },
+          // Into its own parent: no column routes it, it is drawn directly.
+          on: { POD_READY: 'controllers', RESTART: { target: '#Cluster.rolling', reenter: true } },
+        },
         controllers: {
           always: [{ guard: 'allReady', target: 'done' }],
           on: { POD_FAILED: '#Cluster.failed' },
