@@ -2,27 +2,17 @@
 // compared with creating the same number of topics directly with one admin client (the floor),
 // in the same run. Usage: npm run bench:topics [-- N]   (N defaults to 1000)
 
-import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { CoreV1Api, CustomObjectsApi, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { Admin } from '@platformatic/kafka';
-import { PooledKubeConfig } from '../src/actors/kubernetes/pooled-kube-config.ts';
-import { installCustomResourceDefinitions } from '../src/api/install.ts';
-import type { KafkaTopic } from '../src/api/kafka-topic.ts';
-import { kafkaTopicType } from '../src/api/resources.ts';
-import { kafkaEnvironment, kubernetesEnvironment, redisEnvironment } from '../test/support/environment.ts';
+import { isReady } from '../test/support/kafka-topics.ts';
 import { readMetric } from '../test/support/metrics.ts';
+import { operatorFixture } from '../test/support/operator-fixture.ts';
 import { startOperatorProcess } from '../test/support/operator-process.ts';
 
 const count = Number(process.argv[2] ?? process.env.N ?? 1000);
 if (!Number.isInteger(count) || count < 1)
   throw new Error(`N must be a positive integer, not ${process.argv[2]}`);
 const resyncIntervalMs = Math.max(30_000, count * 10);
-const topicsApi = {
-  group: kafkaTopicType.group,
-  version: kafkaTopicType.version,
-  plural: kafkaTopicType.plural,
-};
 const batch = 500;
 
 async function inParallel<T>(items: T[], limit: number, work: (item: T) => Promise<unknown>): Promise<void> {
@@ -41,24 +31,8 @@ function rssMiB(pid: number, field: 'VmRSS' | 'VmHWM'): number {
   return Math.round(Number(line?.split(/\s+/)[1] ?? 0) / 1024);
 }
 
-const kubernetes = kubernetesEnvironment();
-const kafka = kafkaEnvironment();
-const redis = redisEnvironment();
-const kc = new PooledKubeConfig();
-kc.loadFromFile(kubernetes.kubeconfig);
-await installCustomResourceDefinitions(kc);
-const core = kc.makeApiClient(CoreV1Api);
-const custom = kc.makeApiClient(CustomObjectsApi);
-const run = randomUUID().slice(0, 6);
-const namespace = `bench-${run}`;
-await core.createNamespace({ body: { metadata: { name: namespace } } });
-await core.createNamespacedSecret({
-  namespace,
-  body: {
-    metadata: { name: 'kafka-admin' },
-    stringData: { username: kafka.adminUser, password: kafka.adminPassword },
-  },
-});
+const fixture = await operatorFixture('bench');
+const { kafka, namespace, kafkaTopics: topics } = fixture;
 const admin = new Admin({ clientId: 'bench-floor', bootstrapBrokers: [kafka.bootstrap] });
 const config = [
   { name: 'retention.ms', value: '7200000' },
@@ -68,7 +42,7 @@ const config = [
 console.log(`N=${count} topics, Kafka ${kafka.version}, namespace ${namespace}`);
 
 // The floor: the same number of topics created directly, in batches of ${batch}.
-const floorNames = Array.from({ length: count }, (_, i) => `floor-${run}-${i}`);
+const floorNames = Array.from({ length: count }, (_, i) => `floor-${namespace}-${i}`);
 const floorStart = performance.now();
 for (let i = 0; i < count; i += batch) {
   await admin.createTopics({
@@ -81,18 +55,11 @@ for (let i = 0; i < count; i += batch) {
 const floorSeconds = (performance.now() - floorStart) / 1000;
 console.log(`floor: ${count} topics created directly in ${floorSeconds.toFixed(2)} s`);
 
-const operator = startOperatorProcess(`bench-${run}`, {
-  KUBECONFIG: kubernetes.kubeconfig,
-  OPERATOR_NAMESPACE: namespace,
-  WATCH_NAMESPACES: namespace,
-  REDIS_URL: redis.url,
-  QUEUE_PREFIX: `bench-${run}`,
+const operator = startOperatorProcess(namespace, {
+  ...fixture.env,
   LOG_LEVEL: 'info',
   RECONCILE_CONCURRENCY: '64',
   RESYNC_INTERVAL_MS: String(resyncIntervalMs),
-  KAFKA_CLUSTERS: JSON.stringify({
-    bench: { bootstrap: kafka.bootstrapSasl, credentialsSecret: `${namespace}/kafka-admin` },
-  }),
 });
 const port = await operator.httpPort();
 const pid = operator.process.pid ?? 0;
@@ -100,20 +67,11 @@ const pid = operator.process.pid ?? 0;
 const names = Array.from({ length: count }, (_, i) => `t-${i}`);
 const start = performance.now();
 await inParallel(names, 32, (name) =>
-  custom.createNamespacedCustomObject({
-    ...topicsApi,
-    namespace,
-    body: {
-      apiVersion: 'kafka.strimzi.io/v1',
-      kind: 'KafkaTopic',
-      metadata: { name, labels: { 'strimzi.io/cluster': 'bench' } },
-      spec: {
-        topicName: `op-${run}-${name}`,
-        partitions: 1,
-        replicas: 1,
-        config: { 'retention.ms': 7200000, 'segment.bytes': 1073741824 },
-      },
-    },
+  topics.create(name, {
+    topicName: `op-${namespace}-${name}`,
+    partitions: 1,
+    replicas: 1,
+    config: { 'retention.ms': 7200000, 'segment.bytes': 1073741824 },
   }),
 );
 const createdSeconds = (performance.now() - start) / 1000;
@@ -122,12 +80,7 @@ console.log(`${count} KafkaTopics created in the apiserver in ${createdSeconds.t
 let ready = 0;
 while (ready < count) {
   await new Promise((resolve) => setTimeout(resolve, 250));
-  const list = (await custom.listNamespacedCustomObject({ ...topicsApi, namespace })) as {
-    items: KafkaTopic[];
-  };
-  ready = list.items.filter((t) =>
-    t.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'),
-  ).length;
+  ready = (await topics.list()).filter(isReady).length;
 }
 const readySeconds = (performance.now() - start) / 1000;
 const topicsPerSecond = count / readySeconds;
@@ -170,20 +123,14 @@ console.log(
 console.log(`operator memory: ${rss} MiB RSS now, ${peakRss} MiB peak`);
 
 await operator.stop();
-// Clean up without the operator: finalizers off, the namespace gone, both sets of topics deleted.
-await inParallel(names, 32, (name) =>
-  custom.patchNamespacedCustomObject(
-    { ...topicsApi, namespace, name, body: [{ op: 'remove', path: '/metadata/finalizers' }] },
-    setHeaderOptions('Content-Type', PatchStrategy.JsonPatch),
-  ),
-);
-await core.deleteNamespace({ name: namespace });
+// Clean up without the operator: finalizers off, both sets of topics deleted, the namespace gone.
+await inParallel(names, 32, (name) => topics.patch(name, { metadata: { finalizers: null } }));
 for (let i = 0; i < count; i += batch) {
   await admin.deleteTopics({ topics: floorNames.slice(i, i + batch) });
-  await admin.deleteTopics({ topics: names.slice(i, i + batch).map((n) => `op-${run}-${n}`) });
+  await admin.deleteTopics({ topics: names.slice(i, i + batch).map((n) => `op-${namespace}-${n}`) });
 }
 await admin.close();
-await kc.closePools();
+await fixture.cleanup();
 
 const ratio = readySeconds / floorSeconds;
 console.log(

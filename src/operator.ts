@@ -119,6 +119,8 @@ export async function startOperator(config: OperatorConfig, logger: Logger, kube
   const stateChartView = config.stateChartView
     ? await startStateChartView({ ...config.stateChartView, registry: supervisor.registry, kinds, logger })
     : undefined;
+  // Said before the informers sync, which waits as long as RBAC or the apiserver stop it.
+  logger.info({ httpPort: http.port, stateChartViewPort: stateChartView?.port }, 'serving HTTP');
   await supervisor.start();
   elector.start();
   logger.info(

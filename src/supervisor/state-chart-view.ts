@@ -149,8 +149,8 @@ export async function startStateChartView(options: StateChartViewOptions): Promi
       if (!entry) {
         return sendJson(response, 404, {
           error:
-            `no live actor for ${kind} ${namespace}/${name}: the resource does not exist, is not watched by ` +
-            `this operator, or is of a kind it does not serve (${knownKinds})`,
+            `no live actor for ${kind} ${namespace}/${name}: the resource does not exist, is not ` +
+            `watched by this operator, or is of a kind it does not serve (${knownKinds})`,
         });
       }
       return sendJson(response, 200, describeActor(entry, chartOf(entry)));

@@ -1,19 +1,12 @@
 // Real services: kube-apiserver (Lease), Kafka, Redis; two operator processes, as two replicas.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
-import type { KafkaTopic } from '../../src/api/kafka-topic.ts';
-import { kafkaTopicType } from '../../src/api/resources.ts';
 import { operatorFixture } from '../support/operator-fixture.ts';
 import { type OperatorProcess, reconcileSpans, startOperatorProcess } from '../support/operator-process.ts';
 import { waitFor } from '../support/wait.ts';
 
 const fixture = await operatorFixture('failover');
-const topics = {
-  group: kafkaTopicType.group,
-  version: kafkaTopicType.version,
-  plural: kafkaTopicType.plural,
-};
+const topics = fixture.kafkaTopics;
 const lease = { LEASE_DURATION_MS: '4000', LEASE_RENEW_DEADLINE_MS: '3000', LEASE_RETRY_PERIOD_MS: '500' };
 let replicas: OperatorProcess[] = [];
 
@@ -33,48 +26,13 @@ function leadingSince(replica: OperatorProcess): number | undefined {
   return line ? Date.parse(line.time) : undefined;
 }
 
-async function readTopic(name: string): Promise<KafkaTopic> {
-  return (await fixture.custom.getNamespacedCustomObject({
-    ...topics,
-    namespace: fixture.namespace,
-    name,
-  })) as KafkaTopic;
-}
-
-async function patchRetention(name: string, retentionMs: number): Promise<number> {
-  const patched = (await fixture.custom.patchNamespacedCustomObject(
-    {
-      ...topics,
-      namespace: fixture.namespace,
-      name,
-      body: { spec: { config: { 'retention.ms': retentionMs } } },
-    },
-    setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
-  )) as KafkaTopic;
-  return patched.metadata?.generation ?? 0;
-}
-
 test('only the leader reconciles; when it is killed the other replica takes over within the lease duration plus a retry period, with no overlapping reconciles', async (t) => {
   const leader = await waitFor('one replica to lead', async () => replicas.find((r) => leadingSince(r)));
   const follower = replicas.find((r) => r !== leader);
   assert.ok(follower);
 
-  await fixture.custom.createNamespacedCustomObject({
-    ...topics,
-    namespace: fixture.namespace,
-    body: {
-      apiVersion: 'kafka.strimzi.io/v1',
-      kind: 'KafkaTopic',
-      metadata: { name: 'handover', labels: { 'strimzi.io/cluster': 'test-cluster' } },
-      spec: { topicName: `handover-${fixture.namespace}`, partitions: 1, replicas: 1 },
-    },
-  });
-  await waitFor('the topic to be Ready', async () => {
-    const topic = await readTopic('handover');
-    return topic.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')
-      ? true
-      : undefined;
-  });
+  await topics.create('handover');
+  await topics.waitReady('handover');
   assert.ok(reconcileSpans([leader], fixture.namespace, 'handover').length > 0, 'the leader reconciled');
   assert.equal(reconcileSpans([follower], fixture.namespace, 'handover').length, 0, 'the follower did not');
 
@@ -84,7 +42,8 @@ test('only the leader reconciles; when it is killed the other replica takes over
   let changing = true;
   const changes = (async () => {
     while (changing) {
-      lastGeneration = await patchRetention('handover', retention++);
+      const patched = await topics.patch('handover', { spec: { config: { 'retention.ms': retention++ } } });
+      lastGeneration = patched.metadata?.generation ?? 0;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   })();
@@ -101,12 +60,7 @@ test('only the leader reconciles; when it is killed the other replica takes over
   await new Promise((resolve) => setTimeout(resolve, 1_000));
   changing = false;
   await changes;
-  await waitFor(
-    'the new leader to observe the last generation',
-    async () =>
-      (await readTopic('handover')).status?.observedGeneration === lastGeneration ? true : undefined,
-    30_000,
-  );
+  await topics.waitObserved('handover', lastGeneration, 30_000);
 
   const spans = reconcileSpans(replicas, fixture.namespace, 'handover').map((span) => ({
     ...span,

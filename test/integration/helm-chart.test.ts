@@ -11,10 +11,9 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { ApiException, CoreV1Api, CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
 import { load, loadAll } from 'js-yaml';
-import type { KafkaTopic } from '../../src/api/kafka-topic.ts';
-import { kafkaTopicType } from '../../src/api/resources.ts';
 import { writeCustomResourceDefinitions } from '../../src/api/write-crds.ts';
 import { kubernetesEnvironment, toolPath } from '../support/environment.ts';
+import { kafkaTopicApi, kafkaTopicClient } from '../support/kafka-topics.ts';
 import { operatorFixture } from '../support/operator-fixture.ts';
 import { type OperatorProcess, startOperatorProcess } from '../support/operator-process.ts';
 import { waitFor } from '../support/wait.ts';
@@ -389,44 +388,15 @@ describe("the operator under the chart's ServiceAccount token", () => {
     const operator = startOperatorProcess('helm-rbac', operatorEnv);
     operators.push(operator);
     await operator.httpPort();
-    const custom = kc.makeApiClient(CustomObjectsApi);
-    const topics = {
-      group: kafkaTopicType.group,
-      version: kafkaTopicType.version,
-      plural: kafkaTopicType.plural,
-    };
-    await custom.createNamespacedCustomObject({
-      ...topics,
-      namespace: watched,
-      body: {
-        apiVersion: 'kafka.strimzi.io/v1',
-        kind: 'KafkaTopic',
-        metadata: { name: 'payments', labels: { 'strimzi.io/cluster': 'test-cluster' } },
-        spec: { topicName: `payments-${watched}`, partitions: 1, replicas: 1 },
-      },
+    const topics = kafkaTopicClient(kc.makeApiClient(CustomObjectsApi), watched, {
+      timeoutHint: `operator log: ${operator.logFile}`,
     });
-    const ready = await waitFor(
-      `the KafkaTopic to be Ready (operator log: ${operator.logFile})`,
-      async () => {
-        const topic = (await custom.getNamespacedCustomObject({
-          ...topics,
-          namespace: watched,
-          name: 'payments',
-        })) as KafkaTopic;
-        return topic.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')
-          ? topic
-          : undefined;
-      },
-    );
+    await topics.create('payments');
+    const ready = await topics.waitReady('payments');
     assert.deepEqual(ready.metadata?.finalizers, ['strimzi.io/topic-operator']);
 
-    await custom.deleteNamespacedCustomObject({ ...topics, namespace: watched, name: 'payments' });
-    await waitFor(`the KafkaTopic to be gone (operator log: ${operator.logFile})`, () =>
-      custom.getNamespacedCustomObject({ ...topics, namespace: watched, name: 'payments' }).then(
-        () => undefined,
-        (error: unknown) => (error instanceof ApiException && error.code === 404 ? true : undefined),
-      ),
-    );
+    await topics.delete('payments');
+    await topics.waitGone('payments');
     const forbidden = operator.logs().filter((line) => /forbidden/i.test(JSON.stringify(line)));
     assert.deepEqual(forbidden, [], 'the operator was refused nothing it needed');
     await operator.stop();
@@ -434,19 +404,15 @@ describe("the operator under the chart's ServiceAccount token", () => {
 
   test('is forbidden from a namespace the chart does not cover, and from Secrets other than the Kafka credentials', async () => {
     const custom = asOperator.makeApiClient(CustomObjectsApi);
-    const topics = {
-      group: kafkaTopicType.group,
-      version: kafkaTopicType.version,
-      plural: kafkaTopicType.plural,
-    };
     const codeOf = (request: Promise<unknown>) =>
       request.then(
         () => 200,
         (error: unknown) => (error instanceof ApiException ? error.code : error),
       );
-    assert.equal(await codeOf(custom.listNamespacedCustomObject({ ...topics, namespace: unwatched })), 403);
-    assert.equal(await codeOf(custom.listNamespacedCustomObject({ ...topics, namespace: watched })), 200);
-    assert.equal(await codeOf(custom.listClusterCustomObject(topics)), 403);
+    const listIn = (namespace: string) => custom.listNamespacedCustomObject({ ...kafkaTopicApi, namespace });
+    assert.equal(await codeOf(listIn(unwatched)), 403);
+    assert.equal(await codeOf(listIn(watched)), 200);
+    assert.equal(await codeOf(custom.listClusterCustomObject(kafkaTopicApi)), 403);
 
     const secrets = asOperator.makeApiClient(CoreV1Api);
     const [credentialsNamespace, credentialsName] = (

@@ -3,18 +3,12 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { Admin } from '@platformatic/kafka';
-import type { KafkaTopic } from '../../src/api/kafka-topic.ts';
-import { kafkaTopicType } from '../../src/api/resources.ts';
 import { operatorFixture } from '../support/operator-fixture.ts';
 import { type OperatorProcess, startOperatorProcess } from '../support/operator-process.ts';
 import { waitFor } from '../support/wait.ts';
 
 const fixture = await operatorFixture('topic-lifecycle');
-const topics = {
-  group: kafkaTopicType.group,
-  version: kafkaTopicType.version,
-  plural: kafkaTopicType.plural,
-};
+const topics = fixture.kafkaTopics;
 const admin = new Admin({ clientId: 'test-observer', bootstrapBrokers: [fixture.kafka.bootstrap] });
 let operator: OperatorProcess;
 let httpPort: number;
@@ -29,51 +23,16 @@ after(async () => {
   await fixture.cleanup();
 });
 
-function topicManifest(
-  name: string,
-  spec: Record<string, unknown>,
-  annotations: Record<string, string> = {},
-) {
-  return {
-    apiVersion: 'kafka.strimzi.io/v1',
-    kind: 'KafkaTopic',
-    metadata: { name, labels: { 'strimzi.io/cluster': 'test-cluster' }, annotations },
-    spec,
-  };
-}
-
-async function readTopic(name: string): Promise<KafkaTopic> {
-  return (await fixture.custom.getNamespacedCustomObject({
-    ...topics,
-    namespace: fixture.namespace,
-    name,
-  })) as KafkaTopic;
-}
-
 test('creating a KafkaTopic creates the Kafka topic and reports Ready with topicId and observedGeneration; deleting it deletes the topic and the finalizer', async () => {
   const topicName = `orders-${fixture.namespace}`;
-  await fixture.custom.createNamespacedCustomObject({
-    ...topics,
-    namespace: fixture.namespace,
-    body: {
-      apiVersion: 'kafka.strimzi.io/v1',
-      kind: 'KafkaTopic',
-      metadata: { name: 'orders', labels: { 'strimzi.io/cluster': 'test-cluster' } },
-      spec: {
-        topicName,
-        partitions: 3,
-        replicas: 1,
-        config: { 'retention.ms': 3_600_000, 'cleanup.policy': 'compact' },
-      },
-    },
+  await topics.create('orders', {
+    topicName,
+    partitions: 3,
+    replicas: 1,
+    config: { 'retention.ms': 3_600_000, 'cleanup.policy': 'compact' },
   });
 
-  const ready = await waitFor('the KafkaTopic to be Ready', async () => {
-    const topic = await readTopic('orders');
-    return topic.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')
-      ? topic
-      : undefined;
-  });
+  const ready = await topics.waitReady('orders');
   assert.equal(ready.status?.observedGeneration, ready.metadata?.generation);
   assert.equal(ready.status?.topicName, topicName);
   assert.deepEqual(ready.metadata?.finalizers, ['strimzi.io/topic-operator']);
@@ -89,30 +48,15 @@ test('creating a KafkaTopic creates the Kafka topic and reports Ready with topic
   assert.equal(config['retention.ms'], '3600000');
   assert.equal(config['cleanup.policy'], 'compact');
 
-  await fixture.custom.deleteNamespacedCustomObject({
-    ...topics,
-    namespace: fixture.namespace,
-    name: 'orders',
-  });
-  await waitFor('the KafkaTopic to be gone', async () =>
-    (await readTopic('orders').then(
-      () => false,
-      () => true,
-    ))
-      ? true
-      : undefined,
-  );
+  await topics.delete('orders');
+  await topics.waitGone('orders');
   await waitFor('the Kafka topic to be deleted', async () =>
     (await admin.listTopics()).includes(topicName) ? undefined : true,
   );
 });
 
 test('each state change of a KafkaTopic is recorded as a Kubernetes Event on it', async () => {
-  await fixture.custom.createNamespacedCustomObject({
-    ...topics,
-    namespace: fixture.namespace,
-    body: topicManifest('announced', { topicName: `announced-${fixture.namespace}` }),
-  });
+  await topics.create('announced', { topicName: `announced-${fixture.namespace}` });
   const events = await waitFor('an Event saying the topic is ready', async () => {
     const list = await fixture.core.listNamespacedEvent({
       namespace: fixture.namespace,
@@ -128,35 +72,22 @@ test('each state change of a KafkaTopic is recorded as a Kubernetes Event on it'
 
 test('a KafkaTopic paused with strimzi.io/pause-reconciliation gets ReconciliationPaused and no Kafka topic', async () => {
   const topicName = `paused-${fixture.namespace}`;
-  await fixture.custom.createNamespacedCustomObject({
-    ...topics,
-    namespace: fixture.namespace,
-    body: topicManifest('paused', { topicName }, { 'strimzi.io/pause-reconciliation': 'true' }),
-  });
-  const paused = await waitFor('the KafkaTopic to be paused', async () => {
-    const topic = await readTopic('paused');
-    return topic.status?.conditions?.some((c) => c.type === 'ReconciliationPaused' && c.status === 'True')
+  await topics.create('paused', { topicName }, { annotations: { 'strimzi.io/pause-reconciliation': 'true' } });
+  const paused = await topics.waitUntil('paused', 'to be paused', (topic) =>
+    topic.status?.conditions?.some((c) => c.type === 'ReconciliationPaused' && c.status === 'True')
       ? topic
-      : undefined;
-  });
+      : undefined,
+  );
   assert.equal(paused.status?.observedGeneration, paused.metadata?.generation);
   assert.equal(paused.metadata?.finalizers, undefined, 'a paused resource gets no finalizer');
   assert.equal((await admin.listTopics()).includes(topicName), false, 'no Kafka topic was created');
 });
 
 test('a KafkaTopic of an unknown cluster is NotReady with a reason that says what to fix', async () => {
-  await fixture.custom.createNamespacedCustomObject({
-    ...topics,
-    namespace: fixture.namespace,
-    body: {
-      ...topicManifest('orphan', {}),
-      metadata: { name: 'orphan', labels: { 'strimzi.io/cluster': 'nowhere' } },
-    },
-  });
-  const failed = await waitFor('the KafkaTopic to report its failure', async () => {
-    const topic = await readTopic('orphan');
-    return topic.status?.conditions?.find((c) => c.type === 'Ready' && c.status === 'False');
-  });
+  await topics.create('orphan', {}, { cluster: 'nowhere' });
+  const failed = await topics.waitUntil('orphan', 'to report its failure', (topic) =>
+    topic.status?.conditions?.find((c) => c.type === 'Ready' && c.status === 'False'),
+  );
   assert.equal(failed.reason, 'KafkaClusterNotFound');
   assert.match(failed.message ?? '', /nowhere.*KAFKA_CLUSTERS/);
 });

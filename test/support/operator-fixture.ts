@@ -1,11 +1,12 @@
-// Shared set-up of the runtime's integration tests: the real apiserver (CRDs installed), Kafka,
-// Redis, a fresh namespace, and the operator's settings pointing at all of them.
+// Shared set-up of the runtime's integration tests and benchmarks: the real apiserver (CRDs installed),
+// Kafka, Redis, a fresh namespace, and the operator's settings pointing at all of them.
 
 import { randomUUID } from 'node:crypto';
 import { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
 import { PooledKubeConfig } from '../../src/actors/kubernetes/pooled-kube-config.ts';
 import { installCustomResourceDefinitions } from '../../src/api/install.ts';
 import { kafkaEnvironment, kubernetesEnvironment, redisEnvironment } from './environment.ts';
+import { kafkaTopicClient } from './kafka-topics.ts';
 
 // `clusters`: more Kafka clusters (name: SASL bootstrap) the operator reaches with the same admin.
 export async function operatorFixture(prefix: string, clusters: Record<string, string> = {}) {
@@ -43,6 +44,7 @@ export async function operatorFixture(prefix: string, clusters: Record<string, s
       ),
     ),
   };
+  const custom = kc.makeApiClient(CustomObjectsApi);
   return {
     kc,
     kafka,
@@ -50,7 +52,9 @@ export async function operatorFixture(prefix: string, clusters: Record<string, s
     namespace,
     env,
     core,
-    custom: kc.makeApiClient(CustomObjectsApi),
+    custom,
+    // KafkaTopics in the fixture's namespace, labelled for its 'test-cluster'.
+    kafkaTopics: kafkaTopicClient(custom, namespace),
     cleanup: async () => {
       await core.deleteNamespace({ name: namespace });
       await kc.closePools();

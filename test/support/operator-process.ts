@@ -62,11 +62,11 @@ export function startOperatorProcess(name: string, env: Record<string, string>):
       .filter((line) => line.startsWith('{'))
       .map((line) => JSON.parse(line) as LogLine);
 
-  // A port the 'operator started' line reports.
+  // A port the 'serving HTTP' line reports, before the informers have synced.
   const startedPort = (field: 'httpPort' | 'stateChartViewPort', what: string) =>
     waitFor(`${name} to report its ${what} (log: ${logFile})`, async () => {
       if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}; log: ${logFile}`);
-      const started = logs().find((line) => line.msg === 'operator started');
+      const started = logs().find((line) => line.msg === 'serving HTTP');
       const port = started?.[field];
       if (started && typeof port !== 'number') throw new Error(`${name} started without a ${what}`);
       return typeof port === 'number' ? port : undefined;

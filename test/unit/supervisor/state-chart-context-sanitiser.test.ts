@@ -40,7 +40,7 @@ test('a whitelisted field of the wrong shape is dropped instead of shown as it i
   assert.deepEqual(sanitiseContext('hunter2'), {});
 });
 
-test('secrets inside shown text are redacted: passwords, sasl.jaas.config, JAAS options, keys, tokens, PEM', () => {
+test('secrets in shown text are redacted: passwords, sasl.jaas.config, JAAS options, keys, tokens, PEM', () => {
   const secrets = [
     'pw-one',
     'pw-two',
@@ -54,7 +54,8 @@ test('secrets inside shown text are redacted: passwords, sasl.jaas.config, JAAS 
   ];
   const message = [
     'login failed: password=pw-one',
-    'sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="a" password="pw-two";',
+    'sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required ' +
+      'username="a" password="pw-two";',
     'ScramLoginModule required username="admin" password="pw-three";',
     '{"password":"pw-four"}',
     'ssl.keystore.password: pw-five',
@@ -74,7 +75,8 @@ test('secrets inside shown text are redacted: passwords, sasl.jaas.config, JAAS 
 
 test('error messages without secrets are shown unchanged', () => {
   for (const message of [
-    'Kafka cluster prod (label strimzi.io/cluster) is not known to this operator: configure it in KAFKA_CLUSTERS or fix the label',
+    'Kafka cluster prod (label strimzi.io/cluster) is not known to this operator: ' +
+      'configure it in KAFKA_CLUSTERS or fix the label',
     'Secret kafka/admin for Kafka cluster prod must hold the keys username and password',
     'Invalid spec.config: retention.ms must be a number',
   ]) {
