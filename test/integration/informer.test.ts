@@ -6,8 +6,6 @@ import { createConnection, createServer, type Socket } from 'node:net';
 import { Writable } from 'node:stream';
 import { after, before, type TestContext, test } from 'node:test';
 import {
-  ApiException,
-  ApiextensionsV1Api,
   CoreV1Api,
   CustomObjectsApi,
   KubeConfig,
@@ -22,13 +20,14 @@ import {
   type ResourceSource,
   type WatchCallbacks,
 } from '../../src/supervisor/resource-source.ts';
+import { kubeConfigThroughProxy } from '../support/apiserver-proxy.ts';
 import { kubernetesEnvironment } from '../support/environment.ts';
+import { installTestCrd } from '../support/test-crd.ts';
 import { waitFor } from '../support/wait.ts';
 
 const { kubeconfig } = kubernetesEnvironment();
 const kc = new KubeConfig();
 kc.loadFromFile(kubeconfig);
-const extensions = kc.makeApiClient(ApiextensionsV1Api);
 const custom = kc.makeApiClient(CustomObjectsApi);
 const core = kc.makeApiClient(CoreV1Api);
 
@@ -44,43 +43,7 @@ interface Gadget extends KubernetesObject {
 }
 
 before(async () => {
-  await extensions
-    .createCustomResourceDefinition({
-      body: {
-        metadata: { name: `${plural}.${group}` },
-        spec: {
-          group,
-          scope: 'Namespaced',
-          names: { plural, singular: 'gadget', kind: 'Gadget' },
-          versions: [
-            {
-              name: version,
-              served: true,
-              storage: true,
-              subresources: { status: {} },
-              schema: {
-                openAPIV3Schema: {
-                  type: 'object',
-                  properties: {
-                    spec: { type: 'object', properties: { size: { type: 'integer' } } },
-                    status: { type: 'object', properties: { phase: { type: 'string' } } },
-                  },
-                },
-              },
-            },
-          ],
-        },
-      },
-    })
-    .catch((error: unknown) => {
-      if (!(error instanceof ApiException && error.code === 409)) throw error;
-    });
-  await waitFor('the Gadget CRD to be established', async () => {
-    const crd = await extensions.readCustomResourceDefinition({ name: `${plural}.${group}` });
-    return crd.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True')
-      ? true
-      : undefined;
-  });
+  await installTestCrd(kc, { group, version, kind: 'Gadget', singular: 'gadget', plural });
 });
 
 after(async () => {
@@ -313,19 +276,12 @@ async function startApiserverProxy() {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };
-  const proxied = new KubeConfig();
-  proxied.loadFromOptions({
-    clusters: kc.clusters.map((cluster) => ({ ...cluster, server: `https://127.0.0.1:${port}` })),
-    users: kc.users,
-    contexts: kc.contexts,
-    currentContext: kc.currentContext,
-  });
   const cutAll = () => {
     mode = 'refuse';
     for (const socket of sockets) socket.destroy();
   };
   return {
-    kubeConfig: proxied,
+    kubeConfig: kubeConfigThroughProxy(kc, port),
     cut: cutAll,
     freeze() {
       for (const socket of sockets) {

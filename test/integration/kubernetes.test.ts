@@ -4,7 +4,6 @@ import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import {
   ApiException,
-  ApiextensionsV1Api,
   CoordinationV1Api,
   CoreV1Api,
   CustomObjectsApi,
@@ -15,12 +14,12 @@ import {
   Watch,
 } from '@kubernetes/client-node';
 import { kubernetesEnvironment } from '../support/environment.ts';
+import { installTestCrd } from '../support/test-crd.ts';
 import { waitFor } from '../support/wait.ts';
 
 const { kubeconfig } = kubernetesEnvironment();
 const kc = new KubeConfig();
 kc.loadFromFile(kubeconfig);
-const extensions = kc.makeApiClient(ApiextensionsV1Api);
 const custom = kc.makeApiClient(CustomObjectsApi);
 const core = kc.makeApiClient(CoreV1Api);
 const coordination = kc.makeApiClient(CoordinationV1Api);
@@ -32,46 +31,7 @@ const widget = { group, version: 'v1', plural, namespace };
 
 before(async () => {
   await core.createNamespace({ body: { metadata: { name: namespace } } });
-  await extensions
-    .createCustomResourceDefinition({
-      body: {
-        metadata: { name: `${plural}.${group}` },
-        spec: {
-          group,
-          scope: 'Namespaced',
-          names: { plural, singular: 'widget', kind: 'Widget' },
-          versions: [
-            {
-              name: 'v1',
-              served: true,
-              storage: true,
-              subresources: { status: {} },
-              schema: {
-                openAPIV3Schema: {
-                  type: 'object',
-                  properties: {
-                    spec: { type: 'object', properties: { size: { type: 'integer' } } },
-                    status: {
-                      type: 'object',
-                      properties: { phase: { type: 'string' }, observedGeneration: { type: 'integer' } },
-                    },
-                  },
-                },
-              },
-            },
-          ],
-        },
-      },
-    })
-    .catch((error: unknown) => {
-      if (!(error instanceof ApiException && error.code === 409)) throw error;
-    });
-  await waitFor('the Widget CRD to be established', async () => {
-    const crd = await extensions.readCustomResourceDefinition({ name: `${plural}.${group}` });
-    return crd.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True')
-      ? true
-      : undefined;
-  });
+  await installTestCrd(kc, { group, version: 'v1', kind: 'Widget', singular: 'widget', plural });
 });
 
 after(async () => {

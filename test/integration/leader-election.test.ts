@@ -1,12 +1,12 @@
-// Real services: kube-apiserver with etcd (built from the Go module proxy); a TCP proxy in this file
-// stands between one replica and the apiserver to cut it off.
+// Real services: kube-apiserver with etcd (built from the Go module proxy); a TCP proxy
+// (test/support/apiserver-proxy.ts) stands between one replica and the apiserver to cut it off.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { connect, createServer, type Server, type Socket } from 'node:net';
 import { after, before, type TestContext, test } from 'node:test';
 import { CoordinationV1Api, CoreV1Api, KubeConfig, type V1Lease, V1MicroTime } from '@kubernetes/client-node';
 import { pino } from 'pino';
 import { type LeaderElectionOptions, LeaderElector } from '../../src/supervisor/leader-election.ts';
+import { startApiserverProxy } from '../support/apiserver-proxy.ts';
 import { kubernetesEnvironment } from '../support/environment.ts';
 import { waitFor } from '../support/wait.ts';
 
@@ -107,6 +107,23 @@ async function followsLeader(follower: Candidate, leader: string): Promise<void>
   );
 }
 
+// Starts the first alone so that it leads, then the second, which must come to follow it.
+async function startLeaderThenFollower(leader: Candidate, follower: Candidate): Promise<void> {
+  leader.elector.start();
+  await leaderAmong([leader]);
+  follower.elector.start();
+  await followsLeader(follower, leader.identity);
+}
+
+async function stepsDown(leader: Candidate): Promise<void> {
+  await waitFor(
+    `${leader.identity} to step down`,
+    async () => (leader.elector.isLeader() ? undefined : true),
+    10_000,
+    pollMs,
+  );
+}
+
 before(async () => {
   await core.createNamespace({ body: { metadata: { name: namespace } } });
 });
@@ -165,10 +182,7 @@ test('stop() of the leader releases the Lease and the follower takes over well b
   const leader = candidate(t, 'replica-a', longLease);
   const follower = candidate(t, 'replica-b', longLease);
   const overlap = watchForOverlap(t, [leader, follower]);
-  leader.elector.start();
-  await leaderAmong([leader]);
-  follower.elector.start();
-  await followsLeader(follower, leader.identity);
+  await startLeaderThenFollower(leader, follower);
 
   const stoppingAt = performance.now();
   await leader.elector.stop();
@@ -191,10 +205,7 @@ test('a leader that dies without releasing is replaced once the lease duration h
   const leader = candidate(t, 'replica-a', { leaseName, releaseOnStop: false });
   const follower = candidate(t, 'replica-b', { leaseName });
   const overlap = watchForOverlap(t, [leader, follower]);
-  leader.elector.start();
-  await leaderAmong([leader]);
-  follower.elector.start();
-  await followsLeader(follower, leader.identity);
+  await startLeaderThenFollower(leader, follower);
 
   await leader.elector.stop();
   const diedAt = performance.now();
@@ -231,10 +242,7 @@ test('a leader whose Lease is overwritten by another holder steps down at its ne
   const leader = candidate(t, 'replica-a', { leaseName });
   const follower = candidate(t, 'replica-b', { leaseName });
   const overlap = watchForOverlap(t, [leader, follower]);
-  leader.elector.start();
-  await leaderAmong([leader]);
-  follower.elector.start();
-  await followsLeader(follower, leader.identity);
+  await startLeaderThenFollower(leader, follower);
 
   const current = await readLease(leaseName);
   const writingAt = performance.now();
@@ -256,12 +264,7 @@ test('a leader whose Lease is overwritten by another holder steps down at its ne
   // 409 Conflict, reads the Lease and steps down in that same attempt. One retry period plus a margin
   // for three requests on a loaded machine bounds it; the follower cannot overlap, as it waits a whole
   // lease duration after seeing the intruder's write.
-  await waitFor(
-    'the old leader to step down',
-    async () => (leader.elector.isLeader() ? undefined : true),
-    10_000,
-    pollMs,
-  );
+  await stepsDown(leader);
   const stepDownMs = performance.now() - writingAt;
   assert.ok(stepDownMs <= retryPeriodMs + 1_500, `stepped down ${Math.round(stepDownMs)} ms after the write`);
   assert.equal(leader.history.terms[0]?.aborted, true, 'the leadership signal aborts');
@@ -282,25 +285,17 @@ test('a leader whose Lease is overwritten by another holder steps down at its ne
 
 test('a leader cut off from the apiserver steps down after the renew deadline, before a follower takes over', async (t) => {
   const leaseName = 'partitioned-leader';
-  const proxy = await startPartitionableProxy(new URL(kc.getCurrentCluster()?.server ?? ''));
-  const leader = candidate(t, 'replica-a', { leaseName, kubeConfig: proxy.kubeConfig });
+  const { proxy, kubeConfig } = await startApiserverProxy(kc);
+  const leader = candidate(t, 'replica-a', { leaseName, kubeConfig });
   const follower = candidate(t, 'replica-b', { leaseName });
-  // Registered after the candidates' hooks, so the relay outlives their stop().
-  t.after(proxy.close);
+  // Registered after the candidates' hooks, so the proxy outlives their stop().
+  t.after(() => proxy.close());
   const overlap = watchForOverlap(t, [leader, follower]);
-  leader.elector.start();
-  await leaderAmong([leader]);
-  follower.elector.start();
-  await followsLeader(follower, leader.identity);
+  await startLeaderThenFollower(leader, follower);
 
-  proxy.partition();
+  await proxy.cut();
   const cutAt = performance.now();
-  await waitFor(
-    'the cut-off leader to step down',
-    async () => (leader.elector.isLeader() ? undefined : true),
-    10_000,
-    pollMs,
-  );
+  await stepsDown(leader);
   const stepDownMs = performance.now() - cutAt;
   const followerLedAlready = follower.elector.isLeader();
   // Its last renewal was at most one retry period before the cut; it retries until the deadline.
@@ -316,66 +311,9 @@ test('a leader cut off from the apiserver steps down after the renew deadline, b
   assert.equal(followerLedAlready, false, 'the follower must not lead before the old leader stepped down');
 
   await leaderAmong([follower]);
-  proxy.heal();
+  await proxy.restore();
   await followsLeader(leader, follower.identity);
   overlap.stop();
   assert.equal(leader.elector.isLeader(), false);
   assert.deepEqual(overlap.overlaps, []);
 });
-
-interface PartitionableProxy {
-  kubeConfig: KubeConfig;
-  partition: () => void;
-  heal: () => void;
-  close: () => Promise<void>;
-}
-
-// A TCP relay to the apiserver (TLS passes through untouched): partition() resets every connection and
-// refuses new ones, as a network cut would.
-async function startPartitionableProxy(apiserver: URL): Promise<PartitionableProxy> {
-  const sockets = new Set<Socket>();
-  let partitioned = false;
-  const server: Server = createServer((client) => {
-    if (partitioned) {
-      client.destroy();
-      return;
-    }
-    const upstream = connect(Number(apiserver.port), apiserver.hostname);
-    for (const socket of [client, upstream]) {
-      sockets.add(socket);
-      socket.on('close', () => sockets.delete(socket));
-      // A reset on one side ends the relay: the apiserver client sees the failure and retries.
-      socket.on('error', () => {
-        client.destroy();
-        upstream.destroy();
-      });
-    }
-    client.pipe(upstream).pipe(client);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  assert.ok(address && typeof address === 'object');
-  const kubeConfig = new KubeConfig();
-  kubeConfig.loadFromOptions({
-    clusters: kc.clusters.map((cluster) => ({ ...cluster, server: `https://127.0.0.1:${address.port}` })),
-    users: kc.users,
-    contexts: kc.contexts,
-    currentContext: kc.currentContext,
-  });
-  return {
-    kubeConfig,
-    partition: () => {
-      partitioned = true;
-      for (const socket of sockets) socket.destroy();
-    },
-    heal: () => {
-      partitioned = false;
-    },
-    close: async () => {
-      for (const socket of sockets) socket.destroy();
-      await new Promise<void>((resolve, reject) =>
-        server.close((error) => (error ? reject(error) : resolve())),
-      );
-    },
-  };
-}

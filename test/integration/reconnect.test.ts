@@ -4,11 +4,11 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { KubeConfig } from '@kubernetes/client-node';
+import { startApiserverProxy } from '../support/apiserver-proxy.ts';
 import { runDirectory, withRedisDown } from '../support/environment.ts';
 import { operatorFixture } from '../support/operator-fixture.ts';
 import { type OperatorProcess, startOperatorProcess } from '../support/operator-process.ts';
-import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.ts';
+import type { TcpProxy } from '../support/tcp-proxy.ts';
 
 const fixture = await operatorFixture('reconnect');
 const topics = fixture.kafkaTopics;
@@ -18,15 +18,11 @@ let operator: OperatorProcess;
 let proxy: TcpProxy;
 
 before(async () => {
-  const apiserver = new URL(fixture.kc.getCurrentCluster()?.server ?? '');
-  proxy = await startTcpProxy(apiserver.hostname, Number(apiserver.port));
   // The operator reaches the apiserver only through the proxy.
-  const proxied = new KubeConfig();
-  proxied.loadFromString(
-    fixture.kc.exportConfig().replace(apiserver.origin, `https://127.0.0.1:${proxy.port}`),
-  );
+  const proxied = await startApiserverProxy(fixture.kc);
+  proxy = proxied.proxy;
   const kubeconfig = join(runDirectory, `kubeconfig-proxied-${fixture.namespace}`);
-  writeFileSync(kubeconfig, proxied.exportConfig());
+  writeFileSync(kubeconfig, proxied.kubeConfig.exportConfig());
   operator = startOperatorProcess('reconnect', { ...fixture.env, KUBECONFIG: kubeconfig });
   await operator.httpPort();
 });

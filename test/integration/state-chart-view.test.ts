@@ -6,9 +6,8 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { CoordinationV1Api, PatchStrategy, setHeaderOptions, V1MicroTime } from '@kubernetes/client-node';
+import { CoordinationV1Api, V1MicroTime } from '@kubernetes/client-node';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
-import { kafkaTopicType } from '../../src/api/resources.ts';
 import { topicMachine } from '../../src/machines/topic-machine.ts';
 import { operatorFixture } from '../support/operator-fixture.ts';
 import { type OperatorProcess, startOperatorProcess } from '../support/operator-process.ts';
@@ -16,11 +15,7 @@ import { waitFor } from '../support/wait.ts';
 
 const fixture = await operatorFixture('state-chart-view');
 const coordination = fixture.kc.makeApiClient(CoordinationV1Api);
-const topics = {
-  group: kafkaTopicType.group,
-  version: kafkaTopicType.version,
-  plural: kafkaTopicType.plural,
-};
+const topics = fixture.kafkaTopics;
 const screenshots = join(import.meta.dirname, '../../test-artifacts/state-chart-view');
 const leaseName = 'kafka-actor-operator';
 const stepTimeoutMs = 90_000;
@@ -29,34 +24,9 @@ let base: string;
 let browser: BrowserContext;
 let userDataDir: string;
 
-function topicManifest(name: string, cluster: string) {
-  return {
-    apiVersion: 'kafka.strimzi.io/v1',
-    kind: 'KafkaTopic',
-    metadata: { name, labels: { 'strimzi.io/cluster': cluster } },
-    spec: { topicName: `${name}-${fixture.namespace}`, partitions: 1, replicas: 1 },
-  };
-}
-
-async function createTopic(name: string, cluster: string): Promise<void> {
-  await fixture.custom.createNamespacedCustomObject({
-    ...topics,
-    namespace: fixture.namespace,
-    body: topicManifest(name, cluster),
-  });
-}
-
 // Points the KafkaTopic at another cluster: an unknown one makes it fail with KafkaClusterNotFound.
 async function labelCluster(name: string, cluster: string): Promise<void> {
-  await fixture.custom.patchNamespacedCustomObject(
-    {
-      ...topics,
-      namespace: fixture.namespace,
-      name,
-      body: { metadata: { labels: { 'strimzi.io/cluster': cluster } } },
-    },
-    setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
-  );
+  await topics.patch(name, { metadata: { labels: { 'strimzi.io/cluster': cluster } } });
 }
 
 // Another replica holds the Lease, so this operator watches and spawns actors but reconciles nothing:
@@ -151,19 +121,13 @@ after(async () => {
       await labelCluster(name, 'test-cluster').catch((error: { code?: number }) => {
         if (error.code !== 404) throw error;
       });
-      await fixture.custom
-        .deleteNamespacedCustomObject({ ...topics, namespace: fixture.namespace, name })
-        .catch((error: { code?: number }) => {
-          if (error.code !== 404) throw error;
-        });
+      await topics.delete(name).catch((error: { code?: number }) => {
+        if (error.code !== 404) throw error;
+      });
     }
-    await waitFor('the KafkaTopics to be gone', async () => {
-      const list = (await fixture.custom.listNamespacedCustomObject({
-        ...topics,
-        namespace: fixture.namespace,
-      })) as { items: unknown[] };
-      return list.items.length === 0 ? true : undefined;
-    });
+    await waitFor('the KafkaTopics to be gone', async () =>
+      (await topics.list()).length === 0 ? true : undefined,
+    );
   } finally {
     await operator?.stop();
     await fixture.cleanup();
@@ -171,7 +135,7 @@ after(async () => {
 });
 
 test("a listed KafkaTopic's chart highlights pending, ready, then failed without a reload", async () => {
-  await createTopic('orders', 'test-cluster');
+  await topics.create('orders');
   const id = `KafkaTopic/${fixture.namespace}/orders`;
 
   const list = await openPage('/');
@@ -223,8 +187,8 @@ test("a listed KafkaTopic's chart highlights pending, ready, then failed without
 
 test('the list shows last error and retries, and filters by text, kind and state', async () => {
   await releaseLeaseHeldElsewhere();
-  await createTopic('healthy', 'test-cluster');
-  await createTopic('broken', 'no-such-cluster');
+  await topics.create('healthy');
+  await topics.create('broken', topics.oneReplicaSpec('broken'), { cluster: 'no-such-cluster' });
   const healthy = `#actors tr[data-id="KafkaTopic/${fixture.namespace}/healthy"]`;
   const broken = `#actors tr[data-id="KafkaTopic/${fixture.namespace}/broken"]`;
 

@@ -72,7 +72,11 @@ test('each state change of a KafkaTopic is recorded as a Kubernetes Event on it'
 
 test('a KafkaTopic paused with strimzi.io/pause-reconciliation gets ReconciliationPaused and no Kafka topic', async () => {
   const topicName = `paused-${fixture.namespace}`;
-  await topics.create('paused', { topicName }, { annotations: { 'strimzi.io/pause-reconciliation': 'true' } });
+  await topics.create(
+    'paused',
+    { topicName },
+    { annotations: { 'strimzi.io/pause-reconciliation': 'true' } },
+  );
   const paused = await topics.waitUntil('paused', 'to be paused', (topic) =>
     topic.status?.conditions?.some((c) => c.type === 'ReconciliationPaused' && c.status === 'True')
       ? topic

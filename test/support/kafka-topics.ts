@@ -42,7 +42,11 @@ export function kafkaTopicClient(
   const hint = options.timeoutHint ? ` (${options.timeoutHint})` : '';
 
   // The Kafka topic is named for the namespace too: test files share one Kafka.
-  const oneReplicaSpec = (name: string) => ({ topicName: `${name}-${namespace}`, partitions: 1, replicas: 1 });
+  const oneReplicaSpec = (name: string) => ({
+    topicName: `${name}-${namespace}`,
+    partitions: 1,
+    replicas: 1,
+  });
 
   const manifest = (name: string, spec: object, manifestOptions: KafkaTopicManifestOptions = {}) => ({
     apiVersion: 'kafka.strimzi.io/v1',
@@ -69,7 +73,11 @@ export function kafkaTopicClient(
     accept: (topic: KafkaTopic) => T | undefined,
     timeoutMs?: number,
   ): Promise<T> =>
-    waitFor(`KafkaTopic ${namespace}/${name} ${what}${hint}`, async () => accept(await read(name)), timeoutMs);
+    waitFor(
+      `KafkaTopic ${namespace}/${name} ${what}${hint}`,
+      async () => accept(await read(name)),
+      timeoutMs,
+    );
 
   return {
     oneReplicaSpec,

@@ -148,15 +148,26 @@ export class PlatformaticKafkaAdmin implements KafkaAdmin {
     await this.#admin.close();
   }
 
+  // Metadata for the topics asked about; platformatic fails the whole request when one is
+  // unknown, so only then is the cluster's topic list read, to ask again for the existing ones.
+  // A resync of existing topics thus costs one request, however many topics the cluster has.
   async #sendDescribeTopics(names: string[]): Promise<Array<TopicDescription | undefined | Error>> {
-    this.#count('listTopics');
-    const existing = new Set(await this.#admin.listTopics({ includeInternals: true }));
-    const present = [...new Set(names.filter((name) => existing.has(name)))];
-    if (present.length === 0) return names.map(() => undefined);
-    this.#count('metadata');
-    const metadata = await this.#admin.metadata({ topics: present, forceUpdate: true });
+    const unique = [...new Set(names)];
+    let metadata: Awaited<ReturnType<Admin['metadata']>> | undefined;
+    try {
+      this.#count('metadata');
+      metadata = await this.#admin.metadata({ topics: unique, forceUpdate: true });
+    } catch {
+      this.#count('listTopics');
+      const existing = new Set(await this.#admin.listTopics({ includeInternals: true }));
+      const present = unique.filter((name) => existing.has(name));
+      if (present.length > 0) {
+        this.#count('metadata');
+        metadata = await this.#admin.metadata({ topics: present, forceUpdate: true });
+      }
+    }
     return names.map((name) => {
-      const topic = metadata.topics.get(name);
+      const topic = metadata?.topics.get(name);
       if (!topic) return undefined;
       return {
         name,
