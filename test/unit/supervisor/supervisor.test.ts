@@ -7,13 +7,18 @@ const base = {
   status: { observedGeneration: 0 },
 };
 
-test('status-only updates, such as the operator writing status, need no reconcile', () => {
+test("status-only and finalizer-only updates, such as the operator's own writes, need no reconcile", () => {
   const statusWritten = {
     ...base,
     metadata: { ...base.metadata, resourceVersion: '2' },
     status: { observedGeneration: 1 },
   };
   assert.equal(needsReconcile(statusWritten, base), false);
+  const finalizerAdded = {
+    ...base,
+    metadata: { ...base.metadata, finalizers: ['strimzi.io/topic-operator'] },
+  };
+  assert.equal(needsReconcile(finalizerAdded, base), false);
 });
 
 test('spec, label, annotation and deletion changes need a reconcile', () => {
