@@ -57,8 +57,10 @@ console.log(`floor: ${count} topics created directly in ${floorSeconds.toFixed(2
 
 const operator = startOperatorProcess(namespace, {
   ...fixture.env,
-  LOG_LEVEL: 'info',
+  LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
   RECONCILE_CONCURRENCY: '64',
+  // e.g. --cpu-prof to profile the operator, or --max-old-space-size=256 to bound its heap.
+  ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}),
   RESYNC_INTERVAL_MS: String(resyncIntervalMs),
 });
 const port = await operator.httpPort();

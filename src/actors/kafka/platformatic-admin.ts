@@ -156,7 +156,8 @@ export class PlatformaticKafkaAdmin implements KafkaAdmin {
     let metadata: Awaited<ReturnType<Admin['metadata']>> | undefined;
     try {
       this.#count('metadata');
-      metadata = await this.#admin.metadata({ topics: unique, forceUpdate: true });
+      // No retries: an unknown topic is an answer here, and each retry waits a second.
+      metadata = await this.#admin.metadata({ topics: unique, forceUpdate: true, retries: 0 });
     } catch {
       this.#count('listTopics');
       const existing = new Set(await this.#admin.listTopics({ includeInternals: true }));
