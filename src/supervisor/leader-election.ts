@@ -50,8 +50,13 @@ export type LeaderElectionSettings = Required<
 export const defaultLeaseDurationMs = 15_000;
 export const defaultRenewDeadlineMs = 10_000;
 export const defaultRetryPeriodMs = 2_000;
-// client-go's JitterFactor: candidates spread their retries so they do not hit the apiserver in step.
-const acquireJitterFactor = 1.2;
+// Candidates spread their polls over the last fifth of the retry period, so they do not hit the
+// apiserver in step; unlike client-go (which waits up to 2.2 periods) they never wait longer than
+// one period, and they wake when the Lease they watch expires: a dead leader is replaced within
+// leaseDuration + retryPeriod.
+const pollJitter = 0.2;
+// Past the expiry by this much, so the local clock has surely seen it pass.
+const expiryMarginMs = 5;
 
 export function resolveLeaderElectionOptions(options: LeaderElectionOptions): LeaderElectionSettings {
   const settings: LeaderElectionSettings = {
@@ -117,6 +122,8 @@ export class LeaderElector {
   // Present while started; aborting it cancels requests in flight.
   #running: AbortController | undefined;
   #nextAttempt: NodeJS.Timeout | undefined;
+  // How long the Lease another replica holds has left, as the last attempt saw it.
+  #expiresInMs: number | undefined;
   #attempt: Promise<void> | undefined;
 
   constructor(options: LeaderElectionOptions) {
@@ -182,7 +189,8 @@ export class LeaderElector {
     if (!running) return;
     const leading = this.isLeader();
     const { retryPeriodMs, renewDeadlineMs } = this.#settings;
-    const delayMs = retryPeriodMs * (leading ? 1 : 1 + Math.random() * acquireJitterFactor);
+    let delayMs = retryPeriodMs * (leading ? 1 : 1 - Math.random() * pollJitter);
+    this.#expiresInMs = undefined;
     try {
       await this.#tryAcquireOrRenew(running.signal);
     } catch (error) {
@@ -204,6 +212,7 @@ export class LeaderElector {
     } finally {
       this.#attempt = undefined;
     }
+    if (this.#expiresInMs !== undefined) delayMs = Math.min(delayMs, this.#expiresInMs + expiryMarginMs);
     if (!running.signal.aborted) this.#scheduleAttempt(this.isLeader() ? retryPeriodMs : delayMs);
   }
 
@@ -226,6 +235,7 @@ export class LeaderElector {
       this.#settings.identity,
     );
     if (action.kind === 'wait') {
+      this.#expiresInMs = action.expiresInMs;
       this.#stopLeading(`the Lease is now held by ${action.holder}`);
       return;
     }

@@ -203,7 +203,7 @@ start_kafka_nodes() { # component-name, node count, extra server properties
       --add-scram "SCRAM-SHA-512=[name=$KAFKA_ADMIN_USER,password=$KAFKA_ADMIN_PASSWORD]" > "$dir/format.log" 2>&1 \
       || { cat "$dir/format.log" >&2; die "formatting $name-$i failed"; }
     log "starting Kafka $KAFKA_VERSION $name-$i (plain ${plain[i]}, sasl ${sasl[i]})"
-    start_process "$name-$i" java -Xms256m -Xmx512m -XX:+UseG1GC -XX:MaxGCPauseMillis=20 \
+    start_process "$name-$i" java -Xms256m -Xmx${KAFKA_HEAP_MAX:-1536m} -XX:+UseG1GC -XX:MaxGCPauseMillis=20 \
       "${java_common[@]}" kafka.Kafka "$dir/server.properties"
     bootstrap="${bootstrap:+$bootstrap,}127.0.0.1:${plain[i]}"
     bootstrap_sasl="${bootstrap_sasl:+$bootstrap_sasl,}127.0.0.1:${sasl[i]}"

@@ -54,8 +54,8 @@ test('only the leader reconciles; when it is killed the other replica takes over
   const takeover = await waitFor('the follower to lead', async () => leadingSince(follower), 20_000, 50);
   const takeoverMs = takeover - killedAt;
   t.diagnostic(`takeover after ${takeoverMs} ms (lease 4000 ms, retry 500 ms)`);
-  // Bound: lease duration + retry period (with client-go's 1.2 jitter), plus scheduling slack on 2 cores.
-  assert.ok(takeoverMs <= 4_000 + 600 + 1_000, `takeover took ${takeoverMs} ms`);
+  // Bound: lease duration + retry period, plus the Lease round trips on a loaded 2-core machine.
+  assert.ok(takeoverMs <= 4_000 + 500 + 400, `takeover took ${takeoverMs} ms`);
 
   await new Promise((resolve) => setTimeout(resolve, 1_000));
   changing = false;

@@ -22,8 +22,8 @@ const logger = pino({ level: process.env.LOG_LEVEL ?? 'silent' });
 const leaseDurationMs = 3_000;
 const renewDeadlineMs = 2_000;
 const retryPeriodMs = 500;
-// Acquire retries wait up to retryPeriod × (1 + 1.2) with jitter.
-const longestAcquireRetryMs = retryPeriodMs * 2.2;
+// Candidates poll at most every retry period.
+const longestAcquireRetryMs = retryPeriodMs;
 const pollMs = 50;
 
 // What a candidate's callbacks were told.

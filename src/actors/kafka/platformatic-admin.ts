@@ -4,10 +4,17 @@
 import {
   Admin,
   ConfigResourceTypes,
+  Connection,
+  type ConnectionOptions,
   IncrementalAlterConfigOperationTypes,
+  metadataV12,
   type SASLOptions,
 } from '@platformatic/kafka';
 import type { Counter } from 'prom-client';
+
+type MetadataResponse = metadataV12.MetadataResponse;
+type MetadataResponseTopic = metadataV12.MetadataResponseTopic;
+
 import {
   type ConfigChanges,
   type KafkaAdmin,
@@ -78,6 +85,9 @@ const defaultBatching: RequestBatcherOptions = { maxDelayMs: 5, maxItems: 500 };
 
 export class PlatformaticKafkaAdmin implements KafkaAdmin {
   readonly #admin: Admin;
+  readonly #settings: KafkaConnectionSettings;
+  readonly #connectionOptions: ConnectionOptions;
+  #connection: Promise<Connection> | undefined;
   readonly #options: PlatformaticAdminOptions;
   readonly #describeTopics: RequestBatcher<string, TopicDescription | undefined>;
   readonly #describeConfigs: RequestBatcher<string, Record<string, string>>;
@@ -91,12 +101,13 @@ export class PlatformaticKafkaAdmin implements KafkaAdmin {
     const sasl: SASLOptions | undefined = settings.sasl
       ? { mechanism: 'SCRAM-SHA-512', username: settings.sasl.username, password: settings.sasl.password }
       : undefined;
+    this.#settings = settings;
+    this.#connectionOptions = { ...(sasl ? { sasl } : {}), ...(settings.tls ? { tls: {} } : {}) };
     this.#admin = new Admin({
       clientId: settings.clientId,
       bootstrapBrokers: settings.bootstrap,
       retries: 2,
-      ...(sasl ? { sasl } : {}),
-      ...(settings.tls ? { tls: {} } : {}),
+      ...this.#connectionOptions,
     });
     this.#options = options;
     const batching = options.batching ?? defaultBatching;
@@ -145,38 +156,86 @@ export class PlatformaticKafkaAdmin implements KafkaAdmin {
   }
 
   async close(): Promise<void> {
+    this.#dropMetadataConnection();
     await this.#admin.close();
   }
 
-  // Metadata for the topics asked about; platformatic fails the whole request when one is
-  // unknown, so only then is the cluster's topic list read, to ask again for the existing ones.
-  // A resync of existing topics thus costs one request, however many topics the cluster has.
+  // One Metadata request for the topics asked about, answered per topic (unknown ones included):
+  // a resync or a burst of new topics costs one request per batch, however many topics the
+  // cluster holds. It goes on a connection of its own, because platformatic's Admin fails a whole
+  // metadata call when one topic is unknown.
   async #sendDescribeTopics(names: string[]): Promise<Array<TopicDescription | undefined | Error>> {
-    const unique = [...new Set(names)];
-    let metadata: Awaited<ReturnType<Admin['metadata']>> | undefined;
-    try {
-      this.#count('metadata');
-      // No retries: an unknown topic is an answer here, and each retry waits a second.
-      metadata = await this.#admin.metadata({ topics: unique, forceUpdate: true, retries: 0 });
-    } catch {
-      this.#count('listTopics');
-      const existing = new Set(await this.#admin.listTopics({ includeInternals: true }));
-      const present = unique.filter((name) => existing.has(name));
-      if (present.length > 0) {
-        this.#count('metadata');
-        metadata = await this.#admin.metadata({ topics: present, forceUpdate: true });
-      }
-    }
+    this.#count('metadata');
+    const topics = await this.#topicMetadata([...new Set(names)]);
     return names.map((name) => {
-      const topic = metadata?.topics.get(name);
-      if (!topic) return undefined;
+      const topic = topics.get(name);
+      if (!topic || topic.errorCode === kafkaErrorCodes.UNKNOWN_TOPIC_OR_PARTITION) return undefined;
+      if (topic.errorCode !== 0) {
+        return new KafkaAdminError(
+          `describing topic ${name} failed: Kafka error code ${topic.errorCode}`,
+          topic.errorCode,
+        );
+      }
       return {
         name,
-        id: topic.id,
-        partitions: topic.partitionsCount,
-        replicationFactor: topic.partitions[0]?.replicas.length ?? 0,
+        id: topic.topicId,
+        partitions: topic.partitions.length,
+        replicationFactor: topic.partitions[0]?.replicaNodes.length ?? 0,
       };
     });
+  }
+
+  async #topicMetadata(names: string[]): Promise<Map<string, MetadataResponseTopic>> {
+    const connection = await this.#metadataConnection();
+    let response: MetadataResponse;
+    try {
+      response = await metadataV12.api.async(connection, names, false, false);
+    } catch (error) {
+      // Per-topic errors (an unknown topic) come back as a thrown error carrying the response.
+      const carried = (error as { response?: MetadataResponse }).response;
+      if (!carried?.topics) {
+        this.#dropMetadataConnection();
+        throw new Error(`reading topic metadata failed: ${describeError(error)}`, { cause: error });
+      }
+      response = carried;
+    }
+    return new Map(response.topics.map((topic) => [topic.name ?? '', topic]));
+  }
+
+  #metadataConnection(): Promise<Connection> {
+    this.#connection ??= this.#connect().catch((error: unknown) => {
+      this.#connection = undefined;
+      throw error;
+    });
+    return this.#connection;
+  }
+
+  async #connect(): Promise<Connection> {
+    let lastError: unknown;
+    for (const address of this.#settings.bootstrap) {
+      const at = address.lastIndexOf(':');
+      const connection = new Connection(this.#settings.clientId, this.#connectionOptions);
+      try {
+        await connection.connect(address.slice(0, at), Number(address.slice(at + 1)));
+        connection.on('close', () => this.#dropMetadataConnection());
+        return connection;
+      } catch (error) {
+        lastError = error;
+        await connection.close().catch(() => undefined);
+      }
+    }
+    throw new Error(
+      `cannot connect to any of ${this.#settings.bootstrap.join(', ')}: ${describeError(lastError)}`,
+      {
+        cause: lastError,
+      },
+    );
+  }
+
+  #dropMetadataConnection(): void {
+    const dropped = this.#connection;
+    this.#connection = undefined;
+    dropped?.then((connection) => connection.close()).catch(() => undefined);
   }
 
   async #sendDescribeConfigs(names: string[]): Promise<Array<Record<string, string> | Error>> {
