@@ -7,7 +7,7 @@ import { PlatformaticKafkaAdmin } from './actors/kafka/platformatic-admin.ts';
 import { CustomResources } from './actors/kubernetes/custom-resources.ts';
 import { EventRecorder } from './actors/kubernetes/event-recorder.ts';
 import { PooledKubeConfig } from './actors/kubernetes/pooled-kube-config.ts';
-import { createTopicKind } from './actors/topic/topic-kind.ts';
+import { createTopicKind, kafkaTopicIndex } from './actors/topic/topic-kind.ts';
 import type { KafkaTopic } from './api/kafka-topic.ts';
 import { kafkaTopicType } from './api/resources.ts';
 import type { OperatorConfig } from './supervisor/config.ts';
@@ -63,7 +63,8 @@ export async function startOperator(config: OperatorConfig, logger: Logger, kube
     clusters,
     resources,
     useFinalizers: config.useFinalizers,
-    allTopics: () => supervisor.list(kafkaTopicType.kind) as KafkaTopic[],
+    topicsNaming: (identity) =>
+      supervisor.byIndex(kafkaTopicType.kind, kafkaTopicIndex, identity) as KafkaTopic[],
   });
   const kinds = [topicKind];
   const supervisor: Supervisor = new Supervisor({

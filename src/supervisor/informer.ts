@@ -7,6 +7,7 @@ import { EventEmitter } from 'node:events';
 import type { KubeConfig, KubernetesObject, V1Status } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { type BackoffPolicy, backoffDelay } from './backoff.ts';
+import { IndexedCache, type Indexer } from './indexed-cache.ts';
 import { objectKey } from './object-key.ts';
 import {
   KubernetesResourceSource,
@@ -31,6 +32,8 @@ export interface ResourceInformerOptions<T extends KubernetesObject> {
   logger: Logger;
   // Replaces the list and watch requests made with kubeConfig: a seam for tests.
   source?: ResourceSource<T>;
+  // Secondary indexes of the cache, queried with byIndex().
+  indexers?: Record<string, Indexer<T>>;
 }
 
 export interface ResourceInformerEvents<T> {
@@ -64,7 +67,7 @@ export class ResourceInformer<T extends KubernetesObject> extends EventEmitter<R
   readonly #backoff: BackoffPolicy;
   readonly #log: Logger;
   readonly #scopes: Scope[];
-  readonly #cache = new Map<string, T>();
+  readonly #cache: IndexedCache<T>;
   readonly #restarts: Record<RestartReason, number> = { idle: 0, expired: 0, failed: 0 };
   readonly #synced = Promise.withResolvers<void>();
   // Aborted by stop(): ends a list in flight too.
@@ -73,6 +76,7 @@ export class ResourceInformer<T extends KubernetesObject> extends EventEmitter<R
 
   constructor(options: ResourceInformerOptions<T>) {
     super();
+    this.#cache = new IndexedCache(options.indexers);
     const { group, version, plural, labelSelector } = options;
     this.#resource = `${plural}.${group}/${version}`;
     this.#idleRestartMs = options.idleRestartMs ?? 300_000;
@@ -135,6 +139,11 @@ export class ResourceInformer<T extends KubernetesObject> extends EventEmitter<R
 
   list(): T[] {
     return [...this.#cache.values()];
+  }
+
+  // The cached objects an indexer files under `value`.
+  byIndex(index: string, value: string): T[] {
+    return this.#cache.byIndex(index, value);
   }
 
   keys(): string[] {

@@ -65,9 +65,9 @@ export class Supervisor {
     return [...this.#informers.values()].every((informer) => informer.hasSynced());
   }
 
-  // The resources of one kind as the informer's cache has them now.
-  list(kind: string): KubernetesObject[] {
-    return this.#informers.get(kind)?.list() ?? [];
+  // The cached resources of one kind that an index files under `value`.
+  byIndex(kind: string, index: string, value: string): KubernetesObject[] {
+    return this.#informers.get(kind)?.byIndex(index, value) ?? [];
   }
 
   isLeading(): boolean {
@@ -85,6 +85,7 @@ export class Supervisor {
         labelSelector: this.#options.labelSelector,
         idleRestartMs: this.#options.informerIdleRestartMs,
         logger: this.#options.logger,
+        indexers: kind.indexers,
       });
       this.#watch(kind.type.kind, informer);
       this.#informers.set(kind.type.kind, informer);

@@ -26,14 +26,17 @@ function identity(topic: KafkaTopic): string {
   return `${topic.metadata?.namespace}/${topic.metadata?.name}`;
 }
 
+// What a KafkaTopic is indexed under: its cluster and the Kafka topic it names.
+export function kafkaTopicIdentity(topic: KafkaTopic): string {
+  return `${topic.metadata?.labels?.[clusterLabel] ?? ''}/${topicNameOf(topic)}`;
+}
+
 // Of several KafkaTopics naming one Kafka topic in one cluster, the oldest manages it.
-export function managingTopic(topic: KafkaTopic, all: readonly KafkaTopic[]): KafkaTopic {
-  const cluster = topic.metadata?.labels?.[clusterLabel];
-  const name = topicNameOf(topic);
-  const rivals = all.filter(
+export function managingTopic(topic: KafkaTopic, candidates: readonly KafkaTopic[]): KafkaTopic {
+  const identityOfTopic = kafkaTopicIdentity(topic);
+  const rivals = candidates.filter(
     (other) =>
-      other.metadata?.labels?.[clusterLabel] === cluster &&
-      topicNameOf(other) === name &&
+      kafkaTopicIdentity(other) === identityOfTopic &&
       !other.metadata?.deletionTimestamp &&
       !isUnmanaged(other),
   );
@@ -47,8 +50,8 @@ export interface TopicEffectsOptions {
   clusters: KafkaClusters;
   resources: CustomResources;
   useFinalizers: boolean;
-  // Every KafkaTopic the operator watches (its informer cache), to find rivals for one topic.
-  allTopics: () => readonly KafkaTopic[];
+  // The watched KafkaTopics with this kafkaTopicIdentity (an index of the informer's cache).
+  topicsNaming: (identity: string) => readonly KafkaTopic[];
 }
 
 const refusedByKafka: Record<number, string> = {
@@ -124,7 +127,7 @@ export function createTopicEffects(options: TopicEffectsOptions) {
           'set spec.topicName back, or create a new KafkaTopic for the new name',
       );
     }
-    const manager = managingTopic(topic, options.allTopics());
+    const manager = managingTopic(topic, options.topicsNaming(kafkaTopicIdentity(topic)));
     if (manager.metadata?.uid !== topic.metadata?.uid) {
       throw new ReconcileFailure(
         'ResourceConflict',

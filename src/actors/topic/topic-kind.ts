@@ -5,8 +5,11 @@ import type { KafkaTopic } from '../../api/kafka-topic.ts';
 import { kafkaTopicType } from '../../api/resources.ts';
 import { type TopicContext, type TopicReconciled, topicMachine } from '../../machines/topic-machine.ts';
 import type { ResourceKind } from '../../supervisor/resource-kind.ts';
-import { createTopicEffects, type TopicEffectsOptions } from './topic-effects.ts';
+import { createTopicEffects, kafkaTopicIdentity, type TopicEffectsOptions } from './topic-effects.ts';
 import { buildTopicStatus } from './topic-status.ts';
+
+// The index of KafkaTopics by the Kafka topic they name, to find rivals without a scan.
+export const kafkaTopicIndex = 'kafkaTopic';
 
 export function createTopicKind(options: TopicEffectsOptions): ResourceKind<KafkaTopic> {
   const effects = createTopicEffects(options);
@@ -23,5 +26,6 @@ export function createTopicKind(options: TopicEffectsOptions): ResourceKind<Kafk
     }),
     buildStatus: (state, context, resource, now) =>
       buildTopicStatus(state, context as TopicContext, resource, now),
+    indexers: { [kafkaTopicIndex]: (resource) => [kafkaTopicIdentity(resource as KafkaTopic)] },
   };
 }
