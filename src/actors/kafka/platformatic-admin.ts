@@ -6,6 +6,7 @@ import {
   ConfigResourceTypes,
   Connection,
   type ConnectionOptions,
+  describeConfigsV4,
   IncrementalAlterConfigOperationTypes,
   metadataV12,
   type SASLOptions,
@@ -14,6 +15,7 @@ import type { Counter } from 'prom-client';
 
 type MetadataResponse = metadataV12.MetadataResponse;
 type MetadataResponseTopic = metadataV12.MetadataResponseTopic;
+type DescribeConfigsResponse = describeConfigsV4.DescribeConfigsResponse;
 
 import {
   type ConfigChanges,
@@ -46,12 +48,14 @@ interface ItemOutcome {
 }
 
 // platformatic throws one error for a request in which any item failed; the per-item outcomes
-// are in the responses attached to the errors it aggregates.
-function itemOutcomes(error: unknown, field: string): ItemOutcome[] | undefined {
-  const nested = (error as { errors?: unknown[] }).errors;
-  for (const inner of nested ?? []) {
-    const items = (inner as { response?: Record<string, unknown> }).response?.[field];
-    if (Array.isArray(items)) return items as ItemOutcome[];
+// are in the responses attached to the errors it aggregates (nested once more when it retried).
+function itemOutcomes(error: unknown, field: string, depth = 0): ItemOutcome[] | undefined {
+  const items = (error as { response?: Record<string, unknown> }).response?.[field];
+  if (Array.isArray(items)) return items as ItemOutcome[];
+  if (depth >= 3) return undefined;
+  for (const inner of (error as { errors?: unknown[] }).errors ?? []) {
+    const found = itemOutcomes(inner, field, depth + 1);
+    if (found) return found;
   }
   return undefined;
 }
@@ -156,14 +160,14 @@ export class PlatformaticKafkaAdmin implements KafkaAdmin {
   }
 
   async close(): Promise<void> {
-    this.#dropMetadataConnection();
+    this.#dropDirectConnection();
     await this.#admin.close();
   }
 
   // One Metadata request for the topics asked about, answered per topic (unknown ones included):
   // a resync or a burst of new topics costs one request per batch, however many topics the
-  // cluster holds. It goes on a connection of its own, because platformatic's Admin fails a whole
-  // metadata call when one topic is unknown.
+  // cluster holds. Reads go on a connection of the admin's own, because platformatic's Admin
+  // fails (and retries) a whole request when one topic in it fails.
   async #sendDescribeTopics(names: string[]): Promise<Array<TopicDescription | undefined | Error>> {
     this.#count('metadata');
     const topics = await this.#topicMetadata([...new Set(names)]);
@@ -186,7 +190,7 @@ export class PlatformaticKafkaAdmin implements KafkaAdmin {
   }
 
   async #topicMetadata(names: string[]): Promise<Map<string, MetadataResponseTopic>> {
-    const connection = await this.#metadataConnection();
+    const connection = await this.#directConnection();
     let response: MetadataResponse;
     try {
       response = await metadataV12.api.async(connection, names, false, false);
@@ -194,7 +198,7 @@ export class PlatformaticKafkaAdmin implements KafkaAdmin {
       // Per-topic errors (an unknown topic) come back as a thrown error carrying the response.
       const carried = (error as { response?: MetadataResponse }).response;
       if (!carried?.topics) {
-        this.#dropMetadataConnection();
+        this.#dropDirectConnection();
         throw new Error(`reading topic metadata failed: ${describeError(error)}`, { cause: error });
       }
       response = carried;
@@ -202,7 +206,7 @@ export class PlatformaticKafkaAdmin implements KafkaAdmin {
     return new Map(response.topics.map((topic) => [topic.name ?? '', topic]));
   }
 
-  #metadataConnection(): Promise<Connection> {
+  #directConnection(): Promise<Connection> {
     this.#connection ??= this.#connect().catch((error: unknown) => {
       this.#connection = undefined;
       throw error;
@@ -217,7 +221,7 @@ export class PlatformaticKafkaAdmin implements KafkaAdmin {
       const connection = new Connection(this.#settings.clientId, this.#connectionOptions);
       try {
         await connection.connect(address.slice(0, at), Number(address.slice(at + 1)));
-        connection.on('close', () => this.#dropMetadataConnection());
+        connection.on('close', () => this.#dropDirectConnection());
         return connection;
       } catch (error) {
         lastError = error;
@@ -232,36 +236,51 @@ export class PlatformaticKafkaAdmin implements KafkaAdmin {
     );
   }
 
-  #dropMetadataConnection(): void {
+  #dropDirectConnection(): void {
     const dropped = this.#connection;
     this.#connection = undefined;
     dropped?.then((connection) => connection.close()).catch(() => undefined);
   }
 
+  // DescribeConfigs on the admin's own connection, answered per topic: a topic Kafka does not
+  // know yet fails alone, without the client's retries (a second each) holding up the batch.
   async #sendDescribeConfigs(names: string[]): Promise<Array<Record<string, string> | Error>> {
     this.#count('describeConfigs');
-    const unique = [...new Set(names)];
+    const connection = await this.#directConnection();
+    const resources = [...new Set(names)].map((name) => ({
+      resourceType: ConfigResourceTypes.TOPIC,
+      resourceName: name,
+      configurationKeys: null,
+    }));
+    let response: DescribeConfigsResponse;
     try {
-      const described = await this.#admin.describeConfigs({
-        resources: unique.map((name) => ({ resourceType: ConfigResourceTypes.TOPIC, resourceName: name })),
-      });
-      return names.map((name) => {
-        const result = described.find((d) => d.resourceName === name);
-        if (!result) return new Error(`Kafka did not describe the configs of topic ${name}`);
-        const own: Record<string, string> = {};
-        for (const config of result.configs) {
-          // Source 1 is DYNAMIC_TOPIC_CONFIG: a value set on this topic.
-          if (config.configSource === 1 && config.value !== null && config.value !== undefined) {
-            own[config.name] = config.value;
-          }
-        }
-        return own;
-      });
+      response = await describeConfigsV4.api.async(connection, resources, false, false);
     } catch (error) {
-      return perItem(names, 'describing the configs of topic', error, 'results').map(
-        (e) => e ?? new Error(`describing topic configs failed: ${describeError(error)}`),
-      );
+      const carried = (error as { response?: DescribeConfigsResponse }).response;
+      if (!carried?.results) {
+        this.#dropDirectConnection();
+        throw new Error(`describing topic configs failed: ${describeError(error)}`, { cause: error });
+      }
+      response = carried;
     }
+    return names.map((name) => {
+      const result = response.results.find((r) => r.resourceName === name);
+      if (!result) return new Error(`Kafka did not describe the configs of topic ${name}`);
+      if (result.errorCode !== 0) {
+        return new KafkaAdminError(
+          `describing the configs of topic ${name} failed: ${result.errorMessage ?? `Kafka error code ${result.errorCode}`}`,
+          result.errorCode,
+        );
+      }
+      const own: Record<string, string> = {};
+      for (const config of result.configs) {
+        // Source 1 is DYNAMIC_TOPIC_CONFIG: a value set on this topic.
+        if (config.configSource === 1 && config.value !== null && config.value !== undefined) {
+          own[config.name] = config.value;
+        }
+      }
+      return own;
+    });
   }
 
   async #sendCreateTopics(topics: NewTopic[]): Promise<Array<TopicDescription | Error>> {
