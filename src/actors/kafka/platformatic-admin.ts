@@ -13,9 +13,7 @@ import {
 } from '@platformatic/kafka';
 import type { Counter } from 'prom-client';
 
-type MetadataResponse = metadataV12.MetadataResponse;
 type MetadataResponseTopic = metadataV12.MetadataResponseTopic;
-type DescribeConfigsResponse = describeConfigsV4.DescribeConfigsResponse;
 
 import {
   type ConfigChanges,
@@ -190,20 +188,32 @@ export class PlatformaticKafkaAdmin implements KafkaAdmin {
   }
 
   async #topicMetadata(names: string[]): Promise<Map<string, MetadataResponseTopic>> {
-    const connection = await this.#directConnection();
-    let response: MetadataResponse;
-    try {
-      response = await metadataV12.api.async(connection, names, false, false);
-    } catch (error) {
-      // Per-topic errors (an unknown topic) come back as a thrown error carrying the response.
-      const carried = (error as { response?: MetadataResponse }).response;
-      if (!carried?.topics) {
-        this.#dropDirectConnection();
-        throw new Error(`reading topic metadata failed: ${describeError(error)}`, { cause: error });
-      }
-      response = carried;
-    }
+    const response = await this.#requestDirectly(
+      'reading topic metadata',
+      (connection) => metadataV12.api.async(connection, names, false, false),
+      'topics',
+    );
     return new Map(response.topics.map((topic) => [topic.name ?? '', topic]));
+  }
+
+  // One request on the admin's own connection. platformatic throws when any item of the answer
+  // carries an error, attaching the whole response: that response is still the answer.
+  async #requestDirectly<R extends object>(
+    what: string,
+    send: (connection: Connection) => Promise<R>,
+    itemsField: keyof R,
+  ): Promise<R> {
+    const connection = await this.#directConnection();
+    try {
+      return await send(connection);
+    } catch (error) {
+      const carried = (error as { response?: R }).response;
+      if (carried?.[itemsField] === undefined) {
+        this.#dropDirectConnection();
+        throw new Error(`${what} failed: ${describeError(error)}`, { cause: error });
+      }
+      return carried;
+    }
   }
 
   #directConnection(): Promise<Connection> {
@@ -246,25 +256,19 @@ export class PlatformaticKafkaAdmin implements KafkaAdmin {
   // know yet fails alone, without the client's retries (a second each) holding up the batch.
   async #sendDescribeConfigs(names: string[]): Promise<Array<Record<string, string> | Error>> {
     this.#count('describeConfigs');
-    const connection = await this.#directConnection();
     const resources = [...new Set(names)].map((name) => ({
       resourceType: ConfigResourceTypes.TOPIC,
       resourceName: name,
       configurationKeys: null,
     }));
-    let response: DescribeConfigsResponse;
-    try {
-      response = await describeConfigsV4.api.async(connection, resources, false, false);
-    } catch (error) {
-      const carried = (error as { response?: DescribeConfigsResponse }).response;
-      if (!carried?.results) {
-        this.#dropDirectConnection();
-        throw new Error(`describing topic configs failed: ${describeError(error)}`, { cause: error });
-      }
-      response = carried;
-    }
+    const response = await this.#requestDirectly(
+      'describing topic configs',
+      (connection) => describeConfigsV4.api.async(connection, resources, false, false),
+      'results',
+    );
+    const results = new Map(response.results.map((result) => [result.resourceName, result]));
     return names.map((name) => {
-      const result = response.results.find((r) => r.resourceName === name);
+      const result = results.get(name);
       if (!result) return new Error(`Kafka did not describe the configs of topic ${name}`);
       if (result.errorCode !== 0) {
         return new KafkaAdminError(
