@@ -10,14 +10,10 @@ export interface CustomResourceDefinitionManifest {
   metadata: { name: string; labels: Record<string, string> };
   spec: {
     group: string;
-    names: {
-      kind: string;
-      listKind: string;
-      plural: string;
-      singular: string;
-      shortNames: string[];
-      categories: string[];
-    };
+    names: Pick<
+      CustomResourceKind,
+      'kind' | 'listKind' | 'plural' | 'singular' | 'shortNames' | 'categories'
+    >;
     scope: 'Namespaced';
     conversion: { strategy: 'None' };
     versions: {

@@ -101,10 +101,6 @@ export class ReconcileQueue {
     return (await client.ping()) === 'PONG';
   }
 
-  isWorking(): boolean {
-    return this.#worker !== undefined;
-  }
-
   // Starts taking jobs (the leader only).
   startWorker(handler: ReconcileHandler): void {
     if (this.#worker) return;

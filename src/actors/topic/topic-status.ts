@@ -12,61 +12,47 @@ function soleCondition(previous: readonly Condition[] | undefined, next: Conditi
   );
 }
 
-// Undefined: this state says nothing new (pending, reconciling, deleting, deleted).
+// The one condition each settled state shows; undefined for the states that say nothing new
+// (pending, reconciling, releasing, deleting, deleted).
+function conditionFor(state: string, context: TopicContext): ConditionUpdate | undefined {
+  switch (state) {
+    case 'ready':
+      return { type: 'Ready', status: 'True' };
+    case 'failed':
+      return {
+        type: 'Ready',
+        status: 'False',
+        reason: context.lastError?.reason ?? 'Error',
+        message: context.lastError?.message ?? 'reconcile failed',
+      };
+    case 'unmanaged':
+      return {
+        type: 'Ready',
+        status: 'True',
+        reason: 'Unmanaged',
+        message: `${managedAnnotation} is "false": the operator leaves the Kafka topic as it is, and keeps it when this resource is deleted`,
+      };
+    case 'paused':
+      return { type: 'ReconciliationPaused', status: 'True' };
+    default:
+      return undefined;
+  }
+}
+
 export function buildTopicStatus(
   state: string,
   context: TopicContext,
   topic: KafkaTopic,
   now: Date,
 ): KafkaTopicStatus | undefined {
+  const condition = conditionFor(state, context);
+  if (!condition) return undefined;
   const previous = topic.status ?? {};
-  const observedGeneration = context.reconciledGeneration ?? topic.metadata?.generation;
-  switch (state) {
-    case 'ready':
-      return {
-        ...previous,
-        observedGeneration,
-        topicName: context.topicName,
-        topicId: context.topicId,
-        conditions: soleCondition(previous.conditions, { type: 'Ready', status: 'True' }, now),
-      };
-    case 'failed':
-      return {
-        ...previous,
-        observedGeneration,
-        conditions: soleCondition(
-          previous.conditions,
-          {
-            type: 'Ready',
-            status: 'False',
-            reason: context.lastError?.reason ?? 'Error',
-            message: context.lastError?.message ?? 'reconcile failed',
-          },
-          now,
-        ),
-      };
-    case 'unmanaged':
-      return {
-        ...previous,
-        observedGeneration,
-        conditions: soleCondition(
-          previous.conditions,
-          {
-            type: 'Ready',
-            status: 'True',
-            reason: 'Unmanaged',
-            message: `${managedAnnotation} is "false": the operator leaves the Kafka topic as it is, and keeps it when this resource is deleted`,
-          },
-          now,
-        ),
-      };
-    case 'paused':
-      return {
-        ...previous,
-        observedGeneration,
-        conditions: soleCondition(previous.conditions, { type: 'ReconciliationPaused', status: 'True' }, now),
-      };
-    default:
-      return undefined;
-  }
+  return {
+    ...previous,
+    observedGeneration: context.reconciledGeneration ?? topic.metadata?.generation,
+    // Only a reconcile that reached the topic knows its name and id.
+    ...(state === 'ready' ? { topicName: context.topicName, topicId: context.topicId } : {}),
+    conditions: soleCondition(previous.conditions, condition, now),
+  };
 }
