@@ -22,6 +22,47 @@ export interface ConfigChanges {
   remove: string[];
 }
 
+// ACLs as KafkaUser's spec.authorization.acls names them (Strimzi's enum spellings).
+export type AclResourceType = 'topic' | 'group' | 'cluster' | 'transactionalId';
+export type AclPatternType = 'literal' | 'prefix';
+export type AclOperation =
+  | 'Read'
+  | 'Write'
+  | 'Create'
+  | 'Delete'
+  | 'Alter'
+  | 'Describe'
+  | 'ClusterAction'
+  | 'AlterConfigs'
+  | 'DescribeConfigs'
+  | 'IdempotentWrite'
+  | 'All';
+
+// One ACL binding in Kafka: the principal as Kafka sees it (User:<name>, or User:CN=<name> for TLS).
+export interface AclRule {
+  principal: string;
+  resourceType: AclResourceType;
+  // 'kafka-cluster' for the cluster resource.
+  resourceName: string;
+  patternType: AclPatternType;
+  host: string;
+  operation: AclOperation;
+  permission: 'allow' | 'deny';
+}
+
+// A user's client quotas (KafkaUser spec.quotas); an absent key has no quota.
+export interface UserQuotas {
+  producerByteRate?: number;
+  consumerByteRate?: number;
+  requestPercentage?: number;
+  controllerMutationRate?: number;
+}
+
+export interface UserQuotaChanges {
+  set: UserQuotas;
+  remove: Array<keyof UserQuotas>;
+}
+
 export interface KafkaAdmin {
   describeTopic(name: string): Promise<TopicDescription | undefined>;
   // The topic's own config values (dynamic topic configs), not the broker defaults.
@@ -32,6 +73,28 @@ export interface KafkaAdmin {
   createPartitions(name: string, partitions: number): Promise<void>;
   // Resolves when the topic is gone, or was already absent.
   deleteTopic(name: string): Promise<void>;
+
+  // Users (the user operator). Every call is combined with the concurrent calls of other actors.
+  // Whether the user has a SCRAM-SHA-512 credential.
+  hasScramCredential(user: string): Promise<boolean>;
+  // Every user with a SCRAM credential (orphan cleanup).
+  listScramUsers(): Promise<string[]>;
+  // Sets the user's SCRAM-SHA-512 credential to this password (new salt each time).
+  upsertScramCredential(user: string, password: string): Promise<void>;
+  // Resolves when the credential is gone, or was already absent.
+  deleteScramCredential(user: string): Promise<void>;
+  // The ACLs whose principal is exactly this one.
+  describeAcls(principal: string): Promise<AclRule[]>;
+  // Every principal that has an ACL (orphan cleanup).
+  listAclPrincipals(): Promise<string[]>;
+  createAcls(rules: AclRule[]): Promise<void>;
+  // Deletes exactly these bindings; absent ones are fine.
+  deleteAcls(rules: AclRule[]): Promise<void>;
+  // The quotas of the entity user=<user> (not the default user entity).
+  describeUserQuotas(user: string): Promise<UserQuotas>;
+  // Every user that has a client quota of its own (orphan cleanup).
+  listQuotaUsers(): Promise<string[]>;
+  alterUserQuotas(user: string, changes: UserQuotaChanges): Promise<void>;
   close(): Promise<void>;
 }
 
