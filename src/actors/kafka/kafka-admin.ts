@@ -110,6 +110,7 @@ export const kafkaErrorCodes = {
   INVALID_CONFIG: 40,
   POLICY_VIOLATION: 44,
   TOPIC_DELETION_DISABLED: 73,
+  RESOURCE_NOT_FOUND: 91,
 } as const;
 
 export class KafkaAdminError extends Error {

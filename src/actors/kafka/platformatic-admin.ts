@@ -1,10 +1,10 @@
 // KafkaAdmin on @platformatic/kafka's Admin client. Calls made by many actors within a few
-// milliseconds go to Kafka as one request per operation (as Strimzi's topic operator batches),
-// and each caller gets its own topic's outcome.
+// milliseconds go to Kafka as one request per operation (as Strimzi's topic and user operators
+// batch), and each caller gets its own topic's or user's outcome. The user calls live in their
+// own parts (SCRAM credentials, ACLs, quotas), which this class delegates to.
 import {
   Admin,
   ConfigResourceTypes,
-  Connection,
   type ConnectionOptions,
   describeConfigsV4,
   IncrementalAlterConfigOperationTypes,
@@ -15,15 +15,22 @@ import type { Counter } from 'prom-client';
 
 type MetadataResponseTopic = metadataV12.MetadataResponseTopic;
 
+import { AclAdmin } from './acl-admin.ts';
+import { AdminConnection, type AdminContext, describeError } from './admin-connection.ts';
 import {
+  type AclRule,
   type ConfigChanges,
   type KafkaAdmin,
   KafkaAdminError,
   kafkaErrorCodes,
   type NewTopic,
   type TopicDescription,
+  type UserQuotaChanges,
+  type UserQuotas,
 } from './kafka-admin.ts';
+import { UserQuotaAdmin } from './quota-admin.ts';
 import { RequestBatcher, type RequestBatcherOptions } from './request-batcher.ts';
+import { ScramCredentialAdmin } from './scram-admin.ts';
 
 export interface KafkaConnectionSettings {
   bootstrap: string[];
@@ -58,10 +65,6 @@ function itemOutcomes(error: unknown, field: string, depth = 0): ItemOutcome[] |
   return undefined;
 }
 
-function describeError(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
 // Maps a batch failure to one outcome per requested name: the item's own error, or success.
 function perItem(
   names: string[],
@@ -87,10 +90,11 @@ const defaultBatching: RequestBatcherOptions = { maxDelayMs: 5, maxItems: 500 };
 
 export class PlatformaticKafkaAdmin implements KafkaAdmin {
   readonly #admin: Admin;
-  readonly #settings: KafkaConnectionSettings;
-  readonly #connectionOptions: ConnectionOptions;
-  #connection: Promise<Connection> | undefined;
+  readonly #connection: AdminConnection;
   readonly #options: PlatformaticAdminOptions;
+  readonly #scram: ScramCredentialAdmin;
+  readonly #acls: AclAdmin;
+  readonly #quotas: UserQuotaAdmin;
   readonly #describeTopics: RequestBatcher<string, TopicDescription | undefined>;
   readonly #describeConfigs: RequestBatcher<string, Record<string, string>>;
   // CreateTopics takes one config for all topics of a request: one batcher per config.
@@ -103,16 +107,27 @@ export class PlatformaticKafkaAdmin implements KafkaAdmin {
     const sasl: SASLOptions | undefined = settings.sasl
       ? { mechanism: 'SCRAM-SHA-512', username: settings.sasl.username, password: settings.sasl.password }
       : undefined;
-    this.#settings = settings;
-    this.#connectionOptions = { ...(sasl ? { sasl } : {}), ...(settings.tls ? { tls: {} } : {}) };
+    const connectionOptions: ConnectionOptions = {
+      ...(sasl ? { sasl } : {}),
+      ...(settings.tls ? { tls: {} } : {}),
+    };
     this.#admin = new Admin({
       clientId: settings.clientId,
       bootstrapBrokers: settings.bootstrap,
       retries: 2,
-      ...this.#connectionOptions,
+      ...connectionOptions,
     });
+    this.#connection = new AdminConnection(settings.clientId, settings.bootstrap, connectionOptions);
     this.#options = options;
     const batching = options.batching ?? defaultBatching;
+    const context: AdminContext = {
+      connection: this.#connection,
+      count: (operation) => this.#count(operation),
+      batching,
+    };
+    this.#scram = new ScramCredentialAdmin(context);
+    this.#acls = new AclAdmin(context);
+    this.#quotas = new UserQuotaAdmin(context);
     this.#describeTopics = new RequestBatcher((names) => this.#sendDescribeTopics(names), batching);
     this.#describeConfigs = new RequestBatcher((names) => this.#sendDescribeConfigs(names), batching);
     this.#alterConfigs = new RequestBatcher((items) => this.#sendAlterConfigs(items), batching);
@@ -157,8 +172,52 @@ export class PlatformaticKafkaAdmin implements KafkaAdmin {
     return this.#deleteTopics.submit(name);
   }
 
+  hasScramCredential(user: string): Promise<boolean> {
+    return this.#scram.hasScramCredential(user);
+  }
+
+  listScramUsers(): Promise<string[]> {
+    return this.#scram.listScramUsers();
+  }
+
+  upsertScramCredential(user: string, password: string): Promise<void> {
+    return this.#scram.upsertScramCredential(user, password);
+  }
+
+  deleteScramCredential(user: string): Promise<void> {
+    return this.#scram.deleteScramCredential(user);
+  }
+
+  describeAcls(principal: string): Promise<AclRule[]> {
+    return this.#acls.describeAcls(principal);
+  }
+
+  listAclPrincipals(): Promise<string[]> {
+    return this.#acls.listAclPrincipals();
+  }
+
+  createAcls(rules: AclRule[]): Promise<void> {
+    return this.#acls.createAcls(rules);
+  }
+
+  deleteAcls(rules: AclRule[]): Promise<void> {
+    return this.#acls.deleteAcls(rules);
+  }
+
+  describeUserQuotas(user: string): Promise<UserQuotas> {
+    return this.#quotas.describeUserQuotas(user);
+  }
+
+  listQuotaUsers(): Promise<string[]> {
+    return this.#quotas.listQuotaUsers();
+  }
+
+  alterUserQuotas(user: string, changes: UserQuotaChanges): Promise<void> {
+    return this.#quotas.alterUserQuotas(user, changes);
+  }
+
   async close(): Promise<void> {
-    this.#dropDirectConnection();
+    this.#connection.close();
     await this.#admin.close();
   }
 
@@ -188,68 +247,12 @@ export class PlatformaticKafkaAdmin implements KafkaAdmin {
   }
 
   async #topicMetadata(names: string[]): Promise<Map<string, MetadataResponseTopic>> {
-    const response = await this.#requestDirectly(
+    const response = await this.#connection.request(
       'reading topic metadata',
       (connection) => metadataV12.api.async(connection, names, false, false),
       'topics',
     );
     return new Map(response.topics.map((topic) => [topic.name ?? '', topic]));
-  }
-
-  // One request on the admin's own connection. platformatic throws when any item of the answer
-  // carries an error, attaching the whole response: that response is still the answer.
-  async #requestDirectly<R extends object>(
-    what: string,
-    send: (connection: Connection) => Promise<R>,
-    itemsField: keyof R,
-  ): Promise<R> {
-    const connection = await this.#directConnection();
-    try {
-      return await send(connection);
-    } catch (error) {
-      const carried = (error as { response?: R }).response;
-      if (carried?.[itemsField] === undefined) {
-        this.#dropDirectConnection();
-        throw new Error(`${what} failed: ${describeError(error)}`, { cause: error });
-      }
-      return carried;
-    }
-  }
-
-  #directConnection(): Promise<Connection> {
-    this.#connection ??= this.#connect().catch((error: unknown) => {
-      this.#connection = undefined;
-      throw error;
-    });
-    return this.#connection;
-  }
-
-  async #connect(): Promise<Connection> {
-    let lastError: unknown;
-    for (const address of this.#settings.bootstrap) {
-      const at = address.lastIndexOf(':');
-      const connection = new Connection(this.#settings.clientId, this.#connectionOptions);
-      try {
-        await connection.connect(address.slice(0, at), Number(address.slice(at + 1)));
-        connection.on('close', () => this.#dropDirectConnection());
-        return connection;
-      } catch (error) {
-        lastError = error;
-        await connection.close().catch(() => undefined);
-      }
-    }
-    throw new Error(
-      `cannot connect to any of ${this.#settings.bootstrap.join(', ')}: ${describeError(lastError)}`,
-      {
-        cause: lastError,
-      },
-    );
-  }
-
-  #dropDirectConnection(): void {
-    const dropped = this.#connection;
-    this.#connection = undefined;
-    dropped?.then((connection) => connection.close()).catch(() => undefined);
   }
 
   // DescribeConfigs on the admin's own connection, answered per topic: a topic Kafka does not
@@ -261,7 +264,7 @@ export class PlatformaticKafkaAdmin implements KafkaAdmin {
       resourceName: name,
       configurationKeys: null,
     }));
-    const response = await this.#requestDirectly(
+    const response = await this.#connection.request(
       'describing topic configs',
       (connection) => describeConfigsV4.api.async(connection, resources, false, false),
       'results',

@@ -56,3 +56,20 @@ export class RequestBatcher<Item, Result> {
     );
   }
 }
+
+// Splits a batch into requests in which each key appears once, for operations Kafka refuses to
+// apply twice to the same entity in one request (it answers DUPLICATE_RESOURCE).
+export function uniqueRounds<Item>(items: Item[], key: (item: Item) => string): Item[][] {
+  const rounds: Array<{ keys: Set<string>; items: Item[] }> = [];
+  for (const item of items) {
+    const k = key(item);
+    let round = rounds.find((r) => !r.keys.has(k));
+    if (!round) {
+      round = { keys: new Set(), items: [] };
+      rounds.push(round);
+    }
+    round.keys.add(k);
+    round.items.push(item);
+  }
+  return rounds.map((r) => r.items);
+}

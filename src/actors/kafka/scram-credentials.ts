@@ -49,8 +49,8 @@ export interface ScramAlterationResult {
   errorMessage: string | null | undefined;
 }
 
-// Sends one AlterUserScramCredentials request on an open connection; per-user errors are returned,
-// not thrown, so a batch reports each user's outcome.
+// Sends one AlterUserScramCredentials request on an open connection. When a user failed, platformatic
+// throws with the whole response attached (AdminConnection.request reads each user's outcome from it).
 export async function alterScramCredentials(
   connection: Connection,
   deletions: ScramDeletion[],

@@ -1,0 +1,123 @@
+// The ACLs of the user operator: concurrent calls of many user actors go to Kafka as one
+// DescribeAcls, one CreateAcls and one DeleteAcls request.
+import { type Acl, createAclsV3, deleteAclsV3, describeAclsV3 } from '@platformatic/kafka';
+import { describeAclRule, fromKafkaAcl, principalFilter, toKafkaAcl } from './acl-bindings.ts';
+import type { AdminContext } from './admin-connection.ts';
+import { type AclRule, KafkaAdminError } from './kafka-admin.ts';
+import { RequestBatcher } from './request-batcher.ts';
+
+interface ItemResult {
+  errorCode: number;
+  errorMessage?: string | null;
+}
+
+export class AclAdmin {
+  readonly #context: AdminContext;
+  readonly #describe: RequestBatcher<string, AclRule[]>;
+  readonly #create: RequestBatcher<AclRule[], undefined>;
+  readonly #delete: RequestBatcher<AclRule[], undefined>;
+
+  constructor(context: AdminContext) {
+    this.#context = context;
+    this.#describe = new RequestBatcher((principals) => this.#sendDescribe(principals), context.batching);
+    this.#create = new RequestBatcher((calls) => this.#sendCreate(calls), context.batching);
+    this.#delete = new RequestBatcher((calls) => this.#sendDelete(calls), context.batching);
+  }
+
+  describeAcls(principal: string): Promise<AclRule[]> {
+    return this.#describe.submit(principal);
+  }
+
+  async listAclPrincipals(): Promise<string[]> {
+    return [...new Set((await this.#describeBindings(null)).map((acl) => acl.principal))];
+  }
+
+  async createAcls(rules: AclRule[]): Promise<void> {
+    if (rules.length > 0) await this.#create.submit(rules);
+  }
+
+  async deleteAcls(rules: AclRule[]): Promise<void> {
+    if (rules.length > 0) await this.#delete.submit(rules);
+  }
+
+  // DescribeAcls takes one filter: a lone principal is asked about by name; several are answered
+  // from one request for every binding, split by principal (one request instead of one each).
+  async #sendDescribe(principals: string[]): Promise<AclRule[][]> {
+    const unique = [...new Set(principals)];
+    const bindings = await this.#describeBindings(unique.length === 1 ? (unique[0] ?? null) : null);
+    const byPrincipal = new Map<string, AclRule[]>(unique.map((principal) => [principal, []]));
+    for (const acl of bindings) {
+      const rule = fromKafkaAcl(acl);
+      if (rule) byPrincipal.get(acl.principal)?.push(rule);
+    }
+    return principals.map((principal) => byPrincipal.get(principal) ?? []);
+  }
+
+  async #describeBindings(principal: string | null): Promise<Acl[]> {
+    this.#context.count('describeAcls');
+    const response = await this.#context.connection.request(
+      'describing ACLs',
+      (connection) => describeAclsV3.api.async(connection, principalFilter(principal)),
+      'resources',
+    );
+    if (response.errorCode !== 0) {
+      throw new KafkaAdminError(
+        `describing the ACLs of ${principal ?? 'every principal'} failed: ${reason(response)}`,
+        response.errorCode,
+      );
+    }
+    return response.resources.flatMap(({ acls, ...resource }) =>
+      acls.map((acl) => ({ ...resource, ...acl })),
+    );
+  }
+
+  async #sendCreate(calls: AclRule[][]): Promise<Array<undefined | Error>> {
+    this.#context.count('createAcls');
+    const response = await this.#context.connection.request(
+      'creating ACLs',
+      (connection) => createAclsV3.api.async(connection, calls.flat().map(toKafkaAcl)),
+      'results',
+    );
+    return perCall(calls, 'creating ACL', response.results);
+  }
+
+  // Exact-match filters: each deletes its own binding, and a binding already gone matches nothing.
+  async #sendDelete(calls: AclRule[][]): Promise<Array<undefined | Error>> {
+    this.#context.count('deleteAcls');
+    const response = await this.#context.connection.request(
+      'deleting ACLs',
+      (connection) => deleteAclsV3.api.async(connection, calls.flat().map(toKafkaAcl)),
+      'filterResults',
+    );
+    const results = response.filterResults.map(
+      (result) =>
+        (result.errorCode === 0 && result.matchingAcls.find((acl) => acl.errorCode !== 0)) || result,
+    );
+    return perCall(calls, 'deleting ACL', results);
+  }
+}
+
+function reason(result: ItemResult): string {
+  return result.errorMessage ?? `Kafka error code ${result.errorCode}`;
+}
+
+// Kafka answers a request's rules in order: each call gets the failures of its own rules.
+function perCall(calls: AclRule[][], action: string, results: ItemResult[]): Array<undefined | Error> {
+  let index = 0;
+  return calls.map((rules) => {
+    const failures: Array<{ rule: AclRule; result: ItemResult | undefined }> = [];
+    for (const rule of rules) {
+      const result = results[index++];
+      if (result?.errorCode !== 0) failures.push({ rule, result });
+    }
+    const [first] = failures;
+    if (!first) return undefined;
+    const messages = failures.map(
+      ({ rule, result }) =>
+        `${action} ${describeAclRule(rule)} failed: ${result ? reason(result) : 'Kafka did not answer for it'}`,
+    );
+    return first.result
+      ? new KafkaAdminError(messages.join('; '), first.result.errorCode)
+      : new Error(messages.join('; '));
+  });
+}

@@ -1,0 +1,82 @@
+// A connection of the admin's own, for requests whose answer is read per item. platformatic's
+// Admin fails (and retries) a whole request when one item in it fails; here such a request is
+// answered once and every item keeps its own outcome.
+import { Connection, type ConnectionOptions } from '@platformatic/kafka';
+import type { RequestBatcherOptions } from './request-batcher.ts';
+
+export function describeError(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+export class AdminConnection {
+  readonly #clientId: string;
+  readonly #bootstrap: string[];
+  readonly #options: ConnectionOptions;
+  #connection: Promise<Connection> | undefined;
+
+  constructor(clientId: string, bootstrap: string[], options: ConnectionOptions) {
+    this.#clientId = clientId;
+    this.#bootstrap = bootstrap;
+    this.#options = options;
+  }
+
+  // Sends one request. platformatic throws when any item of the answer carries an error,
+  // attaching the whole response: that response is still the answer.
+  async request<R extends object>(
+    what: string,
+    send: (connection: Connection) => Promise<R>,
+    itemsField: keyof R,
+  ): Promise<R> {
+    const connection = await this.#open();
+    try {
+      return await send(connection);
+    } catch (error) {
+      const carried = (error as { response?: R }).response;
+      if (carried?.[itemsField] === undefined) {
+        this.close();
+        throw new Error(`${what} failed: ${describeError(error)}`, { cause: error });
+      }
+      return carried;
+    }
+  }
+
+  close(): void {
+    const dropped = this.#connection;
+    this.#connection = undefined;
+    dropped?.then((connection) => connection.close()).catch(() => undefined);
+  }
+
+  #open(): Promise<Connection> {
+    this.#connection ??= this.#connect().catch((error: unknown) => {
+      this.#connection = undefined;
+      throw error;
+    });
+    return this.#connection;
+  }
+
+  async #connect(): Promise<Connection> {
+    let lastError: unknown;
+    for (const address of this.#bootstrap) {
+      const at = address.lastIndexOf(':');
+      const connection = new Connection(this.#clientId, this.#options);
+      try {
+        await connection.connect(address.slice(0, at), Number(address.slice(at + 1)));
+        connection.on('close', () => this.close());
+        return connection;
+      } catch (error) {
+        lastError = error;
+        await connection.close().catch(() => undefined);
+      }
+    }
+    throw new Error(`cannot connect to any of ${this.#bootstrap.join(', ')}: ${describeError(lastError)}`, {
+      cause: lastError,
+    });
+  }
+}
+
+// What every part of the admin shares: its own connection, the request counter and the batching.
+export interface AdminContext {
+  connection: AdminConnection;
+  count(operation: string): void;
+  batching: RequestBatcherOptions;
+}

@@ -1,0 +1,108 @@
+// The client quotas of the user operator's users: concurrent calls of many user actors go to Kafka
+// as one DescribeClientQuotas and one AlterClientQuotas request.
+import { alterClientQuotasV1, describeClientQuotasV1 } from '@platformatic/kafka';
+import type { AdminContext } from './admin-connection.ts';
+import {
+  quotaOperations,
+  quotaUserOf,
+  userQuotaEntity,
+  userQuotaFilter,
+  userQuotasFromValues,
+} from './client-quotas.ts';
+import { KafkaAdminError, type UserQuotaChanges, type UserQuotas } from './kafka-admin.ts';
+import { RequestBatcher, uniqueRounds } from './request-batcher.ts';
+
+interface QuotaAlteration {
+  user: string;
+  changes: UserQuotaChanges;
+}
+
+export class UserQuotaAdmin {
+  readonly #context: AdminContext;
+  readonly #describe: RequestBatcher<string, UserQuotas>;
+  readonly #alter: RequestBatcher<QuotaAlteration, undefined>;
+
+  constructor(context: AdminContext) {
+    this.#context = context;
+    this.#describe = new RequestBatcher((users) => this.#sendDescribe(users), context.batching);
+    this.#alter = new RequestBatcher((items) => this.#sendAlterations(items), context.batching);
+  }
+
+  describeUserQuotas(user: string): Promise<UserQuotas> {
+    return this.#describe.submit(user);
+  }
+
+  async listQuotaUsers(): Promise<string[]> {
+    return [...(await this.#describeUsers(null)).keys()];
+  }
+
+  async alterUserQuotas(user: string, changes: UserQuotaChanges): Promise<void> {
+    if (quotaOperations(changes).length > 0) await this.#alter.submit({ user, changes });
+  }
+
+  // A lone user is asked about by name; several are answered from one request for every user entity.
+  async #sendDescribe(users: string[]): Promise<UserQuotas[]> {
+    const unique = [...new Set(users)];
+    const quotas = await this.#describeUsers(unique.length === 1 ? (unique[0] ?? null) : null);
+    return users.map((user) => quotas.get(user) ?? {});
+  }
+
+  async #describeUsers(user: string | null): Promise<Map<string, UserQuotas>> {
+    this.#context.count('describeClientQuotas');
+    const response = await this.#context.connection.request(
+      'describing client quotas',
+      (connection) => describeClientQuotasV1.api.async(connection, userQuotaFilter(user), true),
+      'entries',
+    );
+    if (response.errorCode !== 0) {
+      throw new KafkaAdminError(
+        `describing the client quotas of ${user === null ? 'every user' : `user ${user}`} failed: ` +
+          (response.errorMessage ?? `Kafka error code ${response.errorCode}`),
+        response.errorCode,
+      );
+    }
+    const quotas = new Map<string, UserQuotas>();
+    for (const entry of response.entries ?? []) {
+      const name = quotaUserOf(entry.entity);
+      if (name !== undefined) quotas.set(name, userQuotasFromValues(entry.values));
+    }
+    return quotas;
+  }
+
+  async #sendAlterations(items: QuotaAlteration[]): Promise<Array<undefined | Error>> {
+    const outcomes = new Map<QuotaAlteration, Error | undefined>();
+    for (const round of uniqueRounds(items, (item) => item.user)) {
+      this.#context.count('alterClientQuotas');
+      const response = await this.#context.connection.request(
+        'changing client quotas',
+        (connection) =>
+          alterClientQuotasV1.api.async(
+            connection,
+            round.map((item) => ({
+              entities: userQuotaEntity(item.user),
+              ops: quotaOperations(item.changes),
+            })),
+            false,
+          ),
+        'entries',
+      );
+      const results = new Map(response.entries.map((entry) => [quotaUserOf(entry.entity), entry]));
+      for (const item of round) {
+        const result = results.get(item.user);
+        outcomes.set(
+          item,
+          !result
+            ? new Error(`Kafka did not answer changing the client quotas of user ${item.user}`)
+            : result.errorCode === 0
+              ? undefined
+              : new KafkaAdminError(
+                  `changing the client quotas of user ${item.user} failed: ` +
+                    (result.errorMessage ?? `Kafka error code ${result.errorCode}`),
+                  result.errorCode,
+                ),
+        );
+      }
+    }
+    return items.map((item) => outcomes.get(item));
+  }
+}
