@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { RequestBatcher } from '../../../src/actors/kafka/request-batcher.ts';
+import { RequestBatcher, uniqueRounds } from '../../../src/actors/kafka/request-batcher.ts';
 
 test('calls made together go as one request and each caller gets its own result or error', async () => {
   const requests: string[][] = [];
@@ -38,4 +38,13 @@ test('a full batch goes at once, and a failed request fails every call in it', a
     ['broker unreachable', 'broker unreachable'],
   );
   assert.deepEqual(sizes, [2, 2]);
+});
+
+test('a batch splits into requests in which each key appears once, in the order the calls came', () => {
+  const calls = ['alice:set', 'bob:set', 'alice:delete', 'carol:set', 'alice:set'];
+  assert.deepEqual(
+    uniqueRounds(calls, (call) => call.split(':')[0] ?? ''),
+    [['alice:set', 'bob:set', 'carol:set'], ['alice:delete'], ['alice:set']],
+  );
+  assert.deepEqual(uniqueRounds([], String), []);
 });

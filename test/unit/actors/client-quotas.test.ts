@@ -1,0 +1,57 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import {
+  quotaOperations,
+  quotaUserOf,
+  userQuotaEntity,
+  userQuotaFilter,
+  userQuotasFromValues,
+} from '../../../src/actors/kafka/client-quotas.ts';
+
+test("KafkaUser quotas are set and removed under Kafka's quota keys", () => {
+  assert.deepEqual(
+    quotaOperations({
+      set: { producerByteRate: 1_048_576, consumerByteRate: 2_097_152, requestPercentage: 55 },
+      remove: ['controllerMutationRate'],
+    }),
+    [
+      { key: 'producer_byte_rate', value: 1_048_576, remove: false },
+      { key: 'consumer_byte_rate', value: 2_097_152, remove: false },
+      { key: 'request_percentage', value: 55, remove: false },
+      { key: 'controller_mutation_rate', remove: true },
+    ],
+  );
+});
+
+test('a quota set to undefined is no change, and no changes make no operations', () => {
+  assert.deepEqual(quotaOperations({ set: { producerByteRate: undefined }, remove: [] }), []);
+});
+
+test("Kafka's quota values become KafkaUser's fields; keys KafkaUser has no field for are left out", () => {
+  assert.deepEqual(
+    userQuotasFromValues([
+      { key: 'controller_mutation_rate', value: 10 },
+      { key: 'request_percentage', value: 55.5 },
+      { key: 'connection_creation_rate', value: 3 },
+    ]),
+    { controllerMutationRate: 10, requestPercentage: 55.5 },
+  );
+});
+
+test('only the entity user=<name> is a user of its own: not the default user, not user with client-id', () => {
+  assert.equal(quotaUserOf(userQuotaEntity('alice')), 'alice');
+  assert.equal(quotaUserOf([{ entityType: 'user', entityName: null }]), undefined);
+  assert.equal(
+    quotaUserOf([
+      { entityType: 'user', entityName: 'alice' },
+      { entityType: 'client-id', entityName: 'app' },
+    ]),
+    undefined,
+  );
+  assert.equal(quotaUserOf([{ entityType: 'client-id', entityName: 'app' }]), undefined);
+});
+
+test('the quota filter names one user exactly, or matches every user', () => {
+  assert.deepEqual(userQuotaFilter('alice'), [{ entityType: 'user', matchType: 0, match: 'alice' }]);
+  assert.deepEqual(userQuotaFilter(null), [{ entityType: 'user', matchType: 2 }]);
+});
