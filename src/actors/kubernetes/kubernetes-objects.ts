@@ -1,0 +1,241 @@
+// Any Kubernetes object as plain JSON, core and custom groups alike: the one client the cluster
+// effects use to list, apply, create and delete objects of many types with one code path. Requests go
+// through the KubeConfig's authentication (PooledKubeConfig's shared connection pool).
+import {
+  HttpMethod,
+  IsomorphicFetchHttpLibrary,
+  type KubeConfig,
+  type KubernetesObject,
+  RequestContext,
+  type ResponseContext,
+} from '@kubernetes/client-node';
+
+// Where objects of one kind live in the API.
+export interface ObjectType {
+  apiVersion: string;
+  kind: string;
+  plural: string;
+  namespaced: boolean;
+}
+
+export const podType: ObjectType = { apiVersion: 'v1', kind: 'Pod', plural: 'pods', namespaced: true };
+export const serviceType: ObjectType = {
+  apiVersion: 'v1',
+  kind: 'Service',
+  plural: 'services',
+  namespaced: true,
+};
+export const configMapType: ObjectType = {
+  apiVersion: 'v1',
+  kind: 'ConfigMap',
+  plural: 'configmaps',
+  namespaced: true,
+};
+export const secretType: ObjectType = {
+  apiVersion: 'v1',
+  kind: 'Secret',
+  plural: 'secrets',
+  namespaced: true,
+};
+export const persistentVolumeClaimType: ObjectType = {
+  apiVersion: 'v1',
+  kind: 'PersistentVolumeClaim',
+  plural: 'persistentvolumeclaims',
+  namespaced: true,
+};
+export const serviceAccountType: ObjectType = {
+  apiVersion: 'v1',
+  kind: 'ServiceAccount',
+  plural: 'serviceaccounts',
+  namespaced: true,
+};
+export const podDisruptionBudgetType: ObjectType = {
+  apiVersion: 'policy/v1',
+  kind: 'PodDisruptionBudget',
+  plural: 'poddisruptionbudgets',
+  namespaced: true,
+};
+export const networkPolicyType: ObjectType = {
+  apiVersion: 'networking.k8s.io/v1',
+  kind: 'NetworkPolicy',
+  plural: 'networkpolicies',
+  namespaced: true,
+};
+export const nodeType: ObjectType = { apiVersion: 'v1', kind: 'Node', plural: 'nodes', namespaced: false };
+
+const knownTypes = [
+  podType,
+  serviceType,
+  configMapType,
+  secretType,
+  persistentVolumeClaimType,
+  serviceAccountType,
+  podDisruptionBudgetType,
+  networkPolicyType,
+  nodeType,
+];
+
+export function objectTypeOf(object: KubernetesObject): ObjectType {
+  const type = knownTypes.find((t) => t.apiVersion === object.apiVersion && t.kind === object.kind);
+  if (!type) throw new Error(`no ObjectType is known for ${object.apiVersion} ${object.kind}`);
+  return type;
+}
+
+// The path of a collection (name undefined) or of one object.
+export function objectPath(type: ObjectType, namespace: string | undefined, name?: string): string {
+  const base = type.apiVersion.includes('/') ? `/apis/${type.apiVersion}` : `/api/${type.apiVersion}`;
+  const scope = type.namespaced ? `/namespaces/${encodeURIComponent(namespace ?? '')}` : '';
+  return `${base}${scope}/${type.plural}${name === undefined ? '' : `/${encodeURIComponent(name)}`}`;
+}
+
+// A request the apiserver refused or could not answer; `statusCode` is undefined when it never answered.
+export class KubernetesRequestError extends Error {
+  readonly statusCode: number | undefined;
+
+  constructor(message: string, statusCode: number | undefined, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'KubernetesRequestError';
+    this.statusCode = statusCode;
+  }
+}
+
+export function isNotFound(error: unknown): boolean {
+  return error instanceof KubernetesRequestError && error.statusCode === 404;
+}
+
+interface RequestOptions {
+  query?: Record<string, string | undefined>;
+  body?: unknown;
+  contentType?: string;
+  signal?: AbortSignal;
+}
+
+export const fieldManager = 'kafka-actor-operator';
+
+export class KubernetesObjects {
+  readonly #kubeConfig: KubeConfig;
+  readonly #http = new IsomorphicFetchHttpLibrary();
+
+  constructor(kubeConfig: KubeConfig) {
+    this.#kubeConfig = kubeConfig;
+  }
+
+  async request<T>(method: HttpMethod, path: string, options: RequestOptions = {}): Promise<T> {
+    const server = this.#kubeConfig.getCurrentCluster()?.server;
+    if (!server) throw new Error('the kubeconfig has no current cluster');
+    const url = new URL(server + path);
+    for (const [key, value] of Object.entries(options.query ?? {})) {
+      if (value !== undefined) url.searchParams.set(key, value);
+    }
+    const context = new RequestContext(url.toString(), method);
+    context.setHeaderParam('Accept', 'application/json');
+    if (options.body !== undefined) {
+      context.setHeaderParam('Content-Type', options.contentType ?? 'application/json');
+      context.setBody(JSON.stringify(options.body));
+    }
+    if (options.signal) context.setSignal(options.signal);
+    await this.#kubeConfig.applySecurityAuthentication(context);
+    const what = `${method} ${path}`;
+    let response: ResponseContext;
+    try {
+      response = await this.#http.send(context).toPromise();
+    } catch (error) {
+      throw new KubernetesRequestError(
+        `${what} failed: ${error instanceof Error ? error.message : String(error)}; check that ${server} is reachable`,
+        undefined,
+        { cause: error },
+      );
+    }
+    const text = await response.body.text();
+    const parsed = text === '' ? undefined : (JSON.parse(text) as unknown);
+    if (response.httpStatusCode >= 400) {
+      const message = (parsed as { message?: unknown } | undefined)?.message;
+      throw new KubernetesRequestError(
+        `${what} failed: HTTP ${response.httpStatusCode}${typeof message === 'string' ? ` ${message}` : ''}`,
+        response.httpStatusCode,
+      );
+    }
+    return parsed as T;
+  }
+
+  async list<T extends KubernetesObject>(
+    type: ObjectType,
+    namespace: string | undefined,
+    labelSelector?: string,
+  ): Promise<T[]> {
+    const items: T[] = [];
+    let continueToken: string | undefined;
+    do {
+      const page = await this.request<{ items: T[]; metadata?: { continue?: string } }>(
+        HttpMethod.GET,
+        objectPath(type, namespace),
+        { query: { labelSelector, limit: '500', continue: continueToken } },
+      );
+      // List items carry no apiVersion and kind; the callers compare them with desired objects that do.
+      items.push(...page.items.map((item) => ({ ...item, apiVersion: type.apiVersion, kind: type.kind })));
+      continueToken = page.metadata?.continue || undefined;
+    } while (continueToken);
+    return items;
+  }
+
+  async get<T extends KubernetesObject>(
+    type: ObjectType,
+    namespace: string | undefined,
+    name: string,
+  ): Promise<T | undefined> {
+    try {
+      return await this.request<T>(HttpMethod.GET, objectPath(type, namespace, name));
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    }
+  }
+
+  // Server-side apply: the operator owns the fields it sets and takes them over from anyone else.
+  async apply<T extends KubernetesObject>(object: T): Promise<T> {
+    const type = objectTypeOf(object);
+    return this.request<T>(
+      HttpMethod.PATCH,
+      objectPath(type, object.metadata?.namespace, object.metadata?.name ?? ''),
+      {
+        query: { fieldManager, force: 'true' },
+        body: object,
+        contentType: 'application/apply-patch+yaml',
+      },
+    );
+  }
+
+  async create<T extends KubernetesObject>(object: T): Promise<T> {
+    const type = objectTypeOf(object);
+    return this.request<T>(HttpMethod.POST, objectPath(type, object.metadata?.namespace), {
+      query: { fieldManager },
+      body: object,
+    });
+  }
+
+  // Deletes this very object (its uid, when known); false when it was already gone.
+  async delete(object: KubernetesObject): Promise<boolean> {
+    const type = objectTypeOf(object);
+    const uid = object.metadata?.uid;
+    try {
+      await this.request(
+        HttpMethod.DELETE,
+        objectPath(type, object.metadata?.namespace, object.metadata?.name ?? ''),
+        {
+          body: {
+            apiVersion: 'v1',
+            kind: 'DeleteOptions',
+            propagationPolicy: 'Background',
+            ...(uid ? { preconditions: { uid } } : {}),
+          },
+        },
+      );
+      return true;
+    } catch (error) {
+      // Gone, or (409: precondition failed) replaced by another object of the same name.
+      if (isNotFound(error)) return false;
+      if (error instanceof KubernetesRequestError && error.statusCode === 409 && uid) return false;
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,219 @@
+// The life of one Kafka cluster (a Kafka and its KafkaNodePools). Each reconcile applies what the
+// spec asks (model, certificates, every object but the pods) and plans the pod changes; then scaling
+// adds and removes nodes, rolling replaces pods whose spec changed one at a time, and observing waits
+// for every pod to be Ready and reads the listeners' addresses before the cluster is ready.
+// Effects are named here and provided by src/actors/cluster, so tests can drive this with fakes.
+import type { KubernetesObject } from '@kubernetes/client-node';
+import { assign, fromPromise, setup } from 'xstate';
+import type { Kafka, KafkaStatus } from '../api/kafka.ts';
+import { describeFailure, type FailureRecord } from './reconcile-failure.ts';
+import { isBeingDeleted, isPaused, type ReconcileEvent, settledTag } from './resource-machine.ts';
+
+export interface ClusterWarning {
+  reason: string;
+  message: string;
+}
+
+export interface PoolSummary {
+  name: string;
+  nodeIds: number[];
+  roles: string[];
+  replicas: number;
+}
+
+// What the status shows of the cluster the spec describes.
+export interface ClusterSummary {
+  clusterId: string;
+  kafkaVersion: string;
+  metadataVersion: string;
+  pools: PoolSummary[];
+  // Every field mapped or ignored, and every scale-down held back.
+  warnings: ClusterWarning[];
+}
+
+// The pod changes one reconcile found; every other object is already applied when it is made.
+export interface ClusterPlan {
+  summary: ClusterSummary;
+  // Pods of new nodes, as they should be created.
+  create: KubernetesObject[];
+  // Pods of nodes that are no longer wanted, as they are now.
+  remove: KubernetesObject[];
+  // Pods whose spec changed, as they should be recreated, in the order to roll them.
+  roll: KubernetesObject[];
+}
+
+export type ListenerStatus = NonNullable<KafkaStatus['listeners']>[number];
+
+export interface ClusterStepInput {
+  kafka: Kafka;
+  plan: ClusterPlan;
+}
+
+export interface ClusterContext {
+  key: string;
+  // The resource the running reconcile started with.
+  kafka?: Kafka;
+  reconciledGeneration?: number;
+  plan?: ClusterPlan;
+  listeners?: ListenerStatus[];
+  // Shown in the state-chart view: what the running reconcile is doing.
+  clusterId?: string;
+  kafkaVersion?: string;
+  podsToCreate?: number;
+  podsToRemove?: number;
+  podsToRoll?: number;
+  lastError?: FailureRecord;
+  consecutiveFailures: number;
+}
+
+export type ClusterEvent = ReconcileEvent<Kafka>;
+
+function notProvided(name: string): never {
+  throw new Error(`effect ${name} was not provided to the cluster machine`);
+}
+
+const reconcileTransitions = [
+  { guard: 'resourceIsBeingDeleted', target: 'deleting', actions: 'rememberGeneration' },
+  { guard: 'reconciliationIsPaused', target: 'paused', actions: 'rememberGeneration' },
+  { target: 'applying' },
+] as const;
+
+const failure = {
+  target: 'failed',
+  actions: {
+    type: 'recordFailure',
+    params: ({ event }: { event: { error: unknown } }) => ({ error: event.error }),
+  },
+} as const;
+
+function stepInput({ context }: { context: ClusterContext }): ClusterStepInput {
+  if (!context.plan || !context.kafka) throw new Error('the cluster machine has no plan to carry out');
+  return { kafka: context.kafka, plan: context.plan };
+}
+
+export const clusterMachine = setup({
+  types: {
+    context: {} as ClusterContext,
+    events: {} as ClusterEvent,
+    input: {} as { key: string },
+  },
+  actors: {
+    applyCluster: fromPromise<ClusterPlan, Kafka>(async () => notProvided('applyCluster')),
+    scaleCluster: fromPromise<void, ClusterStepInput>(async () => notProvided('scaleCluster')),
+    rollPods: fromPromise<void, ClusterStepInput>(async () => notProvided('rollPods')),
+    observeCluster: fromPromise<ListenerStatus[], ClusterStepInput>(async () =>
+      notProvided('observeCluster'),
+    ),
+  },
+  guards: {
+    resourceIsBeingDeleted: ({ event }) => isBeingDeleted(event.resource),
+    reconciliationIsPaused: ({ event }) => isPaused(event.resource),
+    nodesToAddOrRemove: ({ context }) =>
+      (context.plan?.create.length ?? 0) + (context.plan?.remove.length ?? 0) > 0,
+    podsToRoll: ({ context }) => (context.plan?.roll.length ?? 0) > 0,
+  },
+  actions: {
+    recordFailure: assign(({ context }, params: { error: unknown }) => ({
+      lastError: describeFailure(params.error),
+      consecutiveFailures: context.consecutiveFailures + 1,
+    })),
+    rememberGeneration: assign({
+      reconciledGeneration: ({ event }) => event.resource.metadata?.generation,
+    }),
+    // The resource the reconcile started with: every step works from it, not from a later one.
+    startReconcile: assign(({ event }) => ({
+      kafka: event.resource,
+      reconciledGeneration: event.resource.metadata?.generation,
+      plan: undefined,
+      listeners: undefined,
+    })),
+    rememberPlan: assign((_, params: { plan: ClusterPlan }) => ({
+      plan: params.plan,
+      clusterId: params.plan.summary.clusterId,
+      kafkaVersion: params.plan.summary.kafkaVersion,
+      podsToCreate: params.plan.create.length,
+      podsToRemove: params.plan.remove.length,
+      podsToRoll: params.plan.roll.length,
+    })),
+    rememberListeners: assign((_, params: { listeners: ListenerStatus[] }) => ({
+      listeners: params.listeners,
+      lastError: undefined,
+      consecutiveFailures: 0,
+    })),
+  },
+}).createMachine({
+  id: 'Kafka',
+  context: ({ input }) => ({ key: input.key, consecutiveFailures: 0 }),
+  initial: 'pending',
+  states: {
+    pending: {
+      tags: [settledTag],
+      on: { RECONCILE: reconcileTransitions },
+    },
+    applying: {
+      entry: 'startReconcile',
+      invoke: {
+        src: 'applyCluster',
+        input: ({ event }) => (event as ClusterEvent).resource,
+        onDone: {
+          target: 'planned',
+          actions: { type: 'rememberPlan', params: ({ event }) => ({ plan: event.output }) },
+        },
+        onError: failure,
+      },
+    },
+    // Chooses the first step the plan needs; no effect runs here.
+    planned: {
+      always: [
+        { guard: 'nodesToAddOrRemove', target: 'scaling' },
+        { guard: 'podsToRoll', target: 'rolling' },
+        { target: 'observing' },
+      ],
+    },
+    scaling: {
+      invoke: {
+        src: 'scaleCluster',
+        input: stepInput,
+        onDone: [{ guard: 'podsToRoll', target: 'rolling' }, { target: 'observing' }],
+        onError: failure,
+      },
+    },
+    rolling: {
+      invoke: {
+        src: 'rollPods',
+        input: stepInput,
+        onDone: { target: 'observing' },
+        onError: failure,
+      },
+    },
+    observing: {
+      invoke: {
+        src: 'observeCluster',
+        input: stepInput,
+        onDone: {
+          target: 'ready',
+          actions: { type: 'rememberListeners', params: ({ event }) => ({ listeners: event.output }) },
+        },
+        onError: failure,
+      },
+    },
+    ready: {
+      tags: [settledTag],
+      on: { RECONCILE: reconcileTransitions },
+    },
+    failed: {
+      tags: [settledTag],
+      on: { RECONCILE: reconcileTransitions },
+    },
+    paused: {
+      tags: [settledTag],
+      on: { RECONCILE: reconcileTransitions },
+    },
+    // The Kafka has no finalizer: owner references let the garbage collector remove its parts, and
+    // nothing is applied while that happens.
+    deleting: {
+      tags: [settledTag],
+      on: { RECONCILE: reconcileTransitions },
+    },
+  },
+});
