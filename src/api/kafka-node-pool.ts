@@ -19,7 +19,9 @@ export const kafkaNodePoolSpecSchema = object(
     storage: storageSchema,
     resources: resourceRequirementsSchema,
     jvmOptions: jvmOptionsSchema,
-    template: preserveUnknown({ description: 'Overrides for the pods and other objects of the pool.' }),
+    template: preserveUnknown<Record<string, unknown>>({
+      description: 'Overrides for the pods and other objects of the pool.',
+    }),
   },
   { required: ['replicas', 'roles', 'storage'], description: 'The desired state of the node pool.' },
 );

@@ -20,6 +20,13 @@ export const lowestListenerPort = 9092;
 export const reservedListenerPorts = [9404, 9999];
 export const maxListeners = 32;
 
+/** spec.entityOperator: an operator runs when its section is present, even empty ({}). */
+export interface EntityOperatorSpec {
+  topicOperator?: Record<string, unknown>;
+  userOperator?: Record<string, unknown>;
+  template?: Record<string, unknown>;
+}
+
 const listenerSchema = object(
   {
     name: string({
@@ -135,7 +142,9 @@ const kafkaClusterSchema = object(
     jmxOptions: preserveUnknown({ description: 'JMX options.' }),
     metricsConfig: preserveUnknown({ description: 'Metrics configuration.' }),
     logging: preserveUnknown({ description: 'Logging configuration.' }),
-    template: preserveUnknown({ description: 'Overrides for the pods and other objects of the cluster.' }),
+    template: preserveUnknown<Record<string, unknown>>({
+      description: 'Overrides for the pods and other objects of the cluster.',
+    }),
     tieredStorage: preserveUnknown({ description: 'Tiered storage configuration.' }),
     quotas: preserveUnknown({ description: 'Broker quota plugin configuration.' }),
   },
@@ -146,7 +155,7 @@ export const kafkaSpecSchema = object(
   {
     kafka: kafkaClusterSchema,
     zookeeper: preserveUnknown({ description: 'Legacy (v1beta2): ignored; the cluster runs in KRaft mode.' }),
-    entityOperator: preserveUnknown({ description: 'The topic and user operators.' }),
+    entityOperator: preserveUnknown<EntityOperatorSpec>({ description: 'The topic and user operators.' }),
     clusterCa: certificateAuthoritySchema,
     clientsCa: certificateAuthoritySchema,
     cruiseControl: preserveUnknown({ description: 'Cruise Control configuration.' }),

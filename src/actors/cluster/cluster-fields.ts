@@ -1,0 +1,113 @@
+// The cluster-wide fields of the model: identity, cluster id, authorization, user configuration, entity
+// operators, rack; and the Warnings for what a legacy (v1beta2, ZooKeeper-era) Kafka sets that KRaft ignores.
+import { createHash } from 'node:crypto';
+import type { Kafka } from '../../api/kafka.ts';
+import type { KafkaNodePool } from '../../api/kafka-node-pool.ts';
+import type { AuthorizationModel, ClusterModel, ClusterWarning } from './cluster-model.ts';
+import { obsoleteConfigKeys } from './kafka-config-rules.ts';
+import { stringifyConfig } from './listener-model.ts';
+
+type ClusterFields = Pick<
+  ClusterModel,
+  | 'name'
+  | 'namespace'
+  | 'uid'
+  | 'apiVersion'
+  | 'clusterId'
+  | 'authorization'
+  | 'brokerConfig'
+  | 'entityOperator'
+  | 'rack'
+>;
+
+// Since Strimzi 0.48 these annotations are ignored: KRaft and node pools are always on.
+const ignoredAnnotations = ['strimzi.io/kraft', 'strimzi.io/node-pools'];
+
+export function modelClusterFields(
+  kafka: Kafka,
+  pools: readonly KafkaNodePool[],
+  warnings: ClusterWarning[],
+): ClusterFields {
+  const spec = kafka.spec;
+  if (spec.zookeeper !== undefined) {
+    warnings.push({
+      reason: 'ZooKeeperIgnored',
+      message:
+        'spec.zookeeper is ignored: the cluster runs in KRaft mode, its controllers are Kafka nodes ' +
+        '(the implicit pool or KafkaNodePools with the controller role). Remove spec.zookeeper.',
+    });
+  }
+  for (const annotation of ignoredAnnotations) {
+    const value = kafka.metadata.annotations?.[annotation];
+    if (value !== undefined && value !== 'enabled') {
+      warnings.push({
+        reason: 'AnnotationIgnored',
+        message: `annotation ${annotation}: ${value} is ignored: clusters always run in KRaft mode with node pools.`,
+      });
+    }
+  }
+  return {
+    name: kafka.metadata.name ?? '',
+    namespace: kafka.metadata.namespace ?? 'default',
+    uid: kafka.metadata.uid ?? '',
+    apiVersion: kafka.apiVersion,
+    clusterId: existingClusterId(kafka, pools) ?? clusterIdFor(kafka),
+    authorization: modelAuthorization(kafka),
+    brokerConfig: userConfig(kafka, warnings),
+    entityOperator: {
+      topicOperator: spec.entityOperator?.topicOperator !== undefined,
+      userOperator: spec.entityOperator?.userOperator !== undefined,
+    },
+    rack: spec.kafka.rack?.topologyKey ? { topologyKey: spec.kafka.rack.topologyKey } : undefined,
+  };
+}
+
+function existingClusterId(kafka: Kafka, pools: readonly KafkaNodePool[]): string | undefined {
+  return kafka.status?.clusterId ?? pools.find((pool) => pool.status?.clusterId)?.status?.clusterId;
+}
+
+/**
+ * A KRaft cluster id (16 bytes, base64url, as `kafka-storage.sh random-uuid` prints) derived from the Kafka's
+ * uid: the same on every reconcile even before status holds it, so a lost status write cannot split a cluster.
+ */
+export function clusterIdFor(kafka: Kafka): string {
+  const uid = kafka.metadata.uid;
+  const bytes =
+    uid && /^[0-9a-f-]{36}$/i.test(uid)
+      ? Buffer.from(uid.replaceAll('-', ''), 'hex')
+      : createHash('sha256')
+          .update(`${kafka.metadata.namespace}/${kafka.metadata.name}`)
+          .digest()
+          .subarray(0, 16);
+  return bytes.toString('base64url');
+}
+
+function modelAuthorization(kafka: Kafka): AuthorizationModel | undefined {
+  const authorization = kafka.spec.kafka.authorization;
+  if (!authorization) return undefined;
+  const superUsers = authorization.superUsers ?? [];
+  if (authorization.type === 'simple') return { type: 'simple', superUsers };
+  return {
+    type: 'custom',
+    authorizerClass: authorization.authorizerClass ?? '',
+    superUsers,
+    supportsAdminApi: authorization.supportsAdminApi ?? false,
+  };
+}
+
+// spec.kafka.config, without the keys Kafka 4.x removed (validation has refused the forbidden ones).
+function userConfig(kafka: Kafka, warnings: ClusterWarning[]): Record<string, string> {
+  const config = { ...(kafka.spec.kafka.config ?? {}) };
+  const obsolete = obsoleteConfigKeys.filter((key) => key in config);
+  for (const key of obsolete) delete config[key];
+  if (obsolete.length > 0) {
+    warnings.push({
+      reason: 'KafkaConfigIgnored',
+      message:
+        `spec.kafka.config ${obsolete.join(' and ')} ${obsolete.length > 1 ? 'are' : 'is'} ignored: ` +
+        'Kafka 4.x in KRaft mode uses the metadata version instead (spec.kafka.metadataVersion). Remove ' +
+        `${obsolete.length > 1 ? 'them' : 'it'}.`,
+    });
+  }
+  return stringifyConfig(config);
+}

@@ -1,0 +1,69 @@
+// Which pods a reconcile creates, removes and replaces: pods are managed directly, as Strimzi's pod
+// sets do, and most of a pod's spec cannot change in place, so a changed pod is recreated (rolled).
+import type { KubernetesObject, V1Pod } from '@kubernetes/client-node';
+
+export const revisionAnnotation = 'strimzi.io/revision';
+export const configurationHashAnnotation = 'strimzi.io/configuration-hash';
+export const controllerRoleLabel = 'strimzi.io/controller-role';
+
+// The annotations that change exactly when the running pod no longer matches what is wanted.
+const restartAnnotations = [revisionAnnotation, configurationHashAnnotation];
+
+export interface PodChanges {
+  create: KubernetesObject[];
+  remove: KubernetesObject[];
+  roll: KubernetesObject[];
+}
+
+const nameOf = (object: KubernetesObject) => object.metadata?.name ?? '';
+
+export function nodeIdOf(pod: KubernetesObject): number {
+  return Number(/-(\d+)$/.exec(nameOf(pod))?.[1] ?? Number.NaN);
+}
+
+export function isController(pod: KubernetesObject): boolean {
+  return pod.metadata?.labels?.[controllerRoleLabel] === 'true';
+}
+
+// A pod that ran to an end (evicted, crashed with restartPolicy Never) never comes back by itself.
+function hasFinished(pod: V1Pod): boolean {
+  return pod.status?.phase === 'Failed' || pod.status?.phase === 'Succeeded';
+}
+
+export function needsRestart(desired: KubernetesObject, current: V1Pod): boolean {
+  return (
+    hasFinished(current) ||
+    restartAnnotations.some(
+      (key) =>
+        desired.metadata?.annotations?.[key] !== undefined &&
+        desired.metadata.annotations[key] !== current.metadata?.annotations?.[key],
+    )
+  );
+}
+
+// Controllers first (dual-role nodes count as controllers): the quorum moves on before the brokers
+// that depend on it; then by node id, so the order is the same on every run.
+export function rollOrder<T extends KubernetesObject>(pods: T[]): T[] {
+  return [...pods].sort(
+    (a, b) => Number(isController(b)) - Number(isController(a)) || nodeIdOf(a) - nodeIdOf(b),
+  );
+}
+
+export function planPods(desired: KubernetesObject[], current: V1Pod[]): PodChanges {
+  const currentByName = new Map(current.map((pod) => [nameOf(pod), pod]));
+  const desiredNames = new Set(desired.map(nameOf));
+  const create = desired.filter((pod) => !currentByName.has(nameOf(pod)));
+  const roll = desired.filter((pod) => {
+    const existing = currentByName.get(nameOf(pod));
+    return existing !== undefined && needsRestart(pod, existing);
+  });
+  const remove = current.filter((pod) => !desiredNames.has(nameOf(pod)));
+  return { create: rollOrder(create), remove: rollOrder(remove), roll: rollOrder(roll) };
+}
+
+export function isPodReady(pod: V1Pod): boolean {
+  return (
+    !pod.metadata?.deletionTimestamp &&
+    (pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false)
+  );
+}
