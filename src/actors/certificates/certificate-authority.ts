@@ -1,0 +1,213 @@
+// Keeps a cluster's CA (cluster or clients) in its two Strimzi Secrets: creates it when absent, renews
+// its certificate inside the renewal window, or uses the user's own when the operator must not generate.
+// Writes are create (fails with 409 if another actor created first) and replace carrying the
+// resourceVersion read (fails with 409 if anyone wrote since), so racing actors converge on one CA.
+import { ApiException, type CoreV1Api, type V1OwnerReference, type V1Secret } from '@kubernetes/client-node';
+import { ReconcileFailure } from '../../machines/reconcile-failure.ts';
+import {
+  buildCaSecrets,
+  type CaRole,
+  type CaSecretNames,
+  caCertGenerationAnnotation,
+  caCertificateKey,
+  caKeyGenerationAnnotation,
+  caPrivateKeyKey,
+  caSecretNames,
+  caSubject,
+  caTruststorePasswordKey,
+  generation,
+  missingCaSecretData,
+  readCaSecrets,
+} from './ca-secrets.ts';
+import {
+  generateCertificateAuthority,
+  generatePassword,
+  type KeyAndCertificate,
+  needsRenewal,
+  renewCertificateAuthority,
+} from './certificates.ts';
+
+export type { CaRole } from './ca-secrets.ts';
+
+export interface CaSettings {
+  generateCertificateAuthority: boolean;
+  validityDays: number;
+  renewalDays: number;
+}
+
+export interface CertificateAuthorityOptions {
+  namespace: string;
+  clusterName: string;
+  role: CaRole;
+  settings: CaSettings;
+  owner?: V1OwnerReference;
+  now?: Date;
+}
+
+// Strimzi's defaults for spec.clusterCa and spec.clientsCa.
+export function caSettingsFrom(spec?: {
+  generateCertificateAuthority?: boolean;
+  validityDays?: number;
+  renewalDays?: number;
+}): CaSettings {
+  return {
+    generateCertificateAuthority: spec?.generateCertificateAuthority ?? true,
+    validityDays: spec?.validityDays ?? 365,
+    renewalDays: spec?.renewalDays ?? 30,
+  };
+}
+
+// Each conflict means another actor wrote the Secrets in between; reading again settles it.
+const attemptsOnConflict = 3;
+
+export async function ensureCertificateAuthority(
+  core: CoreV1Api,
+  options: CertificateAuthorityOptions,
+): Promise<{ ca: KeyAndCertificate; certGeneration: number }> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await reconcileOnce(core, options);
+    } catch (error) {
+      if (!isConflict(error) || attempt >= attemptsOnConflict) throw error;
+    }
+  }
+}
+
+async function reconcileOnce(
+  core: CoreV1Api,
+  options: CertificateAuthorityOptions,
+): Promise<{ ca: KeyAndCertificate; certGeneration: number }> {
+  const { namespace, clusterName, role, settings } = options;
+  const names = caSecretNames(clusterName, role);
+  const [certSecret, keySecret] = await Promise.all([
+    readSecret(core, namespace, names.certSecretName),
+    readSecret(core, namespace, names.keySecretName),
+  ]);
+  const missing = missingCaSecretData(names, certSecret, keySecret);
+  if (!settings.generateCertificateAuthority) {
+    if (missing.length > 0) throw userCaNotFound(options, names, missing);
+    const { ca, certGeneration } = readUserCa(options, certSecret, keySecret);
+    return { ca, certGeneration };
+  }
+  if (!keySecret?.data?.[caPrivateKeyKey]) return createCa(core, options, certSecret, keySecret);
+  if (!certSecret?.data?.[caCertificateKey]) return renewCa(core, options, certSecret, keySecret);
+  const current = readCaSecrets(certSecret, keySecret);
+  if (needsRenewal(current.ca.certificatePem, settings.renewalDays, options.now ?? new Date())) {
+    return renewCa(core, options, certSecret, keySecret);
+  }
+  return { ca: current.ca, certGeneration: current.certGeneration };
+}
+
+// A new key and certificate. The key Secret is written first: the actor whose write wins owns the
+// key, and a loser re-reads and at most adds a certificate for the winner's key.
+async function createCa(
+  core: CoreV1Api,
+  options: CertificateAuthorityOptions,
+  certSecret: V1Secret | undefined,
+  keySecret: V1Secret | undefined,
+): Promise<{ ca: KeyAndCertificate; certGeneration: number }> {
+  const keyGeneration = keySecret ? generation(keySecret, caKeyGenerationAnnotation) + 1 : 0;
+  const certGeneration = certSecret ? generation(certSecret, caCertGenerationAnnotation) + 1 : 0;
+  const ca = await generateCertificateAuthority({
+    ...caSubject(options.role, keyGeneration),
+    validityDays: options.settings.validityDays,
+  });
+  const desired = buildCaSecrets({
+    ...options,
+    ca,
+    certGeneration,
+    keyGeneration,
+    truststorePassword: generatePassword(),
+  });
+  await writeSecret(core, desired.keySecret, keySecret);
+  await writeSecret(core, desired.certSecret, certSecret);
+  return { ca, certGeneration };
+}
+
+// The same key, a new certificate and the next certificate generation.
+async function renewCa(
+  core: CoreV1Api,
+  options: CertificateAuthorityOptions,
+  certSecret: V1Secret | undefined,
+  keySecret: V1Secret,
+): Promise<{ ca: KeyAndCertificate; certGeneration: number }> {
+  const keyGeneration = generation(keySecret, caKeyGenerationAnnotation);
+  const certGeneration = certSecret ? generation(certSecret, caCertGenerationAnnotation) + 1 : 0;
+  const privateKeyPem = Buffer.from(keySecret.data?.[caPrivateKeyKey] ?? '', 'base64').toString('utf8');
+  const ca = await renewCertificateAuthority(privateKeyPem, {
+    ...caSubject(options.role, keyGeneration),
+    validityDays: options.settings.validityDays,
+  });
+  const existingPassword = certSecret?.data?.[caTruststorePasswordKey];
+  const desired = buildCaSecrets({
+    ...options,
+    ca,
+    certGeneration,
+    keyGeneration,
+    truststorePassword: existingPassword
+      ? Buffer.from(existingPassword, 'base64').toString('utf8')
+      : generatePassword(),
+  });
+  await writeSecret(core, desired.certSecret, certSecret);
+  return { ca, certGeneration };
+}
+
+function readUserCa(
+  options: CertificateAuthorityOptions,
+  certSecret: V1Secret | undefined,
+  keySecret: V1Secret | undefined,
+) {
+  try {
+    return readCaSecrets(certSecret, keySecret);
+  } catch (error) {
+    throw new ReconcileFailure(
+      'InvalidCertificateAuthority',
+      `Kafka ${options.namespace}/${options.clusterName}: the ${options.role} CA in its Secrets cannot be used: ${(error as Error).message}. Put a matching PEM certificate and private key there.`,
+      { retryable: true, cause: error },
+    );
+  }
+}
+
+function userCaNotFound(options: CertificateAuthorityOptions, names: CaSecretNames, missing: string[]) {
+  const field = options.role === 'cluster' ? 'clusterCa' : 'clientsCa';
+  return new ReconcileFailure(
+    'CertificateAuthorityNotFound',
+    `Kafka ${options.namespace}/${options.clusterName}: spec.${field}.generateCertificateAuthority is false, so the operator uses your own ${options.role} CA, but ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} missing. Create Secret ${names.certSecretName} with ${caCertificateKey} (the CA certificate, PEM) and Secret ${names.keySecretName} with ${caPrivateKeyKey} (its private key, PEM), labelled strimzi.io/cluster=${options.clusterName} and strimzi.io/kind=Kafka.`,
+    { retryable: true },
+  );
+}
+
+async function readSecret(core: CoreV1Api, namespace: string, name: string): Promise<V1Secret | undefined> {
+  try {
+    return await core.readNamespacedSecret({ namespace, name });
+  } catch (error) {
+    if (error instanceof ApiException && error.code === 404) return undefined;
+    throw error;
+  }
+}
+
+// A replace keeps the labels and annotations others put on the Secret and adds the operator's.
+async function writeSecret(
+  core: CoreV1Api,
+  desired: V1Secret,
+  existing: V1Secret | undefined,
+): Promise<void> {
+  const namespace = desired.metadata?.namespace ?? '';
+  if (!existing) {
+    await core.createNamespacedSecret({ namespace, body: desired });
+    return;
+  }
+  const name = desired.metadata?.name ?? '';
+  const metadata = {
+    ...existing.metadata,
+    ...desired.metadata,
+    labels: { ...existing.metadata?.labels, ...desired.metadata?.labels },
+    annotations: { ...existing.metadata?.annotations, ...desired.metadata?.annotations },
+    ownerReferences: desired.metadata?.ownerReferences ?? existing.metadata?.ownerReferences,
+  };
+  await core.replaceNamespacedSecret({ namespace, name, body: { ...desired, metadata } });
+}
+
+function isConflict(error: unknown): boolean {
+  return error instanceof ApiException && error.code === 409;
+}
