@@ -8,6 +8,7 @@ import { CustomResources } from './actors/kubernetes/custom-resources.ts';
 import { EventRecorder } from './actors/kubernetes/event-recorder.ts';
 import { PooledKubeConfig } from './actors/kubernetes/pooled-kube-config.ts';
 import { createTopicKind, kafkaTopicIndex } from './actors/topic/topic-kind.ts';
+import { createUserKind } from './actors/user/user-kind.ts';
 import type { KafkaTopic } from './api/kafka-topic.ts';
 import { kafkaTopicType } from './api/resources.ts';
 import type { OperatorConfig } from './supervisor/config.ts';
@@ -66,7 +67,17 @@ export async function startOperator(config: OperatorConfig, logger: Logger, kube
     topicsNaming: (identity) =>
       supervisor.byIndex(kafkaTopicType.kind, kafkaTopicIndex, identity) as KafkaTopic[],
   });
-  const kinds = [topicKind];
+  const userKind = createUserKind({
+    clusters,
+    resources,
+    core,
+    useFinalizers: config.useFinalizers,
+    certificates: {
+      validityDays: config.users.certificateValidityDays,
+      renewalDays: config.users.certificateRenewalDays,
+    },
+  });
+  const kinds = [topicKind, userKind];
   const supervisor: Supervisor = new Supervisor({
     kubeConfig,
     kinds,

@@ -7,17 +7,7 @@ import {
   customResourceSchema,
   readyColumn,
 } from './common.ts';
-import {
-  array,
-  boolean,
-  enumOf,
-  type Infer,
-  integer,
-  number,
-  object,
-  preserveUnknown,
-  string,
-} from './schema.ts';
+import { array, boolean, enumOf, type Infer, integer, number, object, record, string } from './schema.ts';
 
 const passwordSchema = object(
   {
@@ -124,7 +114,23 @@ export const kafkaUserSpecSchema = object(
       },
       { description: 'Per-broker quotas on the user clients.' },
     ),
-    template: preserveUnknown({ description: 'Metadata for the Secret holding the credentials.' }),
+    template: object(
+      {
+        secret: object(
+          {
+            metadata: object(
+              {
+                labels: record(string(), { description: 'Labels added to the Secret.' }),
+                annotations: record(string(), { description: 'Annotations added to the Secret.' }),
+              },
+              { description: 'Metadata applied to the Secret.' },
+            ),
+          },
+          { description: 'How the Secret with the password or the TLS certificates is generated.' },
+        ),
+      },
+      { description: 'Templates of what the operator generates for the user.' },
+    ),
   },
   { description: 'The desired state of the user.' },
 );
@@ -141,7 +147,8 @@ export const kafkaUserStatusSchema = object(
 export type KafkaUserSpec = Infer<typeof kafkaUserSpecSchema>;
 export type KafkaUserStatus = Infer<typeof kafkaUserStatusSchema>;
 export type KafkaUserAuthentication = Infer<typeof authenticationSchema>;
-export type AclRule = Infer<typeof aclRuleSchema>;
+export type KafkaUserAclRule = Infer<typeof aclRuleSchema>;
+export type KafkaUserQuotas = NonNullable<KafkaUserSpec['quotas']>;
 export type KafkaUser = CustomResource<KafkaUserSpec, KafkaUserStatus>;
 
 export const kafkaUserDefinition: CustomResourceKind = {

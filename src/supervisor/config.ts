@@ -27,6 +27,17 @@ export interface OperatorConfig {
   stateChartView: { host: string; port: number } | undefined;
   kafkaClusters: Record<string, ExternalKafkaCluster>;
   useFinalizers: boolean;
+  users: UserOperatorSettings;
+}
+
+export interface UserOperatorSettings {
+  // tls users' certificates, unless the KafkaUser sets its own (Strimzi's clients CA defaults).
+  certificateValidityDays: number;
+  certificateRenewalDays: number;
+  // Whether Kafka users with no KafkaUser are deleted; off by default, as deleting hurts more than keeping.
+  deleteOrphans: boolean;
+  // Kafka users never deleted as orphans, besides the operator's own.
+  ignoredUsers: RegExp | undefined;
 }
 
 export class ConfigError extends Error {
@@ -122,6 +133,32 @@ function stateChartView(env: Environment): OperatorConfig['stateChartView'] {
   return { host: env.STATE_CHART_VIEW_HOST || '127.0.0.1', port };
 }
 
+function pattern(env: Environment, name: string): RegExp | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  try {
+    return new RegExp(raw);
+  } catch (error) {
+    throw new ConfigError(
+      `${name}=${JSON.stringify(raw)} is not a valid regular expression: ${(error as Error).message}`,
+    );
+  }
+}
+
+function userOperatorSettings(env: Environment): UserOperatorSettings {
+  const certificateValidityDays = integer(env, 'USER_CERTIFICATE_VALIDITY_DAYS', 365, 1);
+  const certificateRenewalDays = integer(env, 'USER_CERTIFICATE_RENEWAL_DAYS', 30, 1);
+  if (certificateRenewalDays >= certificateValidityDays) {
+    throw new ConfigError('USER_CERTIFICATE_RENEWAL_DAYS must be less than USER_CERTIFICATE_VALIDITY_DAYS');
+  }
+  return {
+    certificateValidityDays,
+    certificateRenewalDays,
+    deleteOrphans: oneOf(env, 'USER_OPERATOR_DELETE_ORPHANS', 'false', ['true', 'false']) === 'true',
+    ignoredUsers: pattern(env, 'USER_OPERATOR_IGNORE_USERS'),
+  };
+}
+
 export function loadConfig(env: Environment = process.env): OperatorConfig {
   const operatorNamespace = env.OPERATOR_NAMESPACE || 'default';
   const lease = {
@@ -157,5 +194,6 @@ export function loadConfig(env: Environment = process.env): OperatorConfig {
     stateChartView: stateChartView(env),
     kafkaClusters: kafkaClusters(env),
     useFinalizers: oneOf(env, 'USE_FINALIZERS', 'true', ['true', 'false']) === 'true',
+    users: userOperatorSettings(env),
   };
 }

@@ -16,6 +16,9 @@ type FieldKind = 'text' | 'number' | 'failure';
 const shownFields: Record<string, FieldKind> = {
   topicName: 'text',
   topicId: 'text',
+  // KafkaUser: the principal's name and the name of its Secret, never the Secret's content.
+  username: 'text',
+  secretName: 'text',
   reconciledGeneration: 'number',
   consecutiveFailures: 'number',
   lastError: 'failure',

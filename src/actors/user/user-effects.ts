@@ -1,0 +1,162 @@
+// What a KafkaUser's actor does to the world (Kubernetes is the source of truth, Kafka follows):
+// check the spec, make the credential (SCRAM password or TLS certificate), the ACLs and the quotas
+// in Kafka exactly the spec's, write the user's Secret, and undo it all through the finalizer.
+import type { CoreV1Api, V1Secret } from '@kubernetes/client-node';
+import type { KafkaUser } from '../../api/kafka-user.ts';
+import { kafkaUserType } from '../../api/resources.ts';
+import { ReconcileFailure } from '../../machines/reconcile-failure.ts';
+import type { UserReconciled } from '../../machines/user-machine.ts';
+import { caSettingsFrom, ensureCertificateAuthority } from '../certificates/certificate-authority.ts';
+import type { KeyAndCertificate } from '../certificates/certificates.ts';
+import type { KafkaAdmin } from '../kafka/kafka-admin.ts';
+import type { KafkaClusters } from '../kafka/kafka-clusters.ts';
+import type { CustomResources } from '../kubernetes/custom-resources.ts';
+import { desiredAcls } from './user-acls.ts';
+import { asUserFailure, reconcileAcls, reconcileQuotas, removeFromKafka } from './user-kafka.ts';
+import {
+  authenticationOf,
+  identityOf,
+  otherUsernameOf,
+  principalOf,
+  userNameOf,
+  usernameOf,
+} from './user-principal.ts';
+import { desiredQuotas } from './user-quotas.ts';
+import { appliedPasswordAnnotation, desiredPassword, ensureScramCredential } from './user-scram.ts';
+import { buildUserSecret, isOwnedBy, scramSecretData, secretDiffers, userSecretName } from './user-secret.ts';
+import { UserSecretStore } from './user-secret-store.ts';
+import {
+  buildTlsUserSecret,
+  forceRenewAnnotation,
+  isForcedRenewal,
+  type UserCertificateSettings,
+} from './user-tls.ts';
+import { validateUser } from './user-validation.ts';
+
+// The same name as Strimzi's topic operator finalizer, for the user operator.
+export const userFinalizer = 'strimzi.io/user-operator';
+
+export interface UserEffectsOptions {
+  clusters: KafkaClusters;
+  resources: CustomResources;
+  core: CoreV1Api;
+  useFinalizers: boolean;
+  certificates: UserCertificateSettings;
+}
+
+function checkSpec(user: KafkaUser): void {
+  const problems = validateUser(user);
+  if (problems.length > 0) {
+    throw new ReconcileFailure('InvalidResource', `${identityOf(user)}: ${problems.join('; ')}`, {
+      retryable: false,
+    });
+  }
+}
+
+export function createUserEffects(options: UserEffectsOptions) {
+  const { clusters, resources, useFinalizers } = options;
+  const secrets = new UserSecretStore(options.core);
+
+  // The clients CA of the user's cluster, in the user's namespace; created when absent, so the
+  // user operator works before (or without) the cluster operator that owns it.
+  async function clientsCa(user: KafkaUser): Promise<KeyAndCertificate> {
+    const { ca } = await ensureCertificateAuthority(options.core, {
+      namespace: user.metadata?.namespace ?? '',
+      clusterName: clusters.clusterOf(user),
+      role: 'clients',
+      settings: caSettingsFrom(options.certificates),
+    });
+    return ca;
+  }
+
+  // The user's credential, prepared before Kafka changes (a missing password Secret or clients CA
+  // changes nothing). The function returned sets it in Kafka when it lives there, and returns the
+  // Secret that holds it, or undefined for the authentications without one (tls-external, none).
+  async function prepareCredential(admin: KafkaAdmin, user: KafkaUser, current: V1Secret | undefined) {
+    const type = authenticationOf(user);
+    if (type === 'scram-sha-512') {
+      const password = await desiredPassword(user, current, (namespace, name) =>
+        secrets.read(namespace, name),
+      );
+      return async () => {
+        const hash = await ensureScramCredential(admin, user, usernameOf(user), password, current);
+        return buildUserSecret(user, scramSecretData(userNameOf(user), password), {
+          [appliedPasswordAnnotation]: hash,
+        });
+      };
+    }
+    const secret =
+      type === 'tls'
+        ? await buildTlsUserSecret(user, current, await clientsCa(user), options.certificates, new Date())
+        : undefined;
+    return async () => secret;
+  }
+
+  // The name the authentication does not imply holds nothing: after a change of authentication
+  // type (or on the first reconcile) its ACLs and quotas go, and the SCRAM credential unless SCRAM.
+  async function cleanOtherName(admin: KafkaAdmin, user: KafkaUser): Promise<void> {
+    if (user.status?.username === usernameOf(user)) return;
+    await Promise.all([
+      removeFromKafka(admin, otherUsernameOf(user), false),
+      authenticationOf(user) === 'scram-sha-512' ? undefined : admin.deleteScramCredential(userNameOf(user)),
+    ]);
+  }
+
+  // The signal aborts when this replica stops leading: no Kafka write starts after that.
+  async function reconcileUser(user: KafkaUser, signal: AbortSignal): Promise<UserReconciled> {
+    checkSpec(user);
+    const identity = identityOf(user);
+    const namespace = user.metadata?.namespace ?? '';
+    const username = usernameOf(user);
+    const current = await secrets.read(namespace, userSecretName(user));
+    const admin = await clusters.adminFor(user);
+    const writeCredential = await prepareCredential(admin, user, current);
+    signal.throwIfAborted();
+    // The finalizer goes on before the credential exists, so none is ever left without one.
+    if (useFinalizers) await resources.addFinalizer(kafkaUserType, user, userFinalizer);
+    let secret: V1Secret | undefined;
+    try {
+      [secret] = await Promise.all([
+        writeCredential(),
+        reconcileAcls(admin, username, desiredAcls(user, principalOf(username))),
+        reconcileQuotas(admin, username, desiredQuotas(user)),
+        cleanOtherName(admin, user),
+      ]);
+    } catch (error) {
+      throw asUserFailure(error, identity);
+    }
+    signal.throwIfAborted();
+    if (secret) {
+      if (secretDiffers(secret, current)) await secrets.apply(secret);
+      // Served: the request is taken off, so the next reconcile keeps the new certificate.
+      if (isForcedRenewal(current))
+        await secrets.removeAnnotation(namespace, userSecretName(user), forceRenewAnnotation);
+      return { username, secretName: secret.metadata?.name };
+    }
+    // tls-external and no authentication have no Secret: one this user owned goes.
+    if (current && isOwnedBy(current, user)) await secrets.delete(namespace, userSecretName(user));
+    return { username };
+  }
+
+  async function deleteUser(user: KafkaUser, signal: AbortSignal): Promise<void> {
+    // Without our finalizer this operator never reconciled the user, or already cleaned up.
+    if (!user.metadata?.finalizers?.includes(userFinalizer)) return;
+    const admin = await clusters.adminFor(user);
+    signal.throwIfAborted();
+    try {
+      // Both names: the authentication may have changed since the last reconcile.
+      await Promise.all([
+        removeFromKafka(admin, userNameOf(user), true),
+        removeFromKafka(admin, `CN=${userNameOf(user)}`, false),
+      ]);
+    } catch (error) {
+      throw asUserFailure(error, identityOf(user));
+    }
+    const current = await secrets.read(user.metadata?.namespace ?? '', userSecretName(user));
+    if (current && isOwnedBy(current, user))
+      await secrets.delete(user.metadata?.namespace ?? '', userSecretName(user));
+    await resources.removeFinalizer(kafkaUserType, user, userFinalizer);
+  }
+
+  return { reconcileUser, deleteUser };
+}

@@ -1,0 +1,59 @@
+// Reads and writes the Secrets a KafkaUser uses: its own (server-side applied, so the labels and
+// annotations others add stay) and the one a user names for its password.
+import {
+  ApiException,
+  type CoreV1Api,
+  PatchStrategy,
+  setHeaderOptions,
+  type V1Secret,
+} from '@kubernetes/client-node';
+
+const fieldManager = 'kafka-actor-operator';
+
+function isNotFound(error: unknown): boolean {
+  return error instanceof ApiException && error.code === 404;
+}
+
+export class UserSecretStore {
+  readonly #core: CoreV1Api;
+
+  constructor(core: CoreV1Api) {
+    this.#core = core;
+  }
+
+  // undefined when there is no such Secret.
+  async read(namespace: string, name: string): Promise<V1Secret | undefined> {
+    return this.#core.readNamespacedSecret({ namespace, name }).catch((error: unknown) => {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    });
+  }
+
+  async apply(secret: V1Secret): Promise<void> {
+    await this.#core.patchNamespacedSecret(
+      {
+        namespace: secret.metadata?.namespace ?? '',
+        name: secret.metadata?.name ?? '',
+        body: secret,
+        fieldManager,
+        force: true,
+      },
+      setHeaderOptions('Content-Type', PatchStrategy.ServerSideApply),
+    );
+  }
+
+  // Takes an annotation someone else set (e.g. a request the operator has now served) off the Secret.
+  async removeAnnotation(namespace: string, name: string, annotation: string): Promise<void> {
+    await this.#core.patchNamespacedSecret(
+      { namespace, name, body: { metadata: { annotations: { [annotation]: null } } } },
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    );
+  }
+
+  // Resolves when the Secret is gone, or was already absent.
+  async delete(namespace: string, name: string): Promise<void> {
+    await this.#core.deleteNamespacedSecret({ namespace, name }).catch((error: unknown) => {
+      if (!isNotFound(error)) throw error;
+    });
+  }
+}

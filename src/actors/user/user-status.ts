@@ -1,0 +1,48 @@
+// The status a KafkaUser shows for the state its actor settled in, in Strimzi's form: one
+// condition, the username Kafka knows and the Secret with the credentials.
+import { type ConditionUpdate, setCondition } from '../../api/conditions.ts';
+import type { KafkaUser, KafkaUserStatus } from '../../api/kafka-user.ts';
+import type { UserContext } from '../../machines/user-machine.ts';
+
+// undefined for the states that say nothing new (pending, reconciling, deleting, deleted).
+function conditionFor(state: string, context: UserContext): ConditionUpdate | undefined {
+  switch (state) {
+    case 'ready':
+      return { type: 'Ready', status: 'True' };
+    case 'failed':
+      return {
+        type: 'Ready',
+        status: 'False',
+        reason: context.lastError?.reason ?? 'Error',
+        message: context.lastError?.message ?? 'reconcile failed',
+      };
+    case 'paused':
+      return { type: 'ReconciliationPaused', status: 'True' };
+    default:
+      return undefined;
+  }
+}
+
+export function buildUserStatus(
+  state: string,
+  context: UserContext,
+  user: KafkaUser,
+  now: Date,
+): KafkaUserStatus | undefined {
+  const condition = conditionFor(state, context);
+  if (!condition) return undefined;
+  const { username, secret, ...previous } = user.status ?? {};
+  // Only a reconcile that reached Kafka knows the username and the Secret; a failure keeps the last.
+  const reached =
+    state === 'ready' ? { username: context.username, secret: context.secretName } : { username, secret };
+  return {
+    ...previous,
+    observedGeneration: context.reconciledGeneration ?? user.metadata?.generation,
+    ...reached,
+    conditions: setCondition(
+      previous.conditions?.filter((c) => c.type === condition.type),
+      condition,
+      now,
+    ),
+  };
+}

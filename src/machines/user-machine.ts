@@ -1,0 +1,121 @@
+// The life of one KafkaUser: pending until its first reconcile, then reconciling its credentials,
+// ACLs and quotas towards the spec, resting in ready, failed or paused; deleting (credential, ACLs
+// and quotas removed, then the finalizer) when the resource is being deleted.
+// Effects are named here and provided by src/actors/user, so tests can drive this with fakes.
+import { assign, fromPromise, setup } from 'xstate';
+import type { KafkaUser } from '../api/kafka-user.ts';
+import { describeFailure, type FailureRecord } from './reconcile-failure.ts';
+import { isBeingDeleted, isPaused, type ReconcileEvent, settledTag } from './resource-machine.ts';
+
+// What a finished reconcile reports: the principal's name and the Secret holding its credentials.
+export interface UserReconciled {
+  username: string;
+  // Absent when the authentication makes no Secret (tls-external, none).
+  secretName?: string;
+}
+
+// Names and counts only: the password never enters the context, so the state-chart view cannot show it.
+export interface UserContext {
+  key: string;
+  username?: string;
+  secretName?: string;
+  // The generation of the resource the last finished reconcile saw: status.observedGeneration.
+  reconciledGeneration?: number;
+  lastError?: FailureRecord;
+  consecutiveFailures: number;
+}
+
+export type UserEvent = ReconcileEvent<KafkaUser>;
+
+function notProvided(name: string): never {
+  throw new Error(`effect ${name} was not provided to the user machine`);
+}
+
+const reconcileTransitions = [
+  { guard: 'resourceIsBeingDeleted', target: 'deleting' },
+  { guard: 'reconciliationIsPaused', target: 'paused', actions: 'rememberGeneration' },
+  { target: 'reconciling' },
+] as const;
+
+export const userMachine = setup({
+  types: {
+    context: {} as UserContext,
+    events: {} as UserEvent,
+    input: {} as { key: string },
+  },
+  actors: {
+    reconcileUser: fromPromise<UserReconciled, KafkaUser>(async () => notProvided('reconcileUser')),
+    deleteUser: fromPromise<void, KafkaUser>(async () => notProvided('deleteUser')),
+  },
+  guards: {
+    resourceIsBeingDeleted: ({ event }) => isBeingDeleted(event.resource),
+    reconciliationIsPaused: ({ event }) => isPaused(event.resource),
+  },
+  actions: {
+    recordFailure: assign(({ context }, params: { error: unknown }) => ({
+      lastError: describeFailure(params.error),
+      consecutiveFailures: context.consecutiveFailures + 1,
+    })),
+    rememberGeneration: assign({
+      reconciledGeneration: ({ event }) => event.resource.metadata?.generation,
+    }),
+  },
+}).createMachine({
+  id: 'KafkaUser',
+  context: ({ input }) => ({ key: input.key, consecutiveFailures: 0 }),
+  initial: 'pending',
+  states: {
+    pending: {
+      tags: [settledTag],
+      on: { RECONCILE: reconcileTransitions },
+    },
+    reconciling: {
+      // The generation is taken from the resource the reconcile started with, not a later one.
+      entry: 'rememberGeneration',
+      invoke: {
+        src: 'reconcileUser',
+        input: ({ event }) => event.resource,
+        onDone: {
+          target: 'ready',
+          actions: assign(({ event }) => ({
+            username: event.output.username,
+            secretName: event.output.secretName,
+            lastError: undefined,
+            consecutiveFailures: 0,
+          })),
+        },
+        onError: {
+          target: 'failed',
+          actions: { type: 'recordFailure', params: ({ event }) => ({ error: event.error }) },
+        },
+      },
+    },
+    ready: {
+      tags: [settledTag],
+      on: { RECONCILE: reconcileTransitions },
+    },
+    failed: {
+      tags: [settledTag],
+      on: { RECONCILE: reconcileTransitions },
+    },
+    paused: {
+      tags: [settledTag],
+      on: { RECONCILE: reconcileTransitions },
+    },
+    deleting: {
+      invoke: {
+        src: 'deleteUser',
+        input: ({ event }) => event.resource,
+        onDone: { target: 'deleted', actions: assign({ lastError: undefined, consecutiveFailures: 0 }) },
+        onError: {
+          target: 'failed',
+          actions: { type: 'recordFailure', params: ({ event }) => ({ error: event.error }) },
+        },
+      },
+    },
+    deleted: {
+      tags: [settledTag],
+      type: 'final',
+    },
+  },
+});

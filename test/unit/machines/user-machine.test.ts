@@ -1,0 +1,111 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { createActor, fromPromise, waitFor } from 'xstate';
+import type { KafkaUser } from '../../../src/api/kafka-user.ts';
+import { ReconcileFailure } from '../../../src/machines/reconcile-failure.ts';
+import { settledTag } from '../../../src/machines/resource-machine.ts';
+import { type UserReconciled, userMachine } from '../../../src/machines/user-machine.ts';
+import { sanitiseContext } from '../../../src/supervisor/state-chart/context-sanitiser.ts';
+
+function user(overrides: Partial<KafkaUser['metadata']> = {}): KafkaUser {
+  return {
+    apiVersion: 'kafka.strimzi.io/v1',
+    kind: 'KafkaUser',
+    metadata: { name: 'alice', namespace: 'shop', generation: 2, ...overrides },
+    spec: { authentication: { type: 'scram-sha-512' } },
+  };
+}
+
+function driven(effects: {
+  reconcile?: (user: KafkaUser) => Promise<UserReconciled>;
+  remove?: (user: KafkaUser) => Promise<void>;
+}) {
+  const calls: string[] = [];
+  const machine = userMachine.provide({
+    actors: {
+      reconcileUser: fromPromise<UserReconciled, KafkaUser>(async ({ input }) => {
+        calls.push(`reconcile ${input.metadata?.name}`);
+        return (effects.reconcile ?? (async () => ({ username: 'alice', secretName: 'alice' })))(input);
+      }),
+      deleteUser: fromPromise<void, KafkaUser>(async ({ input }) => {
+        calls.push(`delete ${input.metadata?.name}`);
+        await effects.remove?.(input);
+      }),
+    },
+  });
+  const actor = createActor(machine, { input: { key: 'shop/alice' } }).start();
+  const reconcile = async (resource: KafkaUser) => {
+    actor.send({ type: 'RECONCILE', resource });
+    return waitFor(actor, (s) => s.hasTag(settledTag));
+  };
+  return { actor, calls, reconcile };
+}
+
+test('a new user actor is pending until its first reconcile, then ready with its username, Secret and generation', async () => {
+  const { actor, reconcile } = driven({});
+  assert.equal(actor.getSnapshot().value, 'pending');
+  const settled = await reconcile(user());
+  assert.equal(settled.value, 'ready');
+  assert.equal(settled.context.username, 'alice');
+  assert.equal(settled.context.secretName, 'alice');
+  assert.equal(settled.context.reconciledGeneration, 2);
+});
+
+test('a refused spec leaves the actor failed with the reason, and a later success clears it', async () => {
+  let refuse = true;
+  const { reconcile } = driven({
+    reconcile: async () => {
+      if (refuse) throw new ReconcileFailure('SecretNotFound', 'no Secret pw', { retryable: true });
+      return { username: 'alice' };
+    },
+  });
+  const failed = await reconcile(user());
+  assert.equal(failed.value, 'failed');
+  assert.deepEqual(failed.context.lastError, {
+    reason: 'SecretNotFound',
+    message: 'no Secret pw',
+    retryable: true,
+  });
+  assert.equal(failed.context.consecutiveFailures, 1);
+  refuse = false;
+  const recovered = await reconcile(user({ generation: 3 }));
+  assert.equal(recovered.value, 'ready');
+  assert.equal(recovered.context.lastError, undefined);
+  assert.equal(recovered.context.consecutiveFailures, 0);
+  assert.equal(recovered.context.reconciledGeneration, 3);
+});
+
+test('a paused user does no work and remembers the generation it saw', async () => {
+  const { calls, reconcile } = driven({});
+  const settled = await reconcile(user({ annotations: { 'strimzi.io/pause-reconciliation': 'true' } }));
+  assert.equal(settled.value, 'paused');
+  assert.equal(settled.context.reconciledGeneration, 2);
+  assert.deepEqual(calls, []);
+});
+
+test('a user being deleted runs the delete effect and ends deleted; a failed deletion is tried again', async () => {
+  let refuse = true;
+  const { calls, reconcile } = driven({
+    remove: async () => {
+      if (refuse) throw new Error('broker unreachable');
+    },
+  });
+  await reconcile(user());
+  const being = user({ deletionTimestamp: new Date() });
+  assert.equal((await reconcile(being)).value, 'failed');
+  refuse = false;
+  assert.equal((await reconcile(being)).value, 'deleted');
+  assert.deepEqual(calls, ['reconcile alice', 'delete alice', 'delete alice']);
+});
+
+test('the state-chart view shows the username and Secret name of a user actor, and nothing else it does not know', async () => {
+  const { actor, reconcile } = driven({});
+  await reconcile(user());
+  const shown = sanitiseContext({ ...actor.getSnapshot().context, password: 'hunter2' });
+  assert.deepEqual(shown, {
+    username: 'alice',
+    secretName: 'alice',
+    reconciledGeneration: 2,
+    consecutiveFailures: 0,
+  });
+});
