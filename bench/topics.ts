@@ -4,7 +4,10 @@
 
 import { readFileSync } from 'node:fs';
 import { Admin } from '@platformatic/kafka';
-import { isReady } from '../test/support/kafka-topics.ts';
+import { pino } from 'pino';
+import type { KafkaTopic } from '../src/api/kafka-topic.ts';
+import { ResourceInformer } from '../src/supervisor/informer.ts';
+import { isReady, kafkaTopicApi } from '../test/support/kafka-topics.ts';
 import { readMetric } from '../test/support/metrics.ts';
 import { operatorFixture } from '../test/support/operator-fixture.ts';
 import { startOperatorProcess } from '../test/support/operator-process.ts';
@@ -69,6 +72,25 @@ const operator = startOperatorProcess(namespace, {
 const port = await operator.httpPort();
 const pid = operator.process.pid ?? 0;
 
+// Readiness is watched, not polled: listing thousands of KafkaTopics every few hundred
+// milliseconds would load the apiserver the operator is measured against.
+const readiness = new ResourceInformer<KafkaTopic>({
+  kubeConfig: fixture.kc,
+  ...kafkaTopicApi,
+  namespaces: [namespace],
+  logger: pino({ level: 'warn' }),
+});
+const readyTopics = new Set<string>();
+const allReady = new Promise<void>((resolve) => {
+  const countReady = (topic: KafkaTopic) => {
+    if (isReady(topic)) readyTopics.add(topic.metadata?.name ?? '');
+    if (readyTopics.size >= count) resolve();
+  };
+  readiness.on('add', countReady);
+  readiness.on('update', countReady);
+});
+await readiness.start();
+
 const names = Array.from({ length: count }, (_, i) => `t-${i}`);
 const start = performance.now();
 await inParallel(names, 32, (name) =>
@@ -82,11 +104,8 @@ await inParallel(names, 32, (name) =>
 const createdSeconds = (performance.now() - start) / 1000;
 console.log(`${count} KafkaTopics created in the apiserver in ${createdSeconds.toFixed(2)} s`);
 
-let ready = 0;
-while (ready < count) {
-  await new Promise((resolve) => setTimeout(resolve, 250));
-  ready = (await topics.list()).filter(isReady).length;
-}
+await allReady;
+readiness.stop();
 const readySeconds = (performance.now() - start) / 1000;
 const topicsPerSecond = count / readySeconds;
 console.log(`all ${count} Ready after ${readySeconds.toFixed(2)} s: ${topicsPerSecond.toFixed(1)} topics/s`);
@@ -99,18 +118,24 @@ const kafkaWrites = async () =>
       writeOperations.map((operation) => readMetric(port, 'kao_kafka_requests_total', { operation })),
     )
   ).reduce((a, b) => a + b, 0);
-await new Promise((resolve) => setTimeout(resolve, 3_000));
-const reconcilesBefore = await readMetric(port, 'kao_reconciles_total', {
-  kind: 'KafkaTopic',
-  result: 'ready',
-});
+const readyReconciles = () =>
+  readMetric(port, 'kao_reconciles_total', { kind: 'KafkaTopic', result: 'ready' });
+// A periodic resync may have started while the topics were still being created: wait until the
+// operator is quiet, so the resync measured below is the next one, whole.
+let reconcilesBefore = await readyReconciles();
+for (let quietSince = performance.now(); performance.now() - quietSince < 3_000; ) {
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  const now = await readyReconciles();
+  if (now !== reconcilesBefore) {
+    reconcilesBefore = now;
+    quietSince = performance.now();
+  }
+}
 const statusWritesBefore = await readMetric(port, 'kao_status_writes_total', { kind: 'KafkaTopic' });
 const kafkaWritesBefore = await kafkaWrites();
 let resyncStart = 0;
 for (;;) {
-  const done =
-    (await readMetric(port, 'kao_reconciles_total', { kind: 'KafkaTopic', result: 'ready' })) -
-    reconcilesBefore;
+  const done = (await readyReconciles()) - reconcilesBefore;
   if (done > 0 && resyncStart === 0) resyncStart = performance.now();
   if (done >= count) break;
   await new Promise((resolve) => setTimeout(resolve, 100));

@@ -87,15 +87,20 @@ export function createReconciler(options: ReconcilerOptions) {
       outcome = state;
       const lastError = (settled.context as { lastError?: FailureRecord }).lastError;
       const status = definition.buildStatus(state, settled.context, resource, new Date());
-      if (status && !statusEquivalent(status, (resource as { status?: unknown }).status)) {
-        await options.resources.patchStatus(definition.type, { namespace, name }, status);
-        metrics.statusWrites.inc({ kind });
-      }
+      const writeStatus = async () => {
+        if (status && !statusEquivalent(status, (resource as { status?: unknown }).status)) {
+          await options.resources.patchStatus(definition.type, { namespace, name }, status);
+          metrics.statusWrites.inc({ kind });
+        }
+      };
+      const stateChanged = state !== previousState;
+      if (stateChanged) log.info({ from: previousState, to: state }, 'state changed');
+      // The status and the Event are independent writes: one round trip instead of two.
+      await Promise.all([
+        writeStatus(),
+        stateChanged ? recordStateChange(resource, state, lastError, log) : undefined,
+      ]);
       metrics.reconciles.inc({ kind, result: state });
-      if (state !== previousState) {
-        log.info({ from: previousState, to: state }, 'state changed');
-        await recordStateChange(resource, state, lastError, log);
-      }
       if (state === 'failed') {
         log.warn({ reason: lastError?.reason, message: lastError?.message }, 'reconcile failed');
         if (lastError?.retryable)

@@ -163,10 +163,13 @@ export function createTopicEffects(options: TopicEffectsOptions) {
     const topicName = topicNameOf(topic);
     const admin = await clusters.adminFor(topic);
     signal.throwIfAborted();
-    // The finalizer goes on before the topic exists, so no topic is ever left without one.
-    if (useFinalizers) await resources.addFinalizer(kafkaTopicType, topic, topicFinalizer);
     try {
-      const existing = await admin.describeTopic(topicName);
+      // The finalizer goes on before the topic exists, so no topic is ever left without one; the
+      // describe runs meanwhile.
+      const [existing] = await Promise.all([
+        admin.describeTopic(topicName),
+        useFinalizers ? resources.addFinalizer(kafkaTopicType, topic, topicFinalizer) : undefined,
+      ]);
       signal.throwIfAborted();
       if (!existing) {
         const created = await admin.createTopic({
