@@ -2,7 +2,7 @@
 // DescribeAcls, one CreateAcls and one DeleteAcls request.
 import { type Acl, createAclsV3, deleteAclsV3, describeAclsV3 } from '@platformatic/kafka';
 import { describeAclRule, fromKafkaAcl, principalFilter, toKafkaAcl } from './acl-bindings.ts';
-import type { AdminContext } from './admin-connection.ts';
+import { type AdminContext, kafkaFailure } from './admin-connection.ts';
 import { type AclRule, KafkaAdminError } from './kafka-admin.ts';
 import { RequestBatcher } from './request-batcher.ts';
 
@@ -60,12 +60,8 @@ export class AclAdmin {
       (connection) => describeAclsV3.api.async(connection, principalFilter(principal)),
       'resources',
     );
-    if (response.errorCode !== 0) {
-      throw new KafkaAdminError(
-        `describing the ACLs of ${principal ?? 'every principal'} failed: ${reason(response)}`,
-        response.errorCode,
-      );
-    }
+    if (response.errorCode !== 0)
+      throw kafkaFailure(`describing the ACLs of ${principal ?? 'every principal'}`, response);
     return response.resources.flatMap(({ acls, ...resource }) =>
       acls.map((acl) => ({ ...resource, ...acl })),
     );
@@ -97,27 +93,21 @@ export class AclAdmin {
   }
 }
 
-function reason(result: ItemResult): string {
-  return result.errorMessage ?? `Kafka error code ${result.errorCode}`;
-}
-
 // Kafka answers a request's rules in order: each call gets the failures of its own rules.
 function perCall(calls: AclRule[][], action: string, results: ItemResult[]): Array<undefined | Error> {
   let index = 0;
   return calls.map((rules) => {
-    const failures: Array<{ rule: AclRule; result: ItemResult | undefined }> = [];
-    for (const rule of rules) {
+    const failures = rules.flatMap((rule) => {
       const result = results[index++];
-      if (result?.errorCode !== 0) failures.push({ rule, result });
-    }
+      const what = `${action} ${describeAclRule(rule)}`;
+      if (!result) return [new Error(`Kafka did not answer ${what}`)];
+      return result.errorCode === 0 ? [] : [kafkaFailure(what, result)];
+    });
     const [first] = failures;
-    if (!first) return undefined;
-    const messages = failures.map(
-      ({ rule, result }) =>
-        `${action} ${describeAclRule(rule)} failed: ${result ? reason(result) : 'Kafka did not answer for it'}`,
-    );
-    return first.result
-      ? new KafkaAdminError(messages.join('; '), first.result.errorCode)
-      : new Error(messages.join('; '));
+    if (!first || failures.length === 1) return first;
+    const message = failures.map((failure) => failure.message).join('; ');
+    return first instanceof KafkaAdminError
+      ? new KafkaAdminError(message, first.errorCode)
+      : new Error(message);
   });
 }

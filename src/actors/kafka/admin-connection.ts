@@ -2,10 +2,22 @@
 // Admin fails (and retries) a whole request when one item in it fails; here such a request is
 // answered once and every item keeps its own outcome.
 import { Connection, type ConnectionOptions } from '@platformatic/kafka';
+import { KafkaAdminError } from './kafka-admin.ts';
 import type { RequestBatcherOptions } from './request-batcher.ts';
 
 export function describeError(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+// An item (or a whole request) Kafka answered with an error: what was asked, and Kafka's reason.
+export function kafkaFailure(
+  what: string,
+  answer: { errorCode: number; errorMessage?: string | null },
+): KafkaAdminError {
+  return new KafkaAdminError(
+    `${what} failed: ${answer.errorMessage ?? `Kafka error code ${answer.errorCode}`}`,
+    answer.errorCode,
+  );
 }
 
 export class AdminConnection {

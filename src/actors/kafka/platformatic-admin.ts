@@ -16,7 +16,7 @@ import type { Counter } from 'prom-client';
 type MetadataResponseTopic = metadataV12.MetadataResponseTopic;
 
 import { AclAdmin } from './acl-admin.ts';
-import { AdminConnection, type AdminContext, describeError } from './admin-connection.ts';
+import { AdminConnection, type AdminContext, describeError, kafkaFailure } from './admin-connection.ts';
 import {
   type AclRule,
   type ConfigChanges,
@@ -79,10 +79,10 @@ function perItem(
   return names.map((name) => {
     const outcome = outcomes.find((o) => (o.name ?? o.resourceName) === name);
     if (!outcome?.errorCode || tolerated.includes(outcome.errorCode)) return undefined;
-    return new KafkaAdminError(
-      `${action} ${name} failed: ${outcome.errorMessage ?? `Kafka error code ${outcome.errorCode}`}`,
-      outcome.errorCode,
-    );
+    return kafkaFailure(`${action} ${name}`, {
+      errorCode: outcome.errorCode,
+      errorMessage: outcome.errorMessage,
+    });
   });
 }
 
@@ -232,10 +232,7 @@ export class PlatformaticKafkaAdmin implements KafkaAdmin {
       const topic = topics.get(name);
       if (!topic || topic.errorCode === kafkaErrorCodes.UNKNOWN_TOPIC_OR_PARTITION) return undefined;
       if (topic.errorCode !== 0) {
-        return new KafkaAdminError(
-          `describing topic ${name} failed: Kafka error code ${topic.errorCode}`,
-          topic.errorCode,
-        );
+        return kafkaFailure(`describing topic ${name}`, topic);
       }
       return {
         name,
@@ -274,10 +271,7 @@ export class PlatformaticKafkaAdmin implements KafkaAdmin {
       const result = results.get(name);
       if (!result) return new Error(`Kafka did not describe the configs of topic ${name}`);
       if (result.errorCode !== 0) {
-        return new KafkaAdminError(
-          `describing the configs of topic ${name} failed: ${result.errorMessage ?? `Kafka error code ${result.errorCode}`}`,
-          result.errorCode,
-        );
+        return kafkaFailure(`describing the configs of topic ${name}`, result);
       }
       const own: Record<string, string> = {};
       for (const config of result.configs) {

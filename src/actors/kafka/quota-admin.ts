@@ -1,7 +1,7 @@
 // The client quotas of the user operator's users: concurrent calls of many user actors go to Kafka
 // as one DescribeClientQuotas and one AlterClientQuotas request.
 import { alterClientQuotasV1, describeClientQuotasV1 } from '@platformatic/kafka';
-import type { AdminContext } from './admin-connection.ts';
+import { type AdminContext, kafkaFailure } from './admin-connection.ts';
 import {
   quotaOperations,
   quotaUserOf,
@@ -9,8 +9,8 @@ import {
   userQuotaFilter,
   userQuotasFromValues,
 } from './client-quotas.ts';
-import { KafkaAdminError, type UserQuotaChanges, type UserQuotas } from './kafka-admin.ts';
-import { RequestBatcher, uniqueRounds } from './request-batcher.ts';
+import type { UserQuotaChanges, UserQuotas } from './kafka-admin.ts';
+import { inUniqueRounds, RequestBatcher } from './request-batcher.ts';
 
 interface QuotaAlteration {
   user: string;
@@ -25,7 +25,13 @@ export class UserQuotaAdmin {
   constructor(context: AdminContext) {
     this.#context = context;
     this.#describe = new RequestBatcher((users) => this.#sendDescribe(users), context.batching);
-    this.#alter = new RequestBatcher((items) => this.#sendAlterations(items), context.batching);
+    this.#alter = new RequestBatcher(
+      inUniqueRounds(
+        (items) => this.#sendAlterations(items),
+        (item) => item.user,
+      ),
+      context.batching,
+    );
   }
 
   describeUserQuotas(user: string): Promise<UserQuotas> {
@@ -55,10 +61,9 @@ export class UserQuotaAdmin {
       'entries',
     );
     if (response.errorCode !== 0) {
-      throw new KafkaAdminError(
-        `describing the client quotas of ${user === null ? 'every user' : `user ${user}`} failed: ` +
-          (response.errorMessage ?? `Kafka error code ${response.errorCode}`),
-        response.errorCode,
+      throw kafkaFailure(
+        `describing the client quotas of ${user === null ? 'every user' : `user ${user}`}`,
+        response,
       );
     }
     const quotas = new Map<string, UserQuotas>();
@@ -69,40 +74,26 @@ export class UserQuotaAdmin {
     return quotas;
   }
 
+  // One round: each user at most once.
   async #sendAlterations(items: QuotaAlteration[]): Promise<Array<undefined | Error>> {
-    const outcomes = new Map<QuotaAlteration, Error | undefined>();
-    for (const round of uniqueRounds(items, (item) => item.user)) {
-      this.#context.count('alterClientQuotas');
-      const response = await this.#context.connection.request(
-        'changing client quotas',
-        (connection) =>
-          alterClientQuotasV1.api.async(
-            connection,
-            round.map((item) => ({
-              entities: userQuotaEntity(item.user),
-              ops: quotaOperations(item.changes),
-            })),
-            false,
-          ),
-        'entries',
-      );
-      const results = new Map(response.entries.map((entry) => [quotaUserOf(entry.entity), entry]));
-      for (const item of round) {
-        const result = results.get(item.user);
-        outcomes.set(
-          item,
-          !result
-            ? new Error(`Kafka did not answer changing the client quotas of user ${item.user}`)
-            : result.errorCode === 0
-              ? undefined
-              : new KafkaAdminError(
-                  `changing the client quotas of user ${item.user} failed: ` +
-                    (result.errorMessage ?? `Kafka error code ${result.errorCode}`),
-                  result.errorCode,
-                ),
-        );
-      }
-    }
-    return items.map((item) => outcomes.get(item));
+    this.#context.count('alterClientQuotas');
+    const response = await this.#context.connection.request(
+      'changing client quotas',
+      (connection) =>
+        alterClientQuotasV1.api.async(
+          connection,
+          items.map((item) => ({ entities: userQuotaEntity(item.user), ops: quotaOperations(item.changes) })),
+          false,
+        ),
+      'entries',
+    );
+    const results = new Map(response.entries.map((entry) => [quotaUserOf(entry.entity), entry]));
+    return items.map((item) => {
+      const result = results.get(item.user);
+      if (!result) return new Error(`Kafka did not answer changing the client quotas of user ${item.user}`);
+      return result.errorCode === 0
+        ? undefined
+        : kafkaFailure(`changing the client quotas of user ${item.user}`, result);
+    });
   }
 }

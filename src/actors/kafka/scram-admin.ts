@@ -1,9 +1,9 @@
 // The SCRAM-SHA-512 credentials of the user operator: concurrent calls of many user actors go to
 // Kafka as one DescribeUserScramCredentials and one AlterUserScramCredentials request.
 import { describeUserScramCredentialsV0 } from '@platformatic/kafka';
-import type { AdminContext } from './admin-connection.ts';
-import { KafkaAdminError, kafkaErrorCodes } from './kafka-admin.ts';
-import { RequestBatcher, uniqueRounds } from './request-batcher.ts';
+import { type AdminContext, kafkaFailure } from './admin-connection.ts';
+import { kafkaErrorCodes } from './kafka-admin.ts';
+import { inUniqueRounds, RequestBatcher } from './request-batcher.ts';
 import { alterScramCredentials, buildScramUpsertion, scramMechanisms } from './scram-credentials.ts';
 
 const mechanism = scramMechanisms['SCRAM-SHA-512'];
@@ -25,7 +25,13 @@ export class ScramCredentialAdmin {
   constructor(context: AdminContext) {
     this.#context = context;
     this.#describe = new RequestBatcher((users) => this.#sendDescribe(users), context.batching);
-    this.#alter = new RequestBatcher((items) => this.#sendAlterations(items), context.batching);
+    this.#alter = new RequestBatcher(
+      inUniqueRounds(
+        (items) => this.#sendAlterations(items),
+        (item) => item.user,
+      ),
+      context.batching,
+    );
   }
 
   hasScramCredential(user: string): Promise<boolean> {
@@ -51,7 +57,8 @@ export class ScramCredentialAdmin {
       const result = results.get(user);
       if (!result) return new Error(`Kafka did not describe the SCRAM credentials of user ${user}`);
       if (result.errorCode === kafkaErrorCodes.RESOURCE_NOT_FOUND) return false;
-      if (result.errorCode !== 0) return failure('describing the SCRAM credentials of user', user, result);
+      if (result.errorCode !== 0)
+        return kafkaFailure(`describing the SCRAM credentials of user ${user}`, result);
       return hasOurMechanism(result);
     });
   }
@@ -65,52 +72,33 @@ export class ScramCredentialAdmin {
         describeUserScramCredentialsV0.api.async(connection, users?.map((name) => ({ name })) ?? null),
       'results',
     );
-    if (response.errorCode !== 0) {
-      throw new KafkaAdminError(
-        `describing SCRAM credentials failed: ${response.errorMessage ?? `Kafka error code ${response.errorCode}`}`,
-        response.errorCode,
-      );
-    }
+    if (response.errorCode !== 0) throw kafkaFailure('describing SCRAM credentials', response);
     return response.results;
   }
 
+  // One round: each user at most once.
   async #sendAlterations(items: ScramAlteration[]): Promise<Array<undefined | Error>> {
-    const outcomes = new Map<ScramAlteration, Error | undefined>();
-    for (const round of uniqueRounds(items, (item) => item.user)) {
-      const upsertions = await Promise.all(
-        round.flatMap((item) =>
-          item.password === undefined ? [] : [buildScramUpsertion(item.user, item.password)],
-        ),
-      );
-      const deletions = round
-        .filter((item) => item.password === undefined)
-        .map((item) => ({ name: item.user, mechanism }));
-      this.#context.count('alterUserScramCredentials');
-      const response = await this.#context.connection.request(
-        'changing SCRAM credentials',
-        async (connection) => ({ results: await alterScramCredentials(connection, deletions, upsertions) }),
-        'results',
-      );
-      const results = new Map(response.results.map((r) => [r.user, r]));
-      for (const item of round) outcomes.set(item, alterationOutcome(item, results.get(item.user)));
-    }
-    return items.map((item) => outcomes.get(item));
+    const upsertions = await Promise.all(
+      items.flatMap((item) =>
+        item.password === undefined ? [] : [buildScramUpsertion(item.user, item.password)],
+      ),
+    );
+    const deletions = items
+      .filter((item) => item.password === undefined)
+      .map((item) => ({ name: item.user, mechanism }));
+    this.#context.count('alterUserScramCredentials');
+    const response = await this.#context.connection.request(
+      'changing SCRAM credentials',
+      async (connection) => ({ results: await alterScramCredentials(connection, deletions, upsertions) }),
+      'results',
+    );
+    const results = new Map(response.results.map((r) => [r.user, r]));
+    return items.map((item) => alterationOutcome(item, results.get(item.user)));
   }
 }
 
 function hasOurMechanism(result: DescribedUser): boolean {
   return result.credentialInfos.some((info) => info.mechanism === mechanism);
-}
-
-function failure(
-  action: string,
-  user: string,
-  result: { errorCode: number; errorMessage?: string | null },
-): KafkaAdminError {
-  return new KafkaAdminError(
-    `${action} ${user} failed: ${result.errorMessage ?? `Kafka error code ${result.errorCode}`}`,
-    result.errorCode,
-  );
 }
 
 function alterationOutcome(
@@ -125,5 +113,5 @@ function alterationOutcome(
   if (result.errorCode === 0) return undefined;
   // Deleting a credential that is not there leaves the state asked for.
   if (deleting && result.errorCode === kafkaErrorCodes.RESOURCE_NOT_FOUND) return undefined;
-  return failure(action, item.user, result);
+  return kafkaFailure(`${action} ${item.user}`, result);
 }
