@@ -1,0 +1,93 @@
+// jvmOptions as the environment of the official image's kafka-run-class.sh: KAFKA_HEAP_OPTS,
+// KAFKA_JVM_PERFORMANCE_OPTS, KAFKA_OPTS (system properties) and EXTRA_ARGS (GC logging), with
+// Strimzi's defaults: half the container memory as heap (at most 5 GiB), else -Xms128M.
+import type { V1EnvVar } from '@kubernetes/client-node';
+import type { JvmOptions, ResourceRequirements } from '../../../api/common.ts';
+
+const heapOptionKeys = ['InitialRAMPercentage', 'MaxRAMPercentage'];
+// Unlock options must come before the options they unlock.
+const unlockOptionKeys = ['UnlockDiagnosticVMOptions', 'UnlockExperimentalVMOptions'];
+const dynamicHeapFraction = 0.5;
+const dynamicHeapMaxBytes = 5 * 1024 ** 3;
+const defaultInitialHeap = '-Xms128M';
+
+export function jvmEnvironment(
+  jvmOptions: JvmOptions | undefined,
+  resources?: ResourceRequirements,
+): V1EnvVar[] {
+  const env: V1EnvVar[] = [{ name: 'KAFKA_HEAP_OPTS', value: heapOptions(jvmOptions ?? {}, resources) }];
+  const performance = performanceOptions(jvmOptions?.['-XX'] ?? {});
+  if (performance) env.push({ name: 'KAFKA_JVM_PERFORMANCE_OPTS', value: performance });
+  const properties = (jvmOptions?.javaSystemProperties ?? []).map(({ name, value }) => `-D${name}=${value}`);
+  if (properties.length > 0) env.push({ name: 'KAFKA_OPTS', value: properties.join(' ') });
+  // kafka-server-start.sh turns GC logging on unless EXTRA_ARGS says otherwise.
+  env.push({
+    name: 'EXTRA_ARGS',
+    value: jvmOptions?.gcLoggingEnabled ? '-name kafkaServer -loggc' : '-name kafkaServer',
+  });
+  return env;
+}
+
+function heapOptions(jvm: JvmOptions, resources: ResourceRequirements | undefined): string {
+  const xx = jvm['-XX'] ?? {};
+  const options = [
+    jvm['-Xms'] && `-Xms${jvm['-Xms']}`,
+    jvm['-Xmx'] && `-Xmx${jvm['-Xmx']}`,
+    ...heapOptionKeys.filter((key) => xx[key] !== undefined).map((key) => `-XX:${key}=${xx[key]}`),
+  ].filter((option): option is string => Boolean(option));
+  if (jvm['-Xmx'] === undefined && xx.MaxRAMPercentage === undefined) {
+    const memory = resources?.limits?.memory ?? resources?.requests?.memory;
+    if (memory !== undefined) {
+      const heapMiB = Math.floor(
+        Math.min(quantityBytes(memory) * dynamicHeapFraction, dynamicHeapMaxBytes) / 1024 ** 2,
+      );
+      options.push(`-Xmx${heapMiB}m`);
+    } else if (jvm['-Xms'] === undefined && xx.InitialRAMPercentage === undefined) {
+      options.push(defaultInitialHeap);
+    }
+  }
+  return options.join(' ');
+}
+
+function performanceOptions(xx: Record<string, string>): string {
+  const keys = Object.keys(xx)
+    .filter((key) => !heapOptionKeys.includes(key))
+    .sort(
+      (a, b) =>
+        Number(unlockOptionKeys.includes(b)) - Number(unlockOptionKeys.includes(a)) || a.localeCompare(b),
+    );
+  return keys
+    .map((key) => {
+      const value = String(xx[key]);
+      if (value.toLowerCase() === 'true') return `-XX:+${key}`;
+      if (value.toLowerCase() === 'false') return `-XX:-${key}`;
+      return `-XX:${key}=${value}`;
+    })
+    .join(' ');
+}
+
+const quantitySuffixes: Record<string, number> = {
+  '': 1,
+  m: 1e-3,
+  k: 1e3,
+  M: 1e6,
+  G: 1e9,
+  T: 1e12,
+  P: 1e15,
+  E: 1e18,
+  Ki: 1024,
+  Mi: 1024 ** 2,
+  Gi: 1024 ** 3,
+  Ti: 1024 ** 4,
+  Pi: 1024 ** 5,
+  Ei: 1024 ** 6,
+};
+
+/** A Kubernetes memory quantity in bytes, e.g. 2Gi, 512M, 1e9. */
+export function quantityBytes(quantity: string | number): number {
+  if (typeof quantity === 'number') return quantity;
+  const match = /^([0-9.]+(?:[eE][+-]?[0-9]+)?)(m|[kMGTPE]i?)?$/.exec(quantity.trim());
+  const factor = quantitySuffixes[match?.[2] ?? ''];
+  if (!match || factor === undefined) throw new Error(`not a memory quantity: ${quantity}`);
+  return Number(match[1]) * factor;
+}

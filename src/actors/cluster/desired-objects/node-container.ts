@@ -1,0 +1,51 @@
+// The kafka container of a node's pod: the official image running the start-up script from the node's
+// ConfigMap, the node's ports, its addresses from the downward API, JVM settings and TCP probes.
+import type { V1Container, V1ContainerPort, V1EnvVar, V1Probe } from '@kubernetes/client-node';
+import { configDir, nodeAddressEnvVar, startupScriptKey } from '../broker-config/broker-paths.ts';
+import type { ClusterModel, NodeModel, PoolModel } from '../cluster-model.ts';
+import { controlPlaneListener, replicationListener } from '../cluster-names.ts';
+import { jvmEnvironment } from './jvm-environment.ts';
+import { nodeVolumeMounts } from './node-volumes.ts';
+import { isBroker, isController } from './object-metadata.ts';
+import { controlPlanePortName, listenerPortName, replicationPortName } from './port-names.ts';
+
+// Strimzi's default probe timings.
+const probeTimings = { initialDelaySeconds: 15, timeoutSeconds: 5, periodSeconds: 10, failureThreshold: 3 };
+
+export function nodeContainer(model: ClusterModel, node: NodeModel, pool: PoolModel): V1Container {
+  const probePort = isBroker(node) ? replicationListener.port : controlPlaneListener.port;
+  const probe: V1Probe = { tcpSocket: { port: probePort }, ...probeTimings };
+  return {
+    name: 'kafka',
+    image: model.image,
+    command: ['/bin/sh', `${configDir}/${startupScriptKey}`],
+    ports: nodePorts(model, node),
+    env: [nodeAddressEnvironment, ...jvmEnvironment(pool.jvmOptions, pool.resources)],
+    volumeMounts: nodeVolumeMounts(model, node, pool.storage),
+    readinessProbe: probe,
+    livenessProbe: probe,
+    ...(pool.resources ? { resources: pool.resources as V1Container['resources'] } : {}),
+    securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
+  };
+}
+
+// The controller listener is on controller nodes only; replication and user listeners on brokers only.
+export function nodePorts(model: ClusterModel, node: NodeModel): V1ContainerPort[] {
+  const ports: V1ContainerPort[] = [];
+  if (isController(node)) {
+    ports.push({ name: controlPlanePortName, containerPort: controlPlaneListener.port, protocol: 'TCP' });
+  }
+  if (isBroker(node)) {
+    ports.push({ name: replicationPortName, containerPort: replicationListener.port, protocol: 'TCP' });
+    for (const listener of model.listeners) {
+      ports.push({ name: listenerPortName(listener), containerPort: listener.port, protocol: 'TCP' });
+    }
+  }
+  return ports;
+}
+
+// The Kubernetes node's address, which nodeport listeners advertise unless advertisedHost says otherwise.
+const nodeAddressEnvironment: V1EnvVar = {
+  name: nodeAddressEnvVar,
+  valueFrom: { fieldRef: { fieldPath: 'status.hostIP' } },
+};

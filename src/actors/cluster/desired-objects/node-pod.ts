@@ -1,0 +1,87 @@
+// One node's pod, managed directly as Strimzi's pod sets do: stable host name under the headless brokers
+// service, the node's volumes and container, the pool's template; annotated with what it runs (configuration
+// hash, certificate hash, Kafka version, CA generations) and a revision over all of it, so that comparing
+// revisions tells whether the running pod must be replaced.
+import type { V1Pod } from '@kubernetes/client-node';
+import type { ClusterModel, NodeModel, PoolModel } from '../cluster-model.ts';
+import { brokersServiceName } from '../cluster-names.ts';
+import { configurationHashAnnotation, revisionAnnotation } from '../pod-plan.ts';
+import { objectHash } from './content-hash.ts';
+import { nodeContainer } from './node-container.ts';
+import { nodeVolumes } from './node-volumes.ts';
+import { kafkaOwnerReference, podLabels } from './object-metadata.ts';
+import { serviceAccountName } from './service-account.ts';
+
+export const serverCertificateHashAnnotation = 'strimzi.io/server-cert-hash';
+export const kafkaVersionAnnotation = 'strimzi.io/kafka-version';
+export const clusterCaCertGenerationAnnotation = 'strimzi.io/cluster-ca-cert-generation';
+export const clusterCaKeyGenerationAnnotation = 'strimzi.io/cluster-ca-key-generation';
+export const clientsCaCertGenerationAnnotation = 'strimzi.io/clients-ca-cert-generation';
+
+// The official apache/kafka image runs as appuser (uid and gid 1000): volumes are made writable for it.
+const imageGroupId = 1000;
+
+/** The generations of the CAs (Strimzi's ca-cert-generation/ca-key-generation of the CA Secrets). */
+export interface CaGenerations {
+  clusterCaCert: number;
+  clusterCaKey: number;
+  clientsCaCert: number;
+}
+
+export interface NodePodInputs {
+  /** From the node's ConfigMap (buildNodeConfigMap). */
+  configurationHash: string;
+  /** objectHash of the node's certificate PEM: a new certificate rolls the node. */
+  serverCertificateHash: string;
+  caGenerations: CaGenerations;
+}
+
+export function buildNodePod(
+  model: ClusterModel,
+  node: NodeModel,
+  pool: PoolModel,
+  inputs: NodePodInputs,
+): V1Pod {
+  const annotations: Record<string, string> = {
+    ...pool.template.annotations,
+    [configurationHashAnnotation]: inputs.configurationHash,
+    [serverCertificateHashAnnotation]: inputs.serverCertificateHash,
+    [kafkaVersionAnnotation]: model.kafkaVersion,
+    [clusterCaCertGenerationAnnotation]: String(inputs.caGenerations.clusterCaCert),
+    [clusterCaKeyGenerationAnnotation]: String(inputs.caGenerations.clusterCaKey),
+    [clientsCaCertGenerationAnnotation]: String(inputs.caGenerations.clientsCaCert),
+  };
+  const pod: V1Pod = {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: {
+      name: node.podName,
+      namespace: model.namespace,
+      // The template may add labels, never replace the ones services and the operator select by.
+      labels: { ...pool.template.labels, ...podLabels(model, node) },
+      annotations,
+      ownerReferences: [kafkaOwnerReference(model)],
+    },
+    spec: {
+      hostname: node.podName,
+      subdomain: brokersServiceName(model.name),
+      restartPolicy: 'Always',
+      serviceAccountName: serviceAccountName(model),
+      automountServiceAccountToken: false,
+      terminationGracePeriodSeconds: 30,
+      securityContext: { fsGroup: imageGroupId },
+      ...(pool.template.affinity && { affinity: pool.template.affinity }),
+      ...(pool.template.tolerations && { tolerations: pool.template.tolerations }),
+      containers: [nodeContainer(model, node, pool)],
+      volumes: nodeVolumes(model, node, pool.storage),
+    },
+  };
+  annotations[revisionAnnotation] = podRevision(pod);
+  return pod;
+}
+
+/** strimzi.io/revision: the hash of everything the pod is built from (its revision annotation aside). */
+export function podRevision(pod: V1Pod): string {
+  const { [revisionAnnotation]: _revision, ...annotations } = pod.metadata?.annotations ?? {};
+  return objectHash({ labels: pod.metadata?.labels, annotations, spec: pod.spec });
+}

@@ -1,0 +1,43 @@
+// The PersistentVolumeClaims of a node's persistent-claim volumes, as Strimzi makes them: named
+// `data-<pod>` (or `data-<id>-<pod>` in JBOD), annotated strimzi.io/delete-claim so that a later
+// reconcile knows whether to delete them with their node, and owned by the Kafka only when deleteClaim
+// is true, so that deleting the Kafka keeps the data of the others.
+import type { V1PersistentVolumeClaim } from '@kubernetes/client-node';
+import { dataVolumes, persistentVolumeClaimName } from '../broker-config/broker-paths.ts';
+import type { ClusterModel, NodeModel, PoolModel } from '../cluster-model.ts';
+import { deleteClaimAnnotation } from '../prune-objects.ts';
+import { kafkaOwnerReference, nodeLabels } from './object-metadata.ts';
+
+export function buildNodeClaims(
+  model: ClusterModel,
+  node: NodeModel,
+  pool: PoolModel,
+): V1PersistentVolumeClaim[] {
+  return dataVolumes(pool.storage).flatMap((data) => {
+    const volume = data.volume;
+    if (volume.type !== 'persistent-claim') return [];
+    return [
+      {
+        apiVersion: 'v1',
+        kind: 'PersistentVolumeClaim',
+        metadata: {
+          name: persistentVolumeClaimName(data, node.podName),
+          namespace: model.namespace,
+          labels: nodeLabels(model, node),
+          annotations: { [deleteClaimAnnotation]: String(volume.deleteClaim) },
+          ...(volume.deleteClaim && { ownerReferences: [kafkaOwnerReference(model)] }),
+        },
+        spec: {
+          accessModes: ['ReadWriteOnce'],
+          resources: { requests: { storage: volume.size } },
+          volumeMode: 'Filesystem',
+          ...(volume.class !== undefined && { storageClassName: volume.class }),
+          ...(volume.selector &&
+            Object.keys(volume.selector).length > 0 && {
+              selector: { matchLabels: volume.selector },
+            }),
+        },
+      },
+    ];
+  });
+}
