@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { CoreV1Api, type V1Secret } from '@kubernetes/client-node';
+import { CoreV1Api, PatchStrategy, setHeaderOptions, type V1Secret } from '@kubernetes/client-node';
 import { caSecretNames } from '../../src/actors/certificates/ca-secrets.ts';
 import {
   type CaSettings,
@@ -206,7 +206,7 @@ test('a CA the user provides is used as it is, even inside its renewal window', 
       role: 'clients',
       settings: { generateCertificateAuthority: false, validityDays: 365, renewalDays: 30 },
     });
-    assert.deepEqual(result, { ca: { certificatePem, privateKeyPem }, certGeneration: 0 });
+    assert.deepEqual(result, { ca: { certificatePem, privateKeyPem }, certGeneration: 0, keyGeneration: 0 });
     const [certAfter, keyAfter] = await readPair(clusterName, 'clients');
     assert.equal(certAfter.metadata?.resourceVersion, certSecret.metadata?.resourceVersion);
     assert.equal(keyAfter.metadata?.resourceVersion, keySecret.metadata?.resourceVersion);
@@ -237,5 +237,113 @@ test('without generation, a missing CA is a retryable failure that names what to
   assert.match(failure.message, /Secret no-ca-cluster-ca-cert with ca\.crt/);
   assert.match(failure.message, /Secret no-ca-cluster-ca with ca\.key/);
   const secrets = await core.listNamespacedSecret({ namespace, labelSelector: 'strimzi.io/cluster=no-ca' });
+  assert.equal(secrets.items.length, 0);
+});
+
+test('a force-renew annotation on the certificate Secret renews the certificate once and is removed', async () => {
+  const clusterName = 'forced';
+  const first = await ensureCertificateAuthority(core, {
+    namespace,
+    clusterName,
+    role: 'clients',
+    settings: generated,
+  });
+  const names = caSecretNames(clusterName, 'clients');
+  await core.patchNamespacedSecret(
+    {
+      namespace,
+      name: names.certSecretName,
+      body: { metadata: { annotations: { 'strimzi.io/force-renew': 'true' } } },
+    },
+    setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+  );
+  const renewed = await ensureCertificateAuthority(core, {
+    namespace,
+    clusterName,
+    role: 'clients',
+    settings: generated,
+  });
+  assert.equal(renewed.certGeneration, first.certGeneration + 1);
+  assert.equal(renewed.ca.privateKeyPem, first.ca.privateKeyPem);
+  const [certSecret] = await readPair(clusterName, 'clients');
+  assert.equal(certSecret.metadata?.annotations?.['strimzi.io/force-renew'], undefined);
+  const again = await ensureCertificateAuthority(core, {
+    namespace,
+    clusterName,
+    role: 'clients',
+    settings: generated,
+  });
+  assert.equal(again.certGeneration, renewed.certGeneration);
+});
+
+test('a lost certificate Secret is made again from the stored key', async () => {
+  const clusterName = 'lost-cert';
+  const first = await ensureCertificateAuthority(core, {
+    namespace,
+    clusterName,
+    role: 'cluster',
+    settings: generated,
+  });
+  await core.deleteNamespacedSecret({
+    namespace,
+    name: caSecretNames(clusterName, 'cluster').certSecretName,
+  });
+  const remade = await ensureCertificateAuthority(core, {
+    namespace,
+    clusterName,
+    role: 'cluster',
+    settings: generated,
+  });
+  assert.equal(remade.ca.privateKeyPem, first.ca.privateKeyPem);
+  const leaf = await issueCertificate(first.ca, { commonName: 'broker', validityDays: 30 });
+  assert.ok(isSignedBy(leaf.certificatePem, remade.ca.certificatePem));
+});
+
+test('a key that does not match the certificate is a failure naming both Secrets', async () => {
+  const clusterName = 'mismatched';
+  await ensureCertificateAuthority(core, { namespace, clusterName, role: 'cluster', settings: generated });
+  const other = await ensureCertificateAuthority(core, {
+    namespace,
+    clusterName: 'mismatched-other',
+    role: 'cluster',
+    settings: generated,
+  });
+  await core.patchNamespacedSecret(
+    {
+      namespace,
+      name: caSecretNames(clusterName, 'cluster').keySecretName,
+      body: { data: { 'ca.key': Buffer.from(other.ca.privateKeyPem).toString('base64') } },
+    },
+    setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+  );
+  await assert.rejects(
+    ensureCertificateAuthority(core, { namespace, clusterName, role: 'cluster', settings: generated }),
+    (error: unknown) =>
+      error instanceof ReconcileFailure &&
+      error.reason === 'InvalidCertificateAuthority' &&
+      /ca\.key in Secret mismatched-cluster-ca is not the private key of ca\.crt in Secret mismatched-cluster-ca-cert/.test(
+        error.message,
+      ),
+  );
+});
+
+test('a renewal window as long as the validity is refused before anything is written', async () => {
+  await assert.rejects(
+    ensureCertificateAuthority(core, {
+      namespace,
+      clusterName: 'bad-settings',
+      role: 'clients',
+      settings: { generateCertificateAuthority: true, validityDays: 30, renewalDays: 30 },
+    }),
+    (error: unknown) =>
+      error instanceof ReconcileFailure &&
+      error.reason === 'InvalidCertificateAuthoritySettings' &&
+      !error.retryable &&
+      /spec\.clientsCa\.renewalDays \(30\) must be less than validityDays \(30\)/.test(error.message),
+  );
+  const secrets = await core.listNamespacedSecret({
+    namespace,
+    labelSelector: 'strimzi.io/cluster=bad-settings',
+  });
   assert.equal(secrets.items.length, 0);
 });

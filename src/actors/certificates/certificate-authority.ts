@@ -57,13 +57,23 @@ export function caSettingsFrom(spec?: {
   };
 }
 
+export interface CertificateAuthority {
+  ca: KeyAndCertificate;
+  certGeneration: number;
+  keyGeneration: number;
+}
+
+// Strimzi's request, on the certificate Secret, for a new CA certificate now.
+const forceRenewAnnotation = 'strimzi.io/force-renew';
+
 // Each conflict means another actor wrote the Secrets in between; reading again settles it.
 const attemptsOnConflict = 3;
 
 export async function ensureCertificateAuthority(
   core: CoreV1Api,
   options: CertificateAuthorityOptions,
-): Promise<{ ca: KeyAndCertificate; certGeneration: number }> {
+): Promise<CertificateAuthority> {
+  checkSettings(options);
   for (let attempt = 1; ; attempt++) {
     try {
       return await reconcileOnce(core, options);
@@ -76,26 +86,43 @@ export async function ensureCertificateAuthority(
 async function reconcileOnce(
   core: CoreV1Api,
   options: CertificateAuthorityOptions,
-): Promise<{ ca: KeyAndCertificate; certGeneration: number }> {
+): Promise<CertificateAuthority> {
   const { namespace, clusterName, role, settings } = options;
   const names = caSecretNames(clusterName, role);
   const [certSecret, keySecret] = await Promise.all([
     readSecret(core, namespace, names.certSecretName),
     readSecret(core, namespace, names.keySecretName),
   ]);
-  const missing = missingCaSecretData(names, certSecret, keySecret);
   if (!settings.generateCertificateAuthority) {
+    const missing = missingCaSecretData(names, certSecret, keySecret);
     if (missing.length > 0) throw userCaNotFound(options, names, missing);
-    const { ca, certGeneration } = readUserCa(options, certSecret, keySecret);
-    return { ca, certGeneration };
+    return readStoredCa(options, certSecret, keySecret);
   }
   if (!keySecret?.data?.[caPrivateKeyKey]) return createCa(core, options, certSecret, keySecret);
-  if (!certSecret?.data?.[caCertificateKey]) return renewCa(core, options, certSecret, keySecret);
-  const current = readCaSecrets(certSecret, keySecret);
+  if (
+    !certSecret?.data?.[caCertificateKey] ||
+    certSecret.metadata?.annotations?.[forceRenewAnnotation] === 'true'
+  ) {
+    return renewCa(core, options, certSecret, keySecret);
+  }
+  const current = readStoredCa(options, certSecret, keySecret);
   if (needsRenewal(current.ca.certificatePem, settings.renewalDays, options.now ?? new Date())) {
     return renewCa(core, options, certSecret, keySecret);
   }
-  return { ca: current.ca, certGeneration: current.certGeneration };
+  return current;
+}
+
+// A certificate valid no longer than its renewal window would be renewed, and everything it signed
+// rolled, on every reconcile.
+function checkSettings({ namespace, clusterName, role, settings }: CertificateAuthorityOptions): void {
+  if (settings.generateCertificateAuthority && settings.renewalDays >= settings.validityDays) {
+    const field = role === 'cluster' ? 'clusterCa' : 'clientsCa';
+    throw new ReconcileFailure(
+      'InvalidCertificateAuthoritySettings',
+      `Kafka ${namespace}/${clusterName}: spec.${field}.renewalDays (${settings.renewalDays}) must be less than validityDays (${settings.validityDays}); change one of them.`,
+      { retryable: false },
+    );
+  }
 }
 
 // A new key and certificate. The key Secret is written first: the actor whose write wins owns the
@@ -105,7 +132,7 @@ async function createCa(
   options: CertificateAuthorityOptions,
   certSecret: V1Secret | undefined,
   keySecret: V1Secret | undefined,
-): Promise<{ ca: KeyAndCertificate; certGeneration: number }> {
+): Promise<CertificateAuthority> {
   const keyGeneration = keySecret ? generation(keySecret, caKeyGenerationAnnotation) + 1 : 0;
   const certGeneration = certSecret ? generation(certSecret, caCertGenerationAnnotation) + 1 : 0;
   const ca = await generateCertificateAuthority({
@@ -121,7 +148,7 @@ async function createCa(
   });
   await writeSecret(core, desired.keySecret, keySecret);
   await writeSecret(core, desired.certSecret, certSecret);
-  return { ca, certGeneration };
+  return { ca, certGeneration, keyGeneration };
 }
 
 // The same key, a new certificate and the next certificate generation.
@@ -130,7 +157,7 @@ async function renewCa(
   options: CertificateAuthorityOptions,
   certSecret: V1Secret | undefined,
   keySecret: V1Secret,
-): Promise<{ ca: KeyAndCertificate; certGeneration: number }> {
+): Promise<CertificateAuthority> {
   const keyGeneration = generation(keySecret, caKeyGenerationAnnotation);
   const certGeneration = certSecret ? generation(certSecret, caCertGenerationAnnotation) + 1 : 0;
   const privateKeyPem = Buffer.from(keySecret.data?.[caPrivateKeyKey] ?? '', 'base64').toString('utf8');
@@ -149,14 +176,14 @@ async function renewCa(
       : generatePassword(),
   });
   await writeSecret(core, desired.certSecret, certSecret);
-  return { ca, certGeneration };
+  return { ca, certGeneration, keyGeneration };
 }
 
-function readUserCa(
+function readStoredCa(
   options: CertificateAuthorityOptions,
   certSecret: V1Secret | undefined,
   keySecret: V1Secret | undefined,
-) {
+): CertificateAuthority {
   try {
     return readCaSecrets(certSecret, keySecret);
   } catch (error) {
@@ -186,7 +213,8 @@ async function readSecret(core: CoreV1Api, namespace: string, name: string): Pro
   }
 }
 
-// A replace keeps the labels and annotations others put on the Secret and adds the operator's.
+// A replace keeps the labels and annotations others put on the Secret and adds the operator's; a
+// force-renew request is done once the operator writes.
 async function writeSecret(
   core: CoreV1Api,
   desired: V1Secret,
@@ -202,10 +230,15 @@ async function writeSecret(
     ...existing.metadata,
     ...desired.metadata,
     labels: { ...existing.metadata?.labels, ...desired.metadata?.labels },
-    annotations: { ...existing.metadata?.annotations, ...desired.metadata?.annotations },
+    annotations: withoutForceRenew({ ...existing.metadata?.annotations, ...desired.metadata?.annotations }),
     ownerReferences: desired.metadata?.ownerReferences ?? existing.metadata?.ownerReferences,
   };
   await core.replaceNamespacedSecret({ namespace, name, body: { ...desired, metadata } });
+}
+
+function withoutForceRenew(annotations: Record<string, string>): Record<string, string> {
+  const { [forceRenewAnnotation]: _done, ...rest } = annotations;
+  return rest;
 }
 
 function isConflict(error: unknown): boolean {

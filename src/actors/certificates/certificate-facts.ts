@@ -20,7 +20,7 @@ export function readCertificate(pem: string): CertificateFacts {
     dnsNames: altNames.filter((name) => name.startsWith('DNS:')).map((name) => name.slice('DNS:'.length)),
     ipAddresses: altNames
       .filter((name) => name.startsWith('IP Address:'))
-      .map((name) => name.slice('IP Address:'.length)),
+      .map((name) => canonicalIp(name.slice('IP Address:'.length))),
     notBefore: x509.validFromDate,
     notAfter: x509.validToDate,
     isCertificateAuthority: x509.ca,
@@ -44,4 +44,10 @@ function distinguishedNameField(name: string, field: string): string | undefined
     .split('\n')
     .find((part) => part.startsWith(prefix))
     ?.slice(prefix.length);
+}
+
+// node:crypto writes IPv6 addresses in full (0:0:0:0:0:0:0:1); the URL parser gives the short form
+// (::1) that callers write, so a comparison of wanted and actual names holds.
+function canonicalIp(ip: string): string {
+  return ip.includes(':') ? new URL(`http://[${ip}]/`).hostname.slice(1, -1) : ip;
 }

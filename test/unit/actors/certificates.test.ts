@@ -50,7 +50,7 @@ describe('certificates', () => {
       commonName: 'my-cluster-kafka',
       organization: 'io.strimzi',
       dnsNames: ['my-cluster-kafka-bootstrap.ns.svc', '*.my-cluster-kafka-brokers.ns.svc'],
-      ipAddresses: ['10.0.0.7'],
+      ipAddresses: ['10.0.0.7', 'fd00::7'],
       validityDays: 30,
     });
   });
@@ -81,7 +81,7 @@ describe('certificates', () => {
       'my-cluster-kafka-bootstrap.ns.svc',
       '*.my-cluster-kafka-brokers.ns.svc',
     ]);
-    assert.deepEqual(facts.ipAddresses, ['10.0.0.7']);
+    assert.deepEqual(facts.ipAddresses, ['10.0.0.7', 'fd00::7']);
     assert.equal(facts.isCertificateAuthority, false);
     const validDays = (facts.notAfter.getTime() - Date.now()) / dayMs;
     assert.ok(validDays > 29.9 && validDays <= 30, `valid for ${validDays} days`);
