@@ -42,8 +42,8 @@ export function caSecretLabels(cluster: string): Record<string, string> {
     'strimzi.io/name': 'strimzi',
     'strimzi.io/component-type': 'certificate-authority',
     'app.kubernetes.io/name': 'certificate-authority',
-    'app.kubernetes.io/instance': cluster,
-    'app.kubernetes.io/part-of': `strimzi-${cluster}`,
+    'app.kubernetes.io/instance': labelValue(cluster),
+    'app.kubernetes.io/part-of': labelValue(`strimzi-${cluster}`),
     'app.kubernetes.io/managed-by': 'strimzi-cluster-operator',
   };
 }
@@ -148,6 +148,11 @@ function certificateMatchesKey(certificatePem: string, privateKeyPem: string): b
     format: 'der',
   });
   return fromKey.equals(fromCertificate);
+}
+
+// As Strimzi's: at most 63 characters, ending in an alphanumeric, so a long cluster name stays valid.
+function labelValue(value: string): string {
+  return value.slice(0, 63).replace(/[-_.]+$/, '');
 }
 
 function base64(text: string): string {

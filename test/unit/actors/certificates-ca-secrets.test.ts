@@ -114,6 +114,21 @@ describe('CA Secrets', () => {
     assert.deepEqual(keySecret.metadata?.annotations, { 'strimzi.io/ca-key-generation': '1' });
   });
 
+  test('label values stay within 63 characters for a long cluster name', () => {
+    const clusterName = `${'c'.repeat(54)}-abc`;
+    const { certSecret } = buildCaSecrets({
+      namespace: 'ns',
+      clusterName,
+      role: 'cluster',
+      ca,
+      certGeneration: 0,
+      keyGeneration: 0,
+      truststorePassword: 'p',
+    });
+    assert.equal(certSecret.metadata?.labels?.['app.kubernetes.io/part-of'], `strimzi-${'c'.repeat(54)}`);
+    assert.equal(certSecret.metadata?.labels?.['strimzi.io/cluster'], clusterName);
+  });
+
   test('have no owner reference unless one is given', () => {
     const { certSecret } = buildCaSecrets({
       namespace: 'ns',
