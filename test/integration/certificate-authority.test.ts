@@ -347,3 +347,47 @@ test('a renewal window as long as the validity is refused before anything is wri
   });
   assert.equal(secrets.items.length, 0);
 });
+
+test("CA Secrets made without an owner get the Kafka's owner reference once it is known", async () => {
+  const clusterName = 'adopted';
+  const first = await ensureCertificateAuthority(core, {
+    namespace,
+    clusterName,
+    role: 'clients',
+    settings: generated,
+  });
+  const ownerObject = await core.createNamespacedConfigMap({
+    namespace,
+    body: { metadata: { name: clusterName } },
+  });
+  const owner = {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    name: clusterName,
+    uid: ownerObject.metadata?.uid ?? '',
+  };
+  const adopted = await ensureCertificateAuthority(core, {
+    namespace,
+    clusterName,
+    role: 'clients',
+    settings: generated,
+    owner,
+  });
+  assert.deepEqual(adopted, first);
+  const [certSecret, keySecret] = await readPair(clusterName, 'clients');
+  for (const secret of [certSecret, keySecret]) {
+    assert.deepEqual(
+      secret.metadata?.ownerReferences?.map((reference) => reference.uid),
+      [owner.uid],
+    );
+  }
+  await ensureCertificateAuthority(core, {
+    namespace,
+    clusterName,
+    role: 'clients',
+    settings: generated,
+    owner,
+  });
+  const [certAgain] = await readPair(clusterName, 'clients');
+  assert.equal(certAgain.metadata?.resourceVersion, certSecret.metadata?.resourceVersion);
+});

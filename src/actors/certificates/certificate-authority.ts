@@ -109,7 +109,22 @@ async function reconcileOnce(
   if (needsRenewal(current.ca.certificatePem, settings.renewalDays, options.now ?? new Date())) {
     return renewCa(core, options, certSecret, keySecret);
   }
+  await adoptSecrets(core, options.owner, [certSecret, keySecret]);
   return current;
+}
+
+// Secrets made before the Kafka's actor ran (say, by the user operator) get its owner reference, so
+// that deleting the Kafka deletes its CAs.
+async function adoptSecrets(core: CoreV1Api, owner: V1OwnerReference | undefined, secrets: V1Secret[]) {
+  if (!owner) return;
+  for (const secret of secrets) {
+    if (secret.metadata?.ownerReferences?.some((reference) => reference.uid === owner.uid)) continue;
+    await writeSecret(
+      core,
+      { ...secret, metadata: { ...secret.metadata, ownerReferences: [owner] } },
+      secret,
+    );
+  }
 }
 
 // A certificate valid no longer than its renewal window would be renewed, and everything it signed
@@ -213,8 +228,8 @@ async function readSecret(core: CoreV1Api, namespace: string, name: string): Pro
   }
 }
 
-// A replace keeps the labels and annotations others put on the Secret and adds the operator's; a
-// force-renew request is done once the operator writes.
+// A replace keeps the labels, annotations and owners others put on the Secret and adds the
+// operator's; a force-renew request is done once the operator writes.
 async function writeSecret(
   core: CoreV1Api,
   desired: V1Secret,
@@ -231,7 +246,12 @@ async function writeSecret(
     ...desired.metadata,
     labels: { ...existing.metadata?.labels, ...desired.metadata?.labels },
     annotations: withoutForceRenew({ ...existing.metadata?.annotations, ...desired.metadata?.annotations }),
-    ownerReferences: desired.metadata?.ownerReferences ?? existing.metadata?.ownerReferences,
+    ownerReferences: [
+      ...(existing.metadata?.ownerReferences ?? []).filter(
+        (reference) => !desired.metadata?.ownerReferences?.some((wanted) => wanted.uid === reference.uid),
+      ),
+      ...(desired.metadata?.ownerReferences ?? []),
+    ],
   };
   await core.replaceNamespacedSecret({ namespace, name, body: { ...desired, metadata } });
 }
