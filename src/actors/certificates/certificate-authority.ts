@@ -1,9 +1,15 @@
 // Keeps a cluster's CA (cluster or clients) in its two Strimzi Secrets: creates it when absent, renews
 // its certificate inside the renewal window, or uses the user's own when the operator must not generate.
-// Writes are create (fails with 409 if another actor created first) and replace carrying the
-// resourceVersion read (fails with 409 if anyone wrote since), so racing actors converge on one CA.
-import { ApiException, type CoreV1Api, type V1OwnerReference, type V1Secret } from '@kubernetes/client-node';
+// Racing actors converge on one CA: every write fails on a conflict, and a conflict means read again.
+import type { CoreV1Api, V1OwnerReference, V1Secret } from '@kubernetes/client-node';
 import { ReconcileFailure } from '../../machines/reconcile-failure.ts';
+import {
+  adoptSecrets,
+  forceRenewAnnotation,
+  isConflict,
+  readSecret,
+  writeSecret,
+} from './ca-secret-writes.ts';
 import {
   buildCaSecrets,
   type CaRole,
@@ -63,9 +69,6 @@ export interface CertificateAuthority {
   keyGeneration: number;
 }
 
-// Strimzi's request, on the certificate Secret, for a new CA certificate now.
-const forceRenewAnnotation = 'strimzi.io/force-renew';
-
 // Each conflict means another actor wrote the Secrets in between; reading again settles it.
 const attemptsOnConflict = 3;
 
@@ -111,20 +114,6 @@ async function reconcileOnce(
   }
   await adoptSecrets(core, options.owner, [certSecret, keySecret]);
   return current;
-}
-
-// Secrets made before the Kafka's actor ran (say, by the user operator) get its owner reference, so
-// that deleting the Kafka deletes its CAs.
-async function adoptSecrets(core: CoreV1Api, owner: V1OwnerReference | undefined, secrets: V1Secret[]) {
-  if (!owner) return;
-  for (const secret of secrets) {
-    if (secret.metadata?.ownerReferences?.some((reference) => reference.uid === owner.uid)) continue;
-    await writeSecret(
-      core,
-      { ...secret, metadata: { ...secret.metadata, ownerReferences: [owner] } },
-      secret,
-    );
-  }
 }
 
 // A certificate valid no longer than its renewal window would be renewed, and everything it signed
@@ -217,50 +206,4 @@ function userCaNotFound(options: CertificateAuthorityOptions, names: CaSecretNam
     `Kafka ${options.namespace}/${options.clusterName}: spec.${field}.generateCertificateAuthority is false, so the operator uses your own ${options.role} CA, but ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} missing. Create Secret ${names.certSecretName} with ${caCertificateKey} (the CA certificate, PEM) and Secret ${names.keySecretName} with ${caPrivateKeyKey} (its private key, PEM), labelled strimzi.io/cluster=${options.clusterName} and strimzi.io/kind=Kafka.`,
     { retryable: true },
   );
-}
-
-async function readSecret(core: CoreV1Api, namespace: string, name: string): Promise<V1Secret | undefined> {
-  try {
-    return await core.readNamespacedSecret({ namespace, name });
-  } catch (error) {
-    if (error instanceof ApiException && error.code === 404) return undefined;
-    throw error;
-  }
-}
-
-// A replace keeps the labels, annotations and owners others put on the Secret and adds the
-// operator's; a force-renew request is done once the operator writes.
-async function writeSecret(
-  core: CoreV1Api,
-  desired: V1Secret,
-  existing: V1Secret | undefined,
-): Promise<void> {
-  const namespace = desired.metadata?.namespace ?? '';
-  if (!existing) {
-    await core.createNamespacedSecret({ namespace, body: desired });
-    return;
-  }
-  const name = desired.metadata?.name ?? '';
-  const metadata = {
-    ...existing.metadata,
-    ...desired.metadata,
-    labels: { ...existing.metadata?.labels, ...desired.metadata?.labels },
-    annotations: withoutForceRenew({ ...existing.metadata?.annotations, ...desired.metadata?.annotations }),
-    ownerReferences: [
-      ...(existing.metadata?.ownerReferences ?? []).filter(
-        (reference) => !desired.metadata?.ownerReferences?.some((wanted) => wanted.uid === reference.uid),
-      ),
-      ...(desired.metadata?.ownerReferences ?? []),
-    ],
-  };
-  await core.replaceNamespacedSecret({ namespace, name, body: { ...desired, metadata } });
-}
-
-function withoutForceRenew(annotations: Record<string, string>): Record<string, string> {
-  const { [forceRenewAnnotation]: _done, ...rest } = annotations;
-  return rest;
-}
-
-function isConflict(error: unknown): boolean {
-  return error instanceof ApiException && error.code === 409;
 }
