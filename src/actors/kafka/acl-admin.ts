@@ -3,8 +3,13 @@
 import { type Acl, createAclsV3, deleteAclsV3, describeAclsV3 } from '@platformatic/kafka';
 import { describeAclRule, fromKafkaAcl, principalFilter, toKafkaAcl } from './acl-bindings.ts';
 import { type AdminContext, kafkaFailure } from './admin-connection.ts';
+import { describeEachOrAll, inRequestsOfAtMost } from './batch-splitting.ts';
 import { type AclRule, KafkaAdminError } from './kafka-admin.ts';
 import { RequestBatcher } from './request-batcher.ts';
+
+// Kafka refuses more than 10,000 ACL changes in one request, and the controller matches every
+// DeleteAcls filter against every ACL: smaller requests stay well inside the request timeout.
+const aclsPerRequest = 1000;
 
 interface ItemResult {
   errorCode: number;
@@ -20,8 +25,22 @@ export class AclAdmin {
   constructor(context: AdminContext) {
     this.#context = context;
     this.#describe = new RequestBatcher((principals) => this.#sendDescribe(principals), context.batching);
-    this.#create = new RequestBatcher((calls) => this.#sendCreate(calls), context.batching);
-    this.#delete = new RequestBatcher((calls) => this.#sendDelete(calls), context.batching);
+    this.#create = new RequestBatcher(
+      inRequestsOfAtMost(
+        (calls) => this.#sendCreate(calls),
+        (rules) => rules.length,
+        aclsPerRequest,
+      ),
+      context.batching,
+    );
+    this.#delete = new RequestBatcher(
+      inRequestsOfAtMost(
+        (calls) => this.#sendDelete(calls),
+        (rules) => rules.length,
+        aclsPerRequest,
+      ),
+      context.batching,
+    );
   }
 
   describeAcls(principal: string): Promise<AclRule[]> {
@@ -40,17 +59,22 @@ export class AclAdmin {
     if (rules.length > 0) await this.#delete.submit(rules);
   }
 
-  // DescribeAcls takes one filter: a lone principal is asked about by name; several are answered
-  // from one request for every binding, split by principal (one request instead of one each).
   async #sendDescribe(principals: string[]): Promise<AclRule[][]> {
-    const unique = [...new Set(principals)];
-    const bindings = await this.#describeBindings(unique.length === 1 ? (unique[0] ?? null) : null);
-    const byPrincipal = new Map<string, AclRule[]>(unique.map((principal) => [principal, []]));
-    for (const acl of bindings) {
+    const rules = await describeEachOrAll(principals, (principal) => this.#rulesByPrincipal(principal));
+    return principals.map((principal) => rules.get(principal) ?? []);
+  }
+
+  // The rules of one principal, or of every principal when none is given.
+  async #rulesByPrincipal(principal: string | null): Promise<Map<string, AclRule[]>> {
+    const byPrincipal = new Map<string, AclRule[]>();
+    for (const acl of await this.#describeBindings(principal)) {
       const rule = fromKafkaAcl(acl);
-      if (rule) byPrincipal.get(acl.principal)?.push(rule);
+      if (!rule) continue;
+      const rules = byPrincipal.get(acl.principal);
+      if (rules) rules.push(rule);
+      else byPrincipal.set(acl.principal, [rule]);
     }
-    return principals.map((principal) => byPrincipal.get(principal) ?? []);
+    return byPrincipal;
   }
 
   async #describeBindings(principal: string | null): Promise<Acl[]> {

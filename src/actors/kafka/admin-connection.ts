@@ -15,7 +15,7 @@ export function kafkaFailure(
   answer: { errorCode: number; errorMessage?: string | null },
 ): KafkaAdminError {
   return new KafkaAdminError(
-    `${what} failed: ${answer.errorMessage ?? `Kafka error code ${answer.errorCode}`}`,
+    `${what} failed: ${answer.errorMessage || `Kafka error code ${answer.errorCode}`}`,
     answer.errorCode,
   );
 }

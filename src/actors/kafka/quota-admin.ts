@@ -2,6 +2,7 @@
 // as one DescribeClientQuotas and one AlterClientQuotas request.
 import { alterClientQuotasV1, describeClientQuotasV1 } from '@platformatic/kafka';
 import { type AdminContext, kafkaFailure } from './admin-connection.ts';
+import { describeEachOrAll, inUniqueRounds } from './batch-splitting.ts';
 import {
   quotaOperations,
   quotaUserOf,
@@ -10,7 +11,7 @@ import {
   userQuotasFromValues,
 } from './client-quotas.ts';
 import type { UserQuotaChanges, UserQuotas } from './kafka-admin.ts';
-import { inUniqueRounds, RequestBatcher } from './request-batcher.ts';
+import { RequestBatcher } from './request-batcher.ts';
 
 interface QuotaAlteration {
   user: string;
@@ -46,10 +47,8 @@ export class UserQuotaAdmin {
     if (quotaOperations(changes).length > 0) await this.#alter.submit({ user, changes });
   }
 
-  // A lone user is asked about by name; several are answered from one request for every user entity.
   async #sendDescribe(users: string[]): Promise<UserQuotas[]> {
-    const unique = [...new Set(users)];
-    const quotas = await this.#describeUsers(unique.length === 1 ? (unique[0] ?? null) : null);
+    const quotas = await describeEachOrAll(users, (user) => this.#describeUsers(user));
     return users.map((user) => quotas.get(user) ?? {});
   }
 

@@ -56,37 +56,3 @@ export class RequestBatcher<Item, Result> {
     );
   }
 }
-
-// Sends a batch as requests in which each key appears once, one after the other, for operations
-// Kafka refuses to apply twice to the same entity in one request (it answers DUPLICATE_RESOURCE).
-export function inUniqueRounds<Item, Result>(
-  send: BatchSender<Item, Result>,
-  key: (item: Item) => string,
-): BatchSender<Item, Result> {
-  return async (items) => {
-    const outcomes = new Array<Result | Error>(items.length);
-    for (const round of uniqueRounds(items.keys(), (index) => key(items[index] as Item))) {
-      const results = await send(round.map((index) => items[index] as Item));
-      round.forEach((index, position) => {
-        outcomes[index] = results[position] as Result | Error;
-      });
-    }
-    return outcomes;
-  };
-}
-
-// Splits items into rounds in which each key appears once, keeping the order of the items.
-function uniqueRounds<Item>(items: Iterable<Item>, key: (item: Item) => string): Item[][] {
-  const rounds: Array<{ keys: Set<string>; items: Item[] }> = [];
-  for (const item of items) {
-    const k = key(item);
-    let round = rounds.find((r) => !r.keys.has(k));
-    if (!round) {
-      round = { keys: new Set(), items: [] };
-      rounds.push(round);
-    }
-    round.keys.add(k);
-    round.items.push(item);
-  }
-  return rounds.map((r) => r.items);
-}

@@ -2,8 +2,9 @@
 // Kafka as one DescribeUserScramCredentials and one AlterUserScramCredentials request.
 import { describeUserScramCredentialsV0 } from '@platformatic/kafka';
 import { type AdminContext, kafkaFailure } from './admin-connection.ts';
+import { inUniqueRounds } from './batch-splitting.ts';
 import { kafkaErrorCodes } from './kafka-admin.ts';
-import { inUniqueRounds, RequestBatcher } from './request-batcher.ts';
+import { RequestBatcher } from './request-batcher.ts';
 import { alterScramCredentials, buildScramUpsertion, scramMechanisms } from './scram-credentials.ts';
 
 const mechanism = scramMechanisms['SCRAM-SHA-512'];

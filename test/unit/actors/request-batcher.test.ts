@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { inUniqueRounds, RequestBatcher } from '../../../src/actors/kafka/request-batcher.ts';
+import { RequestBatcher } from '../../../src/actors/kafka/request-batcher.ts';
 
 test('calls made together go as one request and each caller gets its own result or error', async () => {
   const requests: string[][] = [];
@@ -38,21 +38,4 @@ test('a full batch goes at once, and a failed request fails every call in it', a
     ['broker unreachable', 'broker unreachable'],
   );
   assert.deepEqual(sizes, [2, 2]);
-});
-
-test('a batch goes as requests in which each key appears once, and every item gets its own result in order', async () => {
-  const requests: string[][] = [];
-  const send = inUniqueRounds<string, string>(
-    async (calls) => {
-      requests.push(calls);
-      return calls.map((call) => (call === 'bob:set' ? new Error('refused') : `${call} done`));
-    },
-    (call) => call.split(':')[0] ?? '',
-  );
-  const results = await send(['alice:set', 'bob:set', 'alice:delete', 'carol:set', 'alice:set']);
-  assert.deepEqual(requests, [['alice:set', 'bob:set', 'carol:set'], ['alice:delete'], ['alice:set']]);
-  assert.deepEqual(
-    results.map((r) => (r instanceof Error ? r.message : r)),
-    ['alice:set done', 'refused', 'alice:delete done', 'carol:set done', 'alice:set done'],
-  );
 });

@@ -1,0 +1,84 @@
+// Ways to send one batch of calls as the requests Kafka accepts: each batch sender here wraps
+// another and gives every call its own outcome, in the order of the calls.
+import type { BatchSender } from './request-batcher.ts';
+
+// Sends the groups of calls (indexes into the batch) one request after the other.
+function inGroups<Item, Result>(
+  send: BatchSender<Item, Result>,
+  group: (items: Item[]) => number[][],
+): BatchSender<Item, Result> {
+  return async (items) => {
+    const outcomes = new Array<Result | Error>(items.length);
+    for (const indexes of group(items)) {
+      const results = await send(indexes.map((index) => items[index] as Item));
+      indexes.forEach((index, position) => {
+        outcomes[index] = results[position] as Result | Error;
+      });
+    }
+    return outcomes;
+  };
+}
+
+// Each key at most once per request, for operations Kafka refuses to apply twice to the same
+// entity in one request (it answers DUPLICATE_RESOURCE).
+export function inUniqueRounds<Item, Result>(
+  send: BatchSender<Item, Result>,
+  key: (item: Item) => string,
+): BatchSender<Item, Result> {
+  return inGroups(send, (items) => {
+    const rounds: Array<{ keys: Set<string>; indexes: number[] }> = [];
+    items.forEach((item, index) => {
+      const k = key(item);
+      let round = rounds.find((r) => !r.keys.has(k));
+      if (!round) {
+        round = { keys: new Set(), indexes: [] };
+        rounds.push(round);
+      }
+      round.keys.add(k);
+      round.indexes.push(index);
+    });
+    return rounds.map((r) => r.indexes);
+  });
+}
+
+// At most `limit` entries per request (a call of more goes alone), for operations Kafka bounds.
+export function inRequestsOfAtMost<Item, Result>(
+  send: BatchSender<Item, Result>,
+  entries: (item: Item) => number,
+  limit: number,
+): BatchSender<Item, Result> {
+  return inGroups(send, (items) => {
+    const requests: number[][] = [];
+    let current: number[] = [];
+    let size = 0;
+    items.forEach((item, index) => {
+      const n = entries(item);
+      if (current.length > 0 && size + n > limit) {
+        requests.push(current);
+        current = [];
+        size = 0;
+      }
+      current.push(index);
+      size += n;
+    });
+    if (current.length > 0) requests.push(current);
+    return requests;
+  });
+}
+
+// Measured on one broker holding 30,000 ACLs: describing all of them took ~290 ms, describing one
+// principal ~6 ms (the broker scans every ACL either way): one request for all pays off from a few
+// dozen keys on.
+export const describeEachUpTo = 32;
+
+// For describe requests that take one filter (DescribeAcls, DescribeClientQuotas): a few keys are
+// asked about one request each; more are answered by one request for every key (null).
+export async function describeEachOrAll<Answer>(
+  keys: string[],
+  describe: (key: string | null) => Promise<Map<string, Answer>>,
+): Promise<Map<string, Answer>> {
+  const unique = [...new Set(keys)];
+  if (unique.length > describeEachUpTo) return describe(null);
+  const answers = await Promise.all(unique.map((key) => describe(key)));
+  return new Map(answers.flatMap((answer) => [...answer]));
+}

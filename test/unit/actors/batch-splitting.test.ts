@@ -1,0 +1,75 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import {
+  describeEachOrAll,
+  describeEachUpTo,
+  inRequestsOfAtMost,
+  inUniqueRounds,
+} from '../../../src/actors/kafka/batch-splitting.ts';
+
+test('a batch goes as requests in which each key appears once, and every call gets its own outcome in order', async () => {
+  const requests: string[][] = [];
+  const send = inUniqueRounds<string, string>(
+    async (calls) => {
+      requests.push(calls);
+      return calls.map((call) => (call === 'bob:set' ? new Error('refused') : `${call} done`));
+    },
+    (call) => call.split(':')[0] ?? '',
+  );
+  const results = await send(['alice:set', 'bob:set', 'alice:delete', 'carol:set', 'alice:set']);
+  assert.deepEqual(requests, [['alice:set', 'bob:set', 'carol:set'], ['alice:delete'], ['alice:set']]);
+  assert.deepEqual(
+    results.map((r) => (r instanceof Error ? r.message : r)),
+    ['alice:set done', 'refused', 'alice:delete done', 'carol:set done', 'alice:set done'],
+  );
+});
+
+test('a batch goes as requests of at most the limit of entries, a larger call alone, outcomes in order', async () => {
+  const requests: number[][][] = [];
+  const send = inRequestsOfAtMost<number[], number>(
+    async (calls) => {
+      requests.push(calls);
+      return calls.map((call) => call.length);
+    },
+    (call) => call.length,
+    4,
+  );
+  const calls = [[1, 2], [3, 4], [5], [6, 7, 8, 9, 10], [11]];
+  assert.deepEqual(await send(calls), [2, 2, 1, 5, 1]);
+  assert.deepEqual(requests, [
+    [
+      [1, 2],
+      [3, 4],
+    ],
+    [[5]],
+    [[6, 7, 8, 9, 10]],
+    [[11]],
+  ]);
+});
+
+test('a few keys are described one request each, more by one request for every key', async () => {
+  const asked: Array<string | null> = [];
+  const everyone = new Map([
+    ['alice', 1],
+    ['bob', 2],
+    ['carol', 3],
+  ]);
+  const describe = async (key: string | null) => {
+    asked.push(key);
+    return new Map([...everyone].filter(([name]) => key === null || name === key));
+  };
+  assert.deepEqual(
+    [...(await describeEachOrAll(['alice', 'bob', 'alice'], describe))],
+    [
+      ['alice', 1],
+      ['bob', 2],
+    ],
+  );
+  assert.deepEqual(asked, ['alice', 'bob']);
+
+  asked.length = 0;
+  const many = Array.from({ length: describeEachUpTo + 1 }, (_, i) => `user-${i}`);
+  const answers = await describeEachOrAll(many, describe);
+  assert.deepEqual(asked, [null]);
+  assert.equal(answers.get('carol'), 3);
+});
