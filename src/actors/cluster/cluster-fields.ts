@@ -79,6 +79,8 @@ export function clusterIdFor(kafka: Kafka): string {
           .update(`${kafka.metadata.namespace}/${kafka.metadata.name}`)
           .digest()
           .subarray(0, 16);
+  // Kafka's own random ids never start with '-' (tools would read them as options): clear the top bit.
+  bytes[0] = (bytes[0] ?? 0) & 0x7f;
   return bytes.toString('base64url');
 }
 

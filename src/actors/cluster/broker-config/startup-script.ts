@@ -14,8 +14,9 @@ export function buildStartupScript(model: ClusterModel, node: NodeModel): string
     `# Kafka node ${node.id} (${node.podName}) of cluster ${model.namespace}/${model.name}`,
     'set -eu',
     ...jvmEnvironment(pool?.jvmOptions).map(([name, value]) => `export ${name}=${quote(value)}`),
-    `${kafkaHome}/bin/kafka-storage.sh format --cluster-id ${quote(model.clusterId)} ` +
-      `--release-version ${quote(model.metadataVersion)} --config ${config} --ignore-formatted`,
+    // `--option=value`: a cluster id may start with '-', which would read as an option.
+    `${kafkaHome}/bin/kafka-storage.sh format --cluster-id=${quote(model.clusterId)} ` +
+      `--release-version=${quote(model.metadataVersion)} --config=${config} --ignore-formatted`,
     `exec ${kafkaHome}/bin/kafka-server-start.sh ${config}`,
     '',
   ].join('\n');
