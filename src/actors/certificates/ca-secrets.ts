@@ -116,6 +116,12 @@ export function readCaSecrets(
 ): CaSecretsContent {
   const certificatePem = decoded(certSecret, caCertificateKey);
   const privateKeyPem = decoded(keySecret, caPrivateKeyKey);
+  const keyType = createPrivateKey(privateKeyPem).asymmetricKeyType;
+  if (keyType !== 'rsa') {
+    throw new Error(
+      `${caPrivateKeyKey} in Secret ${keySecret?.metadata?.name} is an ${keyType} key; the CA key must be RSA`,
+    );
+  }
   if (!certificateMatchesKey(certificatePem, privateKeyPem)) {
     throw new Error(
       `${caPrivateKeyKey} in Secret ${keySecret?.metadata?.name} is not the private key of ${caCertificateKey} in Secret ${certSecret?.metadata?.name}`,

@@ -1,7 +1,7 @@
 // Strimzi's layout of a cluster's CA Secrets: names, keys, labels and generation annotations.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
@@ -169,6 +169,47 @@ describe('CA Secrets', () => {
       data: { 'ca.key': Buffer.from(other.privateKeyPem).toString('base64') },
     };
     assert.throws(() => readCaSecrets(certSecret, foreignKey), /is not the private key of ca\.crt/);
+  });
+
+  test('a CA with a key other than RSA is refused with the reason', () => {
+    const directory = mkdtempSync(join(tmpdir(), 'ec-ca-'));
+    try {
+      const key = join(directory, 'ca.key');
+      const crt = join(directory, 'ca.crt');
+      execFileSync(
+        'openssl',
+        [
+          'req',
+          '-x509',
+          '-newkey',
+          'ec',
+          '-pkeyopt',
+          'ec_paramgen_curve:P-256',
+          '-nodes',
+          '-days',
+          '5',
+          '-subj',
+          '/CN=ec-ca',
+          '-keyout',
+          key,
+          '-out',
+          crt,
+        ],
+        { stdio: 'ignore' },
+      );
+      const { certSecret, keySecret } = build();
+      const data = (path: string) => readFileSync(path).toString('base64');
+      assert.throws(
+        () =>
+          readCaSecrets(
+            { ...certSecret, data: { 'ca.crt': data(crt) } },
+            { ...keySecret, data: { 'ca.key': data(key) } },
+          ),
+        /ca\.key in Secret my-cluster-clients-ca is an ec key; the CA key must be RSA/,
+      );
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
   });
 
   test('what is missing is listed in words a user can act on', () => {
