@@ -23,18 +23,23 @@ function conditionFor(state: string, context: UserContext): ConditionUpdate | un
   }
 }
 
+// A status merge patch: null takes a field away (the Secret of a user that no longer has one).
+export type KafkaUserStatusPatch = Omit<KafkaUserStatus, 'secret'> & { secret?: string | null };
+
 export function buildUserStatus(
   state: string,
   context: UserContext,
   user: KafkaUser,
   now: Date,
-): KafkaUserStatus | undefined {
+): KafkaUserStatusPatch | undefined {
   const condition = conditionFor(state, context);
   if (!condition) return undefined;
-  const { username, secret, ...previous } = user.status ?? {};
+  const previous = user.status ?? {};
   // Only a reconcile that reached Kafka knows the username and the Secret; a failure keeps the last.
   const reached =
-    state === 'ready' ? { username: context.username, secret: context.secretName } : { username, secret };
+    state === 'ready'
+      ? { username: context.username, secret: context.secretName ?? (previous.secret ? null : undefined) }
+      : {};
   return {
     ...previous,
     observedGeneration: context.reconciledGeneration ?? user.metadata?.generation,

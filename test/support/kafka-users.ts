@@ -1,0 +1,107 @@
+// KafkaUsers in one namespace as tests and benchmarks use them: create, read, change, delete, and
+// wait until the operator has done its part; and the user's Secret as applications read it.
+import {
+  ApiException,
+  type CoreV1Api,
+  type CustomObjectsApi,
+  PatchStrategy,
+  setHeaderOptions,
+} from '@kubernetes/client-node';
+import type { Condition } from '../../src/api/conditions.ts';
+import type { KafkaUser, KafkaUserSpec } from '../../src/api/kafka-user.ts';
+import { kafkaUserType } from '../../src/api/resources.ts';
+import { waitFor } from './wait.ts';
+
+export const kafkaUserApi = {
+  group: kafkaUserType.group,
+  version: kafkaUserType.version,
+  plural: kafkaUserType.plural,
+};
+
+export function kafkaUserClient(custom: CustomObjectsApi, core: CoreV1Api, namespace: string) {
+  const read = async (name: string): Promise<KafkaUser> =>
+    (await custom.getNamespacedCustomObject({ ...kafkaUserApi, namespace, name })) as KafkaUser;
+
+  const waitUntil = <T>(
+    name: string,
+    what: string,
+    accept: (user: KafkaUser) => T | undefined,
+    timeoutMs?: number,
+  ) => waitFor(`KafkaUser ${namespace}/${name} ${what}`, async () => accept(await read(name)), timeoutMs);
+
+  const createFromManifest = async (body: object): Promise<void> => {
+    await custom.createNamespacedCustomObject({ ...kafkaUserApi, namespace, body });
+  };
+
+  return {
+    read,
+    waitUntil,
+    createFromManifest,
+
+    // Labelled for the fixture's 'test-cluster' unless told otherwise.
+    create(name: string, spec: KafkaUserSpec, cluster = 'test-cluster'): Promise<void> {
+      return createFromManifest({
+        apiVersion: 'kafka.strimzi.io/v1',
+        kind: 'KafkaUser',
+        metadata: { name, labels: { 'strimzi.io/cluster': cluster } },
+        spec,
+      });
+    },
+
+    async patch(name: string, mergePatch: object): Promise<KafkaUser> {
+      return (await custom.patchNamespacedCustomObject(
+        { ...kafkaUserApi, namespace, name, body: mergePatch },
+        setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+      )) as KafkaUser;
+    },
+
+    async delete(name: string): Promise<void> {
+      await custom.deleteNamespacedCustomObject({ ...kafkaUserApi, namespace, name });
+    },
+
+    async list(): Promise<KafkaUser[]> {
+      return (
+        (await custom.listNamespacedCustomObject({ ...kafkaUserApi, namespace })) as { items: KafkaUser[] }
+      ).items;
+    },
+
+    // A Ready condition, True or False, for the current generation.
+    waitSettled(name: string, timeoutMs?: number): Promise<{ user: KafkaUser; ready: Condition }> {
+      return waitUntil(
+        name,
+        'to settle',
+        (user) => {
+          const ready = user.status?.conditions?.find((c) => c.type === 'Ready');
+          return ready && user.status?.observedGeneration === user.metadata?.generation
+            ? { user, ready }
+            : undefined;
+        },
+        timeoutMs,
+      );
+    },
+
+    waitGone(name: string): Promise<true> {
+      return waitFor(`KafkaUser ${namespace}/${name} to be gone`, () =>
+        read(name).then(
+          () => undefined,
+          (error: unknown) => {
+            if (error instanceof ApiException && error.code === 404) return true;
+            throw error;
+          },
+        ),
+      );
+    },
+
+    // The user's Secret's keys, decoded; undefined while it does not exist.
+    async secret(name: string): Promise<Record<string, Buffer> | undefined> {
+      const secret = await core.readNamespacedSecret({ namespace, name }).catch((error: unknown) => {
+        if (error instanceof ApiException && error.code === 404) return undefined;
+        throw error;
+      });
+      if (!secret) return undefined;
+      return Object.fromEntries(
+        Object.entries(secret.data ?? {}).map(([key, value]) => [key, Buffer.from(value, 'base64')]),
+      );
+    },
+  };
+}
