@@ -2,10 +2,13 @@
 // for chains and PKCS#12 stores, Java's keytool for the stores Kafka's clients load.
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { connect, createServer } from 'node:tls';
 import {
   buildPkcs12,
   generateCertificateAuthority,
@@ -117,6 +120,45 @@ describe('certificates', () => {
       leafFile,
     ]);
     assert.notEqual(refused.status, 0);
+  });
+
+  test('a server and a client with certificates from one CA complete a mutual TLS handshake', async () => {
+    const server = await issueCertificate(ca, {
+      commonName: 'broker-0',
+      dnsNames: ['localhost'],
+      ipAddresses: ['127.0.0.1'],
+      validityDays: 1,
+    });
+    const client = await issueCertificate(ca, { commonName: 'my-user', validityDays: 1 });
+    const peers: string[] = [];
+    const listener = createServer(
+      { key: server.privateKeyPem, cert: server.certificatePem, ca: ca.certificatePem, requestCert: true },
+      (socket) => {
+        peers.push(String(socket.getPeerCertificate().subject?.CN));
+        socket.end();
+      },
+    );
+    await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
+    const { port } = listener.address() as AddressInfo;
+    try {
+      for (const host of ['localhost', '127.0.0.1']) {
+        const socket = connect({
+          host: '127.0.0.1',
+          port,
+          ...(host === 'localhost' ? { servername: host } : {}),
+          ca: ca.certificatePem,
+          key: client.privateKeyPem,
+          cert: client.certificatePem,
+        });
+        await once(socket, 'secureConnect');
+        assert.equal(socket.authorized, true, String(socket.authorizationError));
+        await once(socket, 'end');
+        socket.destroy();
+      }
+      assert.deepEqual(peers, ['my-user', 'my-user']);
+    } finally {
+      listener.close();
+    }
   });
 
   test('a renewed CA keeps its key, so what it signed before still verifies', async () => {
