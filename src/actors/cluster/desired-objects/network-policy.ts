@@ -58,6 +58,7 @@ export function buildNetworkPolicy(model: ClusterModel, operator: OperatorPeer):
 }
 
 // A rule without peers (from omitted) admits everyone, as Strimzi leaves listeners without networkPolicyPeers.
+// `from` is the wire name (client-node's type says _from): the objects are sent as plain JSON.
 function ingressRule(port: number, peers: V1NetworkPolicyPeer[] | undefined): V1NetworkPolicyIngressRule {
   return { ports: [{ port, protocol: 'TCP' }], ...(peers && peers.length > 0 && { from: peers }) };
 }
