@@ -46,19 +46,6 @@ async function readPair(clusterName: string, role: 'cluster' | 'clients'): Promi
 const decode = (secret: V1Secret, key: string) =>
   Buffer.from(secret.data?.[key] ?? '', 'base64').toString('utf8');
 
-test('Strimzi defaults: generated, 365 days valid, renewed 30 days before expiry', () => {
-  assert.deepEqual(caSettingsFrom(undefined), {
-    generateCertificateAuthority: true,
-    validityDays: 365,
-    renewalDays: 30,
-  });
-  assert.deepEqual(caSettingsFrom({ generateCertificateAuthority: false, validityDays: 10 }), {
-    generateCertificateAuthority: false,
-    validityDays: 10,
-    renewalDays: 30,
-  });
-});
-
 test('a missing CA is created once in both Secrets, and the next reconcile reuses it without writing', async () => {
   const clusterName = 'created';
   // A real owner: the garbage collector removes Secrets whose owner does not exist.
