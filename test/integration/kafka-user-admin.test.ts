@@ -107,6 +107,23 @@ test('a SCRAM-SHA-512 credential set through the admin lets kafkajs log in; a ne
   await admin.deleteScramCredential(user);
 });
 
+test('a deletion and a change of the same credential at the same moment both succeed, in the order they were made', async () => {
+  const user = `twice-${suffix}`;
+  const password = randomUUID();
+  cleanups.push(() => admin.deleteScramCredential(user));
+  const before = (await requestsSent()).alterUserScramCredentials ?? 0;
+  await Promise.all([admin.deleteScramCredential(user), admin.upsertScramCredential(user, password)]);
+  assert.equal(
+    (await requestsSent()).alterUserScramCredentials,
+    before + 2,
+    'one request per change of the user',
+  );
+  await settles(
+    'the user to log in with the password set last',
+    async () => (await logsIn(user, password)) || undefined,
+  );
+});
+
 test('ACLs of every resource type, literal and prefix, allow and deny, are created, described exactly and deleted one by one', async () => {
   const principal = `User:acl-${suffix}`;
   const rules = aclsOf(

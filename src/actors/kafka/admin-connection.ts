@@ -39,13 +39,14 @@ export class AdminConnection {
     send: (connection: Connection) => Promise<R>,
     itemsField: keyof R,
   ): Promise<R> {
-    const connection = await this.#open();
+    const opened = this.#open();
+    const connection = await opened;
     try {
       return await send(connection);
     } catch (error) {
       const carried = (error as { response?: R }).response;
       if (carried?.[itemsField] === undefined) {
-        this.close();
+        this.#drop(opened);
         throw new Error(`${what} failed: ${describeError(error)}`, { cause: error });
       }
       return carried;
@@ -53,17 +54,24 @@ export class AdminConnection {
   }
 
   close(): void {
-    const dropped = this.#connection;
-    this.#connection = undefined;
-    dropped?.then((connection) => connection.close()).catch(() => undefined);
+    if (this.#connection) this.#drop(this.#connection);
   }
 
   #open(): Promise<Connection> {
-    this.#connection ??= this.#connect().catch((error: unknown) => {
-      this.#connection = undefined;
-      throw error;
-    });
-    return this.#connection;
+    if (this.#connection) return this.#connection;
+    const opening = this.#connect();
+    this.#connection = opening;
+    opening.then(
+      (connection) => connection.on('close', () => this.#drop(opening)),
+      () => this.#drop(opening),
+    );
+    return opening;
+  }
+
+  // Forgets a connection that failed or closed, unless a newer one has replaced it already.
+  #drop(connection: Promise<Connection>): void {
+    if (this.#connection === connection) this.#connection = undefined;
+    connection.then((c) => c.close()).catch(() => undefined);
   }
 
   async #connect(): Promise<Connection> {
@@ -73,7 +81,6 @@ export class AdminConnection {
       const connection = new Connection(this.#clientId, this.#options);
       try {
         await connection.connect(address.slice(0, at), Number(address.slice(at + 1)));
-        connection.on('close', () => this.close());
         return connection;
       } catch (error) {
         lastError = error;
