@@ -26,6 +26,7 @@ import { buildNodeConfiguration } from '../../src/actors/cluster/broker-config/n
 import { buildStartupScript } from '../../src/actors/cluster/broker-config/startup-script.ts';
 import { buildClusterModel, type ClusterModel } from '../../src/actors/cluster/cluster-model.ts';
 import { nodeHostName } from '../../src/actors/cluster/cluster-names.ts';
+import { jvmEnvironment } from '../../src/actors/cluster/desired-objects/jvm-environment.ts';
 import { alterScramCredentials, buildScramUpsertion } from '../../src/actors/kafka/scram-credentials.ts';
 import type { Kafka } from '../../src/api/kafka.ts';
 import type { KafkaNodePool } from '../../src/api/kafka-node-pool.ts';
@@ -96,6 +97,7 @@ const pool: KafkaNodePool = {
 };
 
 const model: ClusterModel = buildClusterModel(kafka, [pool], { podNodeIds: {} });
+const dualPool = model.pools[0] ?? assert.fail('the model has no pool');
 const cluster = new LocalKafkaNodes(model, root);
 let clusterCa: KeyAndCertificate;
 let clientsCa: KeyAndCertificate;
@@ -156,8 +158,11 @@ before(async () => {
         [mounted(clientsCaCertsDir, 'ca.crt')]: clientsCa.certificatePem,
       },
       buildStartupScript(model, node),
-      library,
-      logDirectory,
+      // The container's environment as the pod builder sets it (heap, -XX, system properties).
+      Object.fromEntries(
+        jvmEnvironment(dualPool.jvmOptions, dualPool.resources).map((env) => [env.name, env.value ?? '']),
+      ),
+      { library, logDirectory },
     );
   }
 });

@@ -8,7 +8,11 @@ import type { LookupAddress, LookupOptions } from 'node:dns';
 import { chmodSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { dataRoot, kafkaHome } from '../../src/actors/cluster/broker-config/broker-paths.ts';
+import {
+  dataRoot,
+  kafkaHome,
+  nodeAddressEnvVar,
+} from '../../src/actors/cluster/broker-config/broker-paths.ts';
 import type { ClusterModel, NodeModel } from '../../src/actors/cluster/cluster-model.ts';
 import { nodeHostName } from '../../src/actors/cluster/cluster-names.ts';
 
@@ -95,9 +99,10 @@ export class LocalKafkaNodes {
     node: NodeModel,
     files: NodeFiles,
     startupScript: string,
-    library: string,
-    logDirectory: string,
+    environment: Record<string, string>,
+    paths: { library: string; logDirectory: string },
   ): LocalNode {
+    const { library, logDirectory } = paths;
     const directory = join(this.#root, node.podName);
     const address = nodeAddress(node);
     const home = join(directory, 'opt-kafka');
@@ -119,7 +124,7 @@ export class LocalKafkaNodes {
     const child = spawn('sh', [script], {
       detached: true,
       stdio: ['ignore', output, output],
-      env: { PATH: process.env.PATH, KAFKA_NODE_ADDRESS: address },
+      env: { PATH: process.env.PATH, ...environment, [nodeAddressEnvVar]: address },
     });
     const local = { node, address, directory, logFile, process: child };
     this.nodes.push(local);
@@ -141,7 +146,8 @@ export class LocalKafkaNodes {
     mkdirSync(join(home, 'bin'), { recursive: true });
     const scripts = {
       'kafka-storage.sh': `exec ${java} kafka.tools.StorageTool "$@"`,
-      'kafka-server-start.sh': `exec ${java} \${KAFKA_HEAP_OPTS:--Xmx512m} \${KAFKA_OPTS:-} kafka.Kafka "$@"`,
+      // What the image's kafka-run-class.sh reads from the container's environment.
+      'kafka-server-start.sh': `exec ${java} \${KAFKA_HEAP_OPTS:-} \${KAFKA_JVM_PERFORMANCE_OPTS:-} \${KAFKA_OPTS:-} kafka.Kafka "$@"`,
     };
     for (const [name, body] of Object.entries(scripts)) {
       writeFileSync(join(home, 'bin', name), `#!/bin/sh\n${body}\n`);

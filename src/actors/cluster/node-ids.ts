@@ -20,7 +20,7 @@ export interface NodeIdRequest {
 }
 
 /**
- * The ids of every pool, sorted, by pool name. `retained` ids are never removed (their removal was refused),
+ * The ids of every pool, sorted, by pool name. `retained` ids are never removed (their removal was refused)
  * so such a pool keeps more nodes than its replicas. `owner` names the resource in failure messages.
  */
 export function assignNodeIds(
@@ -32,7 +32,8 @@ export function assignNodeIds(
   for (const request of requests) {
     kept.set(request.pool, keptIds(request, new Set(retained), owner));
   }
-  const used = new Set([...kept.values()].flat());
+  // Ids being removed are not handed out again yet: their pods may still run.
+  const used = new Set([...kept.values(), ...requests.map((request) => request.current)].flat());
   const assigned = new Map<string, number[]>();
   for (const request of requests) {
     const ids = [...(kept.get(request.pool) ?? [])];
@@ -57,9 +58,10 @@ function keptIds(request: NodeIdRequest, retained: Set<number>, owner: string): 
   const removalOrder = [
     ...removable.filter((id) => ids.includes(id)),
     ...[...ids].reverse().filter((id) => !removable.includes(id)),
-  ].filter((id) => !retained.has(id));
+  ];
   const excess = Math.max(0, ids.length - request.replicas);
-  const removed = new Set(removalOrder.slice(0, excess));
+  // A refused removal keeps its node; no other node is removed in its place.
+  const removed = new Set(removalOrder.slice(0, excess).filter((id) => !retained.has(id)));
   return ids.filter((id) => !removed.has(id));
 }
 
