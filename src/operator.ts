@@ -1,16 +1,28 @@
 // Builds and runs one operator replica from its configuration: Kubernetes clients, the Kafka
 // connections, the kinds it serves, the supervisor, leader election and the HTTP server.
+import { readFileSync } from 'node:fs';
 import { CoreV1Api } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
+import { createClusterKind, nodePoolsByCluster } from './actors/cluster/cluster-kind.ts';
+import {
+  AdminPartitionReplicaCheck,
+  plainInternalBootstrap,
+} from './actors/cluster/partition-replica-check.ts';
+import { RecreatingPodRoller } from './actors/cluster/pod-roller.ts';
 import { KafkaClusters } from './actors/kafka/kafka-clusters.ts';
 import { PlatformaticKafkaAdmin } from './actors/kafka/platformatic-admin.ts';
 import { CustomResources } from './actors/kubernetes/custom-resources.ts';
 import { EventRecorder } from './actors/kubernetes/event-recorder.ts';
+import { KubernetesObjects } from './actors/kubernetes/kubernetes-objects.ts';
 import { PooledKubeConfig } from './actors/kubernetes/pooled-kube-config.ts';
 import { createTopicKind, kafkaTopicIndex } from './actors/topic/topic-kind.ts';
-import { createUserKind } from './actors/user/user-kind.ts';
+import { createUserKind, kafkaUserClusterIndex } from './actors/user/user-kind.ts';
+import { orphanSweepOver, startOrphanSweeps } from './actors/user/user-orphans.ts';
+import { UserSecretStore } from './actors/user/user-secret-store.ts';
+import type { KafkaNodePool } from './api/kafka-node-pool.ts';
 import type { KafkaTopic } from './api/kafka-topic.ts';
-import { kafkaTopicType } from './api/resources.ts';
+import type { KafkaUser } from './api/kafka-user.ts';
+import { kafkaNodePoolType, kafkaTopicType, kafkaUserType } from './api/resources.ts';
 import type { OperatorConfig } from './supervisor/config.ts';
 import { startHttpServer } from './supervisor/http-server.ts';
 import { LeaderElector } from './supervisor/leader-election.ts';
@@ -27,6 +39,17 @@ export interface RunningOperator {
   elector: LeaderElector;
   stop(): Promise<void>;
 }
+
+// status.operatorLastSuccessfulVersion of the Kafka clusters this operator reconciled.
+const operatorVersion = (
+  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
+
+// The chart's selector labels of the operator's pods: the clusters' network policies let them in.
+const operatorPodLabels = {
+  'app.kubernetes.io/name': 'kafka-actor-operator',
+  'app.kubernetes.io/component': 'operator',
+};
 
 export function loadKubeConfig(): PooledKubeConfig {
   const kubeConfig = new PooledKubeConfig();
@@ -77,7 +100,20 @@ export async function startOperator(config: OperatorConfig, logger: Logger, kube
       renewalDays: config.users.certificateRenewalDays,
     },
   });
-  const kinds = [topicKind, userKind];
+  const objects = new KubernetesObjects(kubeConfig);
+  const clusterKind = createClusterKind({
+    api: objects,
+    core,
+    resources,
+    nodePoolsIndexed: (clusterKey) =>
+      supervisor.byIndex(kafkaNodePoolType.kind, nodePoolsByCluster, clusterKey) as KafkaNodePool[],
+    replicaCheck: new AdminPartitionReplicaCheck({ bootstrapOf: plainInternalBootstrap, timeoutMs: 5_000 }),
+    roller: new RecreatingPodRoller(objects, config.operationTimeoutMs),
+    operator: { namespace: config.operatorNamespace, podLabels: operatorPodLabels },
+    operationTimeoutMs: config.operationTimeoutMs,
+    operatorVersion,
+  });
+  const kinds = [topicKind, userKind, clusterKind];
   const supervisor: Supervisor = new Supervisor({
     kubeConfig,
     kinds,
@@ -89,6 +125,17 @@ export async function startOperator(config: OperatorConfig, logger: Logger, kube
     resources,
     events: new EventRecorder(kubeConfig, 'kafka-actor-operator', config.identity),
     metrics,
+    logger,
+  });
+  const orphanSweep = orphanSweepOver({
+    kafkaClusters: config.kafkaClusters,
+    clusters,
+    secrets: new UserSecretStore(core),
+    kafkaUsersOf: (cluster) =>
+      supervisor.hasSynced()
+        ? (supervisor.byIndex(kafkaUserType.kind, kafkaUserClusterIndex, cluster) as KafkaUser[])
+        : undefined,
+    ignored: config.users.ignoredUsers,
     logger,
   });
   const elector = new LeaderElector({
@@ -108,6 +155,7 @@ export async function startOperator(config: OperatorConfig, logger: Logger, kube
           .catch((error: unknown) => logger.error({ err: error }, 'stopping the reconcile worker failed'));
       });
       supervisor.startReconciling();
+      if (config.users.deleteOrphans) startOrphanSweeps(orphanSweep, config.resyncIntervalMs, signal);
     },
     onStoppedLeading: () => supervisor.stopReconciling('leadership released'),
     onNewLeader: (identity) => logger.info({ leader: identity }, 'observed leader'),

@@ -5,35 +5,19 @@
 // Effects are named here and provided by src/actors/cluster, so tests can drive this with fakes.
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { assign, fromPromise, setup } from 'xstate';
+import type { ClusterModel, ClusterWarning } from '../actors/cluster/cluster-model.ts';
 import type { Kafka, KafkaStatus } from '../api/kafka.ts';
 import { describeFailure, type FailureRecord } from './reconcile-failure.ts';
 import { isBeingDeleted, isPaused, type ReconcileEvent, settledTag } from './resource-machine.ts';
 
-export interface ClusterWarning {
-  reason: string;
-  message: string;
-}
-
-export interface PoolSummary {
-  name: string;
-  nodeIds: number[];
-  roles: string[];
-  replicas: number;
-}
-
-// What the status shows of the cluster the spec describes.
-export interface ClusterSummary {
-  clusterId: string;
-  kafkaVersion: string;
-  metadataVersion: string;
-  pools: PoolSummary[];
-  // Every field mapped or ignored, and every scale-down held back.
-  warnings: ClusterWarning[];
-}
-
 // The pod changes one reconcile found; every other object is already applied when it is made.
 export interface ClusterPlan {
-  summary: ClusterSummary;
+  // The cluster the spec describes (with any scale-down held back).
+  model: ClusterModel;
+  // Warnings beyond the model's own: scale-downs held back, or not checked.
+  warnings: ClusterWarning[];
+  // The cluster CA's certificate (public), which clients of TLS listeners trust.
+  clusterCaCertificate: string;
   // Pods of new nodes, as they should be created.
   create: KubernetesObject[];
   // Pods of nodes that are no longer wanted, as they are now.
@@ -129,8 +113,8 @@ export const clusterMachine = setup({
     })),
     rememberPlan: assign((_, params: { plan: ClusterPlan }) => ({
       plan: params.plan,
-      clusterId: params.plan.summary.clusterId,
-      kafkaVersion: params.plan.summary.kafkaVersion,
+      clusterId: params.plan.model.clusterId,
+      kafkaVersion: params.plan.model.kafkaVersion,
       podsToCreate: params.plan.create.length,
       podsToRemove: params.plan.remove.length,
       podsToRoll: params.plan.roll.length,

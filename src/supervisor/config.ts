@@ -28,6 +28,9 @@ export interface OperatorConfig {
   kafkaClusters: Record<string, ExternalKafkaCluster>;
   useFinalizers: boolean;
   users: UserOperatorSettings;
+  // How long a cluster's pod may take to become Ready, or to go, before its reconcile fails (Strimzi's
+  // STRIMZI_OPERATION_TIMEOUT_MS).
+  operationTimeoutMs: number;
 }
 
 export interface UserOperatorSettings {
@@ -195,5 +198,6 @@ export function loadConfig(env: Environment = process.env): OperatorConfig {
     kafkaClusters: kafkaClusters(env),
     useFinalizers: oneOf(env, 'USE_FINALIZERS', 'true', ['true', 'false']) === 'true',
     users: userOperatorSettings(env),
+    operationTimeoutMs: integer(env, 'OPERATION_TIMEOUT_MS', 300_000, 1_000),
   };
 }

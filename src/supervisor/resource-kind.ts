@@ -6,6 +6,20 @@ import type { AnyStateMachine } from 'xstate';
 import type { ResourceType } from '../api/resources.ts';
 import type { Indexer } from './indexed-cache.ts';
 
+// Another kind of object whose changes reconcile resources of this kind: a Kafka's node pools, and
+// the pods of its nodes. Watched by an informer of its own, whose cache the kind's effects may query.
+export interface RelatedKind {
+  // group '' is the core API group (pods).
+  type: ResourceType;
+  // Narrows what is watched, e.g. strimzi.io/kind=Kafka for the pods of Kafka clusters.
+  labelSelector?: string;
+  // The keys (namespace/name) of the resources to reconcile when this object changes.
+  ownerKeys(object: KubernetesObject): string[];
+  // Whether an update needs its owners reconciled; by default, as for the kind's own resources.
+  needsReconcile?(updated: KubernetesObject, old: KubernetesObject): boolean;
+  indexers?: Record<string, Indexer<KubernetesObject>>;
+}
+
 export interface ResourceKind<R extends KubernetesObject = KubernetesObject> {
   type: ResourceType;
   machine: AnyStateMachine;
@@ -13,4 +27,5 @@ export interface ResourceKind<R extends KubernetesObject = KubernetesObject> {
   buildStatus(state: string, context: unknown, resource: R, now: Date): object | undefined;
   // Secondary indexes of the informer's cache, which the kind's effects query.
   indexers?: Record<string, Indexer<KubernetesObject>>;
+  related?: RelatedKind[];
 }

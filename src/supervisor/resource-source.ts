@@ -1,15 +1,15 @@
-// Where an informer's objects come from: a paged list and a watch of one custom resource, in one
-// namespace or in all. An interface, so that a test can stand in for the apiserver or wrap it.
+// Where an informer's objects come from: a paged list and a watch of one resource type (custom, or
+// core such as pods), in one namespace or in all. An interface, so that a test can stand in for the
+// apiserver or wrap it.
 import {
   ApiException,
-  type ConfigurationOptions,
-  CustomObjectsApi,
+  HttpMethod,
   type KubeConfig,
   type KubernetesObject,
-  Observable,
   type V1Status,
   Watch,
 } from '@kubernetes/client-node';
+import { KubernetesObjects, KubernetesRequestError } from '../actors/kubernetes/kubernetes-objects.ts';
 
 export interface ListedObjects<T> {
   items: T[];
@@ -78,12 +78,12 @@ function withoutManagedFields<T extends KubernetesObject>(object: T): T {
 
 export class KubernetesResourceSource<T extends KubernetesObject> implements ResourceSource<T> {
   readonly #options: KubernetesResourceSourceOptions;
-  readonly #api: CustomObjectsApi;
+  readonly #objects: KubernetesObjects;
   readonly #watch: Watch;
 
   constructor(options: KubernetesResourceSourceOptions) {
     this.#options = options;
-    this.#api = options.kubeConfig.makeApiClient(CustomObjectsApi);
+    this.#objects = new KubernetesObjects(options.kubeConfig);
     this.#watch = new Watch(options.kubeConfig);
     // client-node 2.0 aborts a watch after a fixed 30 s without data, shorter than the apiserver's
     // ~60 s bookmark period; the informer's watchdog is what decides that a silent watch is dead.
@@ -91,19 +91,19 @@ export class KubernetesResourceSource<T extends KubernetesObject> implements Res
   }
 
   async list(namespace: string | undefined, signal?: AbortSignal): Promise<ListedObjects<T>> {
-    const { group, version, plural, labelSelector, pageSize = 500, listTimeoutMs = 60_000 } = this.#options;
+    const { labelSelector, pageSize = 500, listTimeoutMs = 60_000 } = this.#options;
     const items: T[] = [];
     let continueToken: string | undefined;
     try {
       for (;;) {
-        const page = { group, version, plural, labelSelector, limit: pageSize, _continue: continueToken };
-        const timeout = abortOn(
-          AbortSignal.any([AbortSignal.timeout(listTimeoutMs), ...(signal ? [signal] : [])]),
-        );
-        const result: { items: T[]; metadata?: { resourceVersion?: string; continue?: string } } =
-          namespace === undefined
-            ? await this.#api.listClusterCustomObject(page, timeout)
-            : await this.#api.listNamespacedCustomObject({ ...page, namespace }, timeout);
+        const timeout = AbortSignal.any([AbortSignal.timeout(listTimeoutMs), ...(signal ? [signal] : [])]);
+        const result = await this.#objects.request<{
+          items: T[];
+          metadata?: { resourceVersion?: string; continue?: string };
+        }>(HttpMethod.GET, this.#collectionPath(namespace), {
+          query: { labelSelector, limit: String(pageSize), continue: continueToken },
+          signal: timeout,
+        });
         items.push(...result.items.map(withoutManagedFields));
         continueToken = result.metadata?.continue || undefined;
         if (continueToken === undefined) {
@@ -115,16 +115,22 @@ export class KubernetesResourceSource<T extends KubernetesObject> implements Res
     }
   }
 
+  // Custom resources live under /apis/<group>; the core group (pods, services) under /api.
+  #collectionPath(namespace: string | undefined): string {
+    const { group, version, plural } = this.#options;
+    const base = group === '' ? `/api/${version}` : `/apis/${group}/${version}`;
+    return namespace === undefined
+      ? `${base}/${plural}`
+      : `${base}/namespaces/${encodeURIComponent(namespace)}/${plural}`;
+  }
+
   async watch(
     namespace: string | undefined,
     resourceVersion: string,
     callbacks: WatchCallbacks<T>,
   ): Promise<WatchStream> {
-    const { group, version, plural, labelSelector, watchTimeoutSeconds } = this.#options;
-    const path =
-      namespace === undefined
-        ? `/apis/${group}/${version}/${plural}`
-        : `/apis/${group}/${version}/namespaces/${encodeURIComponent(namespace)}/${plural}`;
+    const { labelSelector, watchTimeoutSeconds } = this.#options;
+    const path = this.#collectionPath(namespace);
     const query = {
       resourceVersion,
       allowWatchBookmarks: true,
@@ -171,22 +177,6 @@ export class KubernetesResourceSource<T extends KubernetesObject> implements Res
   }
 }
 
-// Request options that abort the request when `signal` does.
-function abortOn(signal: AbortSignal): ConfigurationOptions {
-  return {
-    middleware: [
-      {
-        pre: (request) => {
-          request.setSignal(signal);
-          return new Observable(Promise.resolve(request));
-        },
-        post: (response) => new Observable(Promise.resolve(response)),
-      },
-    ],
-    middlewareMergeStrategy: 'append',
-  };
-}
-
 function httpStatusOf(error: unknown): number | undefined {
   if (error instanceof ApiException) return error.code;
   const statusCode = (error as { statusCode?: unknown } | null)?.statusCode;
@@ -195,6 +185,7 @@ function httpStatusOf(error: unknown): number | undefined {
 
 // One line from what client-node throws: ApiException bodies, fetch's nested causes, plain errors.
 function describeError(error: unknown): string {
+  if (error instanceof KubernetesRequestError) return error.message;
   if (error instanceof ApiException) {
     const body = typeof error.body === 'string' ? parseJson(error.body) : error.body;
     const message = (body as { message?: unknown } | undefined)?.message;

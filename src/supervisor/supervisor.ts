@@ -5,13 +5,14 @@ import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import type { CustomResources } from '../actors/kubernetes/custom-resources.ts';
 import type { EventRecorder } from '../actors/kubernetes/event-recorder.ts';
+import type { ResourceType } from '../api/resources.ts';
 import { ActorRegistry } from './actor-registry.ts';
 import { ResourceInformer } from './informer.ts';
 import type { OperatorMetrics } from './metrics.ts';
 import { objectKey } from './object-key.ts';
 import type { ReconcileQueue } from './reconcile-queue.ts';
 import { createReconciler } from './reconciler.ts';
-import type { ResourceKind } from './resource-kind.ts';
+import type { RelatedKind, ResourceKind } from './resource-kind.ts';
 
 export interface SupervisorOptions {
   kubeConfig: KubeConfig;
@@ -45,6 +46,8 @@ export class Supervisor {
   readonly #options: SupervisorOptions;
   readonly #kinds: Map<string, ResourceKind>;
   readonly #informers = new Map<string, ResourceInformer<KubernetesObject>>();
+  // Informers of related kinds (node pools, pods), by kind: they enqueue their owners' keys.
+  readonly #relatedInformers = new Map<string, ResourceInformer<KubernetesObject>>();
   readonly registry: ActorRegistry;
   #resyncTimer: NodeJS.Timeout | undefined;
   #depthTimer: NodeJS.Timeout | undefined;
@@ -62,12 +65,34 @@ export class Supervisor {
   }
 
   hasSynced(): boolean {
-    return [...this.#informers.values()].every((informer) => informer.hasSynced());
+    return this.#allInformers().every((informer) => informer.hasSynced());
   }
 
-  // The cached resources of one kind that an index files under `value`.
+  // The cached resources of one kind (or related kind) that an index files under `value`.
   byIndex(kind: string, index: string, value: string): KubernetesObject[] {
-    return this.#informers.get(kind)?.byIndex(index, value) ?? [];
+    return (this.#informers.get(kind) ?? this.#relatedInformers.get(kind))?.byIndex(index, value) ?? [];
+  }
+
+  #allInformers(): ResourceInformer<KubernetesObject>[] {
+    return [...this.#informers.values(), ...this.#relatedInformers.values()];
+  }
+
+  #createInformer(
+    type: ResourceType,
+    labelSelector: string | undefined,
+    indexers: RelatedKind['indexers'],
+  ): ResourceInformer<KubernetesObject> {
+    return new ResourceInformer<KubernetesObject>({
+      kubeConfig: this.#options.kubeConfig,
+      group: type.group,
+      version: type.version,
+      plural: type.plural,
+      namespaces: this.#options.namespaces,
+      labelSelector,
+      idleRestartMs: this.#options.informerIdleRestartMs,
+      logger: this.#options.logger,
+      indexers,
+    });
   }
 
   isLeading(): boolean {
@@ -76,21 +101,19 @@ export class Supervisor {
 
   async start(): Promise<void> {
     for (const kind of this.#kinds.values()) {
-      const informer = new ResourceInformer<KubernetesObject>({
-        kubeConfig: this.#options.kubeConfig,
-        group: kind.type.group,
-        version: kind.type.version,
-        plural: kind.type.plural,
-        namespaces: this.#options.namespaces,
-        labelSelector: this.#options.labelSelector,
-        idleRestartMs: this.#options.informerIdleRestartMs,
-        logger: this.#options.logger,
-        indexers: kind.indexers,
-      });
+      const informer = this.#createInformer(kind.type, this.#options.labelSelector, kind.indexers);
       this.#watch(kind.type.kind, informer);
       this.#informers.set(kind.type.kind, informer);
+      for (const related of kind.related ?? []) {
+        if (this.#relatedInformers.has(related.type.kind)) {
+          throw new Error(`${related.type.kind} is declared related by more than one kind`);
+        }
+        const relatedInformer = this.#createInformer(related.type, related.labelSelector, related.indexers);
+        this.#watchRelated(kind.type.kind, related, relatedInformer);
+        this.#relatedInformers.set(related.type.kind, relatedInformer);
+      }
     }
-    await Promise.all([...this.#informers.values()].map((informer) => informer.start()));
+    await Promise.all(this.#allInformers().map((informer) => informer.start()));
     // Redis runs without persistence in small installs: after a reconnect the queue may be empty.
     await this.#options.queue.onReconnect(() => this.#enqueueEverything());
     this.#depthTimer = setInterval(() => {
@@ -116,6 +139,16 @@ export class Supervisor {
     });
     // After a (re)connect anything may have changed while we were not watching.
     informer.on('relisted', (resources) => this.#enqueue(kind, resources.map(objectKey)));
+  }
+
+  // A related object's add, delete and relevant update reconcile the resources that own it.
+  #watchRelated(kind: string, related: RelatedKind, informer: ResourceInformer<KubernetesObject>): void {
+    const changed = related.needsReconcile ?? needsReconcile;
+    informer.on('add', (object) => this.#enqueue(kind, related.ownerKeys(object)));
+    informer.on('update', (object, old) => {
+      if (changed(object, old)) this.#enqueue(kind, related.ownerKeys(object));
+    });
+    informer.on('delete', (object) => this.#enqueue(kind, related.ownerKeys(object)));
   }
 
   #enqueue(kind: string, keys: string[]): void {
@@ -165,7 +198,7 @@ export class Supervisor {
   async stop(): Promise<void> {
     await this.stopReconciling('shutting down');
     clearInterval(this.#depthTimer);
-    await Promise.all([...this.#informers.values()].map((informer) => informer.stop()));
+    await Promise.all(this.#allInformers().map((informer) => informer.stop()));
     this.registry.stopAll();
   }
 }

@@ -3,7 +3,8 @@ What the operator does in a watched namespace. Strimzi's resources: watch them, 
 metadata (finalizers) and their status. Events: on those resources, for kubectl describe. Secrets:
 the Kafka credentials the operator logs in with, and (the user and cluster operators being built)
 KafkaUser credentials, cluster CAs and certificates. Operands (rbac.operands): the objects of the
-Kafka clusters the operator runs.
+Kafka clusters the operator runs, and (cluster-wide only) the nodes their nodeport listeners are
+reached on.
 */}}
 {{- define "kao.watchedNamespaceRules" -}}
 - apiGroups: [kafka.strimzi.io]
@@ -28,5 +29,12 @@ Kafka clusters the operator runs.
 - apiGroups: [networking.k8s.io]
   resources: [networkpolicies]
   verbs: [get, list, watch, create, update, patch, delete]
+{{- /* Nodes are cluster-scoped: only the ClusterRole can grant them. Without it a nodeport listener's
+status shows the nodes' internal addresses, from the pods. */}}
+{{- if include "kao.watchesAllNamespaces" . }}
+- apiGroups: [""]
+  resources: [nodes]
+  verbs: [get]
+{{- end }}
 {{- end }}
 {{- end -}}

@@ -8,18 +8,31 @@ export function objectId(object: KubernetesObject): string {
   return `${object.kind}/${object.metadata?.name}`;
 }
 
-// Returns the ids (Kind/name) of the objects it applied.
+export interface AppliedObjects {
+  // The ids (Kind/name) of the objects written.
+  changed: string[];
+  // Every desired object as the apiserver has it now (what it assigned included, e.g. node ports).
+  current: KubernetesObject[];
+}
+
 export async function applyChangedObjects(
   api: KubernetesObjects,
   desired: readonly KubernetesObject[],
   current: readonly KubernetesObject[],
   signal: AbortSignal,
-): Promise<string[]> {
+): Promise<AppliedObjects> {
   const currentById = new Map(current.map((object) => [objectId(object), object]));
-  const changed = desired.filter((object) => needsApply(object, currentById.get(objectId(object))));
-  for (const object of changed) {
+  const changed: string[] = [];
+  const now: KubernetesObject[] = [];
+  for (const object of desired) {
+    const existing = currentById.get(objectId(object));
+    if (existing !== undefined && !needsApply(object, existing)) {
+      now.push(existing);
+      continue;
+    }
     signal.throwIfAborted();
-    await api.apply(object);
+    now.push(await api.apply(object));
+    changed.push(objectId(object));
   }
-  return changed.map(objectId);
+  return { changed, current: now };
 }

@@ -1,10 +1,10 @@
 // Which pods a reconcile creates, removes and replaces: pods are managed directly, as Strimzi's pod
 // sets do, and most of a pod's spec cannot change in place, so a changed pod is recreated (rolled).
 import type { KubernetesObject, V1Pod } from '@kubernetes/client-node';
+import { controllerRoleLabel } from './desired-objects/object-metadata.ts';
 
 export const revisionAnnotation = 'strimzi.io/revision';
 export const configurationHashAnnotation = 'strimzi.io/configuration-hash';
-export const controllerRoleLabel = 'strimzi.io/controller-role';
 
 // The annotations that change exactly when the running pod no longer matches what is wanted.
 const restartAnnotations = [revisionAnnotation, configurationHashAnnotation];
@@ -21,7 +21,7 @@ export function nodeIdOf(pod: KubernetesObject): number {
   return Number(/-(\d+)$/.exec(nameOf(pod))?.[1] ?? Number.NaN);
 }
 
-export function isController(pod: KubernetesObject): boolean {
+export function runsController(pod: KubernetesObject): boolean {
   return pod.metadata?.labels?.[controllerRoleLabel] === 'true';
 }
 
@@ -45,19 +45,21 @@ export function needsRestart(desired: KubernetesObject, current: V1Pod): boolean
 // that depend on it; then by node id, so the order is the same on every run.
 export function rollOrder<T extends KubernetesObject>(pods: T[]): T[] {
   return [...pods].sort(
-    (a, b) => Number(isController(b)) - Number(isController(a)) || nodeIdOf(a) - nodeIdOf(b),
+    (a, b) => Number(runsController(b)) - Number(runsController(a)) || nodeIdOf(a) - nodeIdOf(b),
   );
 }
 
+// A pod being deleted counts as absent: it is created again once it is gone.
 export function planPods(desired: KubernetesObject[], current: V1Pod[]): PodChanges {
-  const currentByName = new Map(current.map((pod) => [nameOf(pod), pod]));
+  const live = current.filter((pod) => !pod.metadata?.deletionTimestamp);
+  const currentByName = new Map(live.map((pod) => [nameOf(pod), pod]));
   const desiredNames = new Set(desired.map(nameOf));
   const create = desired.filter((pod) => !currentByName.has(nameOf(pod)));
   const roll = desired.filter((pod) => {
     const existing = currentByName.get(nameOf(pod));
     return existing !== undefined && needsRestart(pod, existing);
   });
-  const remove = current.filter((pod) => !desiredNames.has(nameOf(pod)));
+  const remove = live.filter((pod) => !desiredNames.has(nameOf(pod)));
   return { create: rollOrder(create), remove: rollOrder(remove), roll: rollOrder(roll) };
 }
 

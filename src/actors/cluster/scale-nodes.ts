@@ -6,6 +6,7 @@ import {
   type KubernetesObjects,
   KubernetesRequestError,
   persistentVolumeClaimType,
+  podType,
 } from '../kubernetes/kubernetes-objects.ts';
 import { waitForPodGone, waitForPodsReady } from './pod-readiness.ts';
 import { deleteClaimAnnotation } from './prune-objects.ts';
@@ -18,12 +19,19 @@ export interface ScaleNodesOptions {
   signal: AbortSignal;
 }
 
-async function createIfAbsent(api: KubernetesObjects, pod: KubernetesObject): Promise<void> {
-  await api.create(pod).catch((error: unknown) => {
-    // A previous attempt created it already: the readiness wait below covers it.
-    if (error instanceof KubernetesRequestError && error.statusCode === 409) return;
-    throw error;
-  });
+// A pod of that name may exist: created by an earlier attempt (the readiness wait covers it), or
+// still terminating (then it is waited for and created anew).
+async function createIfAbsent(api: KubernetesObjects, pod: KubernetesObject, options: ScaleNodesOptions) {
+  const name = pod.metadata?.name ?? '';
+  try {
+    await api.create(pod);
+  } catch (error) {
+    if (!(error instanceof KubernetesRequestError && error.statusCode === 409)) throw error;
+    const existing = await api.get<V1Pod>(podType, options.namespace, name);
+    if (!existing?.metadata?.deletionTimestamp) return;
+    await waitForPodGone(api, options.namespace, name, existing.metadata.uid, options);
+    await api.create(pod);
+  }
 }
 
 async function deleteClaimsOf(api: KubernetesObjects, namespace: string, pod: V1Pod): Promise<void> {
@@ -45,7 +53,7 @@ export async function scaleNodes(api: KubernetesObjects, options: ScaleNodesOpti
   const { namespace, signal, timeoutMs } = options;
   for (const pod of options.create) {
     signal.throwIfAborted();
-    await createIfAbsent(api, pod);
+    await createIfAbsent(api, pod, options);
   }
   const created = options.create.map((pod) => pod.metadata?.name ?? '');
   await waitForPodsReady(api, namespace, created, { timeoutMs, signal });

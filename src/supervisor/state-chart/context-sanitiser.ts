@@ -19,6 +19,12 @@ const shownFields: Record<string, FieldKind> = {
   // KafkaUser: the principal's name and the name of its Secret, never the Secret's content.
   username: 'text',
   secretName: 'text',
+  // Kafka: the cluster's id and version, and how many pods the running reconcile creates, removes, rolls.
+  clusterId: 'text',
+  kafkaVersion: 'text',
+  podsToCreate: 'number',
+  podsToRemove: 'number',
+  podsToRoll: 'number',
   reconciledGeneration: 'number',
   consecutiveFailures: 'number',
   lastError: 'failure',

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { createActor, fromPromise, waitFor } from 'xstate';
+import type { ClusterModel } from '../../../src/actors/cluster/cluster-model.ts';
 import type { Kafka } from '../../../src/api/kafka.ts';
 import {
   type ClusterPlan,
@@ -25,7 +26,9 @@ const pod = (name: string): KubernetesObject => ({ apiVersion: 'v1', kind: 'Pod'
 
 function plan(changes: Partial<Pick<ClusterPlan, 'create' | 'remove' | 'roll'>> = {}): ClusterPlan {
   return {
-    summary: { clusterId: 'abc', kafkaVersion: '4.1.0', metadataVersion: '4.1-IV1', pools: [], warnings: [] },
+    model: { clusterId: 'abc', kafkaVersion: '4.1.0' } as ClusterModel,
+    warnings: [],
+    clusterCaCertificate: '',
     create: [],
     remove: [],
     roll: [],

@@ -1,0 +1,260 @@
+// What a Kafka's actor does to the world, one effect per state of the cluster machine: applying
+// (model, certificates, every object but the pods, pruning, the pod plan), scaling, rolling and
+// observing (every pod Ready, the listeners' addresses, the KafkaNodePools' status).
+import type {
+  CoreV1Api,
+  KubernetesObject,
+  V1Node,
+  V1Pod,
+  V1Secret,
+  V1Service,
+} from '@kubernetes/client-node';
+import { statusEquivalent } from '../../api/conditions.ts';
+import type { Kafka } from '../../api/kafka.ts';
+import type { KafkaNodePool } from '../../api/kafka-node-pool.ts';
+import { kafkaNodePoolType } from '../../api/resources.ts';
+import type { ClusterPlan, ClusterStepInput, ListenerStatus } from '../../machines/cluster-machine.ts';
+import type { CustomResources } from '../kubernetes/custom-resources.ts';
+import {
+  configMapType,
+  type KubernetesObjects,
+  KubernetesRequestError,
+  networkPolicyType,
+  nodeType,
+  type ObjectType,
+  persistentVolumeClaimType,
+  podDisruptionBudgetType,
+  podType,
+  secretType,
+  serviceAccountType,
+  serviceType,
+} from '../kubernetes/kubernetes-objects.ts';
+import { applyChangedObjects } from './apply-objects.ts';
+import type { AssignedAddresses } from './broker-config/advertised-addresses.ts';
+import { caSecretIds, ensureClusterCertificates } from './cluster-certificates.ts';
+import { buildClusterModel, type ClusterModel, type ExistingState } from './cluster-model.ts';
+import { perBrokerServiceName } from './cluster-names.ts';
+import { buildPoolStatus } from './cluster-status.ts';
+import {
+  buildDesiredObjects,
+  buildServices,
+  desiredPods,
+  supportingObjects,
+} from './desired-objects/desired-objects.ts';
+import type { OperatorPeer } from './desired-objects/network-policy.ts';
+import { clusterLabel, kindLabel, poolNameLabel } from './desired-objects/object-metadata.ts';
+import { listenerStatuses } from './listener-addresses.ts';
+import type { PartitionReplicaCheck } from './partition-replica-check.ts';
+import { nodeIdOf, planPods } from './pod-plan.ts';
+import { waitForPodsReady } from './pod-readiness.ts';
+import type { PodRoller } from './pod-roller.ts';
+import { pruneObjects } from './prune-objects.ts';
+import { rollPods } from './roll-pods.ts';
+import { holdBackScaleDown } from './scale-down-check.ts';
+import { scaleNodes } from './scale-nodes.ts';
+
+export interface ClusterEffectsOptions {
+  api: KubernetesObjects;
+  core: CoreV1Api;
+  resources: CustomResources;
+  // The watched KafkaNodePools of a Kafka (the informer's cache, by strimzi.io/cluster).
+  poolsOf: (kafka: Kafka) => KafkaNodePool[];
+  replicaCheck: PartitionReplicaCheck;
+  roller: PodRoller;
+  // The operator's pods, which the network policy lets reach the controller and replication ports.
+  operator: OperatorPeer;
+  // How long a pod may take to become Ready (or to go away) before the reconcile fails.
+  operationTimeoutMs: number;
+}
+
+// The types of the objects of a cluster, read at the start of every reconcile.
+const clusterObjectTypes: ObjectType[] = [
+  podType,
+  serviceType,
+  configMapType,
+  secretType,
+  persistentVolumeClaimType,
+  serviceAccountType,
+  podDisruptionBudgetType,
+  networkPolicyType,
+];
+
+function clusterObjectSelector(cluster: string): string {
+  return `${clusterLabel}=${cluster},${kindLabel}=Kafka`;
+}
+
+async function readClusterObjects(
+  api: KubernetesObjects,
+  namespace: string,
+  cluster: string,
+): Promise<KubernetesObject[]> {
+  const selector = clusterObjectSelector(cluster);
+  const lists = await Promise.all(clusterObjectTypes.map((type) => api.list(type, namespace, selector)));
+  return lists.flat();
+}
+
+function ofKind<T extends KubernetesObject>(objects: readonly KubernetesObject[], type: ObjectType): T[] {
+  return objects.filter((object) => object.kind === type.kind) as T[];
+}
+
+// The node ids that have a pod now, by pool: the model keeps them (Strimzi's node id rules).
+function existingState(pods: readonly V1Pod[]): ExistingState {
+  const podNodeIds: Record<string, number[]> = {};
+  for (const pod of pods) {
+    const pool = pod.metadata?.labels?.[poolNameLabel];
+    const id = nodeIdOf(pod);
+    if (pool && Number.isInteger(id)) podNodeIds[pool] = [...(podNodeIds[pool] ?? []), id];
+  }
+  return { podNodeIds };
+}
+
+// Node ports and load balancer hosts Kubernetes gave the per-broker services, for advertised.listeners.
+function assignedAddresses(model: ClusterModel, services: readonly KubernetesObject[]): AssignedAddresses {
+  const assigned: AssignedAddresses = {};
+  for (const listener of model.listeners) {
+    for (const node of model.nodes) {
+      const name = perBrokerServiceName(model.name, node.pool, listener.name, node.id);
+      const service = services.find((candidate) => candidate.metadata?.name === name) as
+        | V1Service
+        | undefined;
+      if (!service) continue;
+      const ingress = service.status?.loadBalancer?.ingress?.[0];
+      assigned[listener.name] = {
+        ...assigned[listener.name],
+        [node.id]: { nodePort: service.spec?.ports?.[0]?.nodePort, host: ingress?.hostname ?? ingress?.ip },
+      };
+    }
+  }
+  return assigned;
+}
+
+export function createClusterEffects(options: ClusterEffectsOptions) {
+  const { api } = options;
+
+  async function applyCluster(kafka: Kafka, signal: AbortSignal): Promise<ClusterPlan> {
+    const namespace = kafka.metadata?.namespace ?? '';
+    const name = kafka.metadata?.name ?? '';
+    const current = await readClusterObjects(api, namespace, name);
+    const pods = ofKind<V1Pod>(current, podType);
+    const pools = options.poolsOf(kafka);
+    const existing = existingState(pods);
+    // Throws on a spec that cannot run: the reconcile fails before anything is created.
+    const { model, warnings } = await holdBackScaleDown(
+      options.replicaCheck,
+      { kafka, pools, existing, pods },
+      buildClusterModel(kafka, pools, existing),
+    );
+    signal.throwIfAborted();
+    const certificates = await ensureClusterCertificates(
+      options.core,
+      api,
+      kafka,
+      model,
+      ofKind<V1Secret>(current, secretType),
+    );
+    signal.throwIfAborted();
+    // Services first: the configuration advertises the node ports Kubernetes assigns them.
+    const services = await applyChangedObjects(api, buildServices(model), current, signal);
+    const desired = buildDesiredObjects(model, {
+      nodeCertificates: certificates.nodeCertificates,
+      caGenerations: certificates.caGenerations,
+      assignedAddresses: assignedAddresses(model, services.current),
+      operator: options.operator,
+    });
+    const supporting = supportingObjects(desired);
+    await applyChangedObjects(api, supporting, [...services.current, ...current], signal);
+    const wantedPods = desiredPods(desired);
+    await pruneObjects(
+      api,
+      [...supporting, ...wantedPods],
+      current,
+      { ownerUid: model.uid, keep: new Set(caSecretIds(model.name)) },
+      signal,
+    );
+    return {
+      model,
+      warnings,
+      clusterCaCertificate: certificates.clusterCa.certificatePem,
+      ...planPods(wantedPods, pods),
+    };
+  }
+
+  async function scaleCluster({ kafka, plan }: ClusterStepInput, signal: AbortSignal): Promise<void> {
+    await scaleNodes(api, {
+      namespace: kafka.metadata?.namespace ?? '',
+      create: plan.create,
+      remove: plan.remove,
+      timeoutMs: options.operationTimeoutMs,
+      signal,
+    });
+  }
+
+  async function rollClusterPods({ kafka, plan }: ClusterStepInput, signal: AbortSignal): Promise<void> {
+    await rollPods(api, options.roller, {
+      namespace: kafka.metadata?.namespace ?? '',
+      roll: plan.roll,
+      timeoutMs: options.operationTimeoutMs,
+      signal,
+    });
+  }
+
+  async function writePoolStatuses(kafka: Kafka, model: ClusterModel): Promise<void> {
+    for (const pool of options.poolsOf(kafka)) {
+      const modelled = model.pools.find((candidate) => candidate.name === pool.metadata?.name);
+      if (!modelled) continue;
+      const status = buildPoolStatus(model, modelled, pool);
+      if (statusEquivalent(status, pool.status)) continue;
+      await options.resources.patchStatus(
+        kafkaNodePoolType,
+        { namespace: model.namespace, name: modelled.name },
+        status,
+      );
+    }
+  }
+
+  // The nodes the pods run on. Nodes are cluster-scoped: an operator granted only namespaced Roles
+  // cannot read them (403) and knows a node by the address its pod reports (hostIP, internal) instead.
+  async function readNodes(pods: readonly V1Pod[]): Promise<V1Node[]> {
+    const running = pods.filter((pod) => pod.spec?.nodeName);
+    const names = [...new Set(running.map((pod) => pod.spec?.nodeName ?? ''))];
+    const nodes = await Promise.all(
+      names.map((name) =>
+        api.get<V1Node>(nodeType, undefined, name).catch((error: unknown) => {
+          if (!(error instanceof KubernetesRequestError && error.statusCode === 403)) throw error;
+          const hostIP = running.find((pod) => pod.spec?.nodeName === name)?.status?.hostIP;
+          return {
+            metadata: { name },
+            status: { addresses: hostIP ? [{ type: 'InternalIP', address: hostIP }] : [] },
+          };
+        }),
+      ),
+    );
+    return nodes.filter((node) => node !== undefined);
+  }
+
+  async function observeCluster(
+    { kafka, plan }: ClusterStepInput,
+    signal: AbortSignal,
+  ): Promise<ListenerStatus[]> {
+    const { model } = plan;
+    await waitForPodsReady(
+      api,
+      model.namespace,
+      model.nodes.map((node) => node.podName),
+      { timeoutMs: options.operationTimeoutMs, signal },
+    );
+    const selector = clusterObjectSelector(model.name);
+    const [pods, services] = await Promise.all([
+      api.list<V1Pod>(podType, model.namespace, selector),
+      api.list<V1Service>(serviceType, model.namespace, selector),
+    ]);
+    // Only nodeport listeners need the Kubernetes nodes (and the permission to read them).
+    const nodes = model.listeners.some((listener) => listener.type === 'nodeport')
+      ? await readNodes(pods)
+      : [];
+    await writePoolStatuses(kafka, model);
+    return listenerStatuses(model, { pods, services, nodes }, plan.clusterCaCertificate);
+  }
+
+  return { applyCluster, scaleCluster, rollPods: rollClusterPods, observeCluster };
+}

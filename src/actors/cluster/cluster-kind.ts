@@ -1,0 +1,92 @@
+// The Kafka kind as the runtime runs it: the cluster machine with its effects provided, the status of
+// each settled state, and the kinds whose changes reconcile a Kafka — its KafkaNodePools (by their
+// strimzi.io/cluster label) and the pods of its nodes.
+import type { KubernetesObject, V1Pod } from '@kubernetes/client-node';
+import { fromPromise } from 'xstate';
+import type { Kafka } from '../../api/kafka.ts';
+import type { KafkaNodePool } from '../../api/kafka-node-pool.ts';
+import { kafkaNodePoolType, kafkaType } from '../../api/resources.ts';
+import {
+  type ClusterContext,
+  type ClusterPlan,
+  type ClusterStepInput,
+  clusterMachine,
+  type ListenerStatus,
+} from '../../machines/cluster-machine.ts';
+import type { RelatedKind, ResourceKind } from '../../supervisor/resource-kind.ts';
+import { needsReconcile } from '../../supervisor/supervisor.ts';
+import { podType } from '../kubernetes/kubernetes-objects.ts';
+import { type ClusterEffectsOptions, createClusterEffects } from './cluster-effects.ts';
+import { buildKafkaStatus } from './cluster-status.ts';
+import { clusterLabel, kindLabel } from './desired-objects/object-metadata.ts';
+import { isPodReady } from './pod-plan.ts';
+
+// The index of KafkaNodePools by the Kafka they belong to: namespace/cluster.
+export const nodePoolsByCluster = 'cluster';
+
+function clusterKey(object: KubernetesObject): string[] {
+  const cluster = object.metadata?.labels?.[clusterLabel];
+  return cluster ? [`${object.metadata?.namespace}/${cluster}`] : [];
+}
+
+const podResource = { group: '', version: podType.apiVersion, kind: podType.kind, plural: podType.plural };
+
+// A pod matters to its cluster when it appears, goes, turns Ready or not, or is being deleted.
+function podChanged(updated: KubernetesObject, old: KubernetesObject): boolean {
+  const a = updated as V1Pod;
+  const b = old as V1Pod;
+  return (
+    isPodReady(a) !== isPodReady(b) ||
+    a.status?.phase !== b.status?.phase ||
+    a.metadata?.deletionTimestamp !== b.metadata?.deletionTimestamp ||
+    needsReconcile(updated, old)
+  );
+}
+
+const relatedKinds: RelatedKind[] = [
+  {
+    type: kafkaNodePoolType,
+    ownerKeys: clusterKey,
+    indexers: { [nodePoolsByCluster]: clusterKey },
+  },
+  {
+    type: podResource,
+    labelSelector: `${kindLabel}=Kafka`,
+    ownerKeys: clusterKey,
+    needsReconcile: podChanged,
+  },
+];
+
+export interface ClusterKindOptions extends Omit<ClusterEffectsOptions, 'poolsOf'> {
+  // The cached KafkaNodePools under an index value of nodePoolsByCluster.
+  nodePoolsIndexed: (clusterKey: string) => KafkaNodePool[];
+  // package.json's version: status.operatorLastSuccessfulVersion.
+  operatorVersion: string;
+}
+
+export function createClusterKind(options: ClusterKindOptions): ResourceKind<Kafka> {
+  const effects = createClusterEffects({
+    ...options,
+    poolsOf: (kafka) => options.nodePoolsIndexed(`${kafka.metadata?.namespace}/${kafka.metadata?.name}`),
+  });
+  return {
+    type: kafkaType,
+    machine: clusterMachine.provide({
+      actors: {
+        applyCluster: fromPromise<ClusterPlan, Kafka>(({ input, signal }) =>
+          effects.applyCluster(input, signal),
+        ),
+        scaleCluster: fromPromise<void, ClusterStepInput>(({ input, signal }) =>
+          effects.scaleCluster(input, signal),
+        ),
+        rollPods: fromPromise<void, ClusterStepInput>(({ input, signal }) => effects.rollPods(input, signal)),
+        observeCluster: fromPromise<ListenerStatus[], ClusterStepInput>(({ input, signal }) =>
+          effects.observeCluster(input, signal),
+        ),
+      },
+    }),
+    buildStatus: (state, context, resource, now) =>
+      buildKafkaStatus(state, context as ClusterContext, resource, now, options.operatorVersion),
+    related: relatedKinds,
+  };
+}

@@ -1,0 +1,64 @@
+// Holds back the removal of brokers that still hold partition replicas, as Strimzi does: the nodes
+// stay (the model is built again with them retained) and a Warning says what was reverted and why.
+// When the cluster's admin API cannot be reached nothing can be checked, and a Warning says that too.
+import type { V1Pod } from '@kubernetes/client-node';
+import type { Kafka } from '../../api/kafka.ts';
+import type { KafkaNodePool } from '../../api/kafka-node-pool.ts';
+import {
+  buildClusterModel,
+  type ClusterModel,
+  type ClusterWarning,
+  type ExistingState,
+} from './cluster-model.ts';
+import { brokerRoleLabel } from './desired-objects/object-metadata.ts';
+import type { PartitionReplicaCheck } from './partition-replica-check.ts';
+import { nodeIdOf } from './pod-plan.ts';
+
+export interface CheckedModel {
+  model: ClusterModel;
+  warnings: ClusterWarning[];
+}
+
+export async function holdBackScaleDown(
+  check: PartitionReplicaCheck,
+  input: { kafka: Kafka; pools: KafkaNodePool[]; existing: ExistingState; pods: readonly V1Pod[] },
+  model: ClusterModel,
+): Promise<CheckedModel> {
+  const kept = new Set(model.nodes.map((node) => node.podName));
+  const removedBrokers = input.pods
+    .filter(
+      (pod) => !kept.has(pod.metadata?.name ?? '') && pod.metadata?.labels?.[brokerRoleLabel] === 'true',
+    )
+    .map(nodeIdOf);
+  if (removedBrokers.length === 0) return { model, warnings: [] };
+  const result = await check.nodesHoldingReplicas(model, removedBrokers);
+  if ('unchecked' in result) {
+    return {
+      model,
+      warnings: [
+        {
+          reason: 'ScaleDownNotChecked',
+          message:
+            `Removing broker nodes ${removedBrokers.join(', ')} without checking that they hold no partition ` +
+            `replicas: ${result.unchecked}`,
+        },
+      ],
+    };
+  }
+  if (result.holding.length === 0) return { model, warnings: [] };
+  const retained = buildClusterModel(input.kafka, input.pools, {
+    ...input.existing,
+    retainedNodeIds: [...(input.existing.retainedNodeIds ?? []), ...result.holding],
+  });
+  return {
+    model: retained,
+    warnings: [
+      {
+        reason: 'ScaleDownPreventionCheck',
+        message:
+          `Reverting the removal of broker nodes ${result.holding.join(', ')}: they still hold partition replicas; ` +
+          'move the replicas away (kafka-reassign-partitions or Cruise Control), then scale down again',
+      },
+    ],
+  };
+}
