@@ -1,0 +1,106 @@
+// One run of a container: its command in the pod's network namespace and a fresh mount and UTS
+// namespace set up by the mount script, output appended to the container's log file. The process
+// leads its own process group, so stopping it also reaches whatever it started.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { constants } from 'node:os';
+
+export interface ContainerLaunch {
+  namespacePath: string;
+  mountScript: string;
+  command: string[];
+  env: Record<string, string>;
+  logFile: string;
+}
+
+export interface Exit {
+  exitCode: number;
+  signal: string | undefined;
+}
+
+export class ContainerProcess {
+  readonly #child: ChildProcess;
+  readonly exited: Promise<Exit>;
+
+  constructor(launch: ContainerLaunch) {
+    const log = openSync(launch.logFile, 'a');
+    try {
+      writeSync(log, `--- pod-runner: starting ${launch.command.join(' ')} at ${new Date().toISOString()}\n`);
+      this.#child = spawn(
+        'nsenter',
+        [
+          `--net=${launch.namespacePath}`,
+          '--',
+          'unshare',
+          '--mount',
+          '--uts',
+          '--propagation',
+          'private',
+          '--',
+          'sh',
+          launch.mountScript,
+          ...launch.command,
+        ],
+        { env: launch.env, stdio: ['ignore', log, log], detached: true },
+      );
+    } finally {
+      closeSync(log);
+    }
+    this.exited = new Promise((resolve) => {
+      this.#child.once('error', (error) => {
+        appendLine(launch.logFile, `--- pod-runner: could not start: ${error.message}`);
+        resolve({ exitCode: 128, signal: undefined });
+      });
+      this.#child.once('exit', (code, signal) => {
+        this.#killGroup('SIGKILL');
+        // A signal's exit code as a shell reports it: 128 + its number.
+        const exitCode = code ?? 128 + (signal ? signalNumber(signal) : 0);
+        resolve({ exitCode, signal: signal ?? undefined });
+      });
+    });
+  }
+
+  get pid(): number | undefined {
+    return this.#child.pid;
+  }
+
+  // SIGTERM to the container's main process, SIGKILL to its whole group after the grace period.
+  async stop(graceMs: number): Promise<Exit> {
+    this.#signal('SIGTERM');
+    const timer = setTimeout(() => this.#killGroup('SIGKILL'), graceMs);
+    try {
+      return await this.exited;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  #signal(signal: NodeJS.Signals): void {
+    if (this.#child.exitCode !== null || this.#child.signalCode !== null) return;
+    this.#child.kill(signal);
+  }
+
+  #killGroup(signal: NodeJS.Signals): void {
+    const pid = this.#child.pid;
+    if (pid === undefined) return;
+    try {
+      process.kill(-pid, signal);
+    } catch (error) {
+      // ESRCH: nothing of the group is left.
+      if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+    }
+  }
+}
+
+function signalNumber(signal: NodeJS.Signals): number {
+  return constants.signals[signal] ?? 0;
+}
+
+export function appendLine(file: string, line: string): void {
+  const log = openSync(file, 'a');
+  try {
+    writeSync(log, `${line}\n`);
+  } finally {
+    closeSync(log);
+  }
+}

@@ -1,0 +1,77 @@
+// The runner's command line and its defaults on the test environment's layout (test/env/lib.sh).
+import { readFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { V1Taint } from '@kubernetes/client-node';
+
+export const defaultTaint = 'kafka-actor-operator/pod-runner=true:NoSchedule';
+
+export const usage = `Usage: node tools/pod-runner/main.ts [options]
+  --node-name NAME     the Node to register (default local-runner)
+  --bridge NAME        bridge and prefix of the pod networks, at most 6 characters (default kpr0)
+  --pod-cidr CIDR      the pods' addresses, an IPv4 /16 (default 10.245.0.0/16; the node is .0.1)
+  --taint K=V:EFFECT   the Node's taint (default ${defaultTaint}); repeatable
+  --no-taint           no taint: the scheduler may place any pod here
+  --run-dir DIR        pod directories and hosts file (default $TESTENV_RUN/pod-runner)
+  --no-etc-hosts       leave /etc/hosts alone (by default a managed block lists the pods' and services' names)
+  --kubeconfig FILE    (default $KUBECONFIG, else $TESTENV_RUN/kubeconfig)
+  --log-level LEVEL    (default info)`;
+
+export interface RunnerSettings {
+  nodeName: string;
+  bridge: string;
+  podCidr: string;
+  taints: V1Taint[];
+  runDirectory: string;
+  systemHostsFile: string | undefined;
+  kubeconfig: string;
+  kafkaLibraries: string;
+  logLevel: string;
+}
+
+export function parseTaint(text: string): V1Taint {
+  const match = /^([^=:]+)(?:=([^:]*))?:(NoSchedule|PreferNoSchedule|NoExecute)$/.exec(text);
+  if (!match?.[1])
+    throw new Error(`taint ${text} must read key[=value]:NoSchedule|PreferNoSchedule|NoExecute`);
+  return { key: match[1], ...(match[2] ? { value: match[2] } : {}), effect: match[3] ?? 'NoSchedule' };
+}
+
+export function runnerSettings(argv: string[], env: NodeJS.ProcessEnv, repoRoot: string): RunnerSettings {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      'node-name': { type: 'string', default: 'local-runner' },
+      bridge: { type: 'string', default: 'kpr0' },
+      'pod-cidr': { type: 'string', default: '10.245.0.0/16' },
+      taint: { type: 'string', multiple: true },
+      'no-taint': { type: 'boolean', default: false },
+      'run-dir': { type: 'string' },
+      'no-etc-hosts': { type: 'boolean', default: false },
+      kubeconfig: { type: 'string' },
+      'log-level': { type: 'string', default: 'info' },
+    },
+    strict: true,
+  });
+  const testenvRun = env.TESTENV_RUN ?? join(env.TMPDIR ?? tmpdir(), 'kafka-actor-operator-testenv');
+  const testenvCache = env.TESTENV_CACHE ?? join(homedir(), '.cache', 'kafka-actor-operator-testenv');
+  const taints = values['no-taint'] ? [] : (values.taint ?? [defaultTaint]).map(parseTaint);
+  return {
+    nodeName: values['node-name'],
+    bridge: values.bridge,
+    podCidr: values['pod-cidr'],
+    taints,
+    runDirectory: values['run-dir'] ?? join(testenvRun, 'pod-runner'),
+    systemHostsFile: values['no-etc-hosts'] ? undefined : '/etc/hosts',
+    kubeconfig: values.kubeconfig ?? env.KUBECONFIG ?? join(testenvRun, 'kubeconfig'),
+    kafkaLibraries: join(testenvCache, `kafka-${pinnedKafkaVersion(repoRoot)}`, 'lib'),
+    logLevel: values['log-level'],
+  };
+}
+
+function pinnedKafkaVersion(repoRoot: string): string {
+  const pins = readFileSync(join(repoRoot, 'test', 'env', 'versions.env'), 'utf8');
+  const version = /^KAFKA_VERSION=(\S+)$/m.exec(pins)?.[1];
+  if (!version) throw new Error('test/env/versions.env does not pin KAFKA_VERSION');
+  return version;
+}
