@@ -1,0 +1,244 @@
+// The status a cluster shows (conditions, listeners with addresses, versions, pools) and the scale-down
+// check's decisions, from Strimzi's example clusters and the seed manifests.
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import type { V1Node, V1Pod, V1Service } from '@kubernetes/client-node';
+import { buildClusterModel } from '../../../src/actors/cluster/cluster-model.ts';
+import { buildKafkaStatus, buildPoolStatus } from '../../../src/actors/cluster/cluster-status.ts';
+import { listenerStatuses } from '../../../src/actors/cluster/listener-addresses.ts';
+import type {
+  PartitionReplicaCheck,
+  ReplicaCheckResult,
+} from '../../../src/actors/cluster/partition-replica-check.ts';
+import { holdBackScaleDown } from '../../../src/actors/cluster/scale-down-check.ts';
+import type { ClusterContext } from '../../../src/machines/cluster-machine.ts';
+import {
+  exampleClustersDirectory,
+  fixtureModel,
+  readClusterFixture,
+  seedDirectory,
+} from '../../support/cluster-fixtures.ts';
+
+const seedWithAdvertisedHost = readClusterFixture(join(seedDirectory, 'kafka-nodeport-advertised-host.yaml'));
+const brokerPools = readClusterFixture(join(exampleClustersDirectory, 'kafka-ephemeral.yaml'));
+
+function kubeNode(n: number): V1Node {
+  return {
+    metadata: { name: `kwok-node-${n}` },
+    status: {
+      addresses: [
+        { type: 'InternalIP', address: `127.0.10.${n}` },
+        { type: 'ExternalIP', address: `127.0.20.${n}` },
+        { type: 'Hostname', address: `kwok-node-${n}` },
+      ],
+    },
+  };
+}
+
+const podOn = (name: string, node: number): V1Pod => ({
+  metadata: { name },
+  spec: { containers: [], nodeName: `kwok-node-${node}` },
+});
+
+test("a nodeport listener lists the broker pods' nodes (external address) with the bootstrap node port, or the advertisedHost", () => {
+  const model = fixtureModel(seedWithAdvertisedHost);
+  const services: V1Service[] = [
+    {
+      metadata: { name: 'my-cluster-kafka-external-bootstrap' },
+      spec: { ports: [{ port: 9094, nodePort: 32094 }] },
+    },
+  ];
+  const pods = [podOn('my-cluster-kafka-0', 1), podOn('my-cluster-kafka-1', 2)];
+  const listeners = listenerStatuses(model, { pods, services, nodes: [kubeNode(1), kubeNode(2)] }, 'CA');
+  const external = listeners.find((listener) => listener.name === 'external');
+  assert.deepEqual(external?.addresses, [
+    { host: '203.0.113.10', port: 32094 },
+    { host: '127.0.20.2', port: 32094 },
+  ]);
+  assert.equal(external?.bootstrapServers, '203.0.113.10:32094,127.0.20.2:32094');
+  assert.equal(external?.certificates, undefined, 'a plain listener lists no certificates');
+  const tls = listeners.find((listener) => listener.name === 'tls');
+  assert.deepEqual(tls?.addresses, [{ host: 'my-cluster-kafka-bootstrap.kafka.svc', port: 9093 }]);
+  assert.deepEqual(tls?.certificates, ['CA']);
+});
+
+test('a node known only by its internal address is listed by that address', () => {
+  const model = fixtureModel(readClusterFixture(join(seedDirectory, 'kafka-nodeport.yaml')));
+  const internalOnly: V1Node = {
+    metadata: { name: 'kwok-node-3' },
+    status: { addresses: [{ type: 'InternalIP', address: '10.1.1.3' }] },
+  };
+  const services: V1Service[] = [
+    {
+      metadata: { name: 'my-cluster-kafka-external-bootstrap' },
+      spec: { ports: [{ port: 9094, nodePort: 32094 }] },
+    },
+  ];
+  const pods = [podOn('my-cluster-kafka-0', 3), podOn('my-cluster-kafka-1', 3)];
+  const [, , external] = listenerStatuses(model, { pods, services, nodes: [internalOnly] }, 'CA');
+  assert.deepEqual(
+    external?.addresses,
+    [{ host: '10.1.1.3', port: 32094 }],
+    'two brokers on one node: one address',
+  );
+});
+
+function context(overrides: Partial<ClusterContext>): ClusterContext {
+  const model = fixtureModel(seedWithAdvertisedHost);
+  return {
+    key: 'kafka/my-cluster',
+    consecutiveFailures: 0,
+    reconciledGeneration: 3,
+    plan: { model, warnings: [], clusterCaCertificate: 'CA', create: [], remove: [], roll: [] },
+    listeners: [],
+    ...overrides,
+  };
+}
+
+test('a ready cluster shows Ready, a Warning per mapped or ignored field, its versions, id and generation', () => {
+  const kafka = seedWithAdvertisedHost.kafka;
+  const status = buildKafkaStatus('ready', context({}), kafka, new Date('2026-01-01T00:00:00Z'), '0.1.0');
+  assert.equal(status?.conditions?.[0]?.type, 'Ready');
+  assert.equal(status?.conditions?.[0]?.status, 'True');
+  const warnings = status?.conditions?.filter((c) => c.type === 'Warning') ?? [];
+  assert.ok(warnings.length > 0, 'the seed maps spec.kafka.replicas and ignores spec.zookeeper');
+  assert.ok(warnings.every((w) => w.status === 'True' && w.reason && w.message));
+  assert.equal(status?.kafkaVersion, '4.2.1');
+  assert.equal(status?.kafkaMetadataVersion, '4.2-IV1');
+  assert.equal(status?.observedGeneration, 3);
+  assert.equal(status?.operatorLastSuccessfulVersion, '0.1.0');
+  assert.deepEqual(status?.kafkaNodePools, [], 'the implicit pool of a v1beta2 Kafka is no KafkaNodePool');
+});
+
+test('a failed cluster shows NotReady with the reason and keeps what the last good reconcile reported', () => {
+  const kafka = {
+    ...seedWithAdvertisedHost.kafka,
+    status: { clusterId: 'kept', listeners: [{ name: 'plain' }] },
+  };
+  const failed = context({
+    plan: undefined,
+    lastError: {
+      reason: 'UnsupportedKafkaVersion',
+      message: 'Kafka 3.4.0 is not supported',
+      retryable: false,
+    },
+  });
+  const status = buildKafkaStatus('failed', failed, kafka, new Date(), '0.1.0');
+  assert.deepEqual(
+    status?.conditions?.map((c) => [c.type, c.status, c.reason, c.message]),
+    [['NotReady', 'True', 'UnsupportedKafkaVersion', 'Kafka 3.4.0 is not supported']],
+  );
+  assert.equal(status?.clusterId, 'kept');
+  assert.deepEqual(status?.listeners, [{ name: 'plain' }]);
+});
+
+test('a condition keeps its transition time while it holds', () => {
+  const kafka = seedWithAdvertisedHost.kafka;
+  const first = buildKafkaStatus('ready', context({}), kafka, new Date('2026-01-01T00:00:00Z'), '0.1.0');
+  const again = buildKafkaStatus(
+    'ready',
+    context({}),
+    { ...kafka, status: first },
+    new Date('2026-02-01T00:00:00Z'),
+    '0.1.0',
+  );
+  assert.deepEqual(again?.conditions, first?.conditions);
+});
+
+test("a pool's status lists its node ids, roles, replicas, the cluster id and the scale subresource's selector", () => {
+  const model = fixtureModel(brokerPools);
+  const broker = model.pools.find((pool) => pool.name === 'broker');
+  const resource = brokerPools.pools.find((pool) => pool.metadata?.name === 'broker');
+  assert.ok(broker && resource);
+  const status = buildPoolStatus(model, broker, {
+    ...resource,
+    metadata: { ...resource.metadata, generation: 2 },
+  });
+  assert.deepEqual(status.nodeIds, broker.nodeIds);
+  assert.deepEqual(status.roles, ['broker']);
+  assert.equal(status.replicas, 3);
+  assert.equal(status.clusterId, model.clusterId);
+  assert.equal(status.observedGeneration, 2);
+  assert.equal(
+    status.labelSelector,
+    'strimzi.io/cluster=my-cluster,strimzi.io/name=my-cluster-kafka,strimzi.io/kind=Kafka,strimzi.io/pool-name=broker',
+  );
+});
+
+function check(result: ReplicaCheckResult): PartitionReplicaCheck & { asked: number[][] } {
+  const asked: number[][] = [];
+  return {
+    asked,
+    nodesHoldingReplicas: async (_model, nodeIds) => {
+      asked.push([...nodeIds]);
+      return result;
+    },
+  };
+}
+
+// The ephemeral example scaled from 3 brokers to 2, with pods for all three still running.
+function scaleDownInput() {
+  const kafka = brokerPools.kafka;
+  const pools = brokerPools.pools.map((pool) =>
+    pool.metadata?.name === 'broker' ? { ...pool, spec: { ...pool.spec, replicas: 2 } } : pool,
+  );
+  const before = fixtureModel(brokerPools);
+  const pods = before.nodes.map((node) => ({
+    metadata: {
+      name: node.podName,
+      labels: {
+        'strimzi.io/pool-name': node.pool,
+        'strimzi.io/broker-role': String(node.roles.includes('broker')),
+      },
+    },
+  }));
+  const existing = {
+    podNodeIds: Object.fromEntries(before.pools.map((pool) => [pool.name, pool.nodeIds])),
+  };
+  return { kafka, pools, existing, pods, before };
+}
+
+test('removing a broker that holds partition replicas is reverted with a ScaleDownPreventionCheck warning', async () => {
+  const input = scaleDownInput();
+  const scaled = buildClusterModel(input.kafka, input.pools, input.existing);
+  const removed = input.before.nodes.find((node) => !scaled.nodes.some((n) => n.id === node.id));
+  assert.ok(removed, 'the scale-down removes one broker');
+  const holding = check({ holding: [removed.id] });
+  const checked = await holdBackScaleDown(holding, input, scaled);
+  assert.deepEqual(holding.asked, [[removed.id]]);
+  assert.ok(
+    checked.model.nodes.some((node) => node.id === removed.id),
+    'the broker is kept',
+  );
+  assert.equal(checked.warnings[0]?.reason, 'ScaleDownPreventionCheck');
+  assert.match(
+    checked.warnings[0]?.message ?? '',
+    new RegExp(`broker nodes ${removed.id}: they still hold partition replicas`),
+  );
+});
+
+test('an empty broker is removed; when the cluster cannot be asked it is removed with a warning that says so', async () => {
+  const input = scaleDownInput();
+  const scaled = buildClusterModel(input.kafka, input.pools, input.existing);
+  const empty = await holdBackScaleDown(check({ holding: [] }), input, scaled);
+  assert.equal(empty.model, scaled);
+  assert.deepEqual(empty.warnings, []);
+  const unreachable = await holdBackScaleDown(
+    check({ unchecked: 'bootstrap did not answer' }),
+    input,
+    scaled,
+  );
+  assert.equal(unreachable.model, scaled);
+  assert.equal(unreachable.warnings[0]?.reason, 'ScaleDownNotChecked');
+  assert.match(unreachable.warnings[0]?.message ?? '', /bootstrap did not answer/);
+});
+
+test('no broker removed: the cluster is not asked', async () => {
+  const input = { ...scaleDownInput(), pools: brokerPools.pools };
+  const asking = check({ holding: [] });
+  const model = fixtureModel(brokerPools);
+  const checked = await holdBackScaleDown(asking, input, model);
+  assert.deepEqual(asking.asked, []);
+  assert.equal(checked.model, model);
+});
