@@ -25,19 +25,25 @@ export interface ClusterFixture {
 }
 
 /** Every example cluster and seed manifest, as runnable clusters. */
-export function clusterFixtures(): ClusterFixture[] {
+export function clusterFixtures(options: FixtureOptions = {}): ClusterFixture[] {
   return [exampleClustersDirectory, seedDirectory].flatMap((directory) =>
     readdirSync(directory)
       .filter((file) => file.endsWith('.yaml'))
       .sort()
-      .map((file) => readClusterFixture(join(directory, file))),
+      .map((file) => readClusterFixture(join(directory, file), options)),
   );
 }
 
-export function readClusterFixture(
-  path: string,
-  options: { namespace?: string; uid?: string; version?: string } = {},
-): ClusterFixture {
+export interface FixtureOptions {
+  /** Where the resources live; default kafka. */
+  namespace?: string;
+  /** The Kafka's uid; default a fixed one. */
+  uid?: string;
+  /** The Kafka version to run instead of the file's; the seed's 3.x always becomes 4.2.1. */
+  version?: string;
+}
+
+export function readClusterFixture(path: string, options: FixtureOptions = {}): ClusterFixture {
   const namespace = options.namespace ?? 'kafka';
   const documents = loadAll(readFileSync(path, 'utf8')) as (Kafka | KafkaNodePool)[];
   const kafka = structuredClone(documents.find((document) => document.kind === 'Kafka') as Kafka);

@@ -45,7 +45,7 @@ export function buildListenerBootstrapServices(model: ClusterModel): V1Service[]
           name: listenerBootstrapServiceName(model.name, listener.name),
           namespace: model.namespace,
           labels: { ...listener.bootstrap.labels, ...clusterLabels(model) },
-          annotations: listener.bootstrap.annotations,
+          ...withAnnotations(listener.bootstrap.annotations),
           ownerReferences: [kafkaOwnerReference(model)],
         },
         spec: {
@@ -68,7 +68,7 @@ export function buildPerBrokerServices(model: ClusterModel, node: NodeModel): V1
         name: perBrokerServiceName(model.name, node.pool, listener.name, node.id),
         namespace: model.namespace,
         labels: { ...broker?.labels, ...poolLabels(model, node.pool) },
-        annotations: broker?.annotations ?? {},
+        ...withAnnotations(broker?.annotations),
         ownerReferences: [kafkaOwnerReference(model)],
       },
       spec: {
@@ -109,4 +109,11 @@ function serviceType(listener: ListenerModel): string {
 
 function settingsOf(listener: ListenerModel): ExposureSettings {
   return listener.configuration as ExposureSettings;
+}
+
+// The apiserver drops empty maps: leaving them out keeps desired objects contained in what it returns.
+function withAnnotations(annotations: Record<string, string> | undefined): {
+  annotations?: Record<string, string>;
+} {
+  return annotations && Object.keys(annotations).length > 0 ? { annotations } : {};
 }
