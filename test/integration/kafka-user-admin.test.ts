@@ -6,7 +6,7 @@ import { after, test } from 'node:test';
 import { Kafka, logLevel } from 'kafkajs';
 import { Counter, Registry } from 'prom-client';
 import type { AclRule } from '../../src/actors/kafka/kafka-admin.ts';
-import { KafkaAdminError } from '../../src/actors/kafka/kafka-admin.ts';
+import { KafkaAdminError, kafkaErrorCodes } from '../../src/actors/kafka/kafka-admin.ts';
 import { PlatformaticKafkaAdmin } from '../../src/actors/kafka/platformatic-admin.ts';
 import { kafkaEnvironment } from '../support/environment.ts';
 import { waitFor } from '../support/wait.ts';
@@ -351,6 +351,51 @@ test('a call Kafka refuses fails alone, with the Kafka error code and what it wa
     new RegExp(`client quotas of user bad-${suffix} failed: .*greater than 0`),
   );
   assert.equal(reasons[2]?.errorCode, 42);
+});
+
+test('a login without rights on the cluster gets every call refused with CLUSTER_AUTHORIZATION_FAILED, none swallowed', async () => {
+  const weak = `weak-${suffix}`;
+  const password = randomUUID();
+  cleanups.push(() => admin.deleteScramCredential(weak));
+  await admin.upsertScramCredential(weak, password);
+  await settles('the weak user to log in', async () => (await logsIn(weak, password)) || undefined);
+  const refused = new PlatformaticKafkaAdmin({
+    bootstrap: [kafka.bootstrapSasl],
+    sasl: { username: weak, password },
+    clientId: 'test-user-admin-weak',
+  });
+  const rule = aclsOf(`User:${weak}`, {
+    resourceType: 'topic',
+    resourceName: 'any',
+    patternType: 'literal',
+    operation: 'Read',
+    permission: 'allow',
+  });
+  try {
+    const calls: Record<string, () => Promise<unknown>> = {
+      hasScramCredential: () => refused.hasScramCredential(weak),
+      listScramUsers: () => refused.listScramUsers(),
+      upsertScramCredential: () => refused.upsertScramCredential(`other-${suffix}`, randomUUID()),
+      describeAcls: () => refused.describeAcls(`User:${weak}`),
+      listAclPrincipals: () => refused.listAclPrincipals(),
+      createAcls: () => refused.createAcls(rule),
+      deleteAcls: () => refused.deleteAcls(rule),
+      describeUserQuotas: () => refused.describeUserQuotas(weak),
+      listQuotaUsers: () => refused.listQuotaUsers(),
+      alterUserQuotas: () => refused.alterUserQuotas(weak, { set: { producerByteRate: 1024 }, remove: [] }),
+    };
+    for (const [name, call] of Object.entries(calls)) {
+      await assert.rejects(
+        call(),
+        (error: unknown) =>
+          error instanceof KafkaAdminError &&
+          error.errorCode === kafkaErrorCodes.CLUSTER_AUTHORIZATION_FAILED,
+        name,
+      );
+    }
+  } finally {
+    await refused.close();
+  }
 });
 
 test('two hundred concurrent calls per operation go to Kafka as one request each, and every caller gets its own user', async (t) => {

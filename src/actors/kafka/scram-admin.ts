@@ -64,13 +64,14 @@ export class ScramCredentialAdmin {
     });
   }
 
-  // The users asked about, or every user with a credential when `users` is null.
+  // The users asked about, or every user with a credential when `users` is null. Every user is asked
+  // for with an empty list: with null, a broker that refuses the login (Kafka 4.2) fails to answer.
   async #describeUsers(users: string[] | null): Promise<DescribedUser[]> {
     this.#context.count('describeUserScramCredentials');
     const response = await this.#context.connection.request(
       'describing SCRAM credentials',
       (connection) =>
-        describeUserScramCredentialsV0.api.async(connection, users?.map((name) => ({ name })) ?? null),
+        describeUserScramCredentialsV0.api.async(connection, users?.map((name) => ({ name })) ?? []),
       'results',
     );
     if (response.errorCode !== 0) throw kafkaFailure('describing SCRAM credentials', response);
