@@ -184,7 +184,7 @@ describe('certificates', () => {
     assert.notEqual(wrong.status, 0);
   });
 
-  test('a keystore uses AES-256 and SHA-256, and Java reads it as a private key entry', () => {
+  test('a keystore uses AES-256 and SHA-256, and Java decrypts its key with the CA chain', () => {
     const password = generatePassword();
     const p12 = file(
       'java-user.p12',
@@ -199,14 +199,38 @@ describe('certificates', () => {
     );
     assert.match(info.stderr, /MAC: sha256/);
     assert.match(info.stderr, /PBES2, PBKDF2, AES-256-CBC, Iteration 2048, PRF hmacWithSHA256/);
+    // Copying the entry makes Java decrypt the private key, which listing alone does not.
+    const copy = join(directory, 'java-copy.p12');
+    execFileSync(
+      'keytool',
+      [
+        '-importkeystore',
+        '-noprompt',
+        '-srckeystore',
+        p12,
+        '-srcstoretype',
+        'PKCS12',
+        '-srcstorepass',
+        password,
+        '-destkeystore',
+        copy,
+        '-deststoretype',
+        'PKCS12',
+        '-deststorepass',
+        'copy-password',
+      ],
+      { stdio: 'ignore' },
+    );
     const listed = execFileSync(
       'keytool',
-      ['-list', '-storetype', 'PKCS12', '-keystore', p12, '-storepass', password],
+      ['-list', '-v', '-keystore', copy, '-storepass', 'copy-password'],
       {
         encoding: 'utf8',
       },
     );
-    assert.match(listed, /my-cluster-kafka, .*PrivateKeyEntry/);
+    assert.match(listed, /Alias name: my-cluster-kafka/);
+    assert.match(listed, /Entry type: PrivateKeyEntry/);
+    assert.match(listed, /Certificate chain length: 2/);
   });
 
   test('a truststore holds only CA certificates, which Java loads as trusted entries', () => {
