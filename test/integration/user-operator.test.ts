@@ -37,6 +37,9 @@ before(async () => {
   httpPort = await operator.httpPort();
 });
 after(async () => {
+  // The broker is shared: the users this file made go, through the operator's finalizer.
+  for (const user of await users.list()) await users.delete(user.metadata.name ?? '');
+  for (const user of await users.list()) await users.waitGone(user.metadata.name ?? '');
   await operator.stop();
   await observer.close();
   await topicAdmin.close();
@@ -543,3 +546,74 @@ test("no password or private key appears in the operator's log", () => {
   }
   assert.doesNotMatch(log, /PRIVATE KEY|sasl\.jaas\.config"?\s*[:=]\s*"?org/);
 });
+
+test('Kafka users without a KafkaUser are left alone by default', async () => {
+  const stray = unique('stray');
+  await observer.upsertScramCredential(stray, 'stray-password-1');
+  const name = unique('neighbour');
+  await users.create(name, { authentication: { type: 'scram-sha-512' } });
+  await readyUser(name);
+  const reconciled = reconcilesOf(name);
+  await waitFor('two more resyncs', async () => (reconcilesOf(name) >= reconciled + 2 ? true : undefined));
+  assert.equal(await observer.hasScramCredential(stray), true);
+  await observer.deleteScramCredential(stray);
+});
+
+test("with USER_OPERATOR_DELETE_ORPHANS=true, Kafka users without a KafkaUser lose credential, ACLs and quotas, except the ignored ones and the operator's own", async () => {
+  const sweeping = await operatorFixture('user-orphans');
+  const prefix = `orphan-${suffix}`;
+  const orphan = `${prefix}-gone`;
+  const ignored = `${prefix}-keep`;
+  const described = `${prefix}-user`;
+  const sweeper = startOperatorProcess('user-orphans', {
+    ...sweeping.env,
+    RESYNC_INTERVAL_MS: '1000',
+    USER_OPERATOR_DELETE_ORPHANS: 'true',
+    // Everything but this test's names is ignored: other test files share the broker.
+    USER_OPERATOR_IGNORE_USERS: `^(?!${prefix})|-keep$`,
+  });
+  try {
+    const sweeperUsers = kafkaUserClient(sweeping.custom, sweeping.core, sweeping.namespace);
+    await sweeperUsers.create(described, { authentication: { type: 'scram-sha-512' } });
+    for (const name of [orphan, ignored]) {
+      await observer.upsertScramCredential(name, 'orphan-password-1');
+      await observer.createAcls([
+        {
+          principal: `User:${name}`,
+          resourceType: 'topic',
+          resourceName: name,
+          patternType: 'literal',
+          host: '*',
+          operation: 'Read',
+          permission: 'allow',
+        },
+      ]);
+      await observer.alterUserQuotas(name, { set: { producerByteRate: 1000 }, remove: [] });
+    }
+    await waitFor('the orphan to be deleted', async () =>
+      (await observer.hasScramCredential(orphan)) ? undefined : true,
+    );
+    await waitFor("the orphan's ACLs and quotas to be deleted", async () =>
+      (await observer.describeAcls(`User:${orphan}`)).length === 0 &&
+      Object.keys(await observer.describeUserQuotas(orphan)).length === 0
+        ? true
+        : undefined,
+    );
+    assert.equal(await observer.hasScramCredential(ignored), true);
+    assert.equal((await observer.describeAcls(`User:${ignored}`)).length, 1);
+    assert.equal(await observer.hasScramCredential(described), true);
+    assert.equal(await observer.hasScramCredential(kafka.adminUser), true);
+    await removeFromKafkaForTest(ignored);
+    await sweeperUsers.delete(described);
+    await sweeperUsers.waitGone(described);
+  } finally {
+    await sweeper.stop();
+    await sweeping.cleanup();
+  }
+});
+
+async function removeFromKafkaForTest(name: string): Promise<void> {
+  await observer.deleteScramCredential(name);
+  await observer.deleteAcls(await observer.describeAcls(`User:${name}`));
+  await observer.alterUserQuotas(name, { set: {}, remove: ['producerByteRate'] });
+}

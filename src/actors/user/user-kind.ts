@@ -5,8 +5,12 @@ import type { KafkaUser } from '../../api/kafka-user.ts';
 import { kafkaUserType } from '../../api/resources.ts';
 import { type UserContext, type UserReconciled, userMachine } from '../../machines/user-machine.ts';
 import type { ResourceKind } from '../../supervisor/resource-kind.ts';
+import { clusterLabel } from '../kafka/kafka-clusters.ts';
 import { createUserEffects, type UserEffectsOptions } from './user-effects.ts';
 import { buildUserStatus } from './user-status.ts';
+
+// The index of KafkaUsers by the Kafka cluster they belong to, for the orphan sweep.
+export const kafkaUserClusterIndex = 'cluster';
 
 export function createUserKind(options: UserEffectsOptions): ResourceKind<KafkaUser> {
   const effects = createUserEffects(options);
@@ -22,5 +26,6 @@ export function createUserKind(options: UserEffectsOptions): ResourceKind<KafkaU
     }),
     buildStatus: (state, context, resource, now) =>
       buildUserStatus(state, context as UserContext, resource, now),
+    indexers: { [kafkaUserClusterIndex]: (resource) => [resource.metadata?.labels?.[clusterLabel] ?? ''] },
   };
 }
