@@ -56,7 +56,8 @@ test('a changed value, a missing object or a list of another length must be appl
     data: { 'server.config': 'a=1' },
   };
   assert.equal(needsApply(desired, undefined), true);
-  assert.equal(needsApply(desired, { ...desired, data: { 'server.config': 'a=2' } }), true);
+  const changed: KubernetesObject = { ...desired, data: { 'server.config': 'a=2' } } as KubernetesObject;
+  assert.equal(needsApply(desired, changed), true);
   assert.equal(containsFields({ ports: [1, 2] }, { ports: [1] }), false);
   assert.equal(containsFields({ ports: [1] }, { ports: [1, 2] }), false);
 });
