@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import type { Kafka } from '../../api/kafka.ts';
 import type { KafkaNodePool } from '../../api/kafka-node-pool.ts';
-import type { AuthorizationModel, ClusterModel, ClusterWarning } from './cluster-model.ts';
+import type { AuthorizationModel, ClusterModel, ClusterWarning, RackModel } from './cluster-model.ts';
 import { obsoleteConfigKeys } from './kafka-config-rules.ts';
 import { stringifyConfig } from './listener-model.ts';
 
@@ -58,8 +58,27 @@ export function modelClusterFields(
       topicOperator: spec.entityOperator?.topicOperator !== undefined,
       userOperator: spec.entityOperator?.userOperator !== undefined,
     },
-    rack: spec.kafka.rack?.topologyKey ? { topologyKey: spec.kafka.rack.topologyKey } : undefined,
+    rack: modelRack(kafka, warnings),
   };
+}
+
+function modelRack(kafka: Kafka, warnings: ClusterWarning[]): RackModel | undefined {
+  const rack = kafka.spec.kafka.rack;
+  if (!rack) return undefined;
+  if (rack.type === 'environment-variable' && rack.envVarName) {
+    return { type: 'environment-variable', envVarName: rack.envVarName };
+  }
+  if (rack.topologyKey) {
+    // Strimzi reads the node's label in an init container of its own image; the apache/kafka image has none.
+    warnings.push({
+      reason: 'RackIgnored',
+      message:
+        `spec.kafka.rack with topologyKey ${rack.topologyKey}: broker.rack is not set, since reading node labels ` +
+        'needs an init container this operator does not run. Use type environment-variable to set the rack.',
+    });
+    return { type: 'topology-label', topologyKey: rack.topologyKey };
+  }
+  return undefined;
 }
 
 function existingClusterId(kafka: Kafka, pools: readonly KafkaNodePool[]): string | undefined {

@@ -5,6 +5,7 @@
 // Changes for helpers E and F are noted here:
 // - Names (pods, services, listener names in Kafka) come from cluster-names.ts, not from string templates.
 // - ExistingState.retainedNodeIds keeps nodes whose removal was refused (they still hold replicas).
+// - rack is a RackModel (topology-label or environment-variable).
 import type { V1Affinity, V1Toleration } from '@kubernetes/client-node';
 import type { JvmOptions, ResourceRequirements } from '../../api/common.ts';
 import type { Kafka, KafkaListener } from '../../api/kafka.ts';
@@ -56,9 +57,23 @@ export interface ClusterModel {
   warnings: ClusterWarning[];
   /** Which entity operators spec.entityOperator turns on. */
   entityOperator: { topicOperator: boolean; userOperator: boolean };
-  /** spec.kafka.rack: the node label holding the rack (topology-label), when rack awareness is on. */
-  rack?: { topologyKey: string };
+  /** spec.kafka.rack, when rack awareness is on. */
+  rack?: RackModel;
 }
+
+export type RackModel =
+  | {
+      /** The rack is a label of the Kubernetes node the pod runs on. */
+      type: 'topology-label';
+      /** The node label, e.g. topology.kubernetes.io/zone. */
+      topologyKey: string;
+    }
+  | {
+      /** The rack is an environment variable of the Kafka container. */
+      type: 'environment-variable';
+      /** The variable's name. */
+      envVarName: string;
+    };
 
 export interface ClusterWarning {
   /** One CamelCase word, e.g. ZooKeeperIgnored, KafkaConfigIgnored. */

@@ -310,3 +310,27 @@ describe('the start-up script', () => {
     );
   });
 });
+
+describe('the rack of a broker', () => {
+  const withRack = (rack: NonNullable<Kafka['spec']['kafka']['rack']>) =>
+    buildClusterModel(
+      { ...kafka, spec: { kafka: { ...kafka.spec.kafka, rack } } },
+      [poolOf('controllers', ['controller'], 3), poolOf('brokers', ['broker'], 2)],
+      { podNodeIds: {} },
+    );
+
+  test('comes from the environment variable spec.kafka.rack names, on brokers only', () => {
+    const rackModel = withRack({ type: 'environment-variable', envVarName: 'ZONE' });
+    assert.equal(configOf(0, rackModel).get('broker.rack'), `\${strimzienv:ZONE}`);
+    assert.equal(configOf(2, rackModel).get('broker.rack'), undefined);
+  });
+
+  test('is not set from a node label, with a Warning saying so', () => {
+    const rackModel = withRack({ type: 'topology-label', topologyKey: 'topology.kubernetes.io/zone' });
+    assert.equal(configOf(0, rackModel).get('broker.rack'), undefined);
+    assert.deepEqual(
+      rackModel.warnings.map((warning) => warning.reason),
+      ['RackIgnored'],
+    );
+  });
+});

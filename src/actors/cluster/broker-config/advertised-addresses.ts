@@ -5,7 +5,7 @@ import { ReconcileFailure } from '../../../machines/reconcile-failure.ts';
 import type { ClusterModel, ListenerModel, NodeModel } from '../cluster-model.ts';
 import { nodeHostName, perBrokerServiceName } from '../cluster-names.ts';
 import { nodeAddressEnvVar } from './broker-paths.ts';
-import { environmentReference } from './tls-config.ts';
+import { environmentReference } from './config-providers.ts';
 
 /** What Kubernetes assigned to a per-broker Service: listener name → node id → node port / load balancer host. */
 export type AssignedAddresses = Record<string, Record<number, { host?: string; nodePort?: number }>>;

@@ -3,11 +3,12 @@
 import type { ClusterModel, NodeModel } from '../cluster-model.ts';
 import type { AssignedAddresses } from './advertised-addresses.ts';
 import { authorizationSection } from './authorization-config.ts';
+import { configProviderSection } from './config-providers.ts';
 import { listenerSections } from './listener-config.ts';
 import { renderProperties } from './properties.ts';
 import { quorumSection } from './quorum-config.ts';
 import { storageSection } from './storage-config.ts';
-import { configProviderSection, userConfigSection } from './user-config.ts';
+import { userConfigSection } from './user-config.ts';
 
 /**
  * The server.properties text of a node. `assigned` holds the node ports and load balancer addresses of the

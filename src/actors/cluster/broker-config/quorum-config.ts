@@ -1,18 +1,20 @@
-// KRaft roles and quorum: what the node does and how it finds the controllers. The quorum is static
+// KRaft roles and quorum: what the node does, how it finds the controllers, and its rack. The quorum is static
 // (controller.quorum.voters lists every controller), as Strimzi configures it.
 import type { ClusterModel, NodeModel } from '../cluster-model.ts';
 import { controlPlaneListener, nodeHostName } from '../cluster-names.ts';
-import type { Section } from './properties.ts';
+import { environmentReference } from './config-providers.ts';
+import type { Entry, Section } from './properties.ts';
 
 export function quorumSection(model: ClusterModel, node: NodeModel): Section {
   return {
-    title: 'KRaft roles and controller quorum',
+    title: 'KRaft roles, controller quorum and rack',
     entries: [
       ['node.id', String(node.id)],
       // Strimzi's order: broker before controller.
       ['process.roles', node.roles.toReversed().join(',')],
       ['controller.listener.names', controlPlaneListener.name],
       ['controller.quorum.voters', controllerQuorumVoters(model)],
+      ...rackEntries(model, node),
     ],
   };
 }
@@ -26,4 +28,10 @@ export function controllerQuorumVoters(model: ClusterModel): string {
         `${node.id}@${nodeHostName(model.name, model.namespace, node.podName)}:${controlPlaneListener.port}`,
     )
     .join(',');
+}
+
+// Brokers only: replica placement is what the rack is for.
+function rackEntries(model: ClusterModel, node: NodeModel): Entry[] {
+  if (model.rack?.type !== 'environment-variable' || !node.roles.includes('broker')) return [];
+  return [['broker.rack', environmentReference(model.rack.envVarName)]];
 }

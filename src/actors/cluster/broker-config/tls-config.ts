@@ -1,19 +1,7 @@
 // TLS material of a listener as PEM, read by Kafka's DirectoryConfigProvider from the mounted Secrets:
 // keys stay in Secrets and never enter the ConfigMap.
+import { fileReference } from './config-providers.ts';
 import type { Entry } from './properties.ts';
-
-/** The config provider alias that reads a file of a directory: `${strimzidir:<dir>:<file>}`. */
-export const directoryProvider = 'strimzidir';
-/** The config provider alias that reads an environment variable: `${strimzienv:<name>}`. */
-export const environmentProvider = 'strimzienv';
-
-export function fileReference(directory: string, file: string): string {
-  return `\${${directoryProvider}:${directory}:${file}}`;
-}
-
-export function environmentReference(name: string): string {
-  return `\${${environmentProvider}:${name}}`;
-}
 
 /** The listener's own certificate and key (PEM), presented to peers and used as client certificate. */
 export function keystoreEntries(
