@@ -1,0 +1,33 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { defaultTaint, parseTaint, runnerSettings } from '../../../../tools/pod-runner/options.ts';
+
+const repoRoot = join(import.meta.dirname, '..', '..', '..', '..');
+
+test('by default the node is local-runner, tainted so that only pods that tolerate it land there', () => {
+  const settings = runnerSettings([], { TESTENV_RUN: '/run/env', TESTENV_CACHE: '/cache' }, repoRoot);
+  assert.equal(settings.nodeName, 'local-runner');
+  assert.deepEqual(settings.taints, [parseTaint(defaultTaint)]);
+  assert.equal(settings.runDirectory, '/run/env/pod-runner');
+  assert.equal(settings.kubeconfig, '/run/env/kubeconfig');
+  assert.equal(settings.systemHostsFile, '/etc/hosts');
+  assert.match(settings.kafkaLibraries, /^\/cache\/kafka-4\.\d+\.\d+\/lib$/);
+});
+
+test('--no-taint and --no-etc-hosts turn the defaults off; KUBECONFIG is honoured', () => {
+  const settings = runnerSettings(['--no-taint', '--no-etc-hosts'], { KUBECONFIG: '/k' }, repoRoot);
+  assert.deepEqual(settings.taints, []);
+  assert.equal(settings.systemHostsFile, undefined);
+  assert.equal(settings.kubeconfig, '/k');
+});
+
+test('taints read key[=value]:effect', () => {
+  assert.deepEqual(parseTaint('dedicated=kafka:NoSchedule'), {
+    key: 'dedicated',
+    value: 'kafka',
+    effect: 'NoSchedule',
+  });
+  assert.deepEqual(parseTaint('local:NoExecute'), { key: 'local', effect: 'NoExecute' });
+  assert.throws(() => parseTaint('dedicated=kafka'), /must read key\[=value\]:/);
+});
