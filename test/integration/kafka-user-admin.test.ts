@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { after, test } from 'node:test';
 import { Kafka, logLevel } from 'kafkajs';
 import { Counter, Registry } from 'prom-client';
+import { aclDeletionsPerRequest } from '../../src/actors/kafka/acl-admin.ts';
 import type { AclRule } from '../../src/actors/kafka/kafka-admin.ts';
 import { KafkaAdminError, kafkaErrorCodes } from '../../src/actors/kafka/kafka-admin.ts';
 import { PlatformaticKafkaAdmin } from '../../src/actors/kafka/platformatic-admin.ts';
@@ -398,7 +399,7 @@ test('a login without rights on the cluster gets every call refused with CLUSTER
   }
 });
 
-test('two hundred concurrent calls per operation go to Kafka as one request each, and every caller gets its own user', async (t) => {
+test('two hundred concurrent calls per operation go to Kafka as one request (ACL deletions as a few bounded ones), and every caller gets its own user', async (t) => {
   const users = Array.from({ length: 200 }, (_, i) => `batch-${suffix}-${i}`);
   const rulesOf = (user: string) =>
     aclsOf(
@@ -496,7 +497,14 @@ test('two hundred concurrent calls per operation go to Kafka as one request each
   );
 
   t.diagnostic(`requests for 200 calls each: ${JSON.stringify(measured)}`);
+  // DeleteAcls goes in smaller requests on purpose (Kafka's controller scans every ACL per filter).
+  const bounds: Record<string, number> = {
+    deleteAcls: Math.ceil(users.length / Math.floor(aclDeletionsPerRequest / 3)),
+  };
   for (const [operation, count] of Object.entries(measured)) {
-    assert.ok(count >= 1 && count <= 2, `${operation}: ${count} requests for 200 calls`);
+    assert.ok(
+      count >= 1 && count <= (bounds[operation] ?? 1),
+      `${operation}: ${count} requests for 200 calls`,
+    );
   }
 });
