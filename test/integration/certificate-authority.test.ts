@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -145,31 +145,66 @@ test('inside the renewal window the certificate is renewed for the same key and 
   assert.equal(decode(certAfter, 'ca.password'), decode(certBefore, 'ca.password'));
 });
 
-test('a CA the user provides is used as it is, even inside its renewal window', async () => {
+// An intermediate CA signed by the user's root, given as Strimzi asks: the CA first, then the root.
+function makeUserCaChain(directory: string): { certificatePem: string; privateKeyPem: string } {
+  const path = (name: string) => join(directory, name);
+  const openssl = (...args: string[]) => execFileSync('openssl', args, { stdio: 'ignore', cwd: directory });
+  openssl(
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-days',
+    '20',
+    '-subj',
+    '/CN=my root',
+    '-keyout',
+    'root.key',
+    '-out',
+    'root.crt',
+  );
+  openssl(
+    'req',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-subj',
+    '/O=Example/CN=my own CA',
+    '-keyout',
+    'ca.key',
+    '-out',
+    'ca.csr',
+  );
+  writeFileSync(path('ca.ext'), 'basicConstraints=critical,CA:true\nkeyUsage=critical,keyCertSign,cRLSign\n');
+  openssl(
+    'x509',
+    '-req',
+    '-in',
+    'ca.csr',
+    '-CA',
+    'root.crt',
+    '-CAkey',
+    'root.key',
+    '-CAcreateserial',
+    '-days',
+    '20',
+    '-extfile',
+    'ca.ext',
+    '-out',
+    'ca-only.crt',
+  );
+  return {
+    certificatePem: readFileSync(path('ca-only.crt'), 'utf8') + readFileSync(path('root.crt'), 'utf8'),
+    privateKeyPem: readFileSync(path('ca.key'), 'utf8'),
+  };
+}
+
+test('a CA the user provides, here an intermediate with its root, is used as it is, even inside its renewal window', async () => {
   const clusterName = 'own-ca';
   const directory = mkdtempSync(join(tmpdir(), 'own-ca-'));
   try {
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-days',
-        '20',
-        '-subj',
-        '/O=Example/CN=my own CA',
-        '-keyout',
-        join(directory, 'ca.key'),
-        '-out',
-        join(directory, 'ca.crt'),
-      ],
-      { stdio: 'ignore' },
-    );
-    const certificatePem = readFileSync(join(directory, 'ca.crt'), 'utf8');
-    const privateKeyPem = readFileSync(join(directory, 'ca.key'), 'utf8');
+    const { certificatePem, privateKeyPem } = makeUserCaChain(directory);
     const names = caSecretNames(clusterName, 'clients');
     const labels = { 'strimzi.io/cluster': clusterName, 'strimzi.io/kind': 'Kafka' };
     const certSecret = await core.createNamespacedSecret({
@@ -199,7 +234,13 @@ test('a CA the user provides is used as it is, even inside its renewal window', 
     assert.equal(keyAfter.metadata?.resourceVersion, keySecret.metadata?.resourceVersion);
 
     const user = await issueCertificate(result.ca, { commonName: 'my-user', validityDays: 10 });
-    execFileSync('openssl', ['verify', '-CAfile', join(directory, 'ca.crt')], { input: user.certificatePem });
+    execFileSync(
+      'openssl',
+      ['verify', '-CAfile', join(directory, 'root.crt'), '-untrusted', join(directory, 'ca-only.crt')],
+      {
+        input: user.certificatePem,
+      },
+    );
   } finally {
     rmSync(directory, { recursive: true, force: true });
   }

@@ -11,6 +11,13 @@ export interface CertificateFacts {
 }
 
 const dayMs = 24 * 60 * 60 * 1000;
+const pemCertificatePattern = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
+
+// A user's CA may come as a chain in one ca.crt (the CA, its intermediates, the root); the functions
+// here read the first certificate of such a bundle, this one splits it.
+export function pemCertificates(pem: string): string[] {
+  return pem.match(pemCertificatePattern) ?? [];
+}
 
 export function readCertificate(pem: string): CertificateFacts {
   const x509 = new X509Certificate(pem);

@@ -13,7 +13,13 @@ import {
 import { promisify } from 'node:util';
 import forge from 'node-forge';
 
-export { type CertificateFacts, isSignedBy, needsRenewal, readCertificate } from './certificate-facts.ts';
+export {
+  type CertificateFacts,
+  isSignedBy,
+  needsRenewal,
+  pemCertificates,
+  readCertificate,
+} from './certificate-facts.ts';
 export { generatePassword } from './passwords.ts';
 export { buildPkcs12 } from './pkcs12.ts';
 

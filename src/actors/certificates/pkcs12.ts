@@ -4,7 +4,7 @@
 // attribute, and because the key and MAC should use AES-256 and SHA-256 rather than SHA-1.
 import { createHash, createHmac, createPrivateKey, randomBytes, X509Certificate } from 'node:crypto';
 import forge from 'node-forge';
-import { readCertificate } from './certificate-facts.ts';
+import { pemCertificates, readCertificate } from './certificate-facts.ts';
 
 const { asn1 } = forge;
 type Asn1 = forge.asn1.Asn1;
@@ -36,6 +36,7 @@ export function buildPkcs12(entry: Pkcs12Entry, password: string): Buffer {
   if (!certificatePem !== !privateKeyPem) {
     throw new Error('a PKCS#12 keystore needs both the certificate and its private key');
   }
+  const caCertificates = entry.caCertificatePems.flatMap(pemCertificates);
   const safeContents: Asn1[] = [];
   if (certificatePem && privateKeyPem) {
     const alias = readCertificate(certificatePem).commonName || 'certificate';
@@ -44,7 +45,7 @@ export function buildPkcs12(entry: Pkcs12Entry, password: string): Buffer {
     safeContents.push(
       sequence([
         certificateBag(certificatePem, keyAttributes),
-        ...entry.caCertificatePems.map((pem) => certificateBag(pem, [])),
+        ...caCertificates.map((pem) => certificateBag(pem, [])),
       ]),
       sequence([shroudedKeyBag(privateKeyPem, password, keyAttributes)]),
     );
@@ -52,7 +53,7 @@ export function buildPkcs12(entry: Pkcs12Entry, password: string): Buffer {
     const trusted = attribute(oids.javaTrustedKeyUsage, oid(oids.anyExtendedKeyUsage));
     safeContents.push(
       sequence(
-        entry.caCertificatePems.map((pem, i) =>
+        caCertificates.map((pem, i) =>
           certificateBag(pem, [friendlyName(i === 0 ? 'ca.crt' : `ca-${i}.crt`), trusted]),
         ),
       ),

@@ -17,6 +17,7 @@ import {
   issueCertificate,
   type KeyAndCertificate,
   needsRenewal,
+  pemCertificates,
   readCertificate,
   renewCertificateAuthority,
 } from '../../../src/actors/certificates/certificates.ts';
@@ -264,6 +265,22 @@ describe('certificates', () => {
       'nope',
     ]);
     assert.notEqual(wrong.status, 0);
+  });
+
+  test('a CA chain given as one PEM bundle goes into the stores certificate by certificate', () => {
+    const bundle = ca.certificatePem + otherCa.certificatePem;
+    assert.deepEqual(pemCertificates(bundle), [ca.certificatePem.trim(), otherCa.certificatePem.trim()]);
+    const password = generatePassword();
+    const p12 = file('bundle.p12', buildPkcs12({ caCertificatePems: [bundle] }, password));
+    const listed = execFileSync(
+      'keytool',
+      ['-list', '-storetype', 'PKCS12', '-keystore', p12, '-storepass', password],
+      {
+        encoding: 'utf8',
+      },
+    );
+    assert.equal(listed.match(/trustedCertEntry/g)?.length, 2, listed);
+    assert.equal(readCertificate(bundle).commonName, 'cluster-ca v0');
   });
 
   test('a keystore needs both the certificate and its key', () => {
