@@ -2,37 +2,18 @@
 // compared with creating the same number of topics directly with one admin client (the floor),
 // in the same run. Usage: npm run bench:topics [-- N]   (N defaults to 1000)
 
-import { readFileSync } from 'node:fs';
 import { Admin } from '@platformatic/kafka';
-import { pino } from 'pino';
 import type { KafkaTopic } from '../src/api/kafka-topic.ts';
-import { ResourceInformer } from '../src/supervisor/informer.ts';
 import { isReady, kafkaTopicApi } from '../test/support/kafka-topics.ts';
-import { readMetric } from '../test/support/metrics.ts';
 import { operatorFixture } from '../test/support/operator-fixture.ts';
 import { startOperatorProcess } from '../test/support/operator-process.ts';
+import { inParallel, measureIdleResync, rssMiB, watchReadiness } from './bench-support.ts';
 
 const count = Number(process.argv[2] ?? process.env.N ?? 1000);
 if (!Number.isInteger(count) || count < 1)
   throw new Error(`N must be a positive integer, not ${process.argv[2]}`);
 const resyncIntervalMs = Math.max(30_000, count * 10);
 const batch = 500;
-
-async function inParallel<T>(items: T[], limit: number, work: (item: T) => Promise<unknown>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: limit }, async () => {
-      while (next < items.length) await work(items[next++] as T);
-    }),
-  );
-}
-
-function rssMiB(pid: number, field: 'VmRSS' | 'VmHWM'): number {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
-    .split('\n')
-    .find((l) => l.startsWith(field));
-  return Math.round(Number(line?.split(/\s+/)[1] ?? 0) / 1024);
-}
 
 const fixture = await operatorFixture('bench');
 const { kafka, namespace, kafkaTopics: topics } = fixture;
@@ -72,24 +53,13 @@ const operator = startOperatorProcess(namespace, {
 const port = await operator.httpPort();
 const pid = operator.process.pid ?? 0;
 
-// Readiness is watched, not polled: listing thousands of KafkaTopics every few hundred
-// milliseconds would load the apiserver the operator is measured against.
-const readiness = new ResourceInformer<KafkaTopic>({
+const readiness = await watchReadiness<KafkaTopic>({
   kubeConfig: fixture.kc,
-  ...kafkaTopicApi,
-  namespaces: [namespace],
-  logger: pino({ level: 'warn' }),
+  api: kafkaTopicApi,
+  namespace,
+  count,
+  isReady,
 });
-const readyTopics = new Set<string>();
-const allReady = new Promise<void>((resolve) => {
-  const countReady = (topic: KafkaTopic) => {
-    if (isReady(topic)) readyTopics.add(topic.metadata?.name ?? '');
-    if (readyTopics.size >= count) resolve();
-  };
-  readiness.on('add', countReady);
-  readiness.on('update', countReady);
-});
-await readiness.start();
 
 const names = Array.from({ length: count }, (_, i) => `t-${i}`);
 const start = performance.now();
@@ -104,46 +74,22 @@ await inParallel(names, 32, (name) =>
 const createdSeconds = (performance.now() - start) / 1000;
 console.log(`${count} KafkaTopics created in the apiserver in ${createdSeconds.toFixed(2)} s`);
 
-await allReady;
+await readiness.allReady;
 readiness.stop();
 const readySeconds = (performance.now() - start) / 1000;
 const topicsPerSecond = count / readySeconds;
 console.log(`all ${count} Ready after ${readySeconds.toFixed(2)} s: ${topicsPerSecond.toFixed(1)} topics/s`);
 
-// One idle full resync: every topic is reconciled again and nothing should be written.
-const writeOperations = ['createTopics', 'incrementalAlterConfigs', 'createPartitions', 'deleteTopics'];
-const kafkaWrites = async () =>
-  (
-    await Promise.all(
-      writeOperations.map((operation) => readMetric(port, 'kao_kafka_requests_total', { operation })),
-    )
-  ).reduce((a, b) => a + b, 0);
-const readyReconciles = () =>
-  readMetric(port, 'kao_reconciles_total', { kind: 'KafkaTopic', result: 'ready' });
-// A periodic resync may have started while the topics were still being created: wait until the
-// operator is quiet, so the resync measured below is the next one, whole.
-let reconcilesBefore = await readyReconciles();
-for (let quietSince = performance.now(); performance.now() - quietSince < 3_000; ) {
-  await new Promise((resolve) => setTimeout(resolve, 500));
-  const now = await readyReconciles();
-  if (now !== reconcilesBefore) {
-    reconcilesBefore = now;
-    quietSince = performance.now();
-  }
-}
-const statusWritesBefore = await readMetric(port, 'kao_status_writes_total', { kind: 'KafkaTopic' });
-const kafkaWritesBefore = await kafkaWrites();
-let resyncStart = 0;
-for (;;) {
-  const done = (await readyReconciles()) - reconcilesBefore;
-  if (done > 0 && resyncStart === 0) resyncStart = performance.now();
-  if (done >= count) break;
-  await new Promise((resolve) => setTimeout(resolve, 100));
-}
-const resyncSeconds = (performance.now() - resyncStart) / 1000;
-const statusWrites =
-  (await readMetric(port, 'kao_status_writes_total', { kind: 'KafkaTopic' })) - statusWritesBefore;
-const kafkaWriteRequests = (await kafkaWrites()) - kafkaWritesBefore;
+const {
+  seconds: resyncSeconds,
+  statusWrites,
+  kafkaWrites: kafkaWriteRequests,
+} = await measureIdleResync(port, 'KafkaTopic', count, [
+  'createTopics',
+  'incrementalAlterConfigs',
+  'createPartitions',
+  'deleteTopics',
+]);
 const rss = rssMiB(pid, 'VmRSS');
 const peakRss = rssMiB(pid, 'VmHWM');
 console.log(

@@ -18,6 +18,10 @@ export const kafkaUserApi = {
   plural: kafkaUserType.plural,
 };
 
+export function isReady(user: KafkaUser): boolean {
+  return user.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
+}
+
 export function kafkaUserClient(custom: CustomObjectsApi, core: CoreV1Api, namespace: string) {
   const read = async (name: string): Promise<KafkaUser> =>
     (await custom.getNamespacedCustomObject({ ...kafkaUserApi, namespace, name })) as KafkaUser;

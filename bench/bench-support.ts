@@ -1,0 +1,109 @@
+// What the benchmarks share: bounded parallel work, the operator's memory, watching resources turn
+// Ready, and measuring one idle full resync through the operator's metrics.
+import { readFileSync } from 'node:fs';
+import type { KubernetesObject } from '@kubernetes/client-node';
+import { pino } from 'pino';
+import type { PooledKubeConfig } from '../src/actors/kubernetes/pooled-kube-config.ts';
+import { ResourceInformer } from '../src/supervisor/informer.ts';
+import { readMetric } from '../test/support/metrics.ts';
+
+export async function inParallel<T>(
+  items: T[],
+  limit: number,
+  work: (item: T) => Promise<unknown>,
+): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      while (next < items.length) await work(items[next++] as T);
+    }),
+  );
+}
+
+export function rssMiB(pid: number, field: 'VmRSS' | 'VmHWM'): number {
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith(field));
+  return Math.round(Number(line?.split(/\s+/)[1] ?? 0) / 1024);
+}
+
+export interface ReadinessWatch {
+  // Resolves once `count` resources have been Ready.
+  allReady: Promise<void>;
+  stop(): void;
+}
+
+// Readiness is watched, not polled: listing thousands of resources every few hundred
+// milliseconds would load the apiserver the operator is measured against.
+export async function watchReadiness<R extends KubernetesObject>(options: {
+  kubeConfig: PooledKubeConfig;
+  api: { group: string; version: string; plural: string };
+  namespace: string;
+  count: number;
+  isReady: (resource: R) => boolean;
+}): Promise<ReadinessWatch> {
+  const informer = new ResourceInformer<R>({
+    kubeConfig: options.kubeConfig,
+    ...options.api,
+    namespaces: [options.namespace],
+    logger: pino({ level: 'warn' }),
+  });
+  const ready = new Set<string>();
+  const allReady = new Promise<void>((resolve) => {
+    const countReady = (resource: R) => {
+      if (options.isReady(resource)) ready.add(resource.metadata?.name ?? '');
+      if (ready.size >= options.count) resolve();
+    };
+    informer.on('add', countReady);
+    informer.on('update', countReady);
+  });
+  await informer.start();
+  return { allReady, stop: () => informer.stop() };
+}
+
+export interface IdleResync {
+  seconds: number;
+  statusWrites: number;
+  kafkaWrites: number;
+}
+
+// One idle full resync: every resource is reconciled again and nothing should be written.
+export async function measureIdleResync(
+  port: number,
+  kind: string,
+  count: number,
+  writeOperations: string[],
+): Promise<IdleResync> {
+  const kafkaWrites = async () =>
+    (
+      await Promise.all(
+        writeOperations.map((operation) => readMetric(port, 'kao_kafka_requests_total', { operation })),
+      )
+    ).reduce((a, b) => a + b, 0);
+  const readyReconciles = () => readMetric(port, 'kao_reconciles_total', { kind, result: 'ready' });
+  // A periodic resync may have started while the resources were still being created: wait until
+  // the operator is quiet, so the resync measured is the next one, whole.
+  let reconcilesBefore = await readyReconciles();
+  for (let quietSince = performance.now(); performance.now() - quietSince < 3_000; ) {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const now = await readyReconciles();
+    if (now !== reconcilesBefore) {
+      reconcilesBefore = now;
+      quietSince = performance.now();
+    }
+  }
+  const statusWritesBefore = await readMetric(port, 'kao_status_writes_total', { kind });
+  const kafkaWritesBefore = await kafkaWrites();
+  let start = 0;
+  for (;;) {
+    const done = (await readyReconciles()) - reconcilesBefore;
+    if (done > 0 && start === 0) start = performance.now();
+    if (done >= count) break;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return {
+    seconds: (performance.now() - start) / 1000,
+    statusWrites: (await readMetric(port, 'kao_status_writes_total', { kind })) - statusWritesBefore,
+    kafkaWrites: (await kafkaWrites()) - kafkaWritesBefore,
+  };
+}
