@@ -12,6 +12,7 @@ import type { Kafka } from '../../../src/api/kafka.ts';
 import type { KafkaNodePool } from '../../../src/api/kafka-node-pool.ts';
 import { ReconcileFailure } from '../../../src/machines/reconcile-failure.ts';
 import { readClusterFixture, seedDirectory } from '../../support/cluster-fixtures.ts';
+import { kafkaResource, nodePoolResource } from '../../support/cluster-resources.ts';
 
 /** server.properties as a map, keeping the last value of a key as Kafka does. */
 function propertiesOf(text: string): Map<string, string> {
@@ -26,51 +27,37 @@ function propertiesOf(text: string): Map<string, string> {
   return properties;
 }
 
-function poolOf(name: string, roles: KafkaNodePool['spec']['roles'], replicas: number): KafkaNodePool {
-  return {
-    apiVersion: 'kafka.strimzi.io/v1',
-    kind: 'KafkaNodePool',
-    metadata: { name, namespace: 'kafka', labels: { 'strimzi.io/cluster': 'my-cluster' } },
-    spec: { replicas, roles, storage: { type: 'persistent-claim', size: '10Gi' } },
-  };
-}
+const poolOf = (name: string, roles: KafkaNodePool['spec']['roles'], replicas: number) =>
+  nodePoolResource(name, { roles, replicas, storage: { type: 'persistent-claim', size: '10Gi' } });
 
-const kafka: Kafka = {
-  apiVersion: 'kafka.strimzi.io/v1',
-  kind: 'Kafka',
-  metadata: { name: 'my-cluster', namespace: 'kafka', uid: '0f1c2a3b-4d5e-4f60-8a71-92b3c4d5e6f7' },
-  spec: {
-    kafka: {
-      version: '4.2.1',
-      listeners: [
-        { name: 'plain', port: 9092, type: 'internal', tls: false },
-        { name: 'tls', port: 9093, type: 'internal', tls: true, authentication: { type: 'tls' } },
-        {
-          name: 'scram',
-          port: 9094,
-          type: 'cluster-ip',
-          tls: true,
-          authentication: { type: 'scram-sha-512' },
-        },
-        {
-          name: 'external',
-          port: 9095,
-          type: 'nodeport',
-          tls: false,
-          configuration: {
-            brokers: [{ broker: 0, advertisedHost: 'kafka-0.example.com', advertisedPort: 443 }],
-          },
-        },
-      ],
-      authorization: { type: 'simple', superUsers: ['CN=admin', 'alice'] },
-      config: {
-        'min.insync.replicas': 2,
-        'config.providers': 'mine',
-        'config.providers.mine.class': 'org.example.P',
+const kafka = kafkaResource({
+  listeners: [
+    { name: 'plain', port: 9092, type: 'internal', tls: false },
+    { name: 'tls', port: 9093, type: 'internal', tls: true, authentication: { type: 'tls' } },
+    {
+      name: 'scram',
+      port: 9094,
+      type: 'cluster-ip',
+      tls: true,
+      authentication: { type: 'scram-sha-512' },
+    },
+    {
+      name: 'external',
+      port: 9095,
+      type: 'nodeport',
+      tls: false,
+      configuration: {
+        brokers: [{ broker: 0, advertisedHost: 'kafka-0.example.com', advertisedPort: 443 }],
       },
     },
+  ],
+  authorization: { type: 'simple', superUsers: ['CN=admin', 'alice'] },
+  config: {
+    'min.insync.replicas': 2,
+    'config.providers': 'mine',
+    'config.providers.mine.class': 'org.example.P',
   },
-};
+});
 
 const model = buildClusterModel(
   kafka,
@@ -314,7 +301,7 @@ describe('the start-up script', () => {
 describe('the rack of a broker', () => {
   const withRack = (rack: NonNullable<Kafka['spec']['kafka']['rack']>) =>
     buildClusterModel(
-      { ...kafka, spec: { kafka: { ...kafka.spec.kafka, rack } } },
+      kafkaResource({ ...kafka.spec.kafka, rack }),
       [poolOf('controllers', ['controller'], 3), poolOf('brokers', ['broker'], 2)],
       { podNodeIds: {} },
     );

@@ -8,31 +8,11 @@ import type { Kafka } from '../../../src/api/kafka.ts';
 import type { KafkaNodePool } from '../../../src/api/kafka-node-pool.ts';
 import { ReconcileFailure } from '../../../src/machines/reconcile-failure.ts';
 import { clusterFixtures, readClusterFixture, seedDirectory } from '../../support/cluster-fixtures.ts';
+import { kafkaResource, nodePoolResource } from '../../support/cluster-resources.ts';
 
-function kafkaOf(spec: Partial<Kafka['spec']['kafka']> = {}, extra: Partial<Kafka['spec']> = {}): Kafka {
-  return {
-    apiVersion: 'kafka.strimzi.io/v1',
-    kind: 'Kafka',
-    metadata: { name: 'my-cluster', namespace: 'kafka', uid: '0f1c2a3b-4d5e-4f60-8a71-92b3c4d5e6f7' },
-    spec: {
-      kafka: {
-        version: '4.2.1',
-        listeners: [{ name: 'plain', port: 9092, type: 'internal', tls: false }],
-        ...spec,
-      },
-      ...extra,
-    },
-  };
-}
-
-function poolOf(name: string, roles: KafkaNodePool['spec']['roles'], replicas = 3): KafkaNodePool {
-  return {
-    apiVersion: 'kafka.strimzi.io/v1',
-    kind: 'KafkaNodePool',
-    metadata: { name, namespace: 'kafka', labels: { 'strimzi.io/cluster': 'my-cluster' } },
-    spec: { replicas, roles, storage: { type: 'ephemeral' } },
-  };
-}
+const kafkaOf = (kafka: Partial<Kafka['spec']['kafka']> = {}) => kafkaResource(kafka);
+const poolOf = (name: string, roles: KafkaNodePool['spec']['roles'], replicas = 3) =>
+  nodePoolResource(name, { roles, replicas });
 
 const none = { podNodeIds: {} };
 

@@ -5,26 +5,14 @@ import { forbiddenConfigKeys } from '../../../src/actors/cluster/kafka-config-ru
 import type { Kafka, KafkaListener } from '../../../src/api/kafka.ts';
 import type { KafkaNodePool } from '../../../src/api/kafka-node-pool.ts';
 import { ReconcileFailure } from '../../../src/machines/reconcile-failure.ts';
+import { kafkaResource, nodePoolResource } from '../../support/cluster-resources.ts';
 
 const plain: KafkaListener = { name: 'plain', port: 9092, type: 'internal', tls: false };
 
-function kafkaOf(spec: Partial<Kafka['spec']['kafka']> = {}): Kafka {
-  return {
-    apiVersion: 'kafka.strimzi.io/v1beta2',
-    kind: 'Kafka',
-    metadata: { name: 'my-cluster', namespace: 'kafka', uid: '0f1c2a3b-4d5e-4f60-8a71-92b3c4d5e6f7' },
-    spec: { kafka: { version: '4.2.1', listeners: [plain], ...spec } },
-  };
-}
-
-function poolOf(name: string, spec: Partial<KafkaNodePool['spec']> = {}): KafkaNodePool {
-  return {
-    apiVersion: 'kafka.strimzi.io/v1',
-    kind: 'KafkaNodePool',
-    metadata: { name, namespace: 'kafka', labels: { 'strimzi.io/cluster': 'my-cluster' } },
-    spec: { replicas: 3, roles: ['controller', 'broker'], storage: { type: 'ephemeral' }, ...spec },
-  };
-}
+// v1beta2: the operator-side checks matter most where the CRD's own rules did not run.
+const kafkaOf = (kafka: Partial<Kafka['spec']['kafka']> = {}) =>
+  kafkaResource({ listeners: [plain], ...kafka }, { apiVersion: 'kafka.strimzi.io/v1beta2' });
+const poolOf = nodePoolResource;
 
 /** The failure the model refuses the spec with; asserts it is InvalidResource, not retried, naming the Kafka. */
 function refusal(kafka: Kafka, pools: KafkaNodePool[] = [poolOf('dual')]): string {
