@@ -144,3 +144,33 @@ test('a controller-only node exposes and is probed on the controller port only',
   assert.equal(container?.readinessProbe?.tcpSocket?.port, 9090);
   assert.deepEqual(controller.services, []);
 });
+
+test("a TLS listener's own certificate Secret is mounted on brokers where the configuration reads it", () => {
+  const fixture = readClusterFixture(`${exampleClustersDirectory}/kafka-persistent.yaml`);
+  fixture.kafka.spec.kafka.listeners?.push({
+    name: 'external',
+    port: 9094,
+    type: 'cluster-ip',
+    tls: true,
+    configuration: {
+      brokerCertChainAndKey: { secretName: 'my-listener-cert', certificate: 'tls.crt', key: 'tls.key' },
+    },
+  });
+  const model = fixtureModel(fixture);
+  const desired = buildDesiredObjects(model, fixtureInputs(model));
+  const mountsOf = (pod: V1Pod) =>
+    (pod.spec?.volumes ?? [])
+      .filter((volume) => volume.secret?.secretName === 'my-listener-cert')
+      .map(
+        (volume) =>
+          pod.spec?.containers[0]?.volumeMounts?.find((mount) => mount.name === volume.name)?.mountPath,
+      );
+  for (const { node, pod, configMap } of desired.nodes) {
+    if (node.roles.includes('broker')) {
+      assert.deepEqual(mountsOf(pod), ['/opt/kafka/certificates/external-9094-certs']);
+      assert.ok(configMap.data?.['server.config']?.includes('/opt/kafka/certificates/external-9094-certs'));
+    } else {
+      assert.deepEqual(mountsOf(pod), []);
+    }
+  }
+});
