@@ -1,36 +1,24 @@
-// KafkaAdmin on @platformatic/kafka's Admin client. Calls made by many actors within a few
-// milliseconds go to Kafka as one request per operation (as Strimzi's topic and user operators
-// batch), and each caller gets its own topic's or user's outcome. The user calls live in their
-// own parts (SCRAM credentials, ACLs, quotas), which this class delegates to.
-import {
-  Admin,
-  ConfigResourceTypes,
-  type ConnectionOptions,
-  describeConfigsV4,
-  IncrementalAlterConfigOperationTypes,
-  metadataV12,
-  type SASLOptions,
-} from '@platformatic/kafka';
+// KafkaAdmin on @platformatic/kafka. Calls made by many actors within a few milliseconds go to
+// Kafka as one request per operation (as Strimzi's topic and user operators batch), and each
+// caller gets its own topic's or user's outcome. The parts (topics, SCRAM credentials, ACLs,
+// quotas) share one Admin client, one connection of their own and the request counter.
+import { Admin, type ConnectionOptions, type SASLOptions } from '@platformatic/kafka';
 import type { Counter } from 'prom-client';
-
-type MetadataResponseTopic = metadataV12.MetadataResponseTopic;
-
 import { AclAdmin } from './acl-admin.ts';
-import { AdminConnection, type AdminContext, describeError, kafkaFailure } from './admin-connection.ts';
-import {
-  type AclRule,
-  type ConfigChanges,
-  type KafkaAdmin,
-  KafkaAdminError,
-  kafkaErrorCodes,
-  type NewTopic,
-  type TopicDescription,
-  type UserQuotaChanges,
-  type UserQuotas,
+import { AdminConnection, type AdminContext } from './admin-connection.ts';
+import type {
+  AclRule,
+  ConfigChanges,
+  KafkaAdmin,
+  NewTopic,
+  TopicDescription,
+  UserQuotaChanges,
+  UserQuotas,
 } from './kafka-admin.ts';
 import { UserQuotaAdmin } from './quota-admin.ts';
-import { RequestBatcher, type RequestBatcherOptions } from './request-batcher.ts';
+import type { RequestBatcherOptions } from './request-batcher.ts';
 import { ScramCredentialAdmin } from './scram-admin.ts';
+import { TopicAdmin } from './topic-admin.ts';
 
 export interface KafkaConnectionSettings {
   bootstrap: string[];
@@ -41,49 +29,8 @@ export interface KafkaConnectionSettings {
 
 export interface PlatformaticAdminOptions {
   batching?: RequestBatcherOptions;
-  // Counts requests sent to Kafka by operation (and items they carried), for metrics.
+  // Counts the requests sent to Kafka, by operation (one request may carry many calls), for metrics.
   requests?: Counter<'operation'>;
-}
-
-interface ItemOutcome {
-  name?: string | null;
-  resourceName?: string;
-  errorCode?: number;
-  errorMessage?: string | null;
-}
-
-// platformatic throws one error for a request in which any item failed; the per-item outcomes
-// are in the responses attached to the errors it aggregates (nested once more when it retried).
-function itemOutcomes(error: unknown, field: string, depth = 0): ItemOutcome[] | undefined {
-  const items = (error as { response?: Record<string, unknown> }).response?.[field];
-  if (Array.isArray(items)) return items as ItemOutcome[];
-  if (depth >= 3) return undefined;
-  for (const inner of (error as { errors?: unknown[] }).errors ?? []) {
-    const found = itemOutcomes(inner, field, depth + 1);
-    if (found) return found;
-  }
-  return undefined;
-}
-
-// Maps a batch failure to one outcome per requested name: the item's own error, or success.
-function perItem(
-  names: string[],
-  action: string,
-  error: unknown,
-  field: string,
-  tolerated: number[] = [],
-): Array<Error | undefined> {
-  const outcomes = itemOutcomes(error, field);
-  if (!outcomes)
-    return names.map(() => new Error(`${action} failed: ${describeError(error)}`, { cause: error }));
-  return names.map((name) => {
-    const outcome = outcomes.find((o) => (o.name ?? o.resourceName) === name);
-    if (!outcome?.errorCode || tolerated.includes(outcome.errorCode)) return undefined;
-    return kafkaFailure(`${action} ${name}`, {
-      errorCode: outcome.errorCode,
-      errorMessage: outcome.errorMessage,
-    });
-  });
 }
 
 const defaultBatching: RequestBatcherOptions = { maxDelayMs: 5, maxItems: 500 };
@@ -91,17 +38,10 @@ const defaultBatching: RequestBatcherOptions = { maxDelayMs: 5, maxItems: 500 };
 export class PlatformaticKafkaAdmin implements KafkaAdmin {
   readonly #admin: Admin;
   readonly #connection: AdminConnection;
-  readonly #options: PlatformaticAdminOptions;
+  readonly #topics: TopicAdmin;
   readonly #scram: ScramCredentialAdmin;
   readonly #acls: AclAdmin;
   readonly #quotas: UserQuotaAdmin;
-  readonly #describeTopics: RequestBatcher<string, TopicDescription | undefined>;
-  readonly #describeConfigs: RequestBatcher<string, Record<string, string>>;
-  // CreateTopics takes one config for all topics of a request: one batcher per config.
-  readonly #createTopics = new Map<string, RequestBatcher<NewTopic, TopicDescription>>();
-  readonly #alterConfigs: RequestBatcher<{ name: string; changes: ConfigChanges }, undefined>;
-  readonly #createPartitions: RequestBatcher<{ name: string; partitions: number }, undefined>;
-  readonly #deleteTopics: RequestBatcher<string, undefined>;
 
   constructor(settings: KafkaConnectionSettings, options: PlatformaticAdminOptions = {}) {
     const sasl: SASLOptions | undefined = settings.sasl
@@ -118,58 +58,39 @@ export class PlatformaticKafkaAdmin implements KafkaAdmin {
       ...connectionOptions,
     });
     this.#connection = new AdminConnection(settings.clientId, settings.bootstrap, connectionOptions);
-    this.#options = options;
-    const batching = options.batching ?? defaultBatching;
     const context: AdminContext = {
       connection: this.#connection,
-      count: (operation) => this.#count(operation),
-      batching,
+      count: (operation) => options.requests?.inc({ operation }),
+      batching: options.batching ?? defaultBatching,
     };
+    this.#topics = new TopicAdmin(context, this.#admin);
     this.#scram = new ScramCredentialAdmin(context);
     this.#acls = new AclAdmin(context);
     this.#quotas = new UserQuotaAdmin(context);
-    this.#describeTopics = new RequestBatcher((names) => this.#sendDescribeTopics(names), batching);
-    this.#describeConfigs = new RequestBatcher((names) => this.#sendDescribeConfigs(names), batching);
-    this.#alterConfigs = new RequestBatcher((items) => this.#sendAlterConfigs(items), batching);
-    this.#createPartitions = new RequestBatcher((items) => this.#sendCreatePartitions(items), batching);
-    this.#deleteTopics = new RequestBatcher((names) => this.#sendDeleteTopics(names), batching);
-  }
-
-  #count(operation: string): void {
-    this.#options.requests?.inc({ operation });
   }
 
   describeTopic(name: string): Promise<TopicDescription | undefined> {
-    return this.#describeTopics.submit(name);
+    return this.#topics.describeTopic(name);
   }
 
   describeTopicConfig(name: string): Promise<Record<string, string>> {
-    return this.#describeConfigs.submit(name);
+    return this.#topics.describeTopicConfig(name);
   }
 
   createTopic(topic: NewTopic): Promise<TopicDescription> {
-    const signature = JSON.stringify(Object.entries(topic.config).sort());
-    let batcher = this.#createTopics.get(signature);
-    if (!batcher) {
-      batcher = new RequestBatcher(
-        (topics) => this.#sendCreateTopics(topics),
-        this.#options.batching ?? defaultBatching,
-      );
-      this.#createTopics.set(signature, batcher);
-    }
-    return batcher.submit(topic);
+    return this.#topics.createTopic(topic);
   }
 
   alterTopicConfig(name: string, changes: ConfigChanges): Promise<void> {
-    return this.#alterConfigs.submit({ name, changes });
+    return this.#topics.alterTopicConfig(name, changes);
   }
 
   createPartitions(name: string, partitions: number): Promise<void> {
-    return this.#createPartitions.submit({ name, partitions });
+    return this.#topics.createPartitions(name, partitions);
   }
 
   deleteTopic(name: string): Promise<void> {
-    return this.#deleteTopics.submit(name);
+    return this.#topics.deleteTopic(name);
   }
 
   hasScramCredential(user: string): Promise<boolean> {
@@ -219,186 +140,5 @@ export class PlatformaticKafkaAdmin implements KafkaAdmin {
   async close(): Promise<void> {
     this.#connection.close();
     await this.#admin.close();
-  }
-
-  // One Metadata request for the topics asked about, answered per topic (unknown ones included):
-  // a resync or a burst of new topics costs one request per batch, however many topics the
-  // cluster holds. Reads go on a connection of the admin's own, because platformatic's Admin
-  // fails (and retries) a whole request when one topic in it fails.
-  async #sendDescribeTopics(names: string[]): Promise<Array<TopicDescription | undefined | Error>> {
-    this.#count('metadata');
-    const topics = await this.#topicMetadata([...new Set(names)]);
-    return names.map((name) => {
-      const topic = topics.get(name);
-      if (!topic || topic.errorCode === kafkaErrorCodes.UNKNOWN_TOPIC_OR_PARTITION) return undefined;
-      if (topic.errorCode !== 0) {
-        return kafkaFailure(`describing topic ${name}`, topic);
-      }
-      return {
-        name,
-        id: topic.topicId,
-        partitions: topic.partitions.length,
-        replicationFactor: topic.partitions[0]?.replicaNodes.length ?? 0,
-      };
-    });
-  }
-
-  async #topicMetadata(names: string[]): Promise<Map<string, MetadataResponseTopic>> {
-    const response = await this.#connection.request(
-      'reading topic metadata',
-      (connection) => metadataV12.api.async(connection, names, false, false),
-      'topics',
-    );
-    return new Map(response.topics.map((topic) => [topic.name ?? '', topic]));
-  }
-
-  // DescribeConfigs on the admin's own connection, answered per topic: a topic Kafka does not
-  // know yet fails alone, without the client's retries (a second each) holding up the batch.
-  async #sendDescribeConfigs(names: string[]): Promise<Array<Record<string, string> | Error>> {
-    this.#count('describeConfigs');
-    const resources = [...new Set(names)].map((name) => ({
-      resourceType: ConfigResourceTypes.TOPIC,
-      resourceName: name,
-      configurationKeys: null,
-    }));
-    const response = await this.#connection.request(
-      'describing topic configs',
-      (connection) => describeConfigsV4.api.async(connection, resources, false, false),
-      'results',
-    );
-    const results = new Map(response.results.map((result) => [result.resourceName, result]));
-    return names.map((name) => {
-      const result = results.get(name);
-      if (!result) return new Error(`Kafka did not describe the configs of topic ${name}`);
-      if (result.errorCode !== 0) {
-        return kafkaFailure(`describing the configs of topic ${name}`, result);
-      }
-      const own: Record<string, string> = {};
-      for (const config of result.configs) {
-        // Source 1 is DYNAMIC_TOPIC_CONFIG: a value set on this topic.
-        if (config.configSource === 1 && config.value !== null && config.value !== undefined) {
-          own[config.name] = config.value;
-        }
-      }
-      return own;
-    });
-  }
-
-  async #sendCreateTopics(topics: NewTopic[]): Promise<Array<TopicDescription | Error>> {
-    this.#count('createTopics');
-    const config = topics[0]?.config ?? {};
-    try {
-      const created = await this.#admin.createTopics({
-        topics: topics.map((t) => ({
-          topic: t.name,
-          partitions: t.partitions ?? -1,
-          replicas: t.replicas ?? -1,
-        })),
-        configs: Object.entries(config).map(([name, value]) => ({ name, value })),
-      });
-      return topics.map((t) => {
-        const result = created.find((c) => c.name === t.name);
-        return result
-          ? { name: t.name, id: result.id, partitions: result.partitions, replicationFactor: result.replicas }
-          : new Error(`Kafka did not report topic ${t.name} as created`);
-      });
-    } catch (error) {
-      const outcomes = perItem(
-        topics.map((t) => t.name),
-        'creating topic',
-        error,
-        'topics',
-      );
-      const created = itemOutcomes(error, 'topics') as
-        | Array<ItemOutcome & { topicId: string; numPartitions: number; replicationFactor: number }>
-        | undefined;
-      return Promise.all(
-        topics.map(async (t, index) => {
-          const failure = outcomes[index];
-          // Someone else created it between our describe and create: describe what is there now.
-          if (
-            failure instanceof KafkaAdminError &&
-            failure.errorCode === kafkaErrorCodes.TOPIC_ALREADY_EXISTS
-          ) {
-            return (await this.describeTopic(t.name)) ?? failure;
-          }
-          if (failure) return failure;
-          const result = created?.find((c) => c.name === t.name);
-          return result
-            ? {
-                name: t.name,
-                id: result.topicId,
-                partitions: result.numPartitions,
-                replicationFactor: result.replicationFactor,
-              }
-            : new Error(`Kafka did not report topic ${t.name} as created`);
-        }),
-      );
-    }
-  }
-
-  async #sendAlterConfigs(
-    items: Array<{ name: string; changes: ConfigChanges }>,
-  ): Promise<Array<undefined | Error>> {
-    this.#count('incrementalAlterConfigs');
-    try {
-      await this.#admin.incrementalAlterConfigs({
-        resources: items.map(({ name, changes }) => ({
-          resourceType: ConfigResourceTypes.TOPIC,
-          resourceName: name,
-          configs: [
-            ...Object.entries(changes.set).map(([key, value]) => ({
-              name: key,
-              configOperation: IncrementalAlterConfigOperationTypes.SET,
-              value,
-            })),
-            ...changes.remove.map((key) => ({
-              name: key,
-              configOperation: IncrementalAlterConfigOperationTypes.DELETE,
-            })),
-          ],
-        })),
-      });
-      return items.map(() => undefined);
-    } catch (error) {
-      return perItem(
-        items.map((i) => i.name),
-        'changing the config of topic',
-        error,
-        'responses',
-      );
-    }
-  }
-
-  async #sendCreatePartitions(
-    items: Array<{ name: string; partitions: number }>,
-  ): Promise<Array<undefined | Error>> {
-    this.#count('createPartitions');
-    try {
-      await this.#admin.createPartitions({
-        topics: items.map(({ name, partitions }) => ({ name, count: partitions, assignments: null })),
-      });
-      return items.map(() => undefined);
-    } catch (error) {
-      return perItem(
-        items.map((i) => i.name),
-        'adding partitions to topic',
-        error,
-        'results',
-      );
-    }
-  }
-
-  async #sendDeleteTopics(names: string[]): Promise<Array<undefined | Error>> {
-    this.#count('deleteTopics');
-    const unique = [...new Set(names)];
-    try {
-      await this.#admin.deleteTopics({ topics: unique });
-      return names.map(() => undefined);
-    } catch (error) {
-      return perItem(names, 'deleting topic', error, 'responses', [
-        kafkaErrorCodes.UNKNOWN_TOPIC_OR_PARTITION,
-      ]);
-    }
   }
 }
