@@ -1,7 +1,7 @@
 // Real services: kube-apiserver with etcd. The desired objects of every example and seed cluster are valid
 // Kubernetes: the apiserver accepts each by server-side apply in dry-run mode with strict field validation.
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { CoreV1Api, HttpMethod, type KubernetesObject } from '@kubernetes/client-node';
 import {
@@ -17,7 +17,12 @@ import {
   objectTypeOf,
 } from '../../src/actors/kubernetes/kubernetes-objects.ts';
 import { PooledKubeConfig } from '../../src/actors/kubernetes/pooled-kube-config.ts';
-import { clusterFixtures, fixtureInputs, fixtureModel } from '../support/cluster-fixtures.ts';
+import {
+  type ClusterFixture,
+  clusterFixtures,
+  fixtureInputs,
+  fixtureModel,
+} from '../support/cluster-fixtures.ts';
 import { kubernetesEnvironment } from '../support/environment.ts';
 
 const { kubeconfig } = kubernetesEnvironment();
@@ -48,9 +53,26 @@ async function dryRunApply(object: KubernetesObject): Promise<KubernetesObject> 
   );
 }
 
-for (const fixture of clusterFixtures({ namespace })) {
-  test(`${fixture.file}: the apiserver accepts every desired object as built`, async () => {
-    const model = fixtureModel(fixture);
+// Node ports are cluster-wide and the apiserver is shared: the seed's fixed 32094 may be taken by a cluster
+// another test runs, so each fixed node port moves to one that no service holds now.
+async function withUnusedNodePorts(fixture: ClusterFixture): Promise<ClusterFixture> {
+  const services = await core.listServiceForAllNamespaces();
+  const used = new Set(
+    services.items.flatMap((service) => service.spec?.ports?.map((port) => port.nodePort) ?? []),
+  );
+  for (const listener of fixture.kafka.spec.kafka.listeners ?? []) {
+    const bootstrap = (listener.configuration as { bootstrap?: { nodePort?: number } } | undefined)
+      ?.bootstrap;
+    if (bootstrap?.nodePort === undefined) continue;
+    do bootstrap.nodePort = 30000 + randomInt(2768);
+    while (used.has(bootstrap.nodePort));
+  }
+  return fixture;
+}
+
+for (const written of clusterFixtures({ namespace })) {
+  test(`${written.file}: the apiserver accepts every desired object as built`, async () => {
+    const model = fixtureModel(await withUnusedNodePorts(written));
     const desired = buildDesiredObjects(model, fixtureInputs(model));
     const all = [...supportingObjects(desired), ...desiredPods(desired)];
     const accepted = await Promise.all(all.map(dryRunApply));
