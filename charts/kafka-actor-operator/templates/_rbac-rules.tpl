@@ -1,10 +1,10 @@
 {{/*
 What the operator does in a watched namespace. Strimzi's resources: watch them, patch their
 metadata (finalizers) and their status. Events: on those resources, for kubectl describe. Secrets:
-the Kafka credentials the operator logs in with, and (the user and cluster operators being built)
-KafkaUser credentials, cluster CAs and certificates. Operands (rbac.operands): the objects of the
-Kafka clusters the operator runs, and (cluster-wide only) the nodes their nodeport listeners are
-reached on.
+the Kafka credentials the operator logs in with, KafkaUsers' Secrets (created, updated, deleted;
+the password Secrets they name, read), the clients CA, cluster CAs and certificates. Operands
+(rbac.operands): the objects of the Kafka clusters the operator runs, and (cluster-wide only) the
+nodes their nodeport listeners are reached on.
 */}}
 {{- define "kao.watchedNamespaceRules" -}}
 - apiGroups: [kafka.strimzi.io]

@@ -93,9 +93,11 @@ export function createUserEffects(options: UserEffectsOptions) {
   }
 
   // The name the authentication does not imply holds nothing: after a change of authentication
-  // type (or on the first reconcile) its ACLs and quotas go, and the SCRAM credential unless SCRAM.
+  // type its ACLs and quotas go, and the SCRAM credential unless SCRAM. A user never reconciled
+  // has nothing under either name (deletion cleans both).
   async function cleanOtherName(admin: KafkaAdmin, user: KafkaUser): Promise<void> {
-    if (user.status?.username === usernameOf(user)) return;
+    const reported = user.status?.username;
+    if (!reported || reported === usernameOf(user)) return;
     await Promise.all([
       removeFromKafka(admin, otherUsernameOf(user), false),
       authenticationOf(user) === 'scram-sha-512' ? undefined : admin.deleteScramCredential(userNameOf(user)),
