@@ -2,14 +2,15 @@
 // kube-scheduler and kwok's three fake nodes (pods turn Ready without a container runtime), Redis;
 // the operator as a separate process. Each test has a namespace of its own.
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import {
   ApiException,
   type KubernetesObject,
+  PatchStrategy,
   StorageV1Api,
+  setHeaderOptions,
   type V1ConfigMap,
   type V1PersistentVolumeClaim,
   type V1Pod,
@@ -23,7 +24,7 @@ import type { Kafka } from '../../src/api/kafka.ts';
 import type { KafkaNodePool } from '../../src/api/kafka-node-pool.ts';
 import { apiGroup, kafkaNodePoolType, kafkaType } from '../../src/api/resources.ts';
 import { operatorFixture } from '../support/operator-fixture.ts';
-import { type OperatorProcess, startOperatorProcess } from '../support/operator-process.ts';
+import { type OperatorProcess, reconcileSpans, startOperatorProcess } from '../support/operator-process.ts';
 import { waitFor } from '../support/wait.ts';
 
 const fixturesDirectory = '/work/shared/fixtures';
@@ -247,3 +248,424 @@ test('the single-node example reaches Ready with its pod, services, config map, 
   assert.equal(pool.status?.clusterId, kafka.status?.clusterId);
   assert.match(pool.status?.labelSelector ?? '', /strimzi\.io\/pool-name=dual-role/);
 });
+
+// Claims of a node: one per persistent-claim volume of its pool.
+function expectedClaims(objects: Manifest[]): number {
+  const persistentVolumes = (
+    storage: { type?: string; volumes?: { type?: string }[] } | undefined,
+  ): number =>
+    storage?.type === 'jbod'
+      ? (storage.volumes ?? []).filter((volume) => volume.type === 'persistent-claim').length
+      : Number(storage?.type === 'persistent-claim');
+  return objects.reduce((sum, object) => {
+    if (object.kind === 'KafkaNodePool') {
+      const spec = object.spec as { replicas: number; storage: never };
+      return sum + spec.replicas * persistentVolumes(spec.storage);
+    }
+    const legacy = (object as Kafka).spec.kafka;
+    return sum + (legacy.replicas ?? 0) * persistentVolumes(legacy.storage as never);
+  }, 0);
+}
+
+for (const example of examples) {
+  test(`the example ${example} reaches Ready: a Ready pod per node owned by the Kafka, its ConfigMap, certificate and claims`, async () => {
+    const namespace = takeNamespace();
+    const objects = manifests(`strimzi-1.2-examples/kafka/${example}.yaml`);
+    await createAll(namespace, objects);
+    const kafka = await readyKafka(namespace);
+    const parts = await clusterParts(namespace);
+    const pools = objects.filter((object) => object.kind === 'KafkaNodePool');
+    const podCount = pools.reduce((sum, pool) => sum + (pool.spec as { replicas: number }).replicas, 0);
+    assert.equal(parts.pods.length, podCount);
+    assertNodes(
+      kafka,
+      parts,
+      parts.pods.map((pod) => pod.metadata?.name ?? ''),
+    );
+    for (const pool of pools) {
+      const prefix = `my-cluster-${pool.metadata?.name}-`;
+      assert.equal(
+        parts.podNames.filter((name) => name.startsWith(prefix)).length,
+        (pool.spec as { replicas: number }).replicas,
+        `pods of pool ${pool.metadata?.name}`,
+      );
+    }
+    assert.equal(parts.claims.length, expectedClaims(objects));
+    for (const claim of parts.claims) {
+      assert.equal(claim.metadata?.annotations?.['strimzi.io/delete-claim'], 'false');
+      assert.equal(
+        claim.metadata?.ownerReferences,
+        undefined,
+        'a claim without deleteClaim outlives the Kafka',
+      );
+      assert.equal(claim.status?.phase, 'Bound');
+    }
+    assert.deepEqual(
+      kafka.status?.kafkaNodePools?.map((pool) => pool.name).sort(),
+      pools.map((pool) => pool.metadata?.name).sort(),
+    );
+  });
+}
+
+for (const seed of seeds) {
+  test(`the seed ${seed} with a supported version reaches Ready on an implicit dual-role pool, ZooKeeper ignored with a Warning`, async (t) => {
+    const namespace = takeNamespace();
+    const objects = manifests(`seed/${seed}.yaml`).map((manifest) => withVersion(manifest, supportedVersion));
+    await createAll(namespace, objects);
+    const kafka = await readyKafka(namespace);
+    const parts = await clusterParts(namespace);
+    assertNodes(kafka, parts, ['my-cluster-kafka-0', 'my-cluster-kafka-1']);
+    assert.deepEqual(parts.claimNames, ['data-0-my-cluster-kafka-0', 'data-0-my-cluster-kafka-1']);
+    for (const claim of parts.claims) {
+      assert.equal(claim.spec?.storageClassName, 'disk');
+      assert.equal(claim.metadata?.annotations?.['strimzi.io/delete-claim'], 'true');
+    }
+    const warnings = kafka.status?.conditions?.filter((c) => c.type === 'Warning') ?? [];
+    assert.ok(
+      warnings.some((w) => /zookeeper/i.test(w.message ?? '')),
+      `a Warning says spec.zookeeper is ignored: ${JSON.stringify(warnings)}`,
+    );
+    assert.equal(kafka.status?.kafkaVersion, supportedVersion);
+    assert.deepEqual(kafka.status?.kafkaNodePools, []);
+    if (seed === 'kafka-internal') return;
+    // Node port 32094 is the whole Kubernetes cluster's: the next seed needs it.
+    t.after(async () => {
+      await custom.deleteNamespacedCustomObject({ ...kafkaType, namespace, name: 'my-cluster' });
+      await gone(namespace);
+    });
+    const external = kafka.status?.listeners?.find((listener) => listener.name === 'external');
+    const nodeOf = (pod: string) => parts.pods.find((p) => p.metadata?.name === pod)?.spec?.nodeName ?? '';
+    const externalIp = (pod: string) => `127.0.20.${nodeOf(pod).replace('kwok-node-', '')}`;
+    const broker0 =
+      seed === 'kafka-nodeport-advertised-host' ? '203.0.113.10' : externalIp('my-cluster-kafka-0');
+    const expected = [...new Set([broker0, externalIp('my-cluster-kafka-1')])].map((host) => ({
+      host,
+      port: 32094,
+    }));
+    assert.deepEqual(external?.addresses, expected);
+    assert.equal(external?.bootstrapServers, expected.map((a) => `${a.host}:${a.port}`).join(','));
+    const bootstrap = parts.services.find((s) => s.metadata?.name === 'my-cluster-kafka-external-bootstrap');
+    assert.equal(bootstrap?.spec?.type, 'NodePort');
+    assert.equal(bootstrap?.spec?.ports?.[0]?.nodePort, 32094);
+  });
+}
+
+test('the seed as written (Kafka 3.4.0) is NotReady with UnsupportedKafkaVersion naming the supported versions, and nothing is created', async () => {
+  const namespace = takeNamespace();
+  await createAll(namespace, manifests('seed/kafka-internal.yaml'));
+  const kafka = await settled(namespace);
+  const notReady = condition(kafka, 'NotReady');
+  assert.equal(notReady?.status, 'True');
+  assert.equal(notReady?.reason, 'UnsupportedKafkaVersion');
+  assert.match(notReady?.message ?? '', /3\.4\.0/);
+  assert.match(notReady?.message ?? '', /4\.2\.1/);
+  const parts = await clusterParts(namespace);
+  assert.deepEqual(
+    [parts.podNames, parts.serviceNames, parts.configMapNames, parts.secretNames, parts.claimNames],
+    [[], [], [], [], []],
+  );
+});
+
+async function patchPool(namespace: string, name: string, spec: object): Promise<void> {
+  await custom.patchNamespacedCustomObject(
+    { ...kafkaNodePoolType, namespace, name, body: { spec } },
+    setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+  );
+}
+
+async function patchKafka(namespace: string, body: object): Promise<void> {
+  await custom.patchNamespacedCustomObject(
+    { ...kafkaType, namespace, name: 'my-cluster', body },
+    setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+  );
+}
+
+test('scaling a pool up adds a Ready pod with its certificate; scaling down removes the empty node and its parts', async () => {
+  const namespace = takeNamespace();
+  await createAll(namespace, manifests('strimzi-1.2-examples/kafka/kafka-ephemeral.yaml'));
+  await readyKafka(namespace);
+  const before = (await readPool(namespace, 'broker')).status?.nodeIds ?? [];
+  assert.equal(before.length, 3);
+
+  await patchPool(namespace, 'broker', { replicas: 4 });
+  const grown = await waitFor(
+    'the broker pool to have 4 nodes',
+    async () => {
+      const pool = await readPool(namespace, 'broker');
+      return pool.status?.replicas === 4 ? pool : undefined;
+    },
+    120_000,
+    500,
+  );
+  const added = (grown.status?.nodeIds ?? []).filter((id) => !before.includes(id));
+  assert.equal(added.length, 1);
+  const newPod = `my-cluster-broker-${added[0]}`;
+  const parts = await clusterParts(namespace);
+  const pod = parts.pods.find((p) => p.metadata?.name === newPod);
+  assert.ok(pod && isReady(pod), `${newPod} is Ready`);
+  assert.ok(parts.secretNames.includes(newPod), `${newPod} has its certificate Secret`);
+  assert.ok(parts.configMapNames.includes(newPod), `${newPod} has its ConfigMap`);
+
+  await patchPool(namespace, 'broker', { replicas: 3 });
+  await waitFor(
+    `${newPod} and its parts to be removed`,
+    async () => {
+      const pool = await readPool(namespace, 'broker');
+      const now = await clusterParts(namespace);
+      const gone = ![...now.podNames, ...now.secretNames, ...now.configMapNames].includes(newPod);
+      return pool.status?.replicas === 3 && gone ? now : undefined;
+    },
+    120_000,
+    500,
+  );
+  assert.deepEqual((await readPool(namespace, 'broker')).status?.nodeIds, before);
+  assert.equal(condition(await readKafka(namespace), 'Ready')?.status, 'True');
+});
+
+interface PodEvent {
+  type: string;
+  name: string;
+  uid: string;
+  ready: boolean;
+  deleting: boolean;
+}
+
+// Every change of the cluster's pods, in the order the apiserver reports them.
+async function recordPodEvents(namespace: string) {
+  const events: PodEvent[] = [];
+  const request = await new Watch(fixture.kc).watch(
+    `/api/v1/namespaces/${namespace}/pods`,
+    { labelSelector: selector() },
+    (type, pod: V1Pod) =>
+      events.push({
+        type,
+        name: pod.metadata?.name ?? '',
+        uid: pod.metadata?.uid ?? '',
+        ready: isReady(pod),
+        deleting: Boolean(pod.metadata?.deletionTimestamp),
+      }),
+    () => undefined,
+  );
+  return { events, stop: () => request.abort() };
+}
+
+// Which pods were down (deleting or gone, until a new pod of that name is Ready), and the most at once.
+function downtime(events: PodEvent[], initialUids: Map<string, string>) {
+  const down = new Set<string>();
+  const order: string[] = [];
+  let mostAtOnce = 0;
+  for (const event of events) {
+    const old = initialUids.get(event.name) === event.uid;
+    if (old && (event.deleting || event.type === 'DELETED')) {
+      if (!down.has(event.name) && !order.includes(event.name)) order.push(event.name);
+      down.add(event.name);
+    } else if (!old && event.ready && event.type !== 'DELETED') {
+      down.delete(event.name);
+    }
+    mostAtOnce = Math.max(mostAtOnce, down.size);
+  }
+  return { order, mostAtOnce };
+}
+
+test('a configuration change rolls the pods one at a time, controllers first, each Ready before the next goes down', async () => {
+  const namespace = takeNamespace();
+  await createAll(namespace, manifests('strimzi-1.2-examples/kafka/kafka-ephemeral.yaml'));
+  await readyKafka(namespace);
+  const pods = await clusterPods(namespace);
+  const initialUids = new Map(pods.map((pod) => [pod.metadata?.name ?? '', pod.metadata?.uid ?? '']));
+  const hashes = new Map(
+    pods.map((pod) => [
+      pod.metadata?.name ?? '',
+      pod.metadata?.annotations?.['strimzi.io/configuration-hash'],
+    ]),
+  );
+  const recorder = await recordPodEvents(namespace);
+  try {
+    await patchKafka(namespace, {
+      spec: { kafka: { config: { 'num.io.threads': 12, 'num.network.threads': 5 } } },
+    });
+    const rolled = await waitFor(
+      'the changed pods to be replaced and Ready',
+      async () => {
+        const kafka = await settled(namespace);
+        const now = await clusterPods(namespace);
+        const changed = now.filter(
+          (pod) =>
+            pod.metadata?.annotations?.['strimzi.io/configuration-hash'] !==
+            hashes.get(pod.metadata?.name ?? ''),
+        );
+        const replaced = changed.every(
+          (pod) => pod.metadata?.uid !== initialUids.get(pod.metadata?.name ?? ''),
+        );
+        return condition(kafka, 'Ready') && changed.length > 0 && replaced && now.every(isReady)
+          ? changed
+          : undefined;
+      },
+      180_000,
+      500,
+    );
+    const { order, mostAtOnce } = downtime(recorder.events, initialUids);
+    assert.equal(mostAtOnce, 1, `never two pods down at once: ${JSON.stringify(recorder.events)}`);
+    const isController = (name: string) =>
+      pods.find((pod) => pod.metadata?.name === name)?.metadata?.labels?.['strimzi.io/controller-role'] ===
+      'true';
+    const nodeId = (name: string) => Number(name.split('-').at(-1));
+    const expected = rolled
+      .map((pod) => pod.metadata?.name ?? '')
+      .sort((a, b) => Number(isController(b)) - Number(isController(a)) || nodeId(a) - nodeId(b));
+    assert.deepEqual(order, expected);
+    assert.ok(
+      expected.some(isController) && expected.some((name) => !isController(name)),
+      'both roles rolled',
+    );
+  } finally {
+    recorder.stop();
+  }
+});
+
+test('an idle reconcile writes nothing, and a pod deleted by someone else is recreated', async () => {
+  const namespace = takeNamespace();
+  await createAll(namespace, manifests('strimzi-1.2-examples/kafka/kafka-single-node.yaml'));
+  const kafka = await readyKafka(namespace);
+  const versions = async () => {
+    const parts = await clusterParts(namespace);
+    const all = [...parts.pods, ...parts.services, ...parts.configMaps, ...parts.secrets, ...parts.claims];
+    return Object.fromEntries(all.map((o) => [`${o.metadata?.name}`, o.metadata?.resourceVersion]));
+  };
+  const before = await versions();
+  const finished = () =>
+    reconcileSpans([operator], namespace, 'my-cluster').filter((span) => span.end).length;
+  const reconciles = finished();
+  await waitFor(
+    'two more reconciles (periodic resync)',
+    async () => (finished() >= reconciles + 2 ? true : undefined),
+    60_000,
+  );
+  assert.deepEqual(await versions(), before);
+  assert.equal((await readKafka(namespace)).metadata?.resourceVersion, kafka.metadata?.resourceVersion);
+
+  const [pod] = await clusterPods(namespace);
+  await core.deleteNamespacedPod({ namespace, name: pod?.metadata?.name ?? '' });
+  const recreated = await waitFor(
+    'the pod to be recreated and Ready',
+    async () => {
+      const [now] = await clusterPods(namespace);
+      return now && now.metadata?.uid !== pod?.metadata?.uid && isReady(now) ? now : undefined;
+    },
+    60_000,
+    500,
+  );
+  assert.equal(recreated.metadata?.name, pod?.metadata?.name);
+});
+
+async function gone(namespace: string) {
+  return waitFor(
+    'the garbage collector to delete the cluster',
+    async () => {
+      const parts = await clusterParts(namespace);
+      const left = [...parts.podNames, ...parts.serviceNames, ...parts.configMapNames, ...parts.secretNames];
+      return left.length === 0 ? parts : undefined;
+    },
+    120_000,
+    500,
+  );
+}
+
+test('deleting the Kafka removes its pods, services, config maps and secrets; claims go only where deleteClaim is true', async () => {
+  const kept = takeNamespace();
+  const deleted = takeNamespace();
+  await createAll(kept, manifests('strimzi-1.2-examples/kafka/kafka-single-node.yaml'));
+  await createAll(
+    deleted,
+    manifests('seed/kafka-internal.yaml').map((m) => withVersion(m, supportedVersion)),
+  );
+  await Promise.all([readyKafka(kept), readyKafka(deleted)]);
+  for (const namespace of [kept, deleted]) {
+    await custom.deleteNamespacedCustomObject({ ...kafkaType, namespace, name: 'my-cluster' });
+  }
+  const [keptParts, deletedParts] = await Promise.all([gone(kept), gone(deleted)]);
+  assert.deepEqual(
+    keptParts.claimNames,
+    ['data-0-my-cluster-dual-role-0'],
+    'deleteClaim: false keeps the claim',
+  );
+  await waitFor(
+    'the claims with deleteClaim: true to be deleted',
+    async () => ((await clusterParts(deleted)).claimNames.length === 0 ? true : undefined),
+    60_000,
+  );
+  assert.ok(deletedParts);
+});
+
+async function refusal(namespace: string, objects: Manifest[]): Promise<string> {
+  try {
+    await createAll(namespace, objects);
+  } catch (error) {
+    if (error instanceof ApiException) return String(error.body);
+    throw error;
+  }
+  assert.fail('the apiserver accepted the resource');
+}
+
+function singleNode(change: (kafka: Kafka, pool: KafkaNodePool) => void): Manifest[] {
+  const objects = manifests('strimzi-1.2-examples/kafka/kafka-single-node.yaml').map((o) =>
+    structuredClone(o),
+  );
+  change(
+    objects.find((o) => o.kind === 'Kafka') as Kafka,
+    objects.find((o) => o.kind === 'KafkaNodePool') as KafkaNodePool,
+  );
+  return objects;
+}
+
+test('a listener name with capitals and two listeners on one port are refused by the apiserver with a clear message', async () => {
+  const namespace = takeNamespace();
+  const capitals = await refusal(
+    namespace,
+    singleNode((kafka) => {
+      kafka.spec.kafka.listeners = [{ name: 'Plain', port: 9092, type: 'internal', tls: false }];
+    }).filter((o) => o.kind === 'Kafka'),
+  );
+  assert.match(capitals, /a listener name must be 1 to 11 lowercase letters or digits/);
+  const samePort = await refusal(
+    namespace,
+    singleNode((kafka) => {
+      kafka.spec.kafka.listeners = [
+        { name: 'plain', port: 9092, type: 'internal', tls: false },
+        { name: 'tls', port: 9092, type: 'internal', tls: true },
+      ];
+    }).filter((o) => o.kind === 'Kafka'),
+  );
+  assert.match(samePort, /each listener needs its own port/);
+});
+
+for (const [what, change, message] of [
+  [
+    'a forbidden config key',
+    (kafka: Kafka) => {
+      kafka.spec.kafka.config = { ...kafka.spec.kafka.config, 'advertised.listeners': 'PLAINTEXT://x:9092' };
+    },
+    /spec\.kafka\.config key "advertised\.listeners" is managed by the operator/,
+  ],
+  [
+    'a pool without roles',
+    (_kafka: Kafka, pool: KafkaNodePool) => {
+      pool.spec.roles = [];
+    },
+    /KafkaNodePool dual-role has no role defined/,
+  ],
+] as const) {
+  test(`${what} gives NotReady with InvalidResource and nothing is created`, async () => {
+    const namespace = takeNamespace();
+    await createAll(namespace, singleNode(change));
+    const kafka = await settled(namespace);
+    const notReady = condition(kafka, 'NotReady');
+    assert.equal(notReady?.reason, 'InvalidResource');
+    assert.match(notReady?.message ?? '', message);
+    const parts = await clusterParts(namespace);
+    assert.deepEqual(
+      [parts.podNames, parts.serviceNames, parts.configMapNames, parts.secretNames, parts.claimNames],
+      [[], [], [], [], []],
+    );
+  });
+}

@@ -45,10 +45,16 @@ export async function waitForPodsReady(
   await pollUntil(
     async () => {
       const pods = await Promise.all(waiting.map((name) => api.get<V1Pod>(podType, namespace, name)));
-      waiting = waiting.filter((_, index) => {
-        const pod = pods[index];
-        return pod === undefined || !isPodReady(pod);
-      });
+      const missing = waiting.filter((_, index) => pods[index] === undefined);
+      // Deleted by someone meanwhile: waiting is pointless, the next reconcile creates it again.
+      if (missing.length > 0) {
+        throw new ReconcileFailure(
+          'PodNotFound',
+          `Pods ${missing.join(', ')} in namespace ${namespace} were deleted while the operator waited for them ` +
+            'to become Ready; the next reconcile creates them again',
+        );
+      }
+      waiting = waiting.filter((_, index) => !isPodReady(pods[index] as V1Pod));
       return waiting.length === 0;
     },
     options,
