@@ -1,349 +1,324 @@
-// Real services: three Kafka processes (the test environment's Kafka 4.x jars) formatted and started by the
-// start-up scripts the operator generates, each from its generated server.properties, with certificates from the
-// operator's own certificate authority. Host names and paths are mapped to this machine (test/support/local-kafka-nodes.ts).
+// Real services: Kafka processes (the test environment's Kafka 4.x jars) formatted and started by the start-up
+// scripts the operator generates, each from its generated server.properties, with certificates from the
+// operator's own certificate authority. Host names and paths are mapped to this machine
+// (test/support/local-kafka-nodes.ts); node logs are kept in the test environment's run directory on failure.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import type { ConnectionOptions as TlsOptions } from 'node:tls';
+import { after, before, describe, test } from 'node:test';
 import { Admin, Connection } from '@platformatic/kafka';
+import { issueCertificate } from '../../src/actors/certificates/certificates.ts';
 import {
-  generateCertificateAuthority,
-  issueCertificate,
-  type KeyAndCertificate,
-} from '../../src/actors/certificates/certificates.ts';
-import {
-  clientsCaCertsDir,
-  clusterCaCertsDir,
-  configDir,
-  kafkaHome,
-  nodeCertsDir,
-  serverConfigKey,
-  startupScriptKey,
-} from '../../src/actors/cluster/broker-config/broker-paths.ts';
-import { buildNodeConfiguration } from '../../src/actors/cluster/broker-config/node-configuration.ts';
-import { buildStartupScript } from '../../src/actors/cluster/broker-config/startup-script.ts';
-import { buildClusterModel, type ClusterModel } from '../../src/actors/cluster/cluster-model.ts';
-import { nodeHostName } from '../../src/actors/cluster/cluster-names.ts';
-import { jvmEnvironment } from '../../src/actors/cluster/desired-objects/jvm-environment.ts';
+  buildClusterModel,
+  type ClusterModel,
+  type NodeModel,
+} from '../../src/actors/cluster/cluster-model.ts';
 import { alterScramCredentials, buildScramUpsertion } from '../../src/actors/kafka/scram-credentials.ts';
 import type { Kafka } from '../../src/api/kafka.ts';
 import type { KafkaNodePool } from '../../src/api/kafka-node-pool.ts';
 import { runDirectory } from '../support/environment.ts';
-import {
-  kafkaLibrary,
-  LocalKafkaNodes,
-  nodeAddress,
-  testEnvironmentKafkaVersion,
-} from '../support/local-kafka-nodes.ts';
+import { bootGeneratedCluster, type GeneratedKafkaCluster } from '../support/generated-kafka-cluster.ts';
+import { nodeAddress, testEnvironmentKafkaVersion } from '../support/local-kafka-nodes.ts';
 import { waitFor } from '../support/wait.ts';
 
 const suffix = randomUUID().slice(0, 8);
 const namespace = `boot-${suffix}`;
-const root = join(runDirectory, `broker-config-boot-${suffix}`);
-const logDirectory = join(root, 'logs');
 
-const kafka: Kafka = {
-  apiVersion: 'kafka.strimzi.io/v1',
-  kind: 'Kafka',
-  metadata: { name: 'boot', namespace, uid: randomUUID() },
-  spec: {
-    kafka: {
-      version: testEnvironmentKafkaVersion(),
-      listeners: [
-        { name: 'plain', port: 9092, type: 'internal', tls: false },
-        { name: 'tls', port: 9093, type: 'internal', tls: true, authentication: { type: 'tls' } },
-        {
-          name: 'scram',
-          port: 9094,
-          type: 'internal',
-          tls: false,
-          authentication: { type: 'scram-sha-512' },
-        },
-      ],
-      authorization: { type: 'simple' },
-      config: {
-        'offsets.topic.replication.factor': 3,
-        'transaction.state.log.replication.factor': 3,
-        'transaction.state.log.min.isr': 2,
-        'default.replication.factor': 3,
-        'min.insync.replicas': 2,
-        'group.initial.rebalance.delay.ms': 0,
-        'num.network.threads': 2,
-        'num.io.threads': 4,
-      },
-    },
-    entityOperator: { topicOperator: {}, userOperator: {} },
-  },
-};
-
-const pool: KafkaNodePool = {
-  apiVersion: 'kafka.strimzi.io/v1',
-  kind: 'KafkaNodePool',
-  metadata: { name: 'dual', namespace, labels: { 'strimzi.io/cluster': 'boot' } },
-  spec: {
-    replicas: 3,
-    roles: ['controller', 'broker'],
-    storage: {
-      type: 'jbod',
-      volumes: [
-        { id: 0, type: 'persistent-claim', size: '1Gi', kraftMetadata: 'shared' },
-        { id: 1, type: 'persistent-claim', size: '1Gi' },
-      ],
-    },
-    jvmOptions: { '-Xms': '256m', '-Xmx': '512m' },
-  },
-};
-
-const model: ClusterModel = buildClusterModel(kafka, [pool], { podNodeIds: {} });
-const dualPool = model.pools[0] ?? assert.fail('the model has no pool');
-const cluster = new LocalKafkaNodes(model, root);
-let clusterCa: KeyAndCertificate;
-let clientsCa: KeyAndCertificate;
-let operatorCertificate: KeyAndCertificate;
-let failed = false;
-
-// The operator reaches the cluster as Strimzi's cluster operator does: on the replication listener, with a
-// certificate from the cluster CA whose subject is a super user.
-function operatorTls(): TlsOptions {
+function kafkaOf(name: string, replication: number): Kafka {
   return {
-    ca: clusterCa.certificatePem,
-    cert: operatorCertificate.certificatePem,
-    key: operatorCertificate.privateKeyPem,
-    lookup: cluster.lookup,
-  };
-}
-
-function hostOf(nodeIndex: number): string {
-  const node = model.nodes[nodeIndex];
-  assert.ok(node);
-  return nodeHostName(model.name, model.namespace, node.podName);
-}
-
-before(async () => {
-  mkdirSync(logDirectory, { recursive: true });
-  const library = kafkaLibrary();
-  clusterCa = await generateCertificateAuthority({
-    commonName: 'cluster-ca v0',
-    organization: 'io.strimzi',
-    validityDays: 2,
-  });
-  clientsCa = await generateCertificateAuthority({
-    commonName: 'clients-ca v0',
-    organization: 'io.strimzi',
-    validityDays: 2,
-  });
-  operatorCertificate = await issueCertificate(clusterCa, {
-    commonName: 'cluster-operator',
-    organization: 'io.strimzi',
-    validityDays: 2,
-  });
-  for (const node of model.nodes) {
-    const certificate = await issueCertificate(clusterCa, {
-      commonName: `${model.name}-kafka`,
-      organization: 'io.strimzi',
-      dnsNames: [nodeHostName(model.name, model.namespace, node.podName)],
-      validityDays: 2,
-    });
-    const mounted = (directory: string, file: string) => `${directory.slice(kafkaHome.length + 1)}/${file}`;
-    cluster.start(
-      node,
-      {
-        [mounted(configDir, serverConfigKey)]: buildNodeConfiguration(model, node),
-        [mounted(configDir, startupScriptKey)]: buildStartupScript(model, node),
-        [mounted(nodeCertsDir, `${node.podName}.crt`)]: certificate.certificatePem,
-        [mounted(nodeCertsDir, `${node.podName}.key`)]: certificate.privateKeyPem,
-        [mounted(clusterCaCertsDir, 'ca.crt')]: clusterCa.certificatePem,
-        [mounted(clientsCaCertsDir, 'ca.crt')]: clientsCa.certificatePem,
-      },
-      buildStartupScript(model, node),
-      // The container's environment as the pod builder sets it (heap, -XX, system properties).
-      Object.fromEntries(
-        jvmEnvironment(dualPool.jvmOptions, dualPool.resources).map((env) => [env.name, env.value ?? '']),
-      ),
-      { library, logDirectory },
-    );
-  }
-});
-
-after(async () => {
-  await cluster.stop();
-  if (failed) {
-    console.error(`broker-config-boot: node logs kept in ${logDirectory}`);
-    for (const local of cluster.nodes) {
-      console.error(
-        `--- ${local.logFile} (last lines)\n${readFileSync(local.logFile, 'utf8').split('\n').slice(-40).join('\n')}`,
-      );
-    }
-  } else {
-    rmSync(root, { recursive: true, force: true });
-  }
-});
-
-// Keeps the logs of a failed test: the node logs say why a cluster did not form.
-function keepingLogs(body: () => Promise<void>): () => Promise<void> {
-  return async () => {
-    try {
-      await body();
-    } catch (error) {
-      failed = true;
-      throw error;
-    }
-  };
-}
-
-test(
-  'three nodes formatted and started from the generated configuration form one cluster and replicate a topic three times',
-  keepingLogs(async () => {
-    const admin = new Admin({
-      clientId: `boot-admin-${suffix}`,
-      bootstrapBrokers: [`${hostOf(0)}:9091`],
-      tls: operatorTls(),
-      retries: 2,
-    });
-    try {
-      const brokers = await cluster.whileRunning(
-        waitFor(
-          'three brokers in the metadata',
-          async () => {
-            const metadata = await admin.metadata({ topics: [], forceUpdate: true });
-            return metadata.brokers.size === 3 ? [...metadata.brokers.keys()].sort() : undefined;
+    apiVersion: 'kafka.strimzi.io/v1',
+    kind: 'Kafka',
+    metadata: { name, namespace, uid: randomUUID() },
+    spec: {
+      kafka: {
+        version: testEnvironmentKafkaVersion(),
+        listeners: [
+          { name: 'plain', port: 9092, type: 'internal', tls: false },
+          { name: 'tls', port: 9093, type: 'internal', tls: true, authentication: { type: 'tls' } },
+          {
+            name: 'scram',
+            port: 9094,
+            type: 'internal',
+            tls: false,
+            authentication: { type: 'scram-sha-512' },
           },
-          180_000,
-          1_000,
-        ),
-      );
-      assert.deepEqual(
-        brokers,
-        model.nodes.map((node) => node.id),
-      );
-
-      const topic = `replicated-${suffix}`;
-      await admin.createTopics({ topics: [topic], partitions: 3, replicas: 3 });
-      const partitions = await waitFor(
-        'every partition with three in-sync replicas',
-        async () => {
-          const described = await admin.metadata({ topics: [topic], forceUpdate: true });
-          const found = described.topics.get(topic)?.partitions ?? [];
-          return found.length === 3 && found.every((partition) => partition.isr.length === 3)
-            ? found
-            : undefined;
+        ],
+        authorization: { type: 'simple' },
+        config: {
+          'offsets.topic.replication.factor': replication,
+          'transaction.state.log.replication.factor': replication,
+          'transaction.state.log.min.isr': replication - 1,
+          'default.replication.factor': replication,
+          'min.insync.replicas': replication - 1,
+          'group.initial.rebalance.delay.ms': 0,
+          'num.network.threads': 2,
+          'num.io.threads': 4,
         },
-        60_000,
-        500,
-      );
-      for (const partition of partitions) {
-        assert.deepEqual([...partition.isr].sort(), [0, 1, 2]);
-        assert.deepEqual([...partition.replicas].sort(), [0, 1, 2]);
+      },
+    },
+  };
+}
+
+function poolOf(cluster: string, name: string, spec: KafkaNodePool['spec']): KafkaNodePool {
+  return {
+    apiVersion: 'kafka.strimzi.io/v1',
+    kind: 'KafkaNodePool',
+    metadata: { name, namespace, labels: { 'strimzi.io/cluster': cluster } },
+    spec: { jvmOptions: { '-Xms': '128m', '-Xmx': '512m' }, ...spec },
+  };
+}
+
+type KeepingLogs = (body: () => Promise<void>) => () => Promise<void>;
+
+/** Boots the model for the tests of a describe block; stops it after them, keeping the logs if one failed. */
+function bootedCluster(model: ClusterModel): {
+  cluster: () => GeneratedKafkaCluster;
+  keepingLogs: KeepingLogs;
+} {
+  const root = join(runDirectory, `broker-config-boot-${model.name}-${suffix}`);
+  let booted: GeneratedKafkaCluster | undefined;
+  let failed = false;
+  before(async () => {
+    booted = await bootGeneratedCluster(model, root);
+  });
+  after(async () => {
+    await booted?.nodes.stop();
+    if (!failed) {
+      rmSync(root, { recursive: true, force: true });
+      return;
+    }
+    console.error(`broker-config-boot: node logs kept in ${booted?.logDirectory ?? root}`);
+    for (const local of booted?.nodes.nodes ?? []) {
+      const tail = readFileSync(local.logFile, 'utf8').split('\n').slice(-40).join('\n');
+      console.error(`--- ${local.logFile} (last lines)\n${tail}`);
+    }
+  });
+  // Marks the block failed when a test throws: the node logs say why a cluster did not form.
+  const keepingLogs: KeepingLogs = (body) => {
+    return async () => {
+      try {
+        await body();
+      } catch (error) {
+        failed = true;
+        throw error;
       }
-    } finally {
-      await admin.close();
-    }
-  }),
-);
-
-test(
-  'the plain, mutual-TLS and SCRAM-SHA-512 listeners accept the clients they are configured for and refuse others',
-  keepingLogs(async () => {
-    const address = nodeAddress(model.nodes[1] ?? assert.fail('no node 1'));
-
-    // SCRAM credentials are created through the replication listener, as the user operator does.
-    const username = `boot-user-${suffix}`;
-    const password = randomUUID();
-    const connection = new Connection(`boot-scram-${suffix}`, { tls: operatorTls() });
-    try {
-      await connection.connect(hostOf(0), 9091);
-      const results = await alterScramCredentials(
-        connection,
-        [],
-        [await buildScramUpsertion(username, password)],
-      );
-      assert.deepEqual(
-        results.map((result) => result.errorCode),
-        [0],
-      );
-    } finally {
-      await connection.close();
-    }
-    const clientCertificate = await issueCertificate(clientsCa, {
-      commonName: `boot-client-${suffix}`,
-      validityDays: 2,
-    });
-
-    const clients = {
-      plain: new Admin({
-        clientId: `boot-plain-${suffix}`,
-        bootstrapBrokers: [`${address}:9092`],
-        retries: 2,
-      }),
-      scram: new Admin({
-        clientId: `boot-scram-${suffix}`,
-        bootstrapBrokers: [`${address}:9094`],
-        sasl: { mechanism: 'SCRAM-SHA-512', username, password },
-        retries: 2,
-      }),
-      wrongPassword: new Admin({
-        clientId: `boot-wrong-${suffix}`,
-        bootstrapBrokers: [`${address}:9094`],
-        sasl: { mechanism: 'SCRAM-SHA-512', username, password: 'not-the-password' },
-        retries: false,
-      }),
-      mutualTls: new Admin({
-        clientId: `boot-mtls-${suffix}`,
-        bootstrapBrokers: [`${hostOf(1)}:9093`],
-        tls: {
-          ca: clusterCa.certificatePem,
-          cert: clientCertificate.certificatePem,
-          key: clientCertificate.privateKeyPem,
-          lookup: cluster.lookup,
-        },
-        retries: 2,
-      }),
-      // The TLS listener wants a certificate of the clients CA; the cluster CA's operator certificate is not one.
-      wrongCa: new Admin({
-        clientId: `boot-wrong-ca-${suffix}`,
-        bootstrapBrokers: [`${hostOf(1)}:9093`],
-        tls: operatorTls(),
-        retries: false,
-      }),
     };
-    try {
-      assert.equal((await clients.plain.metadata({ topics: [] })).brokers.size, 3);
-      // Credentials reach every broker through the metadata log; until then the login is refused.
-      await waitFor(
-        'a SCRAM login',
-        async () => (await clients.scram.metadata({ topics: [], forceUpdate: true })).brokers.size,
-        30_000,
-      );
-      await assert.rejects(clients.wrongPassword.metadata({ topics: [] }));
-      assert.equal((await clients.mutualTls.metadata({ topics: [] })).brokers.size, 3);
-      await assert.rejects(clients.wrongCa.metadata({ topics: [] }));
+  };
+  return { cluster: () => booted ?? assert.fail('the cluster did not boot'), keepingLogs };
+}
 
-      // Authorization is on: a user without ACLs may not create topics; the operator (a super user) may.
-      await assert.rejects(
-        clients.scram.createTopics({ topics: [`refused-${suffix}`], partitions: 1, replicas: 3 }),
-        /authoriz/i,
-      );
-    } finally {
-      await Promise.all(Object.values(clients).map((client) => client.close()));
-    }
-  }),
-);
+function nodeAt(model: ClusterModel, index: number): NodeModel {
+  return model.nodes[index] ?? assert.fail(`the model has no node at ${index}`);
+}
 
-test(
-  'each node keeps the KRaft metadata log on the volume marked kraftMetadata and formats every JBOD volume with the cluster id',
-  keepingLogs(async () => {
-    for (const node of cluster.nodes) {
-      const logDir = (volume: number) =>
-        join(node.directory, 'var-lib-kafka', `data-${volume}`, `kafka-log${node.node.id}`);
-      for (const volume of [0, 1]) {
-        const meta = readFileSync(join(logDir(volume), 'meta.properties'), 'utf8');
-        assert.match(meta, new RegExp(`cluster.id=${model.clusterId}`));
-        assert.match(meta, new RegExp(`node.id=${node.node.id}`));
+/** The operator's admin client on the replication listener of the first broker. */
+function operatorAdmin(model: ClusterModel, booted: GeneratedKafkaCluster): Admin {
+  const broker = model.nodes.find((node) => node.roles.includes('broker')) ?? assert.fail('no broker');
+  return new Admin({
+    clientId: `boot-operator-${suffix}`,
+    bootstrapBrokers: [`${booted.hostOf(broker)}:9091`],
+    tls: booted.operatorTls,
+    retries: 2,
+  });
+}
+
+async function waitForBrokers(admin: Admin, booted: GeneratedKafkaCluster, count: number): Promise<number[]> {
+  return booted.nodes.waitWhileRunning(
+    `${count} brokers in the metadata`,
+    async () => {
+      const metadata = await admin.metadata({ topics: [], forceUpdate: true });
+      return metadata.brokers.size === count ? [...metadata.brokers.keys()].sort((a, b) => a - b) : undefined;
+    },
+    180_000,
+  );
+}
+
+/** Creates a topic and waits until every partition has `replicas` in-sync replicas; returns the partitions. */
+async function createReplicatedTopic(admin: Admin, topic: string, replicas: number) {
+  await admin.createTopics({ topics: [topic], partitions: 3, replicas });
+  return waitFor(
+    `every partition of ${topic} with ${replicas} in-sync replicas`,
+    async () => {
+      const described = await admin.metadata({ topics: [topic], forceUpdate: true });
+      const found = described.topics.get(topic)?.partitions ?? [];
+      return found.length === 3 && found.every((partition) => partition.isr.length === replicas)
+        ? found
+        : undefined;
+    },
+    60_000,
+    500,
+  );
+}
+
+describe('three dual-role nodes with plain, mutual-TLS and SCRAM-SHA-512 listeners and JBOD storage', () => {
+  const model = buildClusterModel(
+    kafkaOf('boot', 3),
+    [
+      poolOf('boot', 'dual', {
+        replicas: 3,
+        roles: ['controller', 'broker'],
+        storage: {
+          type: 'jbod',
+          volumes: [
+            { id: 0, type: 'persistent-claim', size: '1Gi', kraftMetadata: 'shared' },
+            { id: 1, type: 'persistent-claim', size: '1Gi' },
+          ],
+        },
+      }),
+    ],
+    { podNodeIds: {} },
+  );
+  const { cluster, keepingLogs } = bootedCluster(model);
+
+  test(
+    'form one cluster from the generated configuration and replicate a topic three times, all in sync',
+    keepingLogs(async () => {
+      const admin = operatorAdmin(model, cluster());
+      try {
+        assert.deepEqual(await waitForBrokers(admin, cluster(), 3), [0, 1, 2]);
+        for (const partition of await createReplicatedTopic(admin, `replicated-${suffix}`, 3)) {
+          assert.deepEqual([...partition.isr].sort(), [0, 1, 2]);
+          assert.deepEqual([...partition.replicas].sort(), [0, 1, 2]);
+        }
+      } finally {
+        await admin.close();
       }
-      assert.ok(existsSync(join(logDir(0), '__cluster_metadata-0')));
-      assert.ok(!existsSync(join(logDir(1), '__cluster_metadata-0')));
-    }
-  }),
-);
+    }),
+  );
+
+  test(
+    'accept on each listener the clients it is configured for and refuse the others',
+    keepingLogs(async () => {
+      const booted = cluster();
+      const node = nodeAt(model, 1);
+      const address = nodeAddress(node);
+
+      // SCRAM credentials are created through the replication listener, as the user operator does.
+      const username = `boot-user-${suffix}`;
+      const password = randomUUID();
+      const connection = new Connection(`boot-scram-${suffix}`, { tls: booted.operatorTls });
+      try {
+        await connection.connect(booted.hostOf(nodeAt(model, 0)), 9091);
+        const results = await alterScramCredentials(
+          connection,
+          [],
+          [await buildScramUpsertion(username, password)],
+        );
+        assert.deepEqual(
+          results.map((result) => result.errorCode),
+          [0],
+        );
+      } finally {
+        await connection.close();
+      }
+      const clientCertificate = await issueCertificate(booted.clientsCa, {
+        commonName: `boot-client-${suffix}`,
+        validityDays: 2,
+      });
+
+      const clients = {
+        plain: new Admin({
+          clientId: `boot-plain-${suffix}`,
+          bootstrapBrokers: [`${address}:9092`],
+          retries: 2,
+        }),
+        scram: new Admin({
+          clientId: `boot-scram-${suffix}`,
+          bootstrapBrokers: [`${address}:9094`],
+          sasl: { mechanism: 'SCRAM-SHA-512', username, password },
+          retries: 2,
+        }),
+        wrongPassword: new Admin({
+          clientId: `boot-wrong-${suffix}`,
+          bootstrapBrokers: [`${address}:9094`],
+          sasl: { mechanism: 'SCRAM-SHA-512', username, password: 'not-the-password' },
+          retries: false,
+        }),
+        mutualTls: new Admin({
+          clientId: `boot-mtls-${suffix}`,
+          bootstrapBrokers: [`${booted.hostOf(node)}:9093`],
+          tls: {
+            ca: booted.clusterCa.certificatePem,
+            cert: clientCertificate.certificatePem,
+            key: clientCertificate.privateKeyPem,
+            lookup: booted.nodes.lookup,
+          },
+          retries: 2,
+        }),
+        // The TLS listener wants a certificate of the clients CA; the operator's, from the cluster CA, is not one.
+        wrongCa: new Admin({
+          clientId: `boot-wrong-ca-${suffix}`,
+          bootstrapBrokers: [`${booted.hostOf(node)}:9093`],
+          tls: booted.operatorTls,
+          retries: false,
+        }),
+      };
+      try {
+        assert.equal((await clients.plain.metadata({ topics: [] })).brokers.size, 3);
+        // Credentials reach every broker through the metadata log; until then the login is refused.
+        await waitFor(
+          'a SCRAM login',
+          async () => (await clients.scram.metadata({ topics: [], forceUpdate: true })).brokers.size,
+          30_000,
+        );
+        await assert.rejects(clients.wrongPassword.metadata({ topics: [] }));
+        assert.equal((await clients.mutualTls.metadata({ topics: [] })).brokers.size, 3);
+        await assert.rejects(clients.wrongCa.metadata({ topics: [] }));
+
+        // Authorization is on: a user without ACLs may not create topics (the operator, a super user, did).
+        await assert.rejects(
+          clients.scram.createTopics({ topics: [`refused-${suffix}`], partitions: 1, replicas: 3 }),
+          /authoriz/i,
+        );
+      } finally {
+        await Promise.all(Object.values(clients).map((client) => client.close()));
+      }
+    }),
+  );
+
+  test(
+    'keep the KRaft metadata log on the volume marked kraftMetadata and format every volume with the cluster id',
+    keepingLogs(async () => {
+      for (const local of cluster().nodes.nodes) {
+        const logDir = (volume: number) =>
+          join(local.directory, 'var-lib-kafka', `data-${volume}`, `kafka-log${local.node.id}`);
+        for (const volume of [0, 1]) {
+          const meta = readFileSync(join(logDir(volume), 'meta.properties'), 'utf8');
+          assert.match(meta, new RegExp(`cluster.id=${model.clusterId}`));
+          assert.match(meta, new RegExp(`node.id=${local.node.id}`));
+        }
+        assert.ok(existsSync(join(logDir(0), '__cluster_metadata-0')));
+        assert.ok(!existsSync(join(logDir(1), '__cluster_metadata-0')));
+      }
+    }),
+  );
+});
+
+describe('a controller-only node and two broker-only nodes', () => {
+  const model = buildClusterModel(
+    kafkaOf('split', 2),
+    [
+      poolOf('split', 'controller', { replicas: 1, roles: ['controller'], storage: { type: 'ephemeral' } }),
+      poolOf('split', 'broker', { replicas: 2, roles: ['broker'], storage: { type: 'ephemeral' } }),
+    ],
+    { podNodeIds: {} },
+  );
+  const { cluster, keepingLogs } = bootedCluster(model);
+
+  test(
+    'form one cluster whose brokers are the broker nodes only, and replicate a topic on both',
+    keepingLogs(async () => {
+      const brokers = model.nodes.filter((node) => node.roles.includes('broker')).map((node) => node.id);
+      const admin = operatorAdmin(model, cluster());
+      try {
+        assert.deepEqual(await waitForBrokers(admin, cluster(), 2), brokers);
+        for (const partition of await createReplicatedTopic(admin, `split-${suffix}`, 2)) {
+          assert.deepEqual([...partition.isr].sort(), brokers);
+        }
+      } finally {
+        await admin.close();
+      }
+    }),
+  );
+});

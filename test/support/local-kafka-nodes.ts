@@ -155,22 +155,37 @@ export class LocalKafkaNodes {
     }
   }
 
-  /** Waits for `work`, failing at once when a node's process exits (its log says why). */
-  async whileRunning<T>(work: Promise<T>): Promise<T> {
-    const exits = this.nodes.map(
-      (local) =>
-        new Promise<never>((_, reject) => {
-          const report = () =>
-            reject(
-              new Error(
-                `${local.node.podName} exited (code ${local.process.exitCode}); see ${local.logFile}`,
-              ),
-            );
-          if (local.process.exitCode !== null) report();
-          else local.process.once('exit', report);
-        }),
-    );
-    return Promise.race([work, ...exits]);
+  /**
+   * Polls `probe` until it yields a value, as test/support/wait.ts does, but fails at once when a node's process
+   * exits (its log says why) instead of polling on to the timeout.
+   */
+  async waitWhileRunning<T>(
+    what: string,
+    probe: () => Promise<T | undefined>,
+    timeoutMs: number,
+  ): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    let lastError: unknown;
+    for (;;) {
+      const exited = this.nodes.find(
+        (local) => local.process.exitCode !== null || local.process.signalCode !== null,
+      );
+      if (exited) {
+        throw new Error(
+          `${exited.node.podName} exited (code ${exited.process.exitCode}); see ${exited.logFile}`,
+        );
+      }
+      try {
+        const value = await probe();
+        if (value !== undefined) return value;
+      } catch (error) {
+        lastError = error;
+      }
+      if (Date.now() > deadline) {
+        throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`, { cause: lastError });
+      }
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+    }
   }
 
   /** Stops every node (TERM, then KILL after a grace period) and waits for them to exit. */

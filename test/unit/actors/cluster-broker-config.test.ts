@@ -91,16 +91,16 @@ describe('the configuration of a broker node', () => {
     assert.equal(config.get('controller.quorum.voters'), voters);
   });
 
-  test('listens on replication and every user listener, advertising each by how it is exposed', () => {
+  test('listens on replication and every user listener (not the control plane), advertising each by how it is exposed', () => {
     assert.equal(
       config.get('listeners'),
-      'CONTROLPLANE-9090://0.0.0.0:9090,REPLICATION-9091://0.0.0.0:9091,PLAIN-9092://0.0.0.0:9092,' +
+      'REPLICATION-9091://0.0.0.0:9091,PLAIN-9092://0.0.0.0:9092,' +
         'TLS-9093://0.0.0.0:9093,SCRAM-9094://0.0.0.0:9094,EXTERNAL-9095://0.0.0.0:9095',
     );
     const pod = host('my-cluster-brokers-0');
     assert.equal(
       config.get('advertised.listeners'),
-      `CONTROLPLANE-9090://${pod}:9090,REPLICATION-9091://${pod}:9091,PLAIN-9092://${pod}:9092,TLS-9093://${pod}:9093,` +
+      `REPLICATION-9091://${pod}:9091,PLAIN-9092://${pod}:9092,TLS-9093://${pod}:9093,` +
         'SCRAM-9094://my-cluster-brokers-scram-0.kafka.svc:9094,EXTERNAL-9095://kafka-0.example.com:443',
     );
     assert.equal(

@@ -19,25 +19,31 @@ export function listenerSections(
   const broker = node.roles.includes('broker');
   const userListeners = broker ? model.listeners : [];
   const host = nodeHostName(model.name, model.namespace, node.podName);
-  const internal = broker ? [controlPlaneListener, replicationListener] : [controlPlaneListener];
+  // Controllers serve the control plane and brokers replication; Kafka refuses a broker-only node that
+  // listens on the controller listener. Yet every node configures the control plane's protocol and TLS:
+  // brokers connect to the controllers with them.
+  const served = [
+    ...(node.roles.includes('controller') ? [controlPlaneListener] : []),
+    ...(broker ? [replicationListener] : []),
+  ];
+  const configured = [controlPlaneListener, ...(broker ? [replicationListener] : [])];
   const listeners = [
-    ...internal.map((listener) => `${listener.name}://0.0.0.0:${listener.port}`),
+    ...served.map((listener) => `${listener.name}://0.0.0.0:${listener.port}`),
     ...userListeners.map((listener) => `${listener.kafkaName}://0.0.0.0:${listener.port}`),
   ];
   const advertised = [
-    ...internal.map((listener) => `${listener.name}://${host}:${listener.port}`),
+    ...served.map((listener) => `${listener.name}://${host}:${listener.port}`),
     ...userListeners.map((listener) => {
       const address = advertisedAddress(model, listener, node, assigned);
       return `${listener.kafkaName}://${address.host}:${address.port}`;
     }),
   ];
-  // Brokers talk to controllers too: every node knows the control plane's protocol.
   const protocols = [
-    ...internal.map((listener) => `${listener.name}:SSL`),
+    ...configured.map((listener) => `${listener.name}:SSL`),
     ...userListeners.map((listener) => `${listener.kafkaName}:${securityProtocol(listener)}`),
   ];
   return [
-    ...internal.map((listener) => ({
+    ...configured.map((listener) => ({
       title: `${listener.name} listener (mutual TLS with the cluster CA)`,
       entries: clusterTlsEntries(listener.name.toLowerCase(), node),
     })),
