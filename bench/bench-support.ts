@@ -6,6 +6,7 @@ import { pino } from 'pino';
 import type { PooledKubeConfig } from '../src/actors/kubernetes/pooled-kube-config.ts';
 import { ResourceInformer } from '../src/supervisor/informer.ts';
 import { readMetric } from '../test/support/metrics.ts';
+import { type OperatorProcess, startOperatorProcess } from '../test/support/operator-process.ts';
 
 export async function inParallel<T>(
   items: T[],
@@ -18,6 +19,23 @@ export async function inParallel<T>(
       while (next < items.length) await work(items[next++] as T);
     }),
   );
+}
+
+// The operator as the benchmarks run it. BENCH_LOG_LEVEL and BENCH_NODE_OPTIONS (e.g. --cpu-prof
+// to profile it, or --max-old-space-size=256 to bound its heap) pass through.
+export async function startBenchOperator(
+  name: string,
+  env: Record<string, string>,
+  resyncIntervalMs: number,
+): Promise<{ operator: OperatorProcess; port: number; pid: number }> {
+  const operator = startOperatorProcess(name, {
+    ...env,
+    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
+    RECONCILE_CONCURRENCY: '64',
+    ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}),
+    RESYNC_INTERVAL_MS: String(resyncIntervalMs),
+  });
+  return { operator, port: await operator.httpPort(), pid: operator.process.pid ?? 0 };
 }
 
 export function rssMiB(pid: number, field: 'VmRSS' | 'VmHWM'): number {

@@ -6,8 +6,13 @@ import { Admin } from '@platformatic/kafka';
 import type { KafkaTopic } from '../src/api/kafka-topic.ts';
 import { isReady, kafkaTopicApi } from '../test/support/kafka-topics.ts';
 import { operatorFixture } from '../test/support/operator-fixture.ts';
-import { startOperatorProcess } from '../test/support/operator-process.ts';
-import { inParallel, measureIdleResync, rssMiB, watchReadiness } from './bench-support.ts';
+import {
+  inParallel,
+  measureIdleResync,
+  rssMiB,
+  startBenchOperator,
+  watchReadiness,
+} from './bench-support.ts';
 
 const count = Number(process.argv[2] ?? process.env.N ?? 1000);
 if (!Number.isInteger(count) || count < 1)
@@ -42,16 +47,7 @@ console.log(`floor: ${count} topics created directly in ${floorSeconds.toFixed(2
 // machine allows 20,000.
 for (let i = 0; i < count; i += batch) await admin.deleteTopics({ topics: floorNames.slice(i, i + batch) });
 
-const operator = startOperatorProcess(namespace, {
-  ...fixture.env,
-  LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
-  RECONCILE_CONCURRENCY: '64',
-  // e.g. --cpu-prof to profile the operator, or --max-old-space-size=256 to bound its heap.
-  ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}),
-  RESYNC_INTERVAL_MS: String(resyncIntervalMs),
-});
-const port = await operator.httpPort();
-const pid = operator.process.pid ?? 0;
+const { operator, port, pid } = await startBenchOperator(namespace, fixture.env, resyncIntervalMs);
 
 const readiness = await watchReadiness<KafkaTopic>({
   kubeConfig: fixture.kc,

@@ -4,9 +4,14 @@
 import type { KafkaUser } from '../src/api/kafka-user.ts';
 import { isReady, kafkaUserApi, kafkaUserClient } from '../test/support/kafka-users.ts';
 import { operatorFixture } from '../test/support/operator-fixture.ts';
-import { startOperatorProcess } from '../test/support/operator-process.ts';
 import { waitFor } from '../test/support/wait.ts';
-import { inParallel, measureIdleResync, rssMiB, watchReadiness } from './bench-support.ts';
+import {
+  inParallel,
+  measureIdleResync,
+  rssMiB,
+  startBenchOperator,
+  watchReadiness,
+} from './bench-support.ts';
 
 const count = Number(process.argv[2] ?? process.env.N ?? 1000);
 if (!Number.isInteger(count) || count < 1)
@@ -22,15 +27,7 @@ const names = Array.from({ length: count }, (_, i) => `u${i}-${suffix}`);
 
 console.log(`N=${count} SCRAM users with 3 ACLs each, Kafka ${kafka.version}, namespace ${namespace}`);
 
-const operator = startOperatorProcess(namespace, {
-  ...fixture.env,
-  LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
-  RECONCILE_CONCURRENCY: '64',
-  ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}),
-  RESYNC_INTERVAL_MS: String(resyncIntervalMs),
-});
-const port = await operator.httpPort();
-const pid = operator.process.pid ?? 0;
+const { operator, port, pid } = await startBenchOperator(namespace, fixture.env, resyncIntervalMs);
 
 const readiness = await watchReadiness<KafkaUser>({
   kubeConfig: fixture.kc,

@@ -9,6 +9,24 @@ import {
 } from './common.ts';
 import { array, boolean, enumOf, type Infer, integer, number, object, record, string } from './schema.ts';
 
+// Strimzi's spellings; the operator checks stored resources against them too (user-validation.ts).
+export const authenticationTypes = ['scram-sha-512', 'tls', 'tls-external'] as const;
+export const aclResourceTypes = ['topic', 'group', 'cluster', 'transactionalId'] as const;
+export const aclPatternTypes = ['literal', 'prefix'] as const;
+export const aclOperations = [
+  'Read',
+  'Write',
+  'Create',
+  'Delete',
+  'Alter',
+  'Describe',
+  'ClusterAction',
+  'AlterConfigs',
+  'DescribeConfigs',
+  'IdempotentWrite',
+  'All',
+] as const;
+
 const passwordSchema = object(
   {
     valueFrom: object(
@@ -29,7 +47,7 @@ const passwordSchema = object(
 
 const authenticationSchema = object(
   {
-    type: enumOf(['scram-sha-512', 'tls', 'tls-external'], {
+    type: enumOf(authenticationTypes, {
       description:
         'scram-sha-512 makes SCRAM credentials, tls a client certificate; tls-external prepares the user ' +
         'for a certificate issued elsewhere (ACLs and quotas then name CN=<username>).',
@@ -62,30 +80,15 @@ const aclRuleSchema = object(
   {
     resource: object(
       {
-        type: enumOf(['topic', 'group', 'cluster', 'transactionalId'], {
+        type: enumOf(aclResourceTypes, {
           description: 'The kind of resource.',
         }),
         name: string({ description: 'The resource name, or its prefix with patternType prefix.' }),
-        patternType: enumOf(['literal', 'prefix'], { description: 'How name is matched. Default literal.' }),
+        patternType: enumOf(aclPatternTypes, { description: 'How name is matched. Default literal.' }),
       },
       { required: ['type'], description: 'The resource the rule applies to.' },
     ),
-    operations: array(
-      enumOf([
-        'Read',
-        'Write',
-        'Create',
-        'Delete',
-        'Alter',
-        'Describe',
-        'ClusterAction',
-        'AlterConfigs',
-        'DescribeConfigs',
-        'IdempotentWrite',
-        'All',
-      ]),
-      { description: 'The operations allowed or denied.' },
-    ),
+    operations: array(enumOf(aclOperations), { description: 'The operations allowed or denied.' }),
     host: string({ description: 'The client host the rule applies to. Default *, any host.' }),
     type: enumOf(['allow', 'deny'], { description: 'Whether the rule allows or denies. Default allow.' }),
   },

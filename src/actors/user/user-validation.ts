@@ -1,26 +1,19 @@
 // What a KafkaUser's spec must satisfy before any Kafka call. The CRD's schema refuses most bad
 // input at apply; these are the checks it cannot make (a rule on a named resource without a name)
 // and a second line for resources stored under an older or foreign schema.
-import type { KafkaUser, KafkaUserAclRule } from '../../api/kafka-user.ts';
-import type { AclOperation, AclPatternType, AclResourceType } from '../kafka/kafka-admin.ts';
+import {
+  aclOperations,
+  aclPatternTypes,
+  aclResourceTypes,
+  authenticationTypes,
+  type KafkaUser,
+  type KafkaUserAclRule,
+} from '../../api/kafka-user.ts';
 import { quotaKeys } from './user-quotas.ts';
 
-const resourceTypes: readonly AclResourceType[] = ['topic', 'group', 'cluster', 'transactionalId'];
-const patternTypes: readonly AclPatternType[] = ['literal', 'prefix'];
-const operations: readonly AclOperation[] = [
-  'Read',
-  'Write',
-  'Create',
-  'Delete',
-  'Alter',
-  'Describe',
-  'ClusterAction',
-  'AlterConfigs',
-  'DescribeConfigs',
-  'IdempotentWrite',
-  'All',
-];
-const authenticationTypes = ['scram-sha-512', 'tls', 'tls-external'];
+const resourceTypes: readonly string[] = aclResourceTypes;
+const patternTypes: readonly string[] = aclPatternTypes;
+const operations: readonly string[] = aclOperations;
 
 // OpenSSL's limit on a certificate's common name, which is the user's name for tls users.
 export const maximumCommonNameLength = 64;
@@ -56,7 +49,7 @@ function aclProblems(rule: KafkaUserAclRule, index: number): string[] {
 function authenticationProblems(user: KafkaUser): string[] {
   const authentication = user.spec?.authentication;
   if (!authentication) return [];
-  if (!authenticationTypes.includes(authentication.type)) {
+  if (!(authenticationTypes as readonly string[]).includes(authentication.type)) {
     return [
       `spec.authentication.type ${JSON.stringify(authentication.type)} is not one of ${authenticationTypes.join(', ')}`,
     ];
