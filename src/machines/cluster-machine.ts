@@ -62,6 +62,9 @@ const reconcileTransitions = [
   { target: 'applying' },
 ] as const;
 
+// The states a reconcile ends in; each starts the next reconcile the same way.
+const settledState = { tags: [settledTag], on: { RECONCILE: reconcileTransitions } };
+
 const failure = {
   target: 'failed',
   actions: {
@@ -130,10 +133,7 @@ export const clusterMachine = setup({
   context: ({ input }) => ({ key: input.key, consecutiveFailures: 0 }),
   initial: 'pending',
   states: {
-    pending: {
-      tags: [settledTag],
-      on: { RECONCILE: reconcileTransitions },
-    },
+    pending: settledState,
     applying: {
       entry: 'startReconcile',
       invoke: {
@@ -181,23 +181,11 @@ export const clusterMachine = setup({
         onError: failure,
       },
     },
-    ready: {
-      tags: [settledTag],
-      on: { RECONCILE: reconcileTransitions },
-    },
-    failed: {
-      tags: [settledTag],
-      on: { RECONCILE: reconcileTransitions },
-    },
-    paused: {
-      tags: [settledTag],
-      on: { RECONCILE: reconcileTransitions },
-    },
+    ready: settledState,
+    failed: settledState,
+    paused: settledState,
     // The Kafka has no finalizer: owner references let the garbage collector remove its parts, and
     // nothing is applied while that happens.
-    deleting: {
-      tags: [settledTag],
-      on: { RECONCILE: reconcileTransitions },
-    },
+    deleting: settledState,
   },
 });

@@ -16,17 +16,13 @@ import { kafkaNodePoolType } from '../../api/resources.ts';
 import type { ClusterPlan, ClusterStepInput, ListenerStatus } from '../../machines/cluster-machine.ts';
 import type { CustomResources } from '../kubernetes/custom-resources.ts';
 import {
-  configMapType,
   type KubernetesObjects,
   KubernetesRequestError,
-  networkPolicyType,
+  namespacedObjectTypes,
   nodeType,
   type ObjectType,
-  persistentVolumeClaimType,
-  podDisruptionBudgetType,
   podType,
   secretType,
-  serviceAccountType,
   serviceType,
 } from '../kubernetes/kubernetes-objects.ts';
 import { applyChangedObjects } from './apply-objects.ts';
@@ -67,18 +63,6 @@ export interface ClusterEffectsOptions {
   operationTimeoutMs: number;
 }
 
-// The types of the objects of a cluster, read at the start of every reconcile.
-const clusterObjectTypes: ObjectType[] = [
-  podType,
-  serviceType,
-  configMapType,
-  secretType,
-  persistentVolumeClaimType,
-  serviceAccountType,
-  podDisruptionBudgetType,
-  networkPolicyType,
-];
-
 function clusterObjectSelector(cluster: string): string {
   return `${clusterLabel}=${cluster},${kindLabel}=Kafka`;
 }
@@ -89,7 +73,7 @@ async function readClusterObjects(
   cluster: string,
 ): Promise<KubernetesObject[]> {
   const selector = clusterObjectSelector(cluster);
-  const lists = await Promise.all(clusterObjectTypes.map((type) => api.list(type, namespace, selector)));
+  const lists = await Promise.all(namespacedObjectTypes.map((type) => api.list(type, namespace, selector)));
   return lists.flat();
 }
 

@@ -18,52 +18,22 @@ export interface ObjectType {
   namespaced: boolean;
 }
 
-export const podType: ObjectType = { apiVersion: 'v1', kind: 'Pod', plural: 'pods', namespaced: true };
-export const serviceType: ObjectType = {
-  apiVersion: 'v1',
-  kind: 'Service',
-  plural: 'services',
-  namespaced: true,
-};
-export const configMapType: ObjectType = {
-  apiVersion: 'v1',
-  kind: 'ConfigMap',
-  plural: 'configmaps',
-  namespaced: true,
-};
-export const secretType: ObjectType = {
-  apiVersion: 'v1',
-  kind: 'Secret',
-  plural: 'secrets',
-  namespaced: true,
-};
-export const persistentVolumeClaimType: ObjectType = {
-  apiVersion: 'v1',
-  kind: 'PersistentVolumeClaim',
-  plural: 'persistentvolumeclaims',
-  namespaced: true,
-};
-export const serviceAccountType: ObjectType = {
-  apiVersion: 'v1',
-  kind: 'ServiceAccount',
-  plural: 'serviceaccounts',
-  namespaced: true,
-};
-export const podDisruptionBudgetType: ObjectType = {
-  apiVersion: 'policy/v1',
-  kind: 'PodDisruptionBudget',
-  plural: 'poddisruptionbudgets',
-  namespaced: true,
-};
-export const networkPolicyType: ObjectType = {
-  apiVersion: 'networking.k8s.io/v1',
-  kind: 'NetworkPolicy',
-  plural: 'networkpolicies',
-  namespaced: true,
-};
-export const nodeType: ObjectType = { apiVersion: 'v1', kind: 'Node', plural: 'nodes', namespaced: false };
+function objectType(apiVersion: string, kind: string, plural: string, namespaced = true): ObjectType {
+  return { apiVersion, kind, plural, namespaced };
+}
 
-const knownTypes = [
+export const podType = objectType('v1', 'Pod', 'pods');
+export const serviceType = objectType('v1', 'Service', 'services');
+export const configMapType = objectType('v1', 'ConfigMap', 'configmaps');
+export const secretType = objectType('v1', 'Secret', 'secrets');
+export const persistentVolumeClaimType = objectType('v1', 'PersistentVolumeClaim', 'persistentvolumeclaims');
+export const serviceAccountType = objectType('v1', 'ServiceAccount', 'serviceaccounts');
+export const podDisruptionBudgetType = objectType('policy/v1', 'PodDisruptionBudget', 'poddisruptionbudgets');
+export const networkPolicyType = objectType('networking.k8s.io/v1', 'NetworkPolicy', 'networkpolicies');
+export const nodeType = objectType('v1', 'Node', 'nodes', false);
+
+// The namespaced types the operator creates for the clusters it runs.
+export const namespacedObjectTypes: readonly ObjectType[] = [
   podType,
   serviceType,
   configMapType,
@@ -72,8 +42,9 @@ const knownTypes = [
   serviceAccountType,
   podDisruptionBudgetType,
   networkPolicyType,
-  nodeType,
 ];
+
+const knownTypes = [...namespacedObjectTypes, nodeType];
 
 export function objectTypeOf(object: KubernetesObject): ObjectType {
   const type = knownTypes.find((t) => t.apiVersion === object.apiVersion && t.kind === object.kind);
