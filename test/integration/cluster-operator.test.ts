@@ -533,6 +533,7 @@ test('an idle reconcile writes nothing, and a pod deleted by someone else is rec
     return Object.fromEntries(all.map((o) => [`${o.metadata?.name}`, o.metadata?.resourceVersion]));
   };
   const before = await versions();
+  const pool = await readPool(namespace, 'dual-role');
   const finished = () =>
     reconcileSpans([operator], namespace, 'my-cluster').filter((span) => span.end).length;
   const reconciles = finished();
@@ -543,6 +544,11 @@ test('an idle reconcile writes nothing, and a pod deleted by someone else is rec
   );
   assert.deepEqual(await versions(), before);
   assert.equal((await readKafka(namespace)).metadata?.resourceVersion, kafka.metadata?.resourceVersion);
+  assert.equal(
+    (await readPool(namespace, 'dual-role')).metadata?.resourceVersion,
+    pool.metadata?.resourceVersion,
+    "the pool's status is not written again either",
+  );
 
   const [pod] = await clusterPods(namespace);
   await core.deleteNamespacedPod({ namespace, name: pod?.metadata?.name ?? '' });

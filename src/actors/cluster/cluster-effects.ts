@@ -146,7 +146,8 @@ export function createClusterEffects(options: ClusterEffectsOptions) {
       operator: options.operator,
     });
     const supporting = supportingObjects(desired);
-    await applyChangedObjects(api, supporting, [...services.current, ...current], signal);
+    // The services as just applied come last, so they stand for the ones read before.
+    await applyChangedObjects(api, supporting, [...current, ...services.current], signal);
     const wantedPods = desiredPods(desired);
     await pruneObjects(
       api,
