@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { Admin, Connection } from '@platformatic/kafka';
 import { issueCertificate } from '../../src/actors/certificates/certificates.ts';
+import type { AssignedAddresses } from '../../src/actors/cluster/broker-config/advertised-addresses.ts';
 import {
   buildClusterModel,
   type ClusterModel,
@@ -72,15 +73,15 @@ function poolOf(cluster: string, name: string, spec: KafkaNodePool['spec']): Kaf
 type KeepingLogs = (body: () => Promise<void>) => () => Promise<void>;
 
 /** Boots the model for the tests of a describe block; stops it after them, keeping the logs if one failed. */
-function bootedCluster(model: ClusterModel): {
-  cluster: () => GeneratedKafkaCluster;
-  keepingLogs: KeepingLogs;
-} {
+function bootedCluster(
+  model: ClusterModel,
+  assigned: AssignedAddresses = {},
+): { cluster: () => GeneratedKafkaCluster; keepingLogs: KeepingLogs } {
   const root = join(runDirectory, `broker-config-boot-${model.name}-${suffix}`);
   let booted: GeneratedKafkaCluster | undefined;
   let failed = false;
   before(async () => {
-    booted = await bootGeneratedCluster(model, root);
+    booted = await bootGeneratedCluster(model, root, assigned);
   });
   after(async () => {
     await booted?.nodes.stop();
@@ -295,29 +296,56 @@ describe('three dual-role nodes with plain, mutual-TLS and SCRAM-SHA-512 listene
   );
 });
 
-describe('a controller-only node and two broker-only nodes', () => {
+describe('a controller-only node and two broker-only nodes with a nodeport listener', () => {
+  const kafka = kafkaOf('split', 2);
+  // Here the Kubernetes node's address is the broker's loopback address and the node port the listener's port.
+  kafka.spec.kafka.listeners.push({ name: 'external', port: 9095, type: 'nodeport', tls: false });
   const model = buildClusterModel(
-    kafkaOf('split', 2),
+    kafka,
     [
       poolOf('split', 'controller', { replicas: 1, roles: ['controller'], storage: { type: 'ephemeral' } }),
       poolOf('split', 'broker', { replicas: 2, roles: ['broker'], storage: { type: 'ephemeral' } }),
     ],
     { podNodeIds: {} },
   );
-  const { cluster, keepingLogs } = bootedCluster(model);
+  const brokers = model.nodes.filter((node) => node.roles.includes('broker'));
+  const { cluster, keepingLogs } = bootedCluster(model, {
+    external: Object.fromEntries(brokers.map((node) => [node.id, { nodePort: 9095 }])),
+  });
 
   test(
     'form one cluster whose brokers are the broker nodes only, and replicate a topic on both',
     keepingLogs(async () => {
-      const brokers = model.nodes.filter((node) => node.roles.includes('broker')).map((node) => node.id);
       const admin = operatorAdmin(model, cluster());
       try {
-        assert.deepEqual(await waitForBrokers(admin, cluster(), 2), brokers);
+        const ids = brokers.map((node) => node.id);
+        assert.deepEqual(await waitForBrokers(admin, cluster(), 2), ids);
         for (const partition of await createReplicatedTopic(admin, `split-${suffix}`, 2)) {
-          assert.deepEqual([...partition.isr].sort(), brokers);
+          assert.deepEqual([...partition.isr].sort(), ids);
         }
       } finally {
         await admin.close();
+      }
+    }),
+  );
+
+  test(
+    "advertise on the nodeport listener the node's address from the container environment and the node port",
+    keepingLogs(async () => {
+      const first = brokers[0] ?? assert.fail('no broker');
+      const client = new Admin({
+        clientId: `boot-external-${suffix}`,
+        bootstrapBrokers: [`${nodeAddress(first)}:9095`],
+        retries: 2,
+      });
+      try {
+        const metadata = await client.metadata({ topics: [] });
+        assert.deepEqual(
+          [...metadata.brokers].map(([id, broker]) => [id, broker.host, broker.port]).sort(),
+          brokers.map((node) => [node.id, nodeAddress(node), 9095]),
+        );
+      } finally {
+        await client.close();
       }
     }),
   );

@@ -10,6 +10,7 @@ import {
   issueCertificate,
   type KeyAndCertificate,
 } from '../../src/actors/certificates/certificates.ts';
+import type { AssignedAddresses } from '../../src/actors/cluster/broker-config/advertised-addresses.ts';
 import {
   clientsCaCertsDir,
   clusterCaCertsDir,
@@ -48,9 +49,11 @@ function mounted(directory: string, file: string): string {
   return `${directory.slice(kafkaHome.length + 1)}/${file}`;
 }
 
+/** `assigned`: the node ports and load balancer hosts Kubernetes would have given the per-broker Services. */
 export async function bootGeneratedCluster(
   model: ClusterModel,
   root: string,
+  assigned: AssignedAddresses = {},
 ): Promise<GeneratedKafkaCluster> {
   const logDirectory = join(root, 'logs');
   mkdirSync(logDirectory, { recursive: true });
@@ -78,7 +81,7 @@ export async function bootGeneratedCluster(
     nodes.start(
       node,
       {
-        [mounted(configDir, serverConfigKey)]: buildNodeConfiguration(model, node),
+        [mounted(configDir, serverConfigKey)]: buildNodeConfiguration(model, node, assigned),
         [mounted(configDir, startupScriptKey)]: startupScript,
         [mounted(nodeCertsDir, `${node.podName}.crt`)]: certificate.certificatePem,
         [mounted(nodeCertsDir, `${node.podName}.key`)]: certificate.privateKeyPem,

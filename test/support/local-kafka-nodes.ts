@@ -190,7 +190,12 @@ export class LocalKafkaNodes {
 
   /** Stops every node (TERM, then KILL after a grace period) and waits for them to exit. */
   async stop(graceMs = 15_000): Promise<void> {
-    await Promise.all(this.nodes.map((local) => stopProcessGroup(local.process, graceMs)));
+    // Broker-only nodes first: their controlled shutdown needs a controller.
+    const controller = (local: LocalNode) => local.node.roles.includes('controller');
+    const stopAll = (nodes: LocalNode[]) =>
+      Promise.all(nodes.map((local) => stopProcessGroup(local.process, graceMs)));
+    await stopAll(this.nodes.filter((local) => !controller(local)));
+    await stopAll(this.nodes.filter(controller));
   }
 }
 
