@@ -1,5 +1,6 @@
 // A Kafka and KafkaNodePools as the operator reads them, for unit tests of the cluster model: cluster
-// my-cluster in namespace kafka, Kafka 4.2.1, one plain listener and ephemeral dual-role pools unless told otherwise.
+// my-cluster in namespace kafka, Kafka 4.2.1, one plain listener, replication settings and ephemeral dual-role
+// pools of three unless told otherwise.
 import type { Kafka } from '../../src/api/kafka.ts';
 import type { KafkaNodePool } from '../../src/api/kafka-node-pool.ts';
 
@@ -15,6 +16,7 @@ export function kafkaResource(
       kafka: {
         version: '4.2.1',
         listeners: [{ name: 'plain', port: 9092, type: 'internal', tls: false }],
+        config: { 'default.replication.factor': 3, 'min.insync.replicas': 2 },
         ...kafka,
       },
       ...options.spec,

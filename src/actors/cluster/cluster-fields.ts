@@ -116,18 +116,18 @@ function modelAuthorization(kafka: Kafka): AuthorizationModel | undefined {
   };
 }
 
-// spec.kafka.config, without the keys Kafka 4.x removed (validation has refused the forbidden ones).
+// spec.kafka.config, without the keys Kafka 4.x removed (validation has refused the forbidden ones); each
+// dropped key gets Strimzi's Warning.
 function userConfig(kafka: Kafka, warnings: ClusterWarning[]): Record<string, string> {
   const config = { ...(kafka.spec.kafka.config ?? {}) };
-  const obsolete = obsoleteConfigKeys.filter((key) => key in config);
-  for (const key of obsolete) delete config[key];
-  if (obsolete.length > 0) {
+  for (const [key, reason] of Object.entries(obsoleteConfigKeys)) {
+    if (!(key in config)) continue;
+    delete config[key];
     warnings.push({
-      reason: 'KafkaConfigIgnored',
+      reason,
       message:
-        `spec.kafka.config ${obsolete.join(' and ')} ${obsolete.length > 1 ? 'are' : 'is'} ignored: ` +
-        'Kafka 4.x in KRaft mode uses the metadata version instead (spec.kafka.metadataVersion). Remove ' +
-        `${obsolete.length > 1 ? 'them' : 'it'}.`,
+        `${key} is not used in KRaft-based Kafka clusters and is ignored (the metadata version, ` +
+        'spec.kafka.metadataVersion, takes its place); remove it from the Kafka custom resource.',
     });
   }
   return stringifyConfig(config);

@@ -11,6 +11,7 @@ import type { JvmOptions, ResourceRequirements } from '../../api/common.ts';
 import type { Kafka, KafkaListener } from '../../api/kafka.ts';
 import type { KafkaNodePool, KafkaNodeRole } from '../../api/kafka-node-pool.ts';
 import { modelClusterFields } from './cluster-fields.ts';
+import { specWarnings } from './cluster-spec-checks.ts';
 import { validateCluster } from './cluster-validation.ts';
 import { resolveKafkaVersion } from './kafka-versions.ts';
 import { modelListeners } from './listener-model.ts';
@@ -254,7 +255,7 @@ export function buildClusterModel(
   const version = resolveKafkaVersion(kafka);
   validateCluster(kafka, pools);
   const { pools: poolModels, nodes } = modelNodePools(kafka, pools, existing, warnings);
-  return {
+  const model: ClusterModel = {
     ...modelClusterFields(kafka, pools, warnings),
     ...version,
     nodes,
@@ -262,4 +263,6 @@ export function buildClusterModel(
     listeners: modelListeners(kafka.spec.kafka.listeners ?? []),
     warnings,
   };
+  warnings.push(...specWarnings(model));
+  return model;
 }

@@ -67,8 +67,11 @@ const allowedPerListenerConfigs = [
   'max.connection.creation.rate',
 ];
 
-/** ZooKeeper-era keys that Kafka 4.x removed: dropped with a Warning, since old manifests carry them. */
-export const obsoleteConfigKeys = ['inter.broker.protocol.version', 'log.message.format.version'];
+/** ZooKeeper-era keys that Kafka 4.x removed, dropped with a Warning (Strimzi's reason) since old manifests carry them. */
+export const obsoleteConfigKeys: Record<string, string> = {
+  'inter.broker.protocol.version': 'KafkaInterBrokerProtocolVersionInKRaft',
+  'log.message.format.version': 'KafkaLogMessageFormatVersionInKRaft',
+};
 
 /** The keys of `config` that users may not set, sorted. */
 export function forbiddenConfigKeys(

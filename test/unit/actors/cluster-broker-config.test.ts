@@ -53,6 +53,7 @@ const kafka = kafkaResource({
   ],
   authorization: { type: 'simple', superUsers: ['CN=admin', 'alice'] },
   config: {
+    'default.replication.factor': 2,
     'min.insync.replicas': 2,
     'config.providers': 'mine',
     'config.providers.mine.class': 'org.example.P',

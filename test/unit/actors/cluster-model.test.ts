@@ -67,17 +67,18 @@ describe('cluster model of the example and seed manifests', () => {
     );
     assert.deepEqual(model.warnings.map((warning) => warning.reason).sort(), [
       'ImplicitNodePool',
-      'KafkaConfigIgnored',
+      'KafkaInterBrokerProtocolVersionInKRaft',
+      'KafkaKRaftControllerNodeCount',
       'ZooKeeperIgnored',
     ]);
+    const message = (reason: string) =>
+      model.warnings.find((warning) => warning.reason === reason)?.message ?? '';
+    assert.match(message('ZooKeeperIgnored'), /spec\.zookeeper is ignored/);
     assert.match(
-      model.warnings.find((w) => w.reason === 'ZooKeeperIgnored')?.message ?? '',
-      /spec\.zookeeper is ignored/,
+      message('KafkaInterBrokerProtocolVersionInKRaft'),
+      /inter\.broker\.protocol\.version is not used .* ignored/,
     );
-    assert.match(
-      model.warnings.find((w) => w.reason === 'KafkaConfigIgnored')?.message ?? '',
-      /inter\.broker\.protocol\.version is ignored/,
-    );
+    assert.match(message('KafkaKRaftControllerNodeCount'), /two nodes is not advisable/);
     assert.equal(model.brokerConfig['inter.broker.protocol.version'], undefined);
     assert.equal(model.brokerConfig['min.insync.replicas'], '1');
     assert.deepEqual(model.pools[0]?.storage, {
