@@ -13,6 +13,7 @@ import type { KafkaNodePool, KafkaNodeRole } from '../../api/kafka-node-pool.ts'
 import { modelClusterFields } from './cluster-fields.ts';
 import { specWarnings } from './cluster-spec-checks.ts';
 import { validateCluster } from './cluster-validation.ts';
+import { checkControllerQuorumUnchanged } from './controller-quorum.ts';
 import { resolveKafkaVersion } from './kafka-versions.ts';
 import { modelListeners } from './listener-model.ts';
 import { modelNodePools } from './node-pool-model.ts';
@@ -255,6 +256,7 @@ export function buildClusterModel(
   const version = resolveKafkaVersion(kafka);
   validateCluster(kafka, pools);
   const { pools: poolModels, nodes } = modelNodePools(kafka, pools, existing, warnings);
+  checkControllerQuorumUnchanged(kafka, pools, existing, nodes);
   const model: ClusterModel = {
     ...modelClusterFields(kafka, pools, warnings),
     ...version,
