@@ -56,6 +56,14 @@ function listenerProblems(listeners: readonly KafkaListener[]): string[] {
     if (listener.authentication?.type === 'tls' && !listener.tls) {
       problems.push(`${where}: tls authentication needs tls: true`);
     }
+    // Strimzi's KafkaListenerAuthenticationCustom.FORBIDDEN_PREFIXES: the operator provides the keystore.
+    for (const key of Object.keys(listener.authentication?.listenerConfig ?? {})) {
+      if (key.toLowerCase().startsWith('ssl.keystore.')) {
+        problems.push(
+          `${where}: authentication.listenerConfig key "${key}" is managed by the operator; remove it`,
+        );
+      }
+    }
   }
   for (const [port, sharing] of groupBy(listeners, (listener) => listener.port)) {
     if (sharing.length > 1) {

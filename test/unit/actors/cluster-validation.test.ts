@@ -60,6 +60,24 @@ describe('cluster validation refuses specs that cannot run, before anything is c
     );
   });
 
+  test("a keystore setting in a custom listener's authentication", () => {
+    const custom: KafkaListener = {
+      ...plain,
+      tls: true,
+      authentication: {
+        type: 'custom',
+        sasl: false,
+        listenerConfig: { 'ssl.keystore.location': '/x', 'ssl.client.auth': 'required' },
+      },
+    };
+    const message = refusal(kafkaOf({ listeners: [custom] }));
+    assert.match(
+      message,
+      /listener "plain": authentication\.listenerConfig key "ssl\.keystore\.location" is managed by the operator/,
+    );
+    assert.doesNotMatch(message, /ssl\.client\.auth/);
+  });
+
   test('a forbidden config key, naming every one', () => {
     const message = refusal(
       kafkaOf({
