@@ -113,7 +113,7 @@ export async function startOperator(config: OperatorConfig, logger: Logger, kube
     operationTimeoutMs: config.operationTimeoutMs,
     operatorVersion,
   });
-  const kinds = [topicKind, userKind, clusterKind];
+  const kinds = config.runKafkaClusters ? [topicKind, userKind, clusterKind] : [topicKind, userKind];
   const supervisor: Supervisor = new Supervisor({
     kubeConfig,
     kinds,

@@ -28,6 +28,9 @@ export interface OperatorConfig {
   kafkaClusters: Record<string, ExternalKafkaCluster>;
   useFinalizers: boolean;
   users: UserOperatorSettings;
+  // Whether this operator runs Kafka clusters (Kafka and KafkaNodePool resources); off, it manages only
+  // topics and users, and needs no rights on pods, services or nodes.
+  runKafkaClusters: boolean;
   // How long a cluster's pod may take to become Ready, or to go, before its reconcile fails (Strimzi's
   // STRIMZI_OPERATION_TIMEOUT_MS).
   operationTimeoutMs: number;
@@ -198,6 +201,7 @@ export function loadConfig(env: Environment = process.env): OperatorConfig {
     kafkaClusters: kafkaClusters(env),
     useFinalizers: oneOf(env, 'USE_FINALIZERS', 'true', ['true', 'false']) === 'true',
     users: userOperatorSettings(env),
+    runKafkaClusters: oneOf(env, 'RUN_KAFKA_CLUSTERS', 'true', ['true', 'false']) === 'true',
     operationTimeoutMs: integer(env, 'OPERATION_TIMEOUT_MS', 300_000, 1_000),
   };
 }
