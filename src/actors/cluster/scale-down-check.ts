@@ -50,15 +50,22 @@ export async function holdBackScaleDown(
     ...input.existing,
     retainedNodeIds: [...(input.existing.retainedNodeIds ?? []), ...result.holding],
   });
-  return {
-    model: retained,
-    warnings: [
+  return { model: retained, warnings: revertWarnings(retained, result.holding) };
+}
+
+// One Warning per pool, worded as Strimzi's so that tools matching it keep working.
+function revertWarnings(model: ClusterModel, holding: readonly number[]): ClusterWarning[] {
+  return model.pools.flatMap((pool) => {
+    const kept = pool.nodeIds.filter((id) => holding.includes(id));
+    if (kept.length === 0) return [];
+    return [
       {
         reason: 'ScaleDownPreventionCheck',
         message:
-          `Reverting the removal of broker nodes ${result.holding.join(', ')}: they still hold partition replicas; ` +
-          'move the replicas away (kafka-reassign-partitions or Cruise Control), then scale down again',
+          `Reverting scale-down of KafkaNodePool ${pool.name} by changing number of replicas to ${pool.replicas}: ` +
+          `nodes ${kept.join(', ')} still hold partition replicas; move them away (kafka-reassign-partitions or ` +
+          'Cruise Control), then scale down again',
       },
-    ],
-  };
+    ];
+  });
 }

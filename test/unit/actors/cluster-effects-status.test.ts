@@ -214,7 +214,9 @@ test('removing a broker that holds partition replicas is reverted with a ScaleDo
   assert.equal(checked.warnings[0]?.reason, 'ScaleDownPreventionCheck');
   assert.match(
     checked.warnings[0]?.message ?? '',
-    new RegExp(`broker nodes ${removed.id}: they still hold partition replicas`),
+    new RegExp(
+      `^Reverting scale-down of KafkaNodePool broker by changing number of replicas to 3: nodes ${removed.id} still`,
+    ),
   );
 });
 
