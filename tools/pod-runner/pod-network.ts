@@ -46,11 +46,12 @@ export class BridgeNetwork {
     if (await this.#linkExists(this.#bridge)) await ip('link', 'del', this.#bridge);
   }
 
-  async create(podUid: string): Promise<PodNetwork> {
+  // `owner` (namespace/name) gets its former address back when free.
+  async create(podUid: string, owner: string): Promise<PodNetwork> {
     const id = createHash('sha256').update(podUid).digest('hex').slice(0, 8);
     const namespace = `${this.#bridge}-${id}`;
     const hostSide = `${this.#bridge}h${id}`;
-    const address = this.#pool.allocate();
+    const address = this.#pool.allocate(owner);
     try {
       await this.#removeNamespace(namespace, hostSide);
       await ip('netns', 'add', namespace);

@@ -156,7 +156,10 @@ export class PodWorker {
     await mkdir(join(this.directory, 'logs'), { recursive: true });
     await mkdir(this.#instanceDirectory, { recursive: true });
     await writeFile(this.hostsFile, '');
-    this.#network = await this.#context.network.create(this.#pod.metadata?.uid ?? this.#name);
+    this.#network = await this.#context.network.create(
+      this.#pod.metadata?.uid ?? this.#name,
+      `${this.#namespace}/${this.#name}`,
+    );
     this.#log.info({ address: this.#network.address, directory: this.directory }, 'pod network ready');
     await this.#context.publishHosts();
     this.#changed();
@@ -293,6 +296,8 @@ export class PodWorker {
     const mounts: ContainerMount[] = [
       { source: this.#context.kafkaHome, target: '/opt/kafka', readOnly: false, file: false },
       { source: this.hostsFile, target: '/etc/hosts', readOnly: true, file: true },
+      // Each container's own /opt/kafka/logs (GC logs), as in its own image.
+      { source: await this.#kafkaLogs(container), target: '/opt/kafka/logs', readOnly: false, file: false },
     ];
     const volumes = new Map((this.#pod.spec?.volumes ?? []).map((v) => [v.name, v]));
     for (const mount of container.volumeMounts ?? []) {
@@ -325,6 +330,12 @@ export class PodWorker {
       env,
       logFile: join(this.directory, 'logs', `${container.name}.log`),
     };
+  }
+
+  async #kafkaLogs(container: V1Container): Promise<string> {
+    const directory = join(this.#instanceDirectory, 'kafka-logs', container.name);
+    await mkdir(directory, { recursive: true });
+    return directory;
   }
 
   // Status writes are coalesced: many changes at once make one patch, and an unchanged status none.
