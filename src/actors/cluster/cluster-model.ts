@@ -6,6 +6,9 @@
 // - Names (pods, services, listener names in Kafka) come from cluster-names.ts, not from string templates.
 // - ExistingState.retainedNodeIds keeps nodes whose removal was refused (they still hold replicas).
 // - rack is a RackModel (topology-label or environment-variable).
+// - `pools` may hold any KafkaNodePools: only those labelled strimzi.io/cluster=<name> in the namespace count.
+// - Changing the controllers of a running cluster is refused (ControllerQuorumChangeNotSupported).
+// - warnings include Strimzi's spec checks (KafkaDefaultReplicationFactor, KafkaKRaftControllerNodeCount, ...).
 import type { V1Affinity, V1Toleration } from '@kubernetes/client-node';
 import type { JvmOptions, ResourceRequirements } from '../../api/common.ts';
 import type { Kafka, KafkaListener } from '../../api/kafka.ts';
@@ -16,7 +19,7 @@ import { validateCluster } from './cluster-validation.ts';
 import { checkControllerQuorumUnchanged } from './controller-quorum.ts';
 import { resolveKafkaVersion } from './kafka-versions.ts';
 import { modelListeners } from './listener-model.ts';
-import { modelNodePools } from './node-pool-model.ts';
+import { modelNodePools, poolsOf } from './node-pool-model.ts';
 
 export type NodeRole = KafkaNodeRole;
 
@@ -246,19 +249,23 @@ export type VolumeModel =
 
 export type StorageModel = VolumeModel | { type: 'jbod'; volumes: VolumeModel[] };
 
-/** Builds the model; throws ReconcileFailure (non-retryable) for specs that cannot run. */
+/**
+ * Builds the model; throws ReconcileFailure (non-retryable) for specs that cannot run: UnsupportedKafkaVersion,
+ * InvalidResource, ControllerQuorumChangeNotSupported.
+ */
 export function buildClusterModel(
   kafka: Kafka,
   pools: KafkaNodePool[],
   existing: ExistingState,
 ): ClusterModel {
   const warnings: ClusterWarning[] = [];
+  const own = poolsOf(kafka, pools);
   const version = resolveKafkaVersion(kafka);
-  validateCluster(kafka, pools);
-  const { pools: poolModels, nodes } = modelNodePools(kafka, pools, existing, warnings);
-  checkControllerQuorumUnchanged(kafka, pools, existing, nodes);
+  validateCluster(kafka, own);
+  const { pools: poolModels, nodes } = modelNodePools(kafka, own, existing, warnings);
+  checkControllerQuorumUnchanged(kafka, own, existing, nodes);
   const model: ClusterModel = {
-    ...modelClusterFields(kafka, pools, warnings),
+    ...modelClusterFields(kafka, own, warnings),
     ...version,
     nodes,
     pools: poolModels,

@@ -6,18 +6,15 @@ import type { KafkaNodePool } from '../../api/kafka-node-pool.ts';
 import { ReconcileFailure } from '../../machines/reconcile-failure.ts';
 import type { ExistingState, NodeModel } from './cluster-model.ts';
 import { kafkaIdentity } from './cluster-names.ts';
-import { implicitPoolName, poolsOf } from './node-pool-model.ts';
+import { implicitPoolName } from './node-pool-model.ts';
 
-/** The controller ids the cluster runs with now: the pools' status, or the implicit pool's pods. */
-function runningControllers(
-  kafka: Kafka,
-  pools: readonly KafkaNodePool[],
-  existing: ExistingState,
-): number[] {
-  const own = poolsOf(kafka, pools);
+/** The controller ids the cluster runs with now: its pools' status, or the implicit pool's pods. */
+function runningControllers(pools: readonly KafkaNodePool[], existing: ExistingState): number[] {
   const ids =
-    own.length > 0
-      ? own.flatMap((pool) => (pool.status?.roles?.includes('controller') ? (pool.status.nodeIds ?? []) : []))
+    pools.length > 0
+      ? pools.flatMap((pool) =>
+          pool.status?.roles?.includes('controller') ? (pool.status.nodeIds ?? []) : [],
+        )
       : (existing.podNodeIds[implicitPoolName] ?? []);
   return [...new Set(ids)].sort((a, b) => a - b);
 }
@@ -28,7 +25,7 @@ export function checkControllerQuorumUnchanged(
   existing: ExistingState,
   nodes: readonly NodeModel[],
 ): void {
-  const running = runningControllers(kafka, pools, existing);
+  const running = runningControllers(pools, existing);
   const desired = nodes.filter((node) => node.roles.includes('controller')).map((node) => node.id);
   if (running.length === 0 || running.join(',') === desired.join(',')) return;
   throw new ReconcileFailure(

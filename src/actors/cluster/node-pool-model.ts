@@ -47,13 +47,14 @@ interface PoolSource {
   template?: Record<string, unknown>;
 }
 
+/** The pools (the Kafka's own, sorted by name: see poolsOf) with their node ids, and all nodes sorted by id. */
 export function modelNodePools(
   kafka: Kafka,
   pools: readonly KafkaNodePool[],
   existing: ExistingState,
   warnings: ClusterWarning[],
 ): { pools: PoolModel[]; nodes: NodeModel[] } {
-  const sources = poolSources(kafka, poolsOf(kafka, pools), existing, warnings);
+  const sources = poolSources(kafka, pools, existing, warnings);
   const ids = assignNodeIds(
     sources.map((source) => ({
       pool: source.name,
@@ -104,7 +105,7 @@ export function modelNodePools(
 
 function poolSources(
   kafka: Kafka,
-  pools: KafkaNodePool[],
+  pools: readonly KafkaNodePool[],
   existing: ExistingState,
   warnings: ClusterWarning[],
 ): PoolSource[] {

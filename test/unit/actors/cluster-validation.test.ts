@@ -215,3 +215,15 @@ describe('forbidden config keys (Strimzi 1.x KafkaClusterSpec)', () => {
     ]);
   });
 });
+
+describe('cluster validation of node pools', () => {
+  test("looks only at the Kafka's own pools: another cluster's pool without roles does not matter", () => {
+    const other = poolOf('theirs', { roles: [] });
+    other.metadata.labels = { 'strimzi.io/cluster': 'other-cluster' };
+    const model = buildClusterModel(kafkaOf(), [poolOf('dual'), other], { podNodeIds: {} });
+    assert.deepEqual(
+      model.pools.map((pool) => pool.name),
+      ['dual'],
+    );
+  });
+});
