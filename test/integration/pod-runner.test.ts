@@ -215,6 +215,48 @@ test('deleting a pod sends its process SIGTERM, keeps its output and removes the
   assert.throws(() => process.kill(pid, 0), { code: 'ESRCH' });
 });
 
+test('a container that exits is restarted, a failing liveness probe restarts it, and exec probes run inside the pod', async () => {
+  // Run 1 exits with 3; run 2 makes itself unhealthy; run 3 is healthy and, being the third, ready.
+  const script = `n=$(cat /scratch/runs 2>/dev/null || echo 0); n=$((n + 1)); echo $n > /scratch/runs; echo "run $n"
+[ $n -eq 1 ] && exit 3
+[ $n -eq 2 ] && touch /scratch/sick
+[ $n -eq 3 ] && rm -f /scratch/sick
+${listen}
+wait`;
+  const exec = (check: string) => ({
+    exec: { command: ['sh', '-c', check] },
+    periodSeconds: 1,
+    failureThreshold: 1,
+  });
+  await core.createNamespacedPod({
+    namespace,
+    body: {
+      metadata: { name: 'restarts' },
+      spec: {
+        nodeName,
+        terminationGracePeriodSeconds: 2,
+        containers: [
+          shellContainer(script, {
+            volumeMounts: [{ name: 'scratch', mountPath: '/scratch' }],
+            readinessProbe: exec('test "$(cat /scratch/runs)" -ge 3'),
+            livenessProbe: exec('test ! -f /scratch/sick'),
+          }),
+        ],
+        volumes: [{ name: 'scratch', emptyDir: {} }],
+      },
+    },
+  });
+  const pod = await readyPod('restarts');
+  const [container] = pod.status?.containerStatuses ?? [];
+  assert.equal(container?.restartCount, 2);
+  assert.equal(
+    container?.lastState?.terminated?.exitCode,
+    143,
+    'run 2 ended by SIGTERM from the liveness probe',
+  );
+  assert.match(logOf('restarts', 'main'), /run 1[\s\S]*run 2[\s\S]*run 3/);
+});
+
 const kafkaConfig = (ns: string) => `process.roles=broker,controller
 node.id=0
 controller.quorum.voters=0@kafka-0.kafka-brokers.${ns}.svc:9090
