@@ -15,6 +15,7 @@ import {
 } from '../../src/actors/cluster/broker-config/broker-paths.ts';
 import type { ClusterModel, NodeModel } from '../../src/actors/cluster/cluster-model.ts';
 import { nodeHostName } from '../../src/actors/cluster/cluster-names.ts';
+import { waitFor } from './wait.ts';
 
 const repoRoot = join(import.meta.dirname, '..', '..');
 
@@ -155,37 +156,30 @@ export class LocalKafkaNodes {
     }
   }
 
-  /**
-   * Polls `probe` until it yields a value, as test/support/wait.ts does, but fails at once when a node's process
-   * exits (its log says why) instead of polling on to the timeout.
-   */
+  /** Like waitFor, but fails at once when a node's process exits (its log says why) instead of at the timeout. */
   async waitWhileRunning<T>(
     what: string,
     probe: () => Promise<T | undefined>,
     timeoutMs: number,
   ): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    let lastError: unknown;
-    for (;;) {
-      const exited = this.nodes.find(
-        (local) => local.process.exitCode !== null || local.process.signalCode !== null,
-      );
-      if (exited) {
-        throw new Error(
-          `${exited.node.podName} exited (code ${exited.process.exitCode}); see ${exited.logFile}`,
+    const outcome = await waitFor<{ exited: LocalNode } | { value: T }>(
+      what,
+      async () => {
+        const exited = this.nodes.find(
+          (local) => local.process.exitCode !== null || local.process.signalCode !== null,
         );
-      }
-      try {
+        if (exited) return { exited };
         const value = await probe();
-        if (value !== undefined) return value;
-      } catch (error) {
-        lastError = error;
-      }
-      if (Date.now() > deadline) {
-        throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`, { cause: lastError });
-      }
-      await new Promise((resolve) => setTimeout(resolve, 1_000));
-    }
+        return value === undefined ? undefined : { value };
+      },
+      timeoutMs,
+      1_000,
+    );
+    if ('value' in outcome) return outcome.value;
+    const { node, process: child, logFile } = outcome.exited;
+    throw new Error(
+      `${node.podName} exited (code ${child.exitCode}) while waiting for ${what}; see ${logFile}`,
+    );
   }
 
   /** Stops every node (TERM, then KILL after a grace period) and waits for them to exit. */
