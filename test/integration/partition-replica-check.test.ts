@@ -38,6 +38,6 @@ test('a cluster the operator cannot reach, or has no listener for, cannot be che
   assert.match(result.unchecked, /127\.0\.0\.1:1 did not answer/);
   const noListener = new AdminPartitionReplicaCheck({ bootstrapOf: () => undefined, timeoutMs: 2_000 });
   assert.deepEqual(await noListener.nodesHoldingReplicas(model, [0]), {
-    unchecked: 'the cluster has no listener the operator can use without credentials',
+    unchecked: 'the cluster has no listener on which the operator sees every topic without credentials',
   });
 });

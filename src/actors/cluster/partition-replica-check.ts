@@ -28,7 +28,9 @@ export class AdminPartitionReplicaCheck implements PartitionReplicaCheck {
   async nodesHoldingReplicas(model: ClusterModel, nodeIds: readonly number[]): Promise<ReplicaCheckResult> {
     const bootstrap = this.#options.bootstrapOf(model);
     if (!bootstrap)
-      return { unchecked: 'the cluster has no listener the operator can use without credentials' };
+      return {
+        unchecked: 'the cluster has no listener on which the operator sees every topic without credentials',
+      };
     const admin = new Admin({
       clientId: 'kafka-actor-operator-scale-down-check',
       bootstrapBrokers: bootstrap,
@@ -57,8 +59,10 @@ export class AdminPartitionReplicaCheck implements PartitionReplicaCheck {
   }
 }
 
-// The plain internal listener of the cluster, when it has one without authentication.
+// The plain internal listener of the cluster, when it has one without authentication. With
+// authorization on, an anonymous client sees no topics, which would read as "no replicas": no check then.
 export function plainInternalBootstrap(model: ClusterModel): string[] | undefined {
+  if (model.authorization) return undefined;
   const listener = model.listeners.find((l) => l.type === 'internal' && !l.tls && !l.authentication);
   return listener ? [`${model.name}-kafka-bootstrap.${model.namespace}.svc:${listener.port}`] : undefined;
 }

@@ -7,9 +7,10 @@ import type { V1Node, V1Pod, V1Service } from '@kubernetes/client-node';
 import { buildClusterModel } from '../../../src/actors/cluster/cluster-model.ts';
 import { buildKafkaStatus, buildPoolStatus } from '../../../src/actors/cluster/cluster-status.ts';
 import { listenerStatuses } from '../../../src/actors/cluster/listener-addresses.ts';
-import type {
-  PartitionReplicaCheck,
-  ReplicaCheckResult,
+import {
+  type PartitionReplicaCheck,
+  plainInternalBootstrap,
+  type ReplicaCheckResult,
 } from '../../../src/actors/cluster/partition-replica-check.ts';
 import { holdBackScaleDown } from '../../../src/actors/cluster/scale-down-check.ts';
 import type { ClusterContext } from '../../../src/machines/cluster-machine.ts';
@@ -243,4 +244,15 @@ test('no broker removed: the cluster is not asked', async () => {
   const checked = await holdBackScaleDown(asking, input, model);
   assert.deepEqual(asking.asked, []);
   assert.equal(checked.model, model);
+});
+
+test('the check asks the plain internal listener, and not at all when authorization hides the topics from it', () => {
+  const model = fixtureModel(brokerPools);
+  assert.deepEqual(plainInternalBootstrap(model), ['my-cluster-kafka-bootstrap.kafka.svc:9092']);
+  assert.equal(
+    plainInternalBootstrap({ ...model, authorization: { type: 'simple', superUsers: [] } }),
+    undefined,
+  );
+  const tlsOnly = { ...model, listeners: model.listeners.filter((listener) => listener.tls) };
+  assert.equal(plainInternalBootstrap(tlsOnly), undefined);
 });
