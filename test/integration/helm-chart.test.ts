@@ -9,11 +9,21 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { ApiException, CoreV1Api, CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
+import {
+  ApiException,
+  CoreV1Api,
+  CustomObjectsApi,
+  KubeConfig,
+  NetworkingV1Api,
+  PolicyV1Api,
+} from '@kubernetes/client-node';
 import { load, loadAll } from 'js-yaml';
+import type { Kafka } from '../../src/api/kafka.ts';
+import { kafkaNodePoolType, kafkaType } from '../../src/api/resources.ts';
 import { writeCustomResourceDefinitions } from '../../src/api/write-crds.ts';
 import { kubernetesEnvironment, toolPath } from '../support/environment.ts';
 import { kafkaTopicApi, kafkaTopicClient } from '../support/kafka-topics.ts';
+import { isReady, kafkaUserClient } from '../support/kafka-users.ts';
 import { operatorFixture } from '../support/operator-fixture.ts';
 import { type OperatorProcess, startOperatorProcess } from '../support/operator-process.ts';
 import { waitFor } from '../support/wait.ts';
@@ -48,10 +58,10 @@ function valuesFile(values: object): string {
   return path;
 }
 
-function helmTemplate(namespace: string, files: string[]) {
+function helmTemplate(namespace: string, files: string[], release = releaseName) {
   return run(helm, [
     'template',
-    releaseName,
+    release,
     chart,
     '--namespace',
     namespace,
@@ -59,8 +69,8 @@ function helmTemplate(namespace: string, files: string[]) {
   ]);
 }
 
-function renderChart(namespace: string, files: string[]): Manifest[] {
-  const { status, stdout, stderr } = helmTemplate(namespace, files);
+function renderChart(namespace: string, files: string[], release = releaseName): Manifest[] {
+  const { status, stdout, stderr } = helmTemplate(namespace, files, release);
   assert.equal(status, 0, `helm template failed for ${files.join(', ')}:\n${stderr}`);
   return loadAll(stdout).filter((document) => document !== null) as Manifest[];
 }
@@ -305,12 +315,78 @@ test("the chart's CRDs are the ones the code generates (npm run crds writes them
   }
 });
 
+// Installs a rendered chart's ServiceAccount, Roles and bindings and returns a kubeconfig holding the
+// ServiceAccount's token: what the operator's pod would run with.
+async function installRbac(manifests: Manifest[], namespace: string): Promise<string> {
+  const rbac = manifests.filter((m) =>
+    ['ServiceAccount', 'Role', 'RoleBinding', 'ClusterRole', 'ClusterRoleBinding'].includes(m.kind),
+  );
+  const applied = kubectlCreate(rbac, false);
+  assert.equal(applied.status, 0, `could not install the chart's RBAC:\n${applied.stderr}`);
+  const serviceAccount = rbac.find((m) => m.kind === 'ServiceAccount');
+  assert.ok(serviceAccount);
+  const token = await core.createNamespacedServiceAccountToken({
+    name: serviceAccount.metadata.name,
+    namespace,
+    body: { spec: { audiences: [], expirationSeconds: 3600 } },
+  });
+  const cluster = kc.getCurrentCluster();
+  assert.ok(cluster && token.status?.token);
+  const kubeconfig = join(workDirectory, `${serviceAccount.metadata.name}.kubeconfig`);
+  writeFileSync(
+    kubeconfig,
+    JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'Config',
+      clusters: [
+        {
+          name: 'test',
+          cluster: {
+            server: cluster.server,
+            'certificate-authority-data':
+              cluster.caData ?? Buffer.from(readFileSync(cluster.caFile ?? '')).toString('base64'),
+          },
+        },
+      ],
+      users: [{ name: 'operator', user: { token: token.status.token } }],
+      contexts: [{ name: 'operator', context: { cluster: 'test', user: 'operator' } }],
+      'current-context': 'operator',
+    }),
+  );
+  return kubeconfig;
+}
+
+// A variable the rendered Deployment sets on the operator container.
+function deploymentSetting(manifests: Manifest[], name: string): string {
+  const deployment = manifests.find((m) => m.kind === 'Deployment');
+  const value = deployment?.spec.template.spec.containers[0].env.find(
+    (variable: { name: string }) => variable.name === name,
+  )?.value;
+  assert.ok(typeof value === 'string', `the Deployment sets ${name}`);
+  return value;
+}
+
+// The HTTP status of a request made with some client: 200 when it succeeds.
+function codeOf(request: Promise<unknown>): Promise<unknown> {
+  return request.then(
+    () => 200,
+    (error: unknown) => (error instanceof ApiException ? error.code : error),
+  );
+}
+
+function assertRefusedNothing(operator: OperatorProcess): void {
+  const forbidden = operator.logs().filter((line) => /forbidden/i.test(JSON.stringify(line)));
+  assert.deepEqual(forbidden, [], `the operator was refused nothing it needed (log: ${operator.logFile})`);
+}
+
 describe("the operator under the chart's ServiceAccount token", () => {
   let fixture: Awaited<ReturnType<typeof operatorFixture>>;
   let watched: string;
   let unwatched: string;
   let operatorEnv: Record<string, string>;
   let asOperator: KubeConfig;
+  // One operator for the topic, user and cluster tests: it runs with the chart's default rules.
+  let operator: OperatorProcess;
   const operators: OperatorProcess[] = [];
 
   before(async () => {
@@ -327,67 +403,28 @@ describe("the operator under the chart's ServiceAccount token", () => {
         redis: { url: fixture.redis.url, bundled: { enabled: false } },
       }),
     ]);
-    const rbac = manifests.filter((m) =>
-      ['ServiceAccount', 'Role', 'RoleBinding', 'ClusterRole', 'ClusterRoleBinding'].includes(m.kind),
-    );
-    const applied = kubectlCreate(rbac, false);
-    assert.equal(applied.status, 0, `could not install the chart's RBAC:\n${applied.stderr}`);
-
-    const serviceAccount = rbac.find((m) => m.kind === 'ServiceAccount');
-    assert.ok(serviceAccount);
-    const token = await core.createNamespacedServiceAccountToken({
-      name: serviceAccount.metadata.name,
-      namespace: fixture.namespace,
-      body: { spec: { audiences: [], expirationSeconds: 3600 } },
-    });
-    const cluster = kc.getCurrentCluster();
-    assert.ok(cluster && token.status?.token);
-    const kubeconfig = join(workDirectory, 'operator.kubeconfig');
-    writeFileSync(
-      kubeconfig,
-      JSON.stringify({
-        apiVersion: 'v1',
-        kind: 'Config',
-        clusters: [
-          {
-            name: 'test',
-            cluster: {
-              server: cluster.server,
-              'certificate-authority-data':
-                cluster.caData ?? Buffer.from(readFileSync(cluster.caFile ?? '')).toString('base64'),
-            },
-          },
-        ],
-        users: [{ name: 'operator', user: { token: token.status.token } }],
-        contexts: [{ name: 'operator', context: { cluster: 'test', user: 'operator' } }],
-        'current-context': 'operator',
-      }),
-    );
+    const kubeconfig = await installRbac(manifests, fixture.namespace);
     asOperator = new KubeConfig();
     asOperator.loadFromFile(kubeconfig);
-
-    const deployment = manifests.find((m) => m.kind === 'Deployment');
-    const leaseName = deployment?.spec.template.spec.containers[0].env.find(
-      (variable: { name: string }) => variable.name === 'LEASE_NAME',
-    )?.value;
-    assert.ok(leaseName, 'the Deployment sets LEASE_NAME');
     operatorEnv = {
       ...fixture.env,
       KUBECONFIG: kubeconfig,
       WATCH_NAMESPACES: watched,
-      LEASE_NAME: leaseName,
+      LEASE_NAME: deploymentSetting(manifests, 'LEASE_NAME'),
+      RUN_KAFKA_CLUSTERS: deploymentSetting(manifests, 'RUN_KAFKA_CLUSTERS'),
     };
+    assert.equal(operatorEnv.RUN_KAFKA_CLUSTERS, 'true', 'the chart runs Kafka clusters by default');
+    operator = startOperatorProcess('helm-rbac', operatorEnv);
+    operators.push(operator);
+    await operator.httpPort();
   });
 
   after(async () => {
-    await Promise.all(operators.map((operator) => operator.stop()));
+    await Promise.all(operators.map((started) => started.stop()));
     await fixture?.cleanup();
   });
 
   test('reconciles a KafkaTopic in a watched namespace to Ready and removes its finalizer on deletion: the RBAC is enough', async () => {
-    const operator = startOperatorProcess('helm-rbac', operatorEnv);
-    operators.push(operator);
-    await operator.httpPort();
     const topics = kafkaTopicClient(kc.makeApiClient(CustomObjectsApi), watched, {
       timeoutHint: `operator log: ${operator.logFile}`,
     });
@@ -397,18 +434,121 @@ describe("the operator under the chart's ServiceAccount token", () => {
 
     await topics.delete('payments');
     await topics.waitGone('payments');
-    const forbidden = operator.logs().filter((line) => /forbidden/i.test(JSON.stringify(line)));
-    assert.deepEqual(forbidden, [], 'the operator was refused nothing it needed');
-    await operator.stop();
+    assertRefusedNothing(operator);
+  });
+
+  test("reconciles a SCRAM KafkaUser with ACLs to Ready, writes its Secret and removes its finalizer on deletion: the RBAC for users' Secrets is enough", async () => {
+    const users = kafkaUserClient(kc.makeApiClient(CustomObjectsApi), core, watched);
+    // Kafka's users are shared by every test file: the name carries this run's suffix.
+    const name = `helm-user-${suffix}`;
+    await users.create(name, {
+      authentication: { type: 'scram-sha-512' },
+      authorization: {
+        type: 'simple',
+        acls: [
+          { resource: { type: 'topic', name: `${name}-orders` }, operations: ['Describe', 'Read', 'Write'] },
+          { resource: { type: 'group', name: `${name}-`, patternType: 'prefix' }, operations: ['Read'] },
+        ],
+      },
+    });
+    const ready = await users.waitUntil(name, `to be Ready (operator log: ${operator.logFile})`, (user) =>
+      isReady(user) && user.status?.observedGeneration === user.metadata?.generation ? user : undefined,
+    );
+    assert.deepEqual(ready.metadata?.finalizers, ['strimzi.io/user-operator']);
+    assert.equal(ready.status?.secret, name);
+    const secret = await users.secret(name);
+    const password = secret?.password?.toString() ?? '';
+    assert.match(password, /^[A-Za-z0-9]{32}$/);
+    assert.equal(
+      secret?.['sasl.jaas.config']?.toString(),
+      `org.apache.kafka.common.security.scram.ScramLoginModule required username="${name}" password="${password}";`,
+    );
+
+    await users.delete(name);
+    await users.waitGone(name);
+    assertRefusedNothing(operator);
+  });
+
+  test('runs a Kafka with a KafkaNodePool to Ready on the kwok nodes, creating its pods, services, config maps, secrets, claims, service account, disruption budget and network policy: the RBAC for operands is enough', async () => {
+    const custom = kc.makeApiClient(CustomObjectsApi);
+    const example = loadAll(
+      readFileSync('/work/shared/fixtures/strimzi-1.2-examples/kafka/kafka-single-node.yaml', 'utf8'),
+    ).filter((document) => document !== null) as Manifest[];
+    // Pools first: a Kafka reconciled before its pools exist would plan without them.
+    for (const object of [...example].sort(
+      (a, b) => Number(a.kind === 'Kafka') - Number(b.kind === 'Kafka'),
+    )) {
+      const plural = object.kind === 'Kafka' ? kafkaType.plural : kafkaNodePoolType.plural;
+      await custom.createNamespacedCustomObject({
+        group: kafkaType.group,
+        version: kafkaType.version,
+        namespace: watched,
+        plural,
+        body: object,
+      });
+    }
+    const kafka = (await waitFor(
+      `Kafka ${watched}/my-cluster to settle (operator log: ${operator.logFile})`,
+      async () => {
+        const current = (await custom.getNamespacedCustomObject({
+          group: kafkaType.group,
+          version: kafkaType.version,
+          namespace: watched,
+          plural: kafkaType.plural,
+          name: 'my-cluster',
+        })) as Kafka;
+        const settled = current.status?.conditions?.find((c) => c.type === 'Ready' || c.type === 'NotReady');
+        return settled && current.status?.observedGeneration === current.metadata?.generation
+          ? current
+          : undefined;
+      },
+      120_000,
+      500,
+    )) as Kafka;
+    const conditions = kafka.status?.conditions?.map(
+      (c) => `${c.type}=${c.status} ${c.reason ?? ''} ${c.message ?? ''}`,
+    );
+    assert.ok(
+      kafka.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'),
+      `Ready: ${conditions?.join('; ')}`,
+    );
+
+    const labelSelector = 'strimzi.io/cluster=my-cluster,strimzi.io/kind=Kafka';
+    const namesOf = (list: { items: { metadata?: { name?: string } }[] }) =>
+      list.items.map((item) => item.metadata?.name ?? '').sort();
+    const pods = await core.listNamespacedPod({ namespace: watched, labelSelector });
+    assert.deepEqual(namesOf(pods), ['my-cluster-dual-role-0']);
+    assert.match(pods.items[0]?.spec?.nodeName ?? '', /^kwok-node-[123]$/);
+    const services = namesOf(await core.listNamespacedService({ namespace: watched, labelSelector }));
+    assert.ok(services.includes('my-cluster-kafka-bootstrap'), services.join(', '));
+    assert.ok(services.includes('my-cluster-kafka-brokers'), services.join(', '));
+    const configMaps = namesOf(await core.listNamespacedConfigMap({ namespace: watched, labelSelector }));
+    assert.ok(configMaps.includes('my-cluster-dual-role-0'), configMaps.join(', '));
+    const secrets = namesOf(await core.listNamespacedSecret({ namespace: watched, labelSelector }));
+    for (const expected of [
+      'my-cluster-cluster-ca-cert',
+      'my-cluster-clients-ca-cert',
+      'my-cluster-dual-role-0',
+    ]) {
+      assert.ok(secrets.includes(expected), `${expected} in ${secrets.join(', ')}`);
+    }
+    const claims = await core.listNamespacedPersistentVolumeClaim({ namespace: watched, labelSelector });
+    assert.equal(claims.items.length, 1);
+    const serviceAccounts = await core.listNamespacedServiceAccount({ namespace: watched, labelSelector });
+    assert.equal(serviceAccounts.items.length, 1);
+    const budgets = await kc
+      .makeApiClient(PolicyV1Api)
+      .listNamespacedPodDisruptionBudget({ namespace: watched, labelSelector });
+    assert.equal(budgets.items.length, 1);
+    const policies = await kc
+      .makeApiClient(NetworkingV1Api)
+      .listNamespacedNetworkPolicy({ namespace: watched, labelSelector });
+    assert.equal(policies.items.length, 1);
+    assertRefusedNothing(operator);
   });
 
   test('is forbidden from a namespace the chart does not cover, and from Secrets other than the Kafka credentials', async () => {
     const custom = asOperator.makeApiClient(CustomObjectsApi);
-    const codeOf = (request: Promise<unknown>) =>
-      request.then(
-        () => 200,
-        (error: unknown) => (error instanceof ApiException ? error.code : error),
-      );
     const listIn = (namespace: string) => custom.listNamespacedCustomObject({ ...kafkaTopicApi, namespace });
     assert.equal(await codeOf(listIn(unwatched)), 403);
     assert.equal(await codeOf(listIn(watched)), 200);
@@ -437,14 +577,14 @@ describe("the operator under the chart's ServiceAccount token", () => {
   test('told to watch a namespace the chart does not cover, it never becomes ready and logs that it is forbidden', async () => {
     // It never logs 'operator started' (that waits for the first sync): give it a port of our choosing.
     const port = await freePort();
-    const operator = startOperatorProcess('helm-rbac-unwatched', {
+    const refused = startOperatorProcess('helm-rbac-unwatched', {
       ...operatorEnv,
       WATCH_NAMESPACES: `${watched},${unwatched}`,
       HTTP_PORT: String(port),
     });
-    operators.push(operator);
+    operators.push(refused);
     const refusal = await waitFor(`a log line saying the list in ${unwatched} is forbidden`, async () =>
-      operator
+      refused
         .logs()
         .find((line) => line.msg.includes(`namespace ${unwatched}`) && /forbidden/i.test(line.msg)),
     );
@@ -457,6 +597,55 @@ describe("the operator under the chart's ServiceAccount token", () => {
       assert.equal(body.checks.informersSynced, false);
       await new Promise((resolve) => setTimeout(resolve, 1000));
     }
-    await operator.stop();
+    await refused.stop();
+  });
+
+  test('installed with rbac.operands: false it has no rights on pods, runs no clusters, and still becomes ready and reconciles a KafkaTopic', async () => {
+    const topicsOnly = `${fixture.namespace}-c`;
+    await createNamespace(topicsOnly);
+    // Another release beside the first: its own ServiceAccount, Roles, Lease and queue.
+    const manifests = renderChart(
+      fixture.namespace,
+      [
+        valuesFile({
+          watchNamespaces: [topicsOnly],
+          kafkaClusters: JSON.parse(fixture.env.KAFKA_CLUSTERS ?? '{}'),
+          redis: { url: fixture.redis.url, bundled: { enabled: false } },
+          rbac: { operands: false },
+        }),
+      ],
+      'kao-topics',
+    );
+    const kubeconfig = await installRbac(manifests, fixture.namespace);
+    const asTopicsOnly = new KubeConfig();
+    asTopicsOnly.loadFromFile(kubeconfig);
+    assert.equal(
+      await codeOf(asTopicsOnly.makeApiClient(CoreV1Api).listNamespacedPod({ namespace: topicsOnly })),
+      403,
+    );
+    const runKafkaClusters = deploymentSetting(manifests, 'RUN_KAFKA_CLUSTERS');
+    assert.equal(runKafkaClusters, 'false');
+    const topicsOperator = startOperatorProcess('helm-rbac-topics-only', {
+      ...fixture.env,
+      KUBECONFIG: kubeconfig,
+      WATCH_NAMESPACES: topicsOnly,
+      LEASE_NAME: deploymentSetting(manifests, 'LEASE_NAME'),
+      QUEUE_PREFIX: `${fixture.env.QUEUE_PREFIX}-topics-only`,
+      RUN_KAFKA_CLUSTERS: runKafkaClusters,
+    });
+    operators.push(topicsOperator);
+    const port = await topicsOperator.httpPort();
+    await waitFor(`the operator to be ready (log: ${topicsOperator.logFile})`, async () =>
+      (await fetch(`http://127.0.0.1:${port}/readyz`)).status === 200 ? true : undefined,
+    );
+    const topics = kafkaTopicClient(kc.makeApiClient(CustomObjectsApi), topicsOnly, {
+      timeoutHint: `operator log: ${topicsOperator.logFile}`,
+    });
+    await topics.create('audit');
+    await topics.waitReady('audit');
+    await topics.delete('audit');
+    await topics.waitGone('audit');
+    assertRefusedNothing(topicsOperator);
+    await topicsOperator.stop();
   });
 });
