@@ -322,3 +322,51 @@ describe('the rack of a broker', () => {
     );
   });
 });
+
+describe('a TLS listener with its own certificate and custom SASL authentication', () => {
+  const custom = buildClusterModel(
+    kafkaResource({
+      listeners: [
+        {
+          name: 'oauth',
+          port: 9096,
+          type: 'internal',
+          tls: true,
+          authentication: {
+            type: 'custom',
+            sasl: true,
+            listenerConfig: {
+              'sasl.enabled.mechanisms': 'OAUTHBEARER',
+              'connections.max.reauth.ms': 3600000,
+            },
+          },
+          configuration: {
+            brokerCertChainAndKey: { secretName: 'my-cert', certificate: 'tls.crt', key: 'tls.key' },
+            maxConnections: 100,
+          },
+        },
+      ],
+    }),
+    [nodePoolResource('dual')],
+    { podNodeIds: {} },
+  );
+  const config = propertiesOf(buildNodeConfiguration(custom, custom.nodes[0] ?? assert.fail('no node')));
+
+  test("presents the listener's own certificate from its mounted Secret", () => {
+    assert.equal(
+      config.get('listener.name.oauth-9096.ssl.keystore.certificate.chain'),
+      fromFile('/opt/kafka/certificates/oauth-9096-certs:tls.crt'),
+    );
+    assert.equal(
+      config.get('listener.name.oauth-9096.ssl.keystore.key'),
+      fromFile('/opt/kafka/certificates/oauth-9096-certs:tls.key'),
+    );
+  });
+
+  test("uses SASL_SSL and writes the authentication's listener configuration under the listener's prefix", () => {
+    assert.match(config.get('listener.security.protocol.map') ?? '', /OAUTH-9096:SASL_SSL$/);
+    assert.equal(config.get('listener.name.oauth-9096.sasl.enabled.mechanisms'), 'OAUTHBEARER');
+    assert.equal(config.get('listener.name.oauth-9096.connections.max.reauth.ms'), '3600000');
+    assert.equal(config.get('listener.name.oauth-9096.max.connections'), '100');
+  });
+});
