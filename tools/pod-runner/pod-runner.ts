@@ -63,6 +63,7 @@ export class PodRunner {
   readonly #services: ResourceInformer<V1Service>;
   readonly #workers = new Map<string, PodWorker>();
   #hostsTimer: NodeJS.Timeout | undefined;
+  #publishing: Promise<void> = Promise.resolve();
   #stopped = false;
 
   constructor(options: PodRunnerOptions) {
@@ -236,7 +237,15 @@ export class PodRunner {
     }, 50);
   }
 
-  async #publishHosts(): Promise<void> {
+  // One write of the hosts files at a time: they are rewritten in place.
+  #publishHosts(): Promise<void> {
+    const next = this.#publishing.then(() => this.#writeHosts());
+    // The caller reports a failure; the next write still runs.
+    this.#publishing = next.catch(() => undefined);
+    return next;
+  }
+
+  async #writeHosts(): Promise<void> {
     const locals = [...this.#workers.values()].flatMap((worker) => {
       const local = worker.local;
       return local ? [{ local, hostsFile: worker.hostsFile }] : [];
