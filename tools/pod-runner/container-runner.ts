@@ -14,6 +14,8 @@ export interface ContainerRunnerOptions {
   prepare: () => Promise<ContainerLaunch>;
   graceMs: () => number;
   backoff: { initialMs: number; maxMs: number };
+  // Liveness probes wait at least this long after a start (see PodRunnerOptions.minLivenessDelaySeconds).
+  minLivenessDelaySeconds: number;
   onChange: () => void;
   log: Logger;
 }
@@ -122,8 +124,12 @@ export class ContainerRunner {
         );
       }
       if (container.livenessProbe) {
+        const initialDelaySeconds = Math.max(
+          container.livenessProbe.initialDelaySeconds ?? 0,
+          this.#options.minLivenessDelaySeconds,
+        );
         this.#probers.push(
-          new Prober(container.livenessProbe, target, (verdict, last) => {
+          new Prober({ ...container.livenessProbe, initialDelaySeconds }, target, (verdict, last) => {
             if (verdict === 'passing') return;
             this.#options.log.warn({ probe: last }, 'liveness probe failed; restarting the container');
             void process.stop(this.#options.graceMs());

@@ -14,6 +14,8 @@ export const usage = `Usage: node tools/pod-runner/main.ts [options]
   --taint K=V:EFFECT   the Node's taint (default ${defaultTaint}); repeatable
   --no-taint           no taint: the scheduler may place any pod here
   --run-dir DIR        pod directories and hosts file (default $TESTENV_RUN/pod-runner)
+  --min-liveness-delay S  liveness probes start at least S seconds after a container (default 0, as the
+                       kubelet); for machines too busy to start a JVM within a pod's liveness probe
   --no-etc-hosts       leave /etc/hosts alone (by default a managed block lists the pods' and services' names)
   --kubeconfig FILE    (default $KUBECONFIG, else $TESTENV_RUN/kubeconfig)
   --log-level LEVEL    (default info)`;
@@ -28,6 +30,7 @@ export interface RunnerSettings {
   kubeconfig: string;
   kafkaLibraries: string;
   logLevel: string;
+  minLivenessDelaySeconds: number;
 }
 
 export function parseTaint(text: string): V1Taint {
@@ -50,6 +53,7 @@ export function runnerSettings(argv: string[], env: NodeJS.ProcessEnv, repoRoot:
       'no-etc-hosts': { type: 'boolean', default: false },
       kubeconfig: { type: 'string' },
       'log-level': { type: 'string', default: 'info' },
+      'min-liveness-delay': { type: 'string', default: '0' },
     },
     strict: true,
   });
@@ -66,7 +70,13 @@ export function runnerSettings(argv: string[], env: NodeJS.ProcessEnv, repoRoot:
     kubeconfig: values.kubeconfig ?? env.KUBECONFIG ?? join(testenvRun, 'kubeconfig'),
     kafkaLibraries: join(testenvCache, `kafka-${pinnedKafkaVersion(repoRoot)}`, 'lib'),
     logLevel: values['log-level'],
+    minLivenessDelaySeconds: seconds(values['min-liveness-delay'], '--min-liveness-delay'),
   };
+}
+
+function seconds(text: string, option: string): number {
+  if (!/^\d+$/.test(text)) throw new Error(`${option} takes a whole number of seconds, not ${text}`);
+  return Number(text);
 }
 
 function pinnedKafkaVersion(repoRoot: string): string {

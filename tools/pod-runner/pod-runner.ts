@@ -38,6 +38,9 @@ export interface PodRunnerOptions {
   heartbeatMs?: number;
   volumeRefreshMs?: number;
   restartBackoff?: { initialMs: number; maxMs: number };
+  // Not the kubelet's behaviour: on a machine too busy for a JVM to start within a pod's liveness
+  // probe, a floor under every liveness probe's initial delay keeps brokers from being killed in a loop.
+  minLivenessDelaySeconds?: number;
   // Upper bound on each pod's grace period when the runner itself stops.
   stopGraceMs?: number;
 }
@@ -156,6 +159,7 @@ export class PodRunner {
       imageEnv,
       volumeRefreshMs: this.#options.volumeRefreshMs ?? 5_000,
       restartBackoff: this.#options.restartBackoff ?? { initialMs: 1_000, maxMs: 30_000 },
+      minLivenessDelaySeconds: this.#options.minLivenessDelaySeconds ?? 0,
       onChange: () => this.#scheduleHosts(),
       publishHosts: () => this.#publishHosts(),
       log: this.#log,

@@ -41,6 +41,7 @@ export interface PodWorkerContext {
   imageEnv: Record<string, string>;
   volumeRefreshMs: number;
   restartBackoff: { initialMs: number; maxMs: number };
+  minLivenessDelaySeconds: number;
   // Called when the pod's address or readiness changed: host names follow.
   onChange: () => void;
   // Writes every hosts file now (a new pod's included).
@@ -83,6 +84,7 @@ export class PodWorker {
         prepare: () => this.#prepare(container),
         graceMs: () => Math.min(this.#graceSeconds() * 1000, this.#graceCapMs),
         backoff: context.restartBackoff,
+        minLivenessDelaySeconds: context.minLivenessDelaySeconds,
         onChange: () => this.#changed(),
         log: this.#log.child({ container: container.name }),
       });

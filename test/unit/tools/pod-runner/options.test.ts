@@ -31,3 +31,12 @@ test('taints read key[=value]:effect', () => {
   assert.deepEqual(parseTaint('local:NoExecute'), { key: 'local', effect: 'NoExecute' });
   assert.throws(() => parseTaint('dedicated=kafka'), /must read key\[=value\]:/);
 });
+
+test('--min-liveness-delay takes whole seconds; the default is none, as the kubelet', () => {
+  assert.equal(runnerSettings([], {}, repoRoot).minLivenessDelaySeconds, 0);
+  assert.equal(runnerSettings(['--min-liveness-delay', '120'], {}, repoRoot).minLivenessDelaySeconds, 120);
+  assert.throws(
+    () => runnerSettings(['--min-liveness-delay', 'soon'], {}, repoRoot),
+    /whole number of seconds/,
+  );
+});
