@@ -12,7 +12,17 @@ import {
   resourceRequirementsSchema,
   storageSchema,
 } from './common.ts';
-import { array, boolean, enumOf, type Infer, integer, object, preserveUnknown, string } from './schema.ts';
+import {
+  array,
+  boolean,
+  enumOf,
+  type Infer,
+  integer,
+  object,
+  preserveUnknown,
+  record,
+  string,
+} from './schema.ts';
 
 export const listenerNamePattern = '^[a-z0-9]{1,11}$';
 export const lowestListenerPort = 9092;
@@ -26,6 +36,63 @@ export interface EntityOperatorSpec {
   userOperator?: Record<string, unknown>;
   template?: Record<string, unknown>;
 }
+
+// Where a bootstrap or per-broker Service is reached, and its extra metadata.
+const listenerServiceFields = {
+  host: string({ description: 'The host name of the route or ingress.' }),
+  nodePort: integer({ description: 'The node port of the service (nodeport listeners).' }),
+  loadBalancerIP: string({ description: 'The load balancer IP to request (loadbalancer listeners).' }),
+  annotations: record(string(), { description: 'Extra annotations of the service, route or ingress.' }),
+  labels: record(string(), { description: 'Extra labels of the service, route or ingress.' }),
+  externalIPs: array(string(), { description: 'External IPs of the service (nodeport listeners).' }),
+};
+
+const listenerConfigurationSchema = object(
+  {
+    bootstrap: object(
+      {
+        ...listenerServiceFields,
+        alternativeNames: array(string(), { description: 'Extra names for the bootstrap certificate.' }),
+      },
+      { description: 'The bootstrap service of the listener.' },
+    ),
+    brokers: array(
+      object(
+        {
+          broker: integer({ description: 'The node id this entry applies to.' }),
+          advertisedHost: string({
+            description: 'The host the node advertises to clients on this listener.',
+          }),
+          advertisedPort: integer({
+            description: 'The port the node advertises to clients on this listener.',
+          }),
+          ...listenerServiceFields,
+        },
+        { required: ['broker'] },
+      ),
+      { description: 'Per-node overrides: advertised address, node port, host, service metadata.' },
+    ),
+    brokerCertChainAndKey: object(
+      {
+        secretName: string({ description: 'The Secret holding the certificate and key.' }),
+        certificate: string({ description: 'The Secret key of the certificate (PEM, may hold the chain).' }),
+        key: string({ description: 'The Secret key of the private key (PEM).' }),
+      },
+      {
+        required: ['secretName', 'certificate', 'key'],
+        description: 'The certificate a TLS listener presents instead of the one from the cluster CA.',
+      },
+    ),
+    maxConnections: integer({ description: 'The most connections the listener accepts at once, per node.' }),
+    maxConnectionCreationRate: integer({
+      description: 'The most new connections per second the listener accepts, per node.',
+    }),
+  },
+  {
+    preserveUnknownFields: true,
+    description: 'Listener details: bootstrap, brokers, certificates, service settings.',
+  },
+);
 
 const listenerSchema = object(
   {
@@ -75,7 +142,7 @@ const listenerSchema = object(
       },
       { required: ['type'], description: 'How clients on this listener authenticate.' },
     ),
-    configuration: preserveUnknown({ description: 'Listener details: bootstrap, brokers, certificates.' }),
+    configuration: listenerConfigurationSchema,
     networkPolicyPeers: array(preserveUnknown(), {
       description: 'Who may connect to the listener (NetworkPolicy peers).',
     }),
@@ -193,6 +260,7 @@ export const kafkaStatusSchema = object(
 );
 
 export type KafkaListener = Infer<typeof listenerSchema>;
+export type KafkaListenerConfiguration = Infer<typeof listenerConfigurationSchema>;
 export type KafkaClusterSpec = Infer<typeof kafkaClusterSchema>;
 export type KafkaSpec = Infer<typeof kafkaSpecSchema>;
 export type KafkaStatus = Infer<typeof kafkaStatusSchema>;

@@ -11,7 +11,7 @@
 // - warnings include Strimzi's spec checks (KafkaDefaultReplicationFactor, KafkaKRaftControllerNodeCount, ...).
 import type { V1Affinity, V1Toleration } from '@kubernetes/client-node';
 import type { JvmOptions, ResourceRequirements } from '../../api/common.ts';
-import type { Kafka, KafkaListener } from '../../api/kafka.ts';
+import type { Kafka, KafkaListener, KafkaListenerConfiguration } from '../../api/kafka.ts';
 import type { KafkaNodePool, KafkaNodeRole } from '../../api/kafka-node-pool.ts';
 import { modelClusterFields } from './cluster-fields.ts';
 import { specWarnings } from './cluster-spec-checks.ts';
@@ -151,8 +151,12 @@ export interface ListenerModel {
   bootstrap: ListenerBootstrap;
   /** configuration.brokers, one entry per node id the user configured. */
   brokers: ListenerBrokerOverride[];
-  /** Other listener configuration fields as written (class, externalTrafficPolicy, ...). */
-  configuration: Record<string, unknown>;
+  /** Other listener configuration fields as written (brokerCertChainAndKey, class, externalTrafficPolicy, ...). */
+  configuration: Pick<
+    KafkaListenerConfiguration,
+    'brokerCertChainAndKey' | 'maxConnections' | 'maxConnectionCreationRate'
+  > &
+    Record<string, unknown>;
   /** networkPolicyPeers as written; undefined means everyone may connect. */
   networkPolicyPeers?: Record<string, unknown>[];
 }

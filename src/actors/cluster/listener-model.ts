@@ -1,30 +1,14 @@
 // The user listeners of spec.kafka.listeners with their configuration read into typed fields.
 import type { KafkaConfigValue } from '../../api/common.ts';
-import type { KafkaListener } from '../../api/kafka.ts';
+import type { KafkaListener, KafkaListenerConfiguration } from '../../api/kafka.ts';
 import type { ListenerBootstrap, ListenerBrokerOverride, ListenerModel } from './cluster-model.ts';
 import { kafkaListenerName } from './cluster-names.ts';
 
-interface WrittenBootstrap {
-  nodePort?: number;
-  host?: string;
-  loadBalancerIP?: string;
-  alternativeNames?: string[];
-  annotations?: Record<string, string>;
-  labels?: Record<string, string>;
-}
-
-interface WrittenBroker extends Omit<WrittenBootstrap, 'alternativeNames'> {
-  broker: number;
-  advertisedHost?: string;
-  advertisedPort?: number;
-}
+type WrittenBroker = NonNullable<KafkaListenerConfiguration['brokers']>[number];
 
 export function modelListeners(listeners: readonly KafkaListener[]): ListenerModel[] {
   return listeners.map((listener): ListenerModel => {
-    const { bootstrap, brokers, ...configuration } = (listener.configuration ?? {}) as {
-      bootstrap?: WrittenBootstrap;
-      brokers?: WrittenBroker[];
-    };
+    const { bootstrap, brokers, ...configuration } = listener.configuration ?? {};
     return {
       name: listener.name,
       kafkaName: kafkaListenerName(listener.name, listener.port),
@@ -44,7 +28,7 @@ export function modelListeners(listeners: readonly KafkaListener[]): ListenerMod
   });
 }
 
-function modelBootstrap(bootstrap: WrittenBootstrap): ListenerBootstrap {
+function modelBootstrap(bootstrap: NonNullable<KafkaListenerConfiguration['bootstrap']>): ListenerBootstrap {
   return {
     nodePort: bootstrap.nodePort,
     host: bootstrap.host,

@@ -117,20 +117,15 @@ function authenticationEntries(listener: ListenerModel, name: string): Entry[] {
 
 // The listener's own certificate (configuration.brokerCertChainAndKey) when given, else the node's.
 function tlsEntries(listener: ListenerModel, name: string, node: NodeModel): Entry[] {
-  const own = listener.configuration.brokerCertChainAndKey as
-    | { certificate?: string; key?: string }
-    | undefined;
-  if (own?.certificate && own.key) {
+  const own = listener.configuration.brokerCertChainAndKey;
+  if (own) {
     return keystoreEntries(name, listenerCertsDir(listener), own.certificate, own.key);
   }
   return keystoreEntries(name, nodeCertsDir, `${node.podName}.crt`, `${node.podName}.key`);
 }
 
 function connectionLimitEntries(listener: ListenerModel, name: string): Entry[] {
-  const { maxConnections, maxConnectionCreationRate } = listener.configuration as {
-    maxConnections?: number;
-    maxConnectionCreationRate?: number;
-  };
+  const { maxConnections, maxConnectionCreationRate } = listener.configuration;
   return [
     ...(maxConnections === undefined
       ? []
