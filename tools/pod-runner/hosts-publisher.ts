@@ -1,14 +1,10 @@
 // Writes the name table where resolvers read it: the runner's own hosts file (for tools that take
-// one), each pod's /etc/hosts (bind-mounted, so written in place, never replaced), and optionally a
-// managed block in the machine's /etc/hosts so that local clients (the operator, tests) resolve too.
-import { readFile, writeFile } from 'node:fs/promises';
-import {
-  entryLines,
-  type HostEntries,
-  hostsFileText,
-  type LocalPod,
-  withManagedBlock,
-} from './host-names.ts';
+// one), each pod's /etc/hosts (bind-mounted, so written in place with one write, never replaced), and
+// optionally a managed block in the machine's /etc/hosts so that local clients (the operator, tests)
+// resolve too.
+import { writeFile } from 'node:fs/promises';
+import { entryLines, type HostEntries, hostsFileText, type LocalPod } from './host-names.ts';
+import { replaceManagedBlock } from './system-hosts-file.ts';
 
 export interface HostsPublisherOptions {
   runnerHostsFile: string;
@@ -42,9 +38,7 @@ export class HostsPublisher {
   async #publishSystem(lines: string[]): Promise<void> {
     const file = this.#options.systemHostsFile;
     if (!file || lines.join('\n') === this.#lastSystemLines) return;
-    const text = await readFile(file, 'utf8');
-    const updated = withManagedBlock(text, this.#options.marker, lines);
-    if (updated !== text) await writeFile(file, updated);
+    await replaceManagedBlock(file, this.#options.marker, lines);
     this.#lastSystemLines = lines.join('\n');
   }
 }
