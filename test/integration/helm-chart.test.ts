@@ -21,6 +21,7 @@ import { load, loadAll } from 'js-yaml';
 import type { Kafka } from '../../src/api/kafka.ts';
 import { kafkaNodePoolType, kafkaType } from '../../src/api/resources.ts';
 import { writeCustomResourceDefinitions } from '../../src/api/write-crds.ts';
+import { exampleClustersDirectory } from '../support/cluster-fixtures.ts';
 import { kubernetesEnvironment, toolPath } from '../support/environment.ts';
 import { kafkaTopicApi, kafkaTopicClient } from '../support/kafka-topics.ts';
 import { isReady, kafkaUserClient } from '../support/kafka-users.ts';
@@ -469,11 +470,14 @@ describe("the operator under the chart's ServiceAccount token", () => {
     assertRefusedNothing(operator);
   });
 
-  test('runs a Kafka with a KafkaNodePool to Ready on the kwok nodes, creating its pods, services, config maps, secrets, claims, service account, disruption budget and network policy: the RBAC for operands is enough', async () => {
+  test("runs a Kafka with a KafkaNodePool to Ready on the kwok nodes, creating its pods, services, config maps, secrets, claims, service account, disruption budget and network policy: the RBAC for operands is enough; a nodeport listener, refused the nodes, is addressed by its pod's host IP", async () => {
     const custom = kc.makeApiClient(CustomObjectsApi);
     const example = loadAll(
-      readFileSync('/work/shared/fixtures/strimzi-1.2-examples/kafka/kafka-single-node.yaml', 'utf8'),
+      readFileSync(join(exampleClustersDirectory, 'kafka-single-node.yaml'), 'utf8'),
     ).filter((document) => document !== null) as Manifest[];
+    // A nodeport listener too: its addresses need the nodes, which a namespaced Role cannot grant.
+    const kafkaManifest = example.find((object) => object.kind === 'Kafka');
+    kafkaManifest?.spec.kafka.listeners.push({ name: 'external', port: 9094, type: 'nodeport', tls: false });
     // Pools first: a Kafka reconciled before its pools exist would plan without them.
     for (const object of [...example].sort(
       (a, b) => Number(a.kind === 'Kafka') - Number(b.kind === 'Kafka'),
@@ -544,6 +548,16 @@ describe("the operator under the chart's ServiceAccount token", () => {
       .makeApiClient(NetworkingV1Api)
       .listNamespacedNetworkPolicy({ namespace: watched, labelSelector });
     assert.equal(policies.items.length, 1);
+    // Refused the node (403), the operator addresses the listener by the pod's host IP.
+    const bootstrap = await core.readNamespacedService({
+      namespace: watched,
+      name: 'my-cluster-kafka-external-bootstrap',
+    });
+    const external = kafka.status?.listeners?.find((listener) => listener.name === 'external');
+    assert.ok(pods.items[0]?.status?.hostIP);
+    assert.deepEqual(external?.addresses, [
+      { host: pods.items[0]?.status?.hostIP, port: bootstrap.spec?.ports?.[0]?.nodePort },
+    ]);
     assertRefusedNothing(operator);
   });
 
@@ -600,7 +614,7 @@ describe("the operator under the chart's ServiceAccount token", () => {
     await refused.stop();
   });
 
-  test('installed with rbac.operands: false it has no rights on pods, runs no clusters, and still becomes ready and reconciles a KafkaTopic', async () => {
+  test('installed with rbac.operands: false it has no rights on pods, yet (RUN_KAFKA_CLUSTERS=false) becomes ready and reconciles a KafkaTopic', async () => {
     const topicsOnly = `${fixture.namespace}-c`;
     await createNamespace(topicsOnly);
     // Another release beside the first: its own ServiceAccount, Roles, Lease and queue.
