@@ -4,10 +4,7 @@ import { readFileSync } from 'node:fs';
 import { CoreV1Api } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { createClusterKind, nodePoolsByCluster } from './actors/cluster/cluster-kind.ts';
-import {
-  AdminPartitionReplicaCheck,
-  plainInternalBootstrap,
-} from './actors/cluster/partition-replica-check.ts';
+import { AdminPartitionReplicaCheck } from './actors/cluster/partition-replica-check.ts';
 import { RecreatingPodRoller } from './actors/cluster/pod-roller.ts';
 import { KafkaClusters } from './actors/kafka/kafka-clusters.ts';
 import { PlatformaticKafkaAdmin } from './actors/kafka/platformatic-admin.ts';
@@ -107,7 +104,7 @@ export async function startOperator(config: OperatorConfig, logger: Logger, kube
     resources,
     nodePoolsIndexed: (clusterKey) =>
       supervisor.byIndex(kafkaNodePoolType.kind, nodePoolsByCluster, clusterKey) as KafkaNodePool[],
-    replicaCheck: new AdminPartitionReplicaCheck({ bootstrapOf: plainInternalBootstrap, timeoutMs: 5_000 }),
+    replicaCheck: new AdminPartitionReplicaCheck({ timeoutMs: 5_000 }),
     roller: new RecreatingPodRoller(objects, config.operationTimeoutMs),
     operator: { namespace: config.operatorNamespace, podLabels: operatorPodLabels },
     operationTimeoutMs: config.operationTimeoutMs,

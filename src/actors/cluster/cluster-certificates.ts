@@ -1,6 +1,6 @@
 // The certificates a cluster runs with: the cluster and clients CAs (in Strimzi's Secrets, by the
-// certificates module) and each node's server certificate, with the CA generations the pods carry so
-// that a new CA rolls them.
+// certificates module), the operator's own certificate, and the CA generations the pods carry so that
+// a new CA rolls them. The nodes' certificates follow once the model is final (node-certificates.ts).
 import type { CoreV1Api, V1Secret } from '@kubernetes/client-node';
 import type { Kafka } from '../../api/kafka.ts';
 import { caKeyGenerationAnnotation, caSecretNames, generation } from '../certificates/ca-secrets.ts';
@@ -14,12 +14,15 @@ import { type KubernetesObjects, secretType } from '../kubernetes/kubernetes-obj
 import type { ClusterModel } from './cluster-model.ts';
 import type { CaGenerations } from './desired-objects/node-pod.ts';
 import { kafkaOwnerReference } from './desired-objects/object-metadata.ts';
-import { ensureNodeCertificates } from './node-certificates.ts';
+import type { CertificateSettings } from './node-certificates.ts';
+import { ensureOperatorCertificate } from './operator-certificate.ts';
 
-export interface ClusterCertificates {
+export interface ClusterAuthorities {
   clusterCa: KeyAndCertificate;
   caGenerations: CaGenerations;
-  nodeCertificates: Map<number, KeyAndCertificate>;
+  // How long the certificates the cluster CA signs are valid (spec.clusterCa).
+  settings: CertificateSettings;
+  operatorCertificate: KeyAndCertificate;
 }
 
 const caRoles: CaRole[] = ['cluster', 'clients'];
@@ -32,13 +35,13 @@ export function caSecretIds(cluster: string): string[] {
   });
 }
 
-export async function ensureClusterCertificates(
+export async function ensureClusterAuthorities(
   core: CoreV1Api,
   api: KubernetesObjects,
   kafka: Kafka,
   model: ClusterModel,
   secrets: readonly V1Secret[],
-): Promise<ClusterCertificates> {
+): Promise<ClusterAuthorities> {
   const options = (role: CaRole, spec: Kafka['spec']['clusterCa']) => ({
     namespace: model.namespace,
     clusterName: model.name,
@@ -63,6 +66,7 @@ export async function ensureClusterCertificates(
       clusterCaKey: generation(clusterCaKey, caKeyGenerationAnnotation),
       clientsCaCert: clients.certGeneration,
     },
-    nodeCertificates: await ensureNodeCertificates(model, cluster.ca, secrets, settings),
+    settings,
+    operatorCertificate: await ensureOperatorCertificate(model, cluster.ca, secrets, settings),
   };
 }

@@ -27,7 +27,7 @@ import {
 } from '../kubernetes/kubernetes-objects.ts';
 import { applyChangedObjects } from './apply-objects.ts';
 import type { AssignedAddresses } from './broker-config/advertised-addresses.ts';
-import { caSecretIds, ensureClusterCertificates } from './cluster-certificates.ts';
+import { caSecretIds, ensureClusterAuthorities } from './cluster-certificates.ts';
 import { buildClusterModel, type ClusterModel, type ExistingState } from './cluster-model.ts';
 import { perBrokerServiceName } from './cluster-names.ts';
 import { buildPoolStatus } from './cluster-status.ts';
@@ -40,7 +40,9 @@ import {
 import type { OperatorPeer } from './desired-objects/network-policy.ts';
 import { clusterLabel, kindLabel, poolNameLabel } from './desired-objects/object-metadata.ts';
 import { listenerStatuses } from './listener-addresses.ts';
-import type { PartitionReplicaCheck } from './partition-replica-check.ts';
+import { ensureNodeCertificates } from './node-certificates.ts';
+import { buildOperatorCertificateSecret } from './operator-certificate.ts';
+import { type PartitionReplicaCheck, replicationAccess } from './partition-replica-check.ts';
 import { nodeIdOf, planPods } from './pod-plan.ts';
 import { waitForPodsReady } from './pod-readiness.ts';
 import type { PodRoller } from './pod-roller.ts';
@@ -122,30 +124,36 @@ export function createClusterEffects(options: ClusterEffectsOptions) {
     const pods = ofKind<V1Pod>(current, podType);
     const pools = options.poolsOf(kafka);
     const existing = existingState(pods);
+    const secrets = ofKind<V1Secret>(current, secretType);
     // Throws on a spec that cannot run: the reconcile fails before anything is created.
+    const specified = buildClusterModel(kafka, pools, existing);
+    const authorities = await ensureClusterAuthorities(options.core, api, kafka, specified, secrets);
+    signal.throwIfAborted();
     const { model, warnings } = await holdBackScaleDown(
       options.replicaCheck,
+      replicationAccess(specified, authorities.clusterCa, authorities.operatorCertificate),
       { kafka, pools, existing, pods },
-      buildClusterModel(kafka, pools, existing),
+      specified,
     );
-    signal.throwIfAborted();
-    const certificates = await ensureClusterCertificates(
-      options.core,
-      api,
-      kafka,
+    const nodeCertificates = await ensureNodeCertificates(
       model,
-      ofKind<V1Secret>(current, secretType),
+      authorities.clusterCa,
+      secrets,
+      authorities.settings,
     );
     signal.throwIfAborted();
     // Services first: the configuration advertises the node ports Kubernetes assigns them.
     const services = await applyChangedObjects(api, buildServices(model), current, signal);
     const desired = buildDesiredObjects(model, {
-      nodeCertificates: certificates.nodeCertificates,
-      caGenerations: certificates.caGenerations,
+      nodeCertificates,
+      caGenerations: authorities.caGenerations,
       assignedAddresses: assignedAddresses(model, services.current),
       operator: options.operator,
     });
-    const supporting = supportingObjects(desired);
+    const supporting = [
+      ...supportingObjects(desired),
+      buildOperatorCertificateSecret(model, authorities.operatorCertificate),
+    ];
     // The services as just applied come last, so they stand for the ones read before.
     await applyChangedObjects(api, supporting, [...current, ...services.current], signal);
     const wantedPods = desiredPods(desired);
@@ -159,7 +167,7 @@ export function createClusterEffects(options: ClusterEffectsOptions) {
     return {
       model,
       warnings,
-      clusterCaCertificate: certificates.clusterCa.certificatePem,
+      clusterCaCertificate: authorities.clusterCa.certificatePem,
       ...planPods(wantedPods, pods),
     };
   }

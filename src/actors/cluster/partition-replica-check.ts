@@ -1,41 +1,57 @@
 // Whether brokers about to be removed still hold partition replicas. Removing such a broker loses
 // data, so a scale-down is held back (as Strimzi does) whenever the cluster's admin API answers;
 // when it cannot be reached nothing can be checked and the scale-down goes ahead.
+import type { ConnectionOptions as TlsOptions } from 'node:tls';
 import { Admin } from '@platformatic/kafka';
+import type { KeyAndCertificate } from '../certificates/certificates.ts';
 import type { ClusterModel } from './cluster-model.ts';
+import { bootstrapServiceName, replicationListener } from './cluster-names.ts';
+
+// Where and how the operator reaches a cluster's admin API.
+export interface ClusterAccess {
+  bootstrap: string[];
+  tls?: TlsOptions;
+}
 
 // `holding`: the nodes asked about that hold at least one replica; `unchecked`: why nobody could tell.
 export type ReplicaCheckResult = { holding: number[] } | { unchecked: string };
 
 export interface PartitionReplicaCheck {
-  nodesHoldingReplicas(model: ClusterModel, nodeIds: readonly number[]): Promise<ReplicaCheckResult>;
+  nodesHoldingReplicas(access: ClusterAccess, nodeIds: readonly number[]): Promise<ReplicaCheckResult>;
 }
 
-export interface AdminReplicaCheckOptions {
-  // Where the operator reaches the cluster's admin API, or undefined when it has no listener it can use.
-  bootstrapOf(model: ClusterModel): string[] | undefined;
-  timeoutMs: number;
+// How the operator reaches a cluster it runs, as Strimzi's cluster operator does: the replication
+// listener of the bootstrap service, with the operator's certificate from the cluster CA.
+export function replicationAccess(
+  model: ClusterModel,
+  clusterCa: KeyAndCertificate,
+  operatorCertificate: KeyAndCertificate,
+): ClusterAccess {
+  return {
+    bootstrap: [`${bootstrapServiceName(model.name)}.${model.namespace}.svc:${replicationListener.port}`],
+    tls: {
+      ca: clusterCa.certificatePem,
+      cert: operatorCertificate.certificatePem,
+      key: operatorCertificate.privateKeyPem,
+    },
+  };
 }
 
 // The check over Kafka's metadata: every partition's replica list, read with a short timeout.
 export class AdminPartitionReplicaCheck implements PartitionReplicaCheck {
-  readonly #options: AdminReplicaCheckOptions;
+  readonly #timeoutMs: number;
 
-  constructor(options: AdminReplicaCheckOptions) {
-    this.#options = options;
+  constructor(options: { timeoutMs: number }) {
+    this.#timeoutMs = options.timeoutMs;
   }
 
-  async nodesHoldingReplicas(model: ClusterModel, nodeIds: readonly number[]): Promise<ReplicaCheckResult> {
-    const bootstrap = this.#options.bootstrapOf(model);
-    if (!bootstrap)
-      return {
-        unchecked: 'the cluster has no listener on which the operator sees every topic without credentials',
-      };
+  async nodesHoldingReplicas(access: ClusterAccess, nodeIds: readonly number[]): Promise<ReplicaCheckResult> {
     const admin = new Admin({
       clientId: 'kafka-actor-operator-scale-down-check',
-      bootstrapBrokers: bootstrap,
-      connectTimeout: this.#options.timeoutMs,
-      timeout: this.#options.timeoutMs,
+      bootstrapBrokers: access.bootstrap,
+      tls: access.tls,
+      connectTimeout: this.#timeoutMs,
+      timeout: this.#timeoutMs,
       retries: 0,
     });
     try {
@@ -51,18 +67,10 @@ export class AdminPartitionReplicaCheck implements PartitionReplicaCheck {
     } catch (error) {
       // Unreachable (the usual case when the operator runs outside the cluster's network): said, not thrown.
       return {
-        unchecked: `${bootstrap.join(',')} did not answer: ${error instanceof Error ? error.message : String(error)}`,
+        unchecked: `${access.bootstrap.join(',')} did not answer: ${error instanceof Error ? error.message : String(error)}`,
       };
     } finally {
       await admin.close().catch(() => undefined);
     }
   }
-}
-
-// The plain internal listener of the cluster, when it has one without authentication. With
-// authorization on, an anonymous client sees no topics, which would read as "no replicas": no check then.
-export function plainInternalBootstrap(model: ClusterModel): string[] | undefined {
-  if (model.authorization) return undefined;
-  const listener = model.listeners.find((l) => l.type === 'internal' && !l.tls && !l.authentication);
-  return listener ? [`${model.name}-kafka-bootstrap.${model.namespace}.svc:${listener.port}`] : undefined;
 }

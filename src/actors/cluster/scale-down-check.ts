@@ -11,7 +11,7 @@ import {
   type ExistingState,
 } from './cluster-model.ts';
 import { brokerRoleLabel } from './desired-objects/object-metadata.ts';
-import type { PartitionReplicaCheck } from './partition-replica-check.ts';
+import type { ClusterAccess, PartitionReplicaCheck } from './partition-replica-check.ts';
 import { nodeIdOf } from './pod-plan.ts';
 
 export interface CheckedModel {
@@ -21,6 +21,7 @@ export interface CheckedModel {
 
 export async function holdBackScaleDown(
   check: PartitionReplicaCheck,
+  access: ClusterAccess,
   input: { kafka: Kafka; pools: KafkaNodePool[]; existing: ExistingState; pods: readonly V1Pod[] },
   model: ClusterModel,
 ): Promise<CheckedModel> {
@@ -31,7 +32,7 @@ export async function holdBackScaleDown(
     )
     .map(nodeIdOf);
   if (removedBrokers.length === 0) return { model, warnings: [] };
-  const result = await check.nodesHoldingReplicas(model, removedBrokers);
+  const result = await check.nodesHoldingReplicas(access, removedBrokers);
   if ('unchecked' in result) {
     return {
       model,

@@ -9,8 +9,8 @@ import { buildKafkaStatus, buildPoolStatus } from '../../../src/actors/cluster/c
 import { listenerStatuses } from '../../../src/actors/cluster/listener-addresses.ts';
 import {
   type PartitionReplicaCheck,
-  plainInternalBootstrap,
   type ReplicaCheckResult,
+  replicationAccess,
 } from '../../../src/actors/cluster/partition-replica-check.ts';
 import { holdBackScaleDown } from '../../../src/actors/cluster/scale-down-check.ts';
 import type { ClusterContext } from '../../../src/machines/cluster-machine.ts';
@@ -167,6 +167,8 @@ test("a pool's status lists its node ids, roles, replicas, the cluster id and th
   );
 });
 
+const access = { bootstrap: ['my-cluster-kafka-bootstrap.kafka.svc:9091'] };
+
 function check(result: ReplicaCheckResult): PartitionReplicaCheck & { asked: number[][] } {
   const asked: number[][] = [];
   return {
@@ -206,7 +208,7 @@ test('removing a broker that holds partition replicas is reverted with a ScaleDo
   const removed = input.before.nodes.find((node) => !scaled.nodes.some((n) => n.id === node.id));
   assert.ok(removed, 'the scale-down removes one broker');
   const holding = check({ holding: [removed.id] });
-  const checked = await holdBackScaleDown(holding, input, scaled);
+  const checked = await holdBackScaleDown(holding, access, input, scaled);
   assert.deepEqual(holding.asked, [[removed.id]]);
   assert.ok(
     checked.model.nodes.some((node) => node.id === removed.id),
@@ -224,11 +226,12 @@ test('removing a broker that holds partition replicas is reverted with a ScaleDo
 test('an empty broker is removed; when the cluster cannot be asked it is removed with a warning that says so', async () => {
   const input = scaleDownInput();
   const scaled = buildClusterModel(input.kafka, input.pools, input.existing);
-  const empty = await holdBackScaleDown(check({ holding: [] }), input, scaled);
+  const empty = await holdBackScaleDown(check({ holding: [] }), access, input, scaled);
   assert.equal(empty.model, scaled);
   assert.deepEqual(empty.warnings, []);
   const unreachable = await holdBackScaleDown(
     check({ unchecked: 'bootstrap did not answer' }),
+    access,
     input,
     scaled,
   );
@@ -241,18 +244,17 @@ test('no broker removed: the cluster is not asked', async () => {
   const input = { ...scaleDownInput(), pools: brokerPools.pools };
   const asking = check({ holding: [] });
   const model = fixtureModel(brokerPools);
-  const checked = await holdBackScaleDown(asking, input, model);
+  const checked = await holdBackScaleDown(asking, access, input, model);
   assert.deepEqual(asking.asked, []);
   assert.equal(checked.model, model);
 });
 
-test('the check asks the plain internal listener, and not at all when authorization hides the topics from it', () => {
+test("the operator reaches a cluster it runs on the bootstrap service's replication port with its certificate", () => {
   const model = fixtureModel(brokerPools);
-  assert.deepEqual(plainInternalBootstrap(model), ['my-cluster-kafka-bootstrap.kafka.svc:9092']);
-  assert.equal(
-    plainInternalBootstrap({ ...model, authorization: { type: 'simple', superUsers: [] } }),
-    undefined,
-  );
-  const tlsOnly = { ...model, listeners: model.listeners.filter((listener) => listener.tls) };
-  assert.equal(plainInternalBootstrap(tlsOnly), undefined);
+  const ca = { certificatePem: 'CA', privateKeyPem: 'CA key' };
+  const operator = { certificatePem: 'operator', privateKeyPem: 'operator key' };
+  assert.deepEqual(replicationAccess(model, ca, operator), {
+    bootstrap: ['my-cluster-kafka-bootstrap.kafka.svc:9091'],
+    tls: { ca: 'CA', cert: 'operator', key: 'operator key' },
+  });
 });
