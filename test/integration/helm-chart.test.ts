@@ -380,6 +380,69 @@ function assertRefusedNothing(operator: OperatorProcess): void {
   assert.deepEqual(forbidden, [], `the operator was refused nothing it needed (log: ${operator.logFile})`);
 }
 
+// Strimzi's single-node example with a nodeport listener too, whose addresses need the nodes.
+async function createSingleNodeCluster(namespace: string): Promise<void> {
+  const example = loadAll(
+    readFileSync(join(exampleClustersDirectory, 'kafka-single-node.yaml'), 'utf8'),
+  ).filter((document) => document !== null) as Manifest[];
+  example
+    .find((object) => object.kind === 'Kafka')
+    ?.spec.kafka.listeners.push({ name: 'external', port: 9094, type: 'nodeport', tls: false });
+  // Pools first: a Kafka reconciled before its pools exist would plan without them.
+  for (const object of [...example].sort((a, b) => Number(a.kind === 'Kafka') - Number(b.kind === 'Kafka'))) {
+    await kc.makeApiClient(CustomObjectsApi).createNamespacedCustomObject({
+      group: kafkaType.group,
+      version: kafkaType.version,
+      namespace,
+      plural: object.kind === 'Kafka' ? kafkaType.plural : kafkaNodePoolType.plural,
+      body: object,
+    });
+  }
+}
+
+// The Kafka once a reconcile of its current generation settled, asserted Ready.
+async function readyKafka(namespace: string, operator: OperatorProcess): Promise<Kafka> {
+  const custom = kc.makeApiClient(CustomObjectsApi);
+  const kafka = await waitFor(
+    `Kafka ${namespace}/my-cluster to settle (operator log: ${operator.logFile})`,
+    async () => {
+      const current = (await custom.getNamespacedCustomObject({
+        group: kafkaType.group,
+        version: kafkaType.version,
+        namespace,
+        plural: kafkaType.plural,
+        name: 'my-cluster',
+      })) as Kafka;
+      const settled = current.status?.conditions?.find((c) => c.type === 'Ready' || c.type === 'NotReady');
+      return settled && current.status?.observedGeneration === current.metadata?.generation
+        ? current
+        : undefined;
+    },
+    120_000,
+    500,
+  );
+  const conditions = kafka.status?.conditions?.map(
+    (c) => `${c.type}=${c.status} ${c.reason ?? ''} ${c.message ?? ''}`,
+  );
+  assert.ok(
+    kafka.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'),
+    `Ready: ${conditions?.join('; ')}`,
+  );
+  return kafka;
+}
+
+// The addresses the Kafka's status gives for its nodeport listener, and the bootstrap's node port.
+async function externalListener(namespace: string, kafka: Kafka) {
+  const bootstrap = await core.readNamespacedService({
+    namespace,
+    name: 'my-cluster-kafka-external-bootstrap',
+  });
+  return {
+    addresses: kafka.status?.listeners?.find((listener) => listener.name === 'external')?.addresses,
+    nodePort: bootstrap.spec?.ports?.[0]?.nodePort,
+  };
+}
+
 describe("the operator under the chart's ServiceAccount token", () => {
   let fixture: Awaited<ReturnType<typeof operatorFixture>>;
   let watched: string;
@@ -471,51 +534,8 @@ describe("the operator under the chart's ServiceAccount token", () => {
   });
 
   test("runs a Kafka with a KafkaNodePool to Ready on the kwok nodes, creating its pods, services, config maps, secrets, claims, service account, disruption budget and network policy: the RBAC for operands is enough; a nodeport listener, refused the nodes, is addressed by its pod's host IP", async () => {
-    const custom = kc.makeApiClient(CustomObjectsApi);
-    const example = loadAll(
-      readFileSync(join(exampleClustersDirectory, 'kafka-single-node.yaml'), 'utf8'),
-    ).filter((document) => document !== null) as Manifest[];
-    // A nodeport listener too: its addresses need the nodes, which a namespaced Role cannot grant.
-    const kafkaManifest = example.find((object) => object.kind === 'Kafka');
-    kafkaManifest?.spec.kafka.listeners.push({ name: 'external', port: 9094, type: 'nodeport', tls: false });
-    // Pools first: a Kafka reconciled before its pools exist would plan without them.
-    for (const object of [...example].sort(
-      (a, b) => Number(a.kind === 'Kafka') - Number(b.kind === 'Kafka'),
-    )) {
-      const plural = object.kind === 'Kafka' ? kafkaType.plural : kafkaNodePoolType.plural;
-      await custom.createNamespacedCustomObject({
-        group: kafkaType.group,
-        version: kafkaType.version,
-        namespace: watched,
-        plural,
-        body: object,
-      });
-    }
-    const kafka = (await waitFor(
-      `Kafka ${watched}/my-cluster to settle (operator log: ${operator.logFile})`,
-      async () => {
-        const current = (await custom.getNamespacedCustomObject({
-          group: kafkaType.group,
-          version: kafkaType.version,
-          namespace: watched,
-          plural: kafkaType.plural,
-          name: 'my-cluster',
-        })) as Kafka;
-        const settled = current.status?.conditions?.find((c) => c.type === 'Ready' || c.type === 'NotReady');
-        return settled && current.status?.observedGeneration === current.metadata?.generation
-          ? current
-          : undefined;
-      },
-      120_000,
-      500,
-    )) as Kafka;
-    const conditions = kafka.status?.conditions?.map(
-      (c) => `${c.type}=${c.status} ${c.reason ?? ''} ${c.message ?? ''}`,
-    );
-    assert.ok(
-      kafka.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'),
-      `Ready: ${conditions?.join('; ')}`,
-    );
+    await createSingleNodeCluster(watched);
+    const kafka = await readyKafka(watched, operator);
 
     const labelSelector = 'strimzi.io/cluster=my-cluster,strimzi.io/kind=Kafka';
     const namesOf = (list: { items: { metadata?: { name?: string } }[] }) =>
@@ -549,15 +569,9 @@ describe("the operator under the chart's ServiceAccount token", () => {
       .listNamespacedNetworkPolicy({ namespace: watched, labelSelector });
     assert.equal(policies.items.length, 1);
     // Refused the node (403), the operator addresses the listener by the pod's host IP.
-    const bootstrap = await core.readNamespacedService({
-      namespace: watched,
-      name: 'my-cluster-kafka-external-bootstrap',
-    });
-    const external = kafka.status?.listeners?.find((listener) => listener.name === 'external');
+    const external = await externalListener(watched, kafka);
     assert.ok(pods.items[0]?.status?.hostIP);
-    assert.deepEqual(external?.addresses, [
-      { host: pods.items[0]?.status?.hostIP, port: bootstrap.spec?.ports?.[0]?.nodePort },
-    ]);
+    assert.deepEqual(external.addresses, [{ host: pods.items[0]?.status?.hostIP, port: external.nodePort }]);
     assertRefusedNothing(operator);
   });
 
@@ -661,5 +675,56 @@ describe("the operator under the chart's ServiceAccount token", () => {
     await topics.waitGone('audit');
     assertRefusedNothing(topicsOperator);
     await topicsOperator.stop();
+  });
+
+  test("installed watching every namespace, its ClusterRole lets it read the nodes: a nodeport listener is addressed by its node's external IP", async (t) => {
+    const anywhere = `${fixture.namespace}-d`;
+    await createNamespace(anywhere);
+    const release = `kao-all-${suffix}`;
+    const manifests = renderChart(
+      fixture.namespace,
+      [
+        valuesFile({
+          watchNamespaces: '*',
+          kafkaClusters: JSON.parse(fixture.env.KAFKA_CLUSTERS ?? '{}'),
+          redis: { url: fixture.redis.url, bundled: { enabled: false } },
+        }),
+      ],
+      release,
+    );
+    const clusterWide = manifests.filter((m) => m.kind === 'ClusterRole' || m.kind === 'ClusterRoleBinding');
+    assert.equal(clusterWide.length, 2);
+    const kubeconfig = await installRbac(manifests, fixture.namespace);
+    // Cluster-scoped objects outlive the namespaces: remove them with the test.
+    t.after(() => {
+      const removed = run(kubernetes.kubectl, [
+        '--kubeconfig',
+        kubernetes.kubeconfig,
+        'delete',
+        ...clusterWide.map((m) => `${m.kind.toLowerCase()}.rbac.authorization.k8s.io/${m.metadata.name}`),
+      ]);
+      assert.equal(removed.status, 0, removed.stderr);
+    });
+    // The ClusterRole covers every namespace; told to watch one, the operator leaves other tests' resources alone.
+    const clusterOperator = startOperatorProcess('helm-rbac-all-namespaces', {
+      ...fixture.env,
+      KUBECONFIG: kubeconfig,
+      WATCH_NAMESPACES: anywhere,
+      LEASE_NAME: deploymentSetting(manifests, 'LEASE_NAME'),
+      QUEUE_PREFIX: `${fixture.env.QUEUE_PREFIX}-all-namespaces`,
+      RUN_KAFKA_CLUSTERS: deploymentSetting(manifests, 'RUN_KAFKA_CLUSTERS'),
+    });
+    operators.push(clusterOperator);
+    await clusterOperator.httpPort();
+    await createSingleNodeCluster(anywhere);
+    const kafka = await readyKafka(anywhere, clusterOperator);
+    const pod = await core.readNamespacedPod({ namespace: anywhere, name: 'my-cluster-dual-role-0' });
+    const node = await core.readNode({ name: pod.spec?.nodeName ?? '' });
+    const externalIp = node.status?.addresses?.find((address) => address.type === 'ExternalIP')?.address;
+    assert.ok(externalIp && externalIp !== pod.status?.hostIP, 'the kwok node has an external IP of its own');
+    const external = await externalListener(anywhere, kafka);
+    assert.deepEqual(external.addresses, [{ host: externalIp, port: external.nodePort }]);
+    assertRefusedNothing(clusterOperator);
+    await clusterOperator.stop();
   });
 });
