@@ -1,6 +1,7 @@
 // Real services: kube-apiserver, kube-scheduler and kube-controller-manager (hostpath provisioner);
 // the pod runner (tools/pod-runner) in this process, running pods as real processes (sh, python3, and
-// Kafka from the test environment's jars) in their own network and mount namespaces.
+// Kafka from the test environment's jars) in their own network and mount namespaces. Mount points
+// missing on the machine are created there (empty), so the test's volumes go under one directory of its own.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { randomInt, randomUUID } from 'node:crypto';
@@ -118,10 +119,10 @@ test('a pod bound to the node runs its command with its ConfigMap volume and dow
   });
   const script = `trap 'echo "got SIGTERM"; exit 0' TERM
 echo "pod=$POD_NAME ns=$NS ip=$POD_IP host=$HOST_IP node=$NODE"
-echo "mode=$(stat -c %a /config/greeting.txt) hostname=$(hostname)"
+echo "mode=$(stat -c %a /var/lib/pod-runner-test/config/greeting.txt) hostname=$(hostname)"
 ${listen}
 last=""
-while :; do g=$(cat /config/greeting.txt); [ "$g" = "$last" ] || echo "greeting=$g"; last=$g; sleep 0.2; done`;
+while :; do g=$(cat /var/lib/pod-runner-test/config/greeting.txt); [ "$g" = "$last" ] || echo "greeting=$g"; last=$g; sleep 0.2; done`;
   await core.createNamespacedPod({
     namespace,
     body: {
@@ -131,7 +132,11 @@ while :; do g=$(cat /config/greeting.txt); [ "$g" = "$last" ] || echo "greeting=
         hostname: 'plain-a',
         subdomain: 'peers',
         terminationGracePeriodSeconds: 10,
-        containers: [shellContainer(script, { volumeMounts: [{ name: 'config', mountPath: '/config' }] })],
+        containers: [
+          shellContainer(script, {
+            volumeMounts: [{ name: 'config', mountPath: '/var/lib/pod-runner-test/config' }],
+          }),
+        ],
         volumes: [
           {
             name: 'config',
@@ -217,10 +222,10 @@ test('deleting a pod sends its process SIGTERM, keeps its output and removes the
 
 test('a container that exits is restarted, a failing liveness probe restarts it, and exec probes run inside the pod', async () => {
   // Run 1 exits with 3; run 2 makes itself unhealthy; run 3 is healthy and, being the third, ready.
-  const script = `n=$(cat /scratch/runs 2>/dev/null || echo 0); n=$((n + 1)); echo $n > /scratch/runs; echo "run $n"
+  const script = `n=$(cat /var/lib/pod-runner-test/scratch/runs 2>/dev/null || echo 0); n=$((n + 1)); echo $n > /var/lib/pod-runner-test/scratch/runs; echo "run $n"
 [ $n -eq 1 ] && exit 3
-[ $n -eq 2 ] && touch /scratch/sick
-[ $n -eq 3 ] && rm -f /scratch/sick
+[ $n -eq 2 ] && touch /var/lib/pod-runner-test/scratch/sick
+[ $n -eq 3 ] && rm -f /var/lib/pod-runner-test/scratch/sick
 ${listen}
 wait`;
   const exec = (check: string) => ({
@@ -237,9 +242,9 @@ wait`;
         terminationGracePeriodSeconds: 2,
         containers: [
           shellContainer(script, {
-            volumeMounts: [{ name: 'scratch', mountPath: '/scratch' }],
-            readinessProbe: exec('test "$(cat /scratch/runs)" -ge 3'),
-            livenessProbe: exec('test ! -f /scratch/sick'),
+            volumeMounts: [{ name: 'scratch', mountPath: '/var/lib/pod-runner-test/scratch' }],
+            readinessProbe: exec('test "$(cat /var/lib/pod-runner-test/scratch/runs)" -ge 3'),
+            livenessProbe: exec('test ! -f /var/lib/pod-runner-test/scratch/sick'),
           }),
         ],
         volumes: [{ name: 'scratch', emptyDir: {} }],

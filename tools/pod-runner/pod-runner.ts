@@ -1,7 +1,7 @@
 // The runner: registers its Node, watches the pods bound to it and the services, keeps one worker
 // per pod, and publishes the host names of its pods and services. stop() ends every pod's processes,
 // removes the pod networks, withdraws the host names and deletes the Node.
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rmdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   CoordinationV1Api,
@@ -126,6 +126,11 @@ export class PodRunner {
     return this.#options.stopGraceMs ?? 10_000;
   }
 
+  // Mount points of the pods' private staging tmpfs; outside anything a pod mounts over.
+  get #stagingDirectory(): string {
+    return join('/run', `pod-runner-${this.#options.bridge}`);
+  }
+
   get nodeAddress(): string {
     return this.#network.nodeAddress;
   }
@@ -141,7 +146,7 @@ export class PodRunner {
 
   async start(): Promise<void> {
     const { runDirectory, kafkaLibraries } = this.#options;
-    const stagingDirectory = join('/run', `pod-runner-${this.#options.bridge}`);
+    const stagingDirectory = this.#stagingDirectory;
     await mkdir(stagingDirectory, { recursive: true });
     await mkdir(runDirectory, { recursive: true });
     const kafkaHome = await buildKafkaHome(join(runDirectory, 'kafka-home'), kafkaLibraries);
@@ -189,6 +194,9 @@ export class PodRunner {
     clearTimeout(this.#hostsTimer);
     await this.#hosts.withdraw();
     await this.#network.stop();
+    await rmdir(this.#stagingDirectory).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ENOENT') throw error;
+    });
     await this.#node.deregister();
     this.#log.info('pod runner stopped');
   }
