@@ -404,6 +404,22 @@ test("strimzi.io/force-renew on a TLS user's Secret issues a new certificate and
   assert.ok(renewed.data?.['user.p12']);
 });
 
+test("a deleted SCRAM user's Secret is made again with a new password, which logs in while the old one no longer does", async () => {
+  const name = unique('rotated');
+  await users.create(name, { authentication: { type: 'scram-sha-512' } });
+  await readyUser(name);
+  const old = await credentialsOf(name);
+  await waitFor('the first password to log in', async () => ((await canLogIn(old)) ? true : undefined));
+  await core.deleteNamespacedSecret({ namespace, name });
+  const renewed = await waitFor('the Secret to be made again', async () => {
+    const password = (await users.secret(name))?.password?.toString();
+    return password && password !== old.password ? { username: name, password } : undefined;
+  });
+  passwordsSeen.add(renewed.password);
+  await waitFor('the new password to log in', async () => ((await canLogIn(renewed)) ? true : undefined));
+  assert.equal(await canLogIn(old), false);
+});
+
 test('changing a user from SCRAM to tls-external moves its ACLs to CN=<name>, removes its credential and its Secret', async () => {
   const name = unique('switch');
   const acls = [
