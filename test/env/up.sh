@@ -87,11 +87,14 @@ KC
   assert_running kube-apiserver
 
   log "starting kube-controller-manager, kube-scheduler, kwok"
+  # A long node-monitor grace period: on a loaded 2-core machine kwok misses node heartbeats, and the
+  # node lifecycle controller would mark its pods NotReady for good (kwok never sets them back).
   start_process kube-controller-manager "$BIN_DIR/kube-controller-manager" --kubeconfig="$kc" \
     --leader-elect=false --secure-port=0 --root-ca-file="$pki/ca.crt" \
     --service-account-private-key-file="$pki/sa.key" \
     --cluster-signing-cert-file="$pki/ca.crt" --cluster-signing-key-file="$pki/ca.key" \
-    --enable-hostpath-provisioner=true --kube-api-qps=100 --kube-api-burst=200
+    --enable-hostpath-provisioner=true --kube-api-qps=100 --kube-api-burst=200 \
+    --node-monitor-grace-period=10m
   start_process kube-scheduler "$BIN_DIR/kube-scheduler" --kubeconfig="$kc" --leader-elect=false \
     --secure-port=0
   start_process kwok "$BIN_DIR/kwok" --kubeconfig="$kc" \
