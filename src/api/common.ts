@@ -64,6 +64,31 @@ export const jvmOptionsSchema = object(
 
 export type JvmOptions = Infer<typeof jvmOptionsSchema>;
 
+// Strimzi's probe timings: each unset field takes Strimzi's default, as the description says.
+const probeFields = {
+  initialDelaySeconds: integer({
+    minimum: 0,
+    description: 'Seconds after the container starts before the first check. Default 15.',
+  }),
+  timeoutSeconds: integer({ minimum: 1, description: 'Seconds each check may take. Default 5.' }),
+  periodSeconds: integer({ minimum: 1, description: 'Seconds between checks. Default 10.' }),
+  successThreshold: integer({
+    minimum: 1,
+    description: 'Successes in a row that make a failed probe pass again. Default 1; must be 1 for liveness.',
+  }),
+  failureThreshold: integer({
+    minimum: 1,
+    description: 'Failures in a row that make the probe fail. Default 3.',
+  }),
+};
+
+/** The timings of a liveness or readiness probe (Strimzi's Probe); the operator chooses the check itself. */
+export function probeSchema(description: string, validations?: ValidationRule[]) {
+  return object(probeFields, { description, validations });
+}
+
+export type ProbeTimings = Infer<ReturnType<typeof probeSchema>>;
+
 const volumeFields = {
   id: integer({ minimum: 0, description: 'The volume id, unique within a JBOD storage.' }),
   size: string({ description: 'The size of a persistent volume claim, e.g. 100Gi.' }),

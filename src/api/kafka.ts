@@ -8,6 +8,7 @@ import {
   customResourceSchema,
   jvmOptionsSchema,
   type KafkaConfigValue,
+  probeSchema,
   readyColumn,
   resourceRequirementsSchema,
   storageSchema,
@@ -204,8 +205,15 @@ const kafkaClusterSchema = object(
     brokerRackInitImage: string({ description: 'The image of the init container that finds the rack.' }),
     resources: resourceRequirementsSchema,
     jvmOptions: jvmOptionsSchema,
-    livenessProbe: preserveUnknown({ description: 'Liveness probe timings.' }),
-    readinessProbe: preserveUnknown({ description: 'Readiness probe timings.' }),
+    livenessProbe: probeSchema('When the Kafka container is restarted: TCP checks on the node port.', [
+      {
+        rule: '!has(self.successThreshold) || self.successThreshold == 1',
+        message:
+          'livenessProbe.successThreshold must be 1: Kubernetes refuses other values for liveness probes',
+        fieldPath: '.successThreshold',
+      },
+    ]),
+    readinessProbe: probeSchema('When a Kafka node counts as ready: TCP checks on the node port.'),
     jmxOptions: preserveUnknown({ description: 'JMX options.' }),
     metricsConfig: preserveUnknown({ description: 'Metrics configuration.' }),
     logging: preserveUnknown({ description: 'Logging configuration.' }),

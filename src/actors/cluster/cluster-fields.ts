@@ -1,9 +1,16 @@
 // The cluster-wide fields of the model: identity, cluster id, authorization, user configuration, entity
-// operators, rack; and the Warnings for what a legacy (v1beta2, ZooKeeper-era) Kafka sets that KRaft ignores.
+// operators, rack, probe timings; and the Warnings for what a legacy (v1beta2, ZooKeeper-era) Kafka sets
+// that KRaft ignores.
 import { createHash } from 'node:crypto';
 import type { Kafka } from '../../api/kafka.ts';
 import type { KafkaNodePool } from '../../api/kafka-node-pool.ts';
-import type { AuthorizationModel, ClusterModel, ClusterWarning, RackModel } from './cluster-model.ts';
+import type {
+  AuthorizationModel,
+  ClusterModel,
+  ClusterWarning,
+  ProbeModel,
+  RackModel,
+} from './cluster-model.ts';
 import { obsoleteConfigKeys } from './kafka-config-rules.ts';
 import { stringifyConfig } from './listener-model.ts';
 
@@ -18,6 +25,7 @@ type ClusterFields = Pick<
   | 'brokerConfig'
   | 'entityOperator'
   | 'rack'
+  | 'probes'
 >;
 
 // Since Strimzi 0.48 these annotations are ignored: KRaft and node pools are always on.
@@ -59,8 +67,21 @@ export function modelClusterFields(
       userOperator: spec.entityOperator?.userOperator !== undefined,
     },
     rack: modelRack(kafka, warnings),
+    probes: {
+      liveness: { ...strimziProbeDefaults, ...spec.kafka.livenessProbe },
+      readiness: { ...strimziProbeDefaults, ...spec.kafka.readinessProbe },
+    },
   };
 }
+
+// Strimzi's defaults for the Kafka nodes' probes, field by field.
+const strimziProbeDefaults: ProbeModel = {
+  initialDelaySeconds: 15,
+  timeoutSeconds: 5,
+  periodSeconds: 10,
+  successThreshold: 1,
+  failureThreshold: 3,
+};
 
 function modelRack(kafka: Kafka, warnings: ClusterWarning[]): RackModel | undefined {
   const rack = kafka.spec.kafka.rack;

@@ -10,7 +10,7 @@
 // - Changing the controllers of a running cluster is refused (ControllerQuorumChangeNotSupported).
 // - warnings include Strimzi's spec checks (KafkaDefaultReplicationFactor, KafkaKRaftControllerNodeCount, ...).
 import type { V1Affinity, V1Toleration } from '@kubernetes/client-node';
-import type { JvmOptions, ResourceRequirements } from '../../api/common.ts';
+import type { JvmOptions, ProbeTimings, ResourceRequirements } from '../../api/common.ts';
 import type { Kafka, KafkaListener, KafkaListenerConfiguration } from '../../api/kafka.ts';
 import type { KafkaNodePool, KafkaNodeRole } from '../../api/kafka-node-pool.ts';
 import { modelClusterFields } from './cluster-fields.ts';
@@ -64,7 +64,12 @@ export interface ClusterModel {
   entityOperator: { topicOperator: boolean; userOperator: boolean };
   /** spec.kafka.rack, when rack awareness is on. */
   rack?: RackModel;
+  /** spec.kafka.livenessProbe and readinessProbe, each unset field at Strimzi's default. */
+  probes: { liveness: ProbeModel; readiness: ProbeModel };
 }
+
+/** The timings of one probe, every field set. */
+export type ProbeModel = Required<ProbeTimings>;
 
 export type RackModel =
   | {

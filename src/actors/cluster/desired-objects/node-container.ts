@@ -1,20 +1,16 @@
 // The kafka container of a node's pod: the official image running the start-up script from the node's
-// ConfigMap, the node's ports, its addresses from the downward API, JVM settings and TCP probes.
-import type { V1Container, V1ContainerPort, V1EnvVar, V1Probe } from '@kubernetes/client-node';
+// ConfigMap, the node's ports, its addresses from the downward API, JVM settings and probes.
+import type { V1Container, V1ContainerPort, V1EnvVar } from '@kubernetes/client-node';
 import { configDir, nodeAddressEnvVar, startupScriptKey } from '../broker-config/broker-paths.ts';
 import type { ClusterModel, NodeModel, PoolModel } from '../cluster-model.ts';
 import { controlPlaneListener, replicationListener } from '../cluster-names.ts';
 import { jvmEnvironment } from './jvm-environment.ts';
+import { nodeProbes } from './node-probes.ts';
 import { nodeVolumeMounts } from './node-volumes.ts';
 import { isBroker, isController } from './object-metadata.ts';
 import { controlPlanePortName, listenerPortName, replicationPortName } from './port-names.ts';
 
-// Strimzi's default probe timings.
-const probeTimings = { initialDelaySeconds: 15, timeoutSeconds: 5, periodSeconds: 10, failureThreshold: 3 };
-
 export function nodeContainer(model: ClusterModel, node: NodeModel, pool: PoolModel): V1Container {
-  const probePort = isBroker(node) ? replicationListener.port : controlPlaneListener.port;
-  const probe: V1Probe = { tcpSocket: { port: probePort }, ...probeTimings };
   return {
     name: 'kafka',
     image: model.image,
@@ -22,8 +18,7 @@ export function nodeContainer(model: ClusterModel, node: NodeModel, pool: PoolMo
     ports: nodePorts(model, node),
     env: [nodeAddressEnvironment, ...jvmEnvironment(pool.jvmOptions, pool.resources)],
     volumeMounts: nodeVolumeMounts(model, node, pool.storage),
-    readinessProbe: probe,
-    livenessProbe: probe,
+    ...nodeProbes(node, model.probes),
     ...(pool.resources ? { resources: pool.resources as V1Container['resources'] } : {}),
     securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
   };
