@@ -230,6 +230,29 @@ test('listener ports below 9092 and the metrics and JMX ports 9404 and 9999 are 
   }
 });
 
+test('probe timings are checked: a liveness successThreshold other than 1 and a zero period are refused', async () => {
+  const withProbes = (name: string, probes: object) => {
+    const kafka = kafkaWithListeners(name, [{ name: 'plain', port: 9092, type: 'internal', tls: false }]);
+    return { ...kafka, spec: { kafka: { ...kafka.spec.kafka, ...probes } } };
+  };
+  const liveness = await refusal(
+    create(kafkaType, withProbes('liveness-success', { livenessProbe: { successThreshold: 2 } }), 'All'),
+  );
+  assert.match(liveness, /livenessProbe\.successThreshold: Invalid value: .*must be 1/);
+  const period = await refusal(
+    create(kafkaType, withProbes('readiness-period', { readinessProbe: { periodSeconds: 0 } }), 'All'),
+  );
+  assert.match(period, /readinessProbe\.periodSeconds: Invalid value: 0/);
+  await create(
+    kafkaType,
+    withProbes('slow-start', {
+      livenessProbe: { initialDelaySeconds: 120 },
+      readinessProbe: { successThreshold: 2 },
+    }),
+    'All',
+  );
+});
+
 test('a Kafka written as v1beta2 with legacy fields is read back as v1 with those fields intact', async () => {
   const seed = manifestsUnder(join(fixturesDirectory, 'seed')).find(({ file }) =>
     file.endsWith('kafka-internal.yaml'),
