@@ -1,11 +1,7 @@
 #!/usr/bin/env bash
-# The first command (npm start): sets up what is missing, starts the local environment (Kubernetes
-# with fake nodes, Kafka, Redis) and runs the operator on it with an example KafkaTopic.
-# Ctrl-C stops the operator; the environment keeps running until `npm run env:down`.
+# The first command (npm start): sets up what is missing, then runs the playground
+# (scripts/playground.ts): Kubernetes, Redis, the operator and the pod runner, a 3-node Kafka cluster
+# run as real processes, a topic and a SCRAM user. Ctrl-C stops everything it started.
 set -euo pipefail
 . "$(dirname "$0")/setup.sh"
-bash test/env/up.sh kubernetes kafka redis
-. test/env/lib.sh
-. "$TESTENV_RUN/env.sh"
-echo "Environment logs: $TESTENV_RUN/logs/ (stop it with: npm run env:down)"
-exec node scripts/local-operator.ts
+exec node scripts/playground.ts
