@@ -223,6 +223,8 @@ test("Strimzi's example topics apply and become Ready", async () => {
       assert.equal(inKafka?.partitionsCount, manifest.spec?.partitions, file);
       assert.equal(inKafka?.partitions[0]?.replicas.length, manifest.spec?.replicas, file);
       await topics.delete('my-topic');
+      // The next example has the same name: both the KafkaTopic and the Kafka topic must be gone.
+      await topics.waitGone('my-topic');
       await waitFor(`${file}: the Kafka topic to be deleted`, async () =>
         (await observer.listTopics()).includes('my-topic') ? undefined : true,
       );
