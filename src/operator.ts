@@ -16,10 +16,11 @@ import { createTopicKind, kafkaTopicIndex } from './actors/topic/topic-kind.ts';
 import { createUserKind, kafkaUserClusterIndex } from './actors/user/user-kind.ts';
 import { orphanSweepOver, startOrphanSweeps } from './actors/user/user-orphans.ts';
 import { UserSecretStore } from './actors/user/user-secret-store.ts';
+import type { Kafka } from './api/kafka.ts';
 import type { KafkaNodePool } from './api/kafka-node-pool.ts';
 import type { KafkaTopic } from './api/kafka-topic.ts';
 import type { KafkaUser } from './api/kafka-user.ts';
-import { kafkaNodePoolType, kafkaTopicType, kafkaUserType } from './api/resources.ts';
+import { kafkaNodePoolType, kafkaTopicType, kafkaType, kafkaUserType } from './api/resources.ts';
 import type { OperatorConfig } from './supervisor/config.ts';
 import { startHttpServer } from './supervisor/http-server.ts';
 import { LeaderElector } from './supervisor/leader-election.ts';
@@ -62,6 +63,8 @@ export async function startOperator(config: OperatorConfig, logger: Logger, kube
     clusters: config.kafkaClusters,
     clientId: 'kafka-actor-operator',
     createAdmin: (settings) => new PlatformaticKafkaAdmin(settings, { requests: metrics.kafkaRequests }),
+    // The Kafkas this operator runs (none unless RUN_KAFKA_CLUSTERS is on: no informer, nothing cached).
+    findKafka: (namespace, name) => supervisor.cached(kafkaType.kind, namespace, name) as Kafka | undefined,
     readSecret: async (namespace, name) => {
       const secret = await core.readNamespacedSecret({ namespace, name });
       return Object.fromEntries(

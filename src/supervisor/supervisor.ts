@@ -73,6 +73,11 @@ export class Supervisor {
     return (this.#informers.get(kind) ?? this.#relatedInformers.get(kind))?.byIndex(index, value) ?? [];
   }
 
+  // One cached resource of a kind (or related kind), by namespace and name.
+  cached(kind: string, namespace: string, name: string): KubernetesObject | undefined {
+    return (this.#informers.get(kind) ?? this.#relatedInformers.get(kind))?.get(namespace, name);
+  }
+
   #allInformers(): ResourceInformer<KubernetesObject>[] {
     return [...this.#informers.values(), ...this.#relatedInformers.values()];
   }

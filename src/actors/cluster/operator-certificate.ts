@@ -9,7 +9,8 @@ import { clusterLabels, kafkaOwnerReference } from './desired-objects/object-met
 import { type CertificateSettings, certificateIn, keepOrIssue } from './node-certificates.ts';
 
 const commonName = 'cluster-operator';
-const keys = { certificate: `${commonName}.crt`, privateKey: `${commonName}.key` };
+// The Secret's keys, also read by the topic and user operators to reach the cluster.
+export const operatorCertificateKeys = { certificate: `${commonName}.crt`, privateKey: `${commonName}.key` };
 
 export function operatorCertificateSecretName(cluster: string): string {
   return `${cluster}-cluster-operator-certs`;
@@ -24,7 +25,7 @@ export async function ensureOperatorCertificate(
   const secret = secrets.find(
     (candidate) => candidate.metadata?.name === operatorCertificateSecretName(model.name),
   );
-  return keepOrIssue(certificateIn(secret, keys), { commonName }, ca, settings);
+  return keepOrIssue(certificateIn(secret, operatorCertificateKeys), { commonName }, ca, settings);
 }
 
 export function buildOperatorCertificateSecret(
@@ -42,8 +43,8 @@ export function buildOperatorCertificateSecret(
       ownerReferences: [kafkaOwnerReference(model)],
     },
     data: {
-      [keys.certificate]: Buffer.from(certificate.certificatePem).toString('base64'),
-      [keys.privateKey]: Buffer.from(certificate.privateKeyPem).toString('base64'),
+      [operatorCertificateKeys.certificate]: Buffer.from(certificate.certificatePem).toString('base64'),
+      [operatorCertificateKeys.privateKey]: Buffer.from(certificate.privateKeyPem).toString('base64'),
     },
   };
 }

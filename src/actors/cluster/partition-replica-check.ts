@@ -23,8 +23,8 @@ export interface PartitionReplicaCheck {
 // How the operator reaches a cluster it runs, as Strimzi's cluster operator does: the replication
 // listener of the bootstrap service, with the operator's certificate from the cluster CA.
 export function replicationAccess(
-  model: ClusterModel,
-  clusterCa: KeyAndCertificate,
+  model: Pick<ClusterModel, 'name' | 'namespace'>,
+  clusterCa: Pick<KeyAndCertificate, 'certificatePem'>,
   operatorCertificate: KeyAndCertificate,
 ): ClusterAccess {
   return {

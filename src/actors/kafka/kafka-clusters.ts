@@ -1,14 +1,19 @@
 // Finds the Kafka cluster a resource belongs to, from its strimzi.io/cluster label, and keeps one
-// admin client per cluster. Clusters this operator does not run are configured in KAFKA_CLUSTERS.
+// admin client per cluster: a cluster configured in KAFKA_CLUSTERS (one this operator does not run),
+// else a Kafka of that name in the resource's namespace that this operator runs.
 import type { KubernetesObject } from '@kubernetes/client-node';
+import type { Kafka } from '../../api/kafka.ts';
 import { ReconcileFailure } from '../../machines/reconcile-failure.ts';
 import type { ExternalKafkaCluster } from '../../supervisor/config.ts';
+import type { ClusterAccess } from '../cluster/partition-replica-check.ts';
 import type { KafkaAdmin } from './kafka-admin.ts';
+import { checkManagedCluster, managedClusterAccess, type SecretReader } from './managed-cluster-access.ts';
 import type { KafkaConnectionSettings } from './platformatic-admin.ts';
+
+export type { SecretReader };
 
 export const clusterLabel = 'strimzi.io/cluster';
 
-export type SecretReader = (namespace: string, name: string) => Promise<Record<string, string>>;
 export type AdminFactory = (settings: KafkaConnectionSettings) => KafkaAdmin;
 
 export interface KafkaClustersOptions {
@@ -16,6 +21,11 @@ export interface KafkaClustersOptions {
   readSecret: SecretReader;
   createAdmin: AdminFactory;
   clientId: string;
+  // The Kafkas this operator runs, from the informer's cache: no API call per reconcile.
+  findKafka?: (namespace: string, name: string) => Kafka | undefined;
+  // Development and tests only: reaches a managed cluster from outside Kubernetes, where
+  // <cluster>-kafka-bootstrap.<namespace>.svc does not resolve (e.g. adds a tls `lookup`).
+  reachManaged?: (access: ClusterAccess, kafka: Kafka) => ClusterAccess;
 }
 
 export class KafkaClusters {
@@ -42,21 +52,52 @@ export class KafkaClusters {
   async adminFor(resource: KubernetesObject): Promise<KafkaAdmin> {
     const name = this.clusterOf(resource);
     const cluster = this.#options.clusters[name];
-    if (!cluster) {
+    if (cluster) return this.#cached(`external:${name}`, () => this.#connect(name, cluster));
+    const namespace = resource.metadata?.namespace;
+    const kafka = namespace ? this.#options.findKafka?.(namespace, name) : undefined;
+    // Keyed by the Kafka's uid too: a Kafka deleted and made again has new certificates.
+    const prefix = `managed:${namespace}/${name}@`;
+    const key = `${prefix}${kafka?.metadata.uid}`;
+    for (const stale of [...this.#admins.keys()].filter((k) => k.startsWith(prefix) && k !== key)) {
+      this.#forget(stale);
+    }
+    if (!kafka) {
       throw new ReconcileFailure(
         'KafkaClusterNotFound',
-        `Kafka cluster ${name} (label ${clusterLabel}) is not known to this operator: configure it in KAFKA_CLUSTERS ` +
-          'or fix the label',
+        `Kafka cluster ${name} (label ${clusterLabel}) is not known to this operator: configure it in KAFKA_CLUSTERS, ` +
+          `create a Kafka ${name} in namespace ${namespace} (with RUN_KAFKA_CLUSTERS on), or fix the label`,
       );
     }
-    let admin = this.#admins.get(name);
+    checkManagedCluster(kafka, resource);
+    return this.#cached(key, () => this.#connectManaged(kafka));
+  }
+
+  #cached(key: string, connect: () => Promise<KafkaAdmin>): Promise<KafkaAdmin> {
+    let admin = this.#admins.get(key);
     if (!admin) {
-      admin = this.#connect(name, cluster);
-      this.#admins.set(name, admin);
+      admin = connect();
+      this.#admins.set(key, admin);
       // A failed connection attempt is not cached: the next reconcile tries again.
-      admin.catch(() => this.#admins.delete(name));
+      admin.catch(() => this.#admins.delete(key));
     }
     return admin;
+  }
+
+  // The admin of a Kafka deleted (or made again): closed; one that never connected has nothing to close.
+  #forget(key: string): void {
+    const admin = this.#admins.get(key);
+    this.#admins.delete(key);
+    admin?.then((a) => a.close()).catch(() => undefined);
+  }
+
+  async #connectManaged(kafka: Kafka): Promise<KafkaAdmin> {
+    const access = await managedClusterAccess(kafka, this.#options.readSecret);
+    const reached = this.#options.reachManaged?.(access, kafka) ?? access;
+    return this.#options.createAdmin({
+      bootstrap: reached.bootstrap,
+      clientId: `${this.#options.clientId}-${kafka.metadata.namespace}-${kafka.metadata.name}`,
+      tls: reached.tls,
+    });
   }
 
   async #connect(name: string, cluster: ExternalKafkaCluster): Promise<KafkaAdmin> {

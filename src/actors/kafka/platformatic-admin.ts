@@ -2,6 +2,7 @@
 // Kafka as one request per operation (as Strimzi's topic and user operators batch), and each
 // caller gets its own topic's or user's outcome. The parts (topics, SCRAM credentials, ACLs,
 // quotas) share one Admin client, one connection of their own and the request counter.
+import type { ConnectionOptions as TlsOptions } from 'node:tls';
 import { Admin, type ConnectionOptions, type SASLOptions } from '@platformatic/kafka';
 import type { Counter } from 'prom-client';
 import { AclAdmin } from './acl-admin.ts';
@@ -23,7 +24,8 @@ import { TopicAdmin } from './topic-admin.ts';
 export interface KafkaConnectionSettings {
   bootstrap: string[];
   sasl?: { username: string; password: string };
-  tls?: boolean;
+  // true: TLS trusting the system's CAs; options: node's tls.connect options (CA, client certificate).
+  tls?: boolean | TlsOptions;
   clientId: string;
 }
 
@@ -49,7 +51,7 @@ export class PlatformaticKafkaAdmin implements KafkaAdmin {
       : undefined;
     const connectionOptions: ConnectionOptions = {
       ...(sasl ? { sasl } : {}),
-      ...(settings.tls ? { tls: {} } : {}),
+      ...(settings.tls ? { tls: settings.tls === true ? {} : settings.tls } : {}),
     };
     this.#admin = new Admin({
       clientId: settings.clientId,
