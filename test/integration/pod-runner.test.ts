@@ -262,6 +262,41 @@ wait`;
   assert.match(logOf('restarts', 'main'), /run 1[\s\S]*run 2[\s\S]*run 3/);
 });
 
+test('a startup probe holds liveness and readiness back until it passes, so a slow start is not restarted', async () => {
+  // Starting takes 3 seconds; a liveness probe running meanwhile would restart the container at once.
+  const script = `sleep 3; touch /var/lib/pod-runner-test/scratch/started; echo started
+${listen}
+wait`;
+  const started = {
+    exec: { command: ['sh', '-c', 'test -f /var/lib/pod-runner-test/scratch/started'] },
+    periodSeconds: 1,
+  };
+  await core.createNamespacedPod({
+    namespace,
+    body: {
+      metadata: { name: 'slow-start' },
+      spec: {
+        nodeName,
+        terminationGracePeriodSeconds: 2,
+        containers: [
+          shellContainer(script, {
+            volumeMounts: [{ name: 'scratch', mountPath: '/var/lib/pod-runner-test/scratch' }],
+            startupProbe: { ...started, failureThreshold: 30 },
+            readinessProbe: { ...started, failureThreshold: 1 },
+            livenessProbe: { ...started, failureThreshold: 1 },
+          }),
+        ],
+        volumes: [{ name: 'scratch', emptyDir: {} }],
+      },
+    },
+  });
+  const pod = await readyPod('slow-start');
+  const [container] = pod.status?.containerStatuses ?? [];
+  assert.equal(container?.started, true);
+  assert.equal(container?.restartCount, 0, 'liveness did not run before the startup probe passed');
+  assert.match(logOf('slow-start', 'main'), /^started$/m);
+});
+
 const kafkaConfig = (ns: string) => `process.roles=broker,controller
 node.id=0
 controller.quorum.voters=0@kafka-0.kafka-brokers.${ns}.svc:9090

@@ -81,7 +81,7 @@ export class ContainerRunner {
     this.#ready = this.#started && !this.#options.container.readinessProbe;
     this.#setState({ running: { startedAt } });
     this.#options.log.info({ pid: process.pid, logFile: launch.logFile }, 'container started');
-    this.#startProbes(process);
+    this.#startProbes(process, startedAt);
     void process.exited.then((exit) => this.#exited(process, exit, startedAt));
   }
 
@@ -110,13 +110,17 @@ export class ContainerRunner {
     };
   }
 
-  #startProbes(process: ContainerProcess): void {
+  #startProbes(process: ContainerProcess, startedAt: Date): void {
     const { container } = this.#options;
     const target = () => ({ address: this.#options.address(), container, pid: process.pid, env: this.#env });
+    // As the kubelet: initial delays count from the container's start, not from the startup probe's success.
+    const delayFromStart = (seconds: number) =>
+      Math.max(0, seconds - (Date.now() - startedAt.getTime()) / 1000);
     const startRunning = () => {
       if (container.readinessProbe) {
+        const initialDelaySeconds = delayFromStart(container.readinessProbe.initialDelaySeconds ?? 0);
         this.#probers.push(
-          new Prober(container.readinessProbe, target, (verdict, last) => {
+          new Prober({ ...container.readinessProbe, initialDelaySeconds }, target, (verdict, last) => {
             this.#ready = verdict === 'passing';
             this.#options.log.info({ ready: this.#ready, probe: last }, 'readiness changed');
             this.#options.onChange();
@@ -124,9 +128,8 @@ export class ContainerRunner {
         );
       }
       if (container.livenessProbe) {
-        const initialDelaySeconds = Math.max(
-          container.livenessProbe.initialDelaySeconds ?? 0,
-          this.#options.minLivenessDelaySeconds,
+        const initialDelaySeconds = delayFromStart(
+          Math.max(container.livenessProbe.initialDelaySeconds ?? 0, this.#options.minLivenessDelaySeconds),
         );
         this.#probers.push(
           new Prober({ ...container.livenessProbe, initialDelaySeconds }, target, (verdict, last) => {
