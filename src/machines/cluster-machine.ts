@@ -7,8 +7,16 @@ import type { KubernetesObject } from '@kubernetes/client-node';
 import { assign, fromPromise, setup } from 'xstate';
 import type { ClusterModel, ClusterWarning } from '../actors/cluster/cluster-model.ts';
 import type { Kafka, KafkaStatus } from '../api/kafka.ts';
-import { describeFailure, type FailureRecord } from './reconcile-failure.ts';
-import { isBeingDeleted, isPaused, type ReconcileEvent, settledTag } from './resource-machine.ts';
+import {
+  afterFailure,
+  afterSuccess,
+  effectNotProvided,
+  type ReconcileEvent,
+  type ReconcileMemory,
+  resourceGuards,
+  settledTag,
+  toFailed,
+} from './resource-machine.ts';
 
 // The pod changes one reconcile found; every other object is already applied when it is made.
 export interface ClusterPlan {
@@ -33,11 +41,10 @@ export interface ClusterStepInput {
   plan: ClusterPlan;
 }
 
-export interface ClusterContext {
+export interface ClusterContext extends ReconcileMemory {
   key: string;
   // The resource the running reconcile started with.
   kafka?: Kafka;
-  reconciledGeneration?: number;
   plan?: ClusterPlan;
   listeners?: ListenerStatus[];
   // Shown in the state-chart view: what the running reconcile is doing.
@@ -46,15 +53,9 @@ export interface ClusterContext {
   podsToCreate?: number;
   podsToRemove?: number;
   podsToRoll?: number;
-  lastError?: FailureRecord;
-  consecutiveFailures: number;
 }
 
 export type ClusterEvent = ReconcileEvent<Kafka>;
-
-function notProvided(name: string): never {
-  throw new Error(`effect ${name} was not provided to the cluster machine`);
-}
 
 const reconcileTransitions = [
   { guard: 'resourceIsBeingDeleted', target: 'deleting', actions: 'rememberGeneration' },
@@ -64,14 +65,6 @@ const reconcileTransitions = [
 
 // The states a reconcile ends in; each starts the next reconcile the same way.
 const settledState = { tags: [settledTag], on: { RECONCILE: reconcileTransitions } };
-
-const failure = {
-  target: 'failed',
-  actions: {
-    type: 'recordFailure',
-    params: ({ event }: { event: { error: unknown } }) => ({ error: event.error }),
-  },
-} as const;
 
 function stepInput({ context }: { context: ClusterContext }): ClusterStepInput {
   if (!context.plan || !context.kafka) throw new Error('the cluster machine has no plan to carry out');
@@ -85,25 +78,23 @@ export const clusterMachine = setup({
     input: {} as { key: string },
   },
   actors: {
-    applyCluster: fromPromise<ClusterPlan, Kafka>(async () => notProvided('applyCluster')),
-    scaleCluster: fromPromise<void, ClusterStepInput>(async () => notProvided('scaleCluster')),
-    rollPods: fromPromise<void, ClusterStepInput>(async () => notProvided('rollPods')),
+    applyCluster: fromPromise<ClusterPlan, Kafka>(async () => effectNotProvided('cluster', 'applyCluster')),
+    scaleCluster: fromPromise<void, ClusterStepInput>(async () =>
+      effectNotProvided('cluster', 'scaleCluster'),
+    ),
+    rollPods: fromPromise<void, ClusterStepInput>(async () => effectNotProvided('cluster', 'rollPods')),
     observeCluster: fromPromise<ListenerStatus[], ClusterStepInput>(async () =>
-      notProvided('observeCluster'),
+      effectNotProvided('cluster', 'observeCluster'),
     ),
   },
   guards: {
-    resourceIsBeingDeleted: ({ event }) => isBeingDeleted(event.resource),
-    reconciliationIsPaused: ({ event }) => isPaused(event.resource),
+    ...resourceGuards,
     nodesToAddOrRemove: ({ context }) =>
       (context.plan?.create.length ?? 0) + (context.plan?.remove.length ?? 0) > 0,
     podsToRoll: ({ context }) => (context.plan?.roll.length ?? 0) > 0,
   },
   actions: {
-    recordFailure: assign(({ context }, params: { error: unknown }) => ({
-      lastError: describeFailure(params.error),
-      consecutiveFailures: context.consecutiveFailures + 1,
-    })),
+    recordFailure: assign(({ context }, params: { error: unknown }) => afterFailure(context, params.error)),
     rememberGeneration: assign({
       reconciledGeneration: ({ event }) => event.resource.metadata?.generation,
     }),
@@ -124,8 +115,7 @@ export const clusterMachine = setup({
     })),
     rememberListeners: assign((_, params: { listeners: ListenerStatus[] }) => ({
       listeners: params.listeners,
-      lastError: undefined,
-      consecutiveFailures: 0,
+      ...afterSuccess,
     })),
   },
 }).createMachine({
@@ -143,7 +133,7 @@ export const clusterMachine = setup({
           target: 'planned',
           actions: { type: 'rememberPlan', params: ({ event }) => ({ plan: event.output }) },
         },
-        onError: failure,
+        onError: toFailed,
       },
     },
     // Chooses the first step the plan needs; no effect runs here.
@@ -159,7 +149,7 @@ export const clusterMachine = setup({
         src: 'scaleCluster',
         input: stepInput,
         onDone: [{ guard: 'podsToRoll', target: 'rolling' }, { target: 'observing' }],
-        onError: failure,
+        onError: toFailed,
       },
     },
     rolling: {
@@ -167,7 +157,7 @@ export const clusterMachine = setup({
         src: 'rollPods',
         input: stepInput,
         onDone: { target: 'observing' },
-        onError: failure,
+        onError: toFailed,
       },
     },
     observing: {
@@ -178,7 +168,7 @@ export const clusterMachine = setup({
           target: 'ready',
           actions: { type: 'rememberListeners', params: ({ event }) => ({ listeners: event.output }) },
         },
-        onError: failure,
+        onError: toFailed,
       },
     },
     ready: settledState,

@@ -2,6 +2,7 @@
 // resource as it is now, the tag of the states a reconcile ends in, and the annotations that
 // steer a machine.
 import type { KubernetesObject } from '@kubernetes/client-node';
+import { describeFailure, type FailureRecord } from './reconcile-failure.ts';
 
 export interface ReconcileEvent<R extends KubernetesObject> {
   type: 'RECONCILE';
@@ -20,3 +21,41 @@ export function isBeingDeleted(resource: KubernetesObject): boolean {
 export function isPaused(resource: KubernetesObject): boolean {
   return resource.metadata?.annotations?.[pauseAnnotation] === 'true';
 }
+
+// An effect a machine names but the runtime did not provide: a wiring mistake, loud at once.
+export function effectNotProvided(machine: string, effect: string): never {
+  throw new Error(`effect ${effect} was not provided to the ${machine} machine`);
+}
+
+// The guards every resource machine starts a reconcile with.
+export const resourceGuards = {
+  resourceIsBeingDeleted: ({ event }: { event: ReconcileEvent<KubernetesObject> }) =>
+    isBeingDeleted(event.resource),
+  reconciliationIsPaused: ({ event }: { event: ReconcileEvent<KubernetesObject> }) =>
+    isPaused(event.resource),
+};
+
+// What every resource machine remembers of its reconciles, for status and the state-chart view.
+export interface ReconcileMemory {
+  // The generation of the resource the last reconcile saw: status.observedGeneration.
+  reconciledGeneration?: number;
+  lastError?: FailureRecord;
+  consecutiveFailures: number;
+}
+
+// The context after a failed effect.
+export function afterFailure(memory: ReconcileMemory, error: unknown): Partial<ReconcileMemory> {
+  return { lastError: describeFailure(error), consecutiveFailures: memory.consecutiveFailures + 1 };
+}
+
+// The context after an effect succeeded.
+export const afterSuccess = { lastError: undefined, consecutiveFailures: 0 } as const;
+
+// An effect's onError: the failure recorded (by the machine's recordFailure action), then failed.
+export const toFailed = {
+  target: 'failed',
+  actions: {
+    type: 'recordFailure',
+    params: ({ event }: { event: { error: unknown } }) => ({ error: event.error }),
+  },
+} as const;

@@ -4,22 +4,26 @@
 // Effects are named here and provided by src/actors/topic, so tests can drive this with fakes.
 import { assign, fromPromise, setup } from 'xstate';
 import type { KafkaTopic } from '../api/kafka-topic.ts';
-import { describeFailure, type FailureRecord } from './reconcile-failure.ts';
-import { isBeingDeleted, isPaused, type ReconcileEvent, settledTag } from './resource-machine.ts';
+import {
+  afterFailure,
+  afterSuccess,
+  effectNotProvided,
+  type ReconcileEvent,
+  type ReconcileMemory,
+  resourceGuards,
+  settledTag,
+  toFailed,
+} from './resource-machine.ts';
 
 export interface TopicReconciled {
   topicName: string;
   topicId: string;
 }
 
-export interface TopicContext {
+export interface TopicContext extends ReconcileMemory {
   key: string;
   topicName?: string;
   topicId?: string;
-  // The generation of the resource the last finished reconcile saw: status.observedGeneration.
-  reconciledGeneration?: number;
-  lastError?: FailureRecord;
-  consecutiveFailures: number;
 }
 
 export type TopicEvent = ReconcileEvent<KafkaTopic>;
@@ -28,10 +32,6 @@ export const managedAnnotation = 'strimzi.io/managed';
 
 export function isUnmanaged(resource: KafkaTopic): boolean {
   return resource.metadata?.annotations?.[managedAnnotation] === 'false';
-}
-
-function notProvided(name: string): never {
-  throw new Error(`effect ${name} was not provided to the topic machine`);
 }
 
 const reconcileTransitions = [
@@ -48,20 +48,18 @@ export const topicMachine = setup({
     input: {} as { key: string },
   },
   actors: {
-    reconcileTopic: fromPromise<TopicReconciled, KafkaTopic>(async () => notProvided('reconcileTopic')),
-    releaseTopic: fromPromise<void, KafkaTopic>(async () => notProvided('releaseTopic')),
-    deleteTopic: fromPromise<void, KafkaTopic>(async () => notProvided('deleteTopic')),
+    reconcileTopic: fromPromise<TopicReconciled, KafkaTopic>(async () =>
+      effectNotProvided('topic', 'reconcileTopic'),
+    ),
+    releaseTopic: fromPromise<void, KafkaTopic>(async () => effectNotProvided('topic', 'releaseTopic')),
+    deleteTopic: fromPromise<void, KafkaTopic>(async () => effectNotProvided('topic', 'deleteTopic')),
   },
   guards: {
-    resourceIsBeingDeleted: ({ event }) => isBeingDeleted(event.resource),
-    reconciliationIsPaused: ({ event }) => isPaused(event.resource),
+    ...resourceGuards,
     topicIsUnmanaged: ({ event }) => isUnmanaged(event.resource),
   },
   actions: {
-    recordFailure: assign(({ context }, params: { error: unknown }) => ({
-      lastError: describeFailure(params.error),
-      consecutiveFailures: context.consecutiveFailures + 1,
-    })),
+    recordFailure: assign(({ context }, params: { error: unknown }) => afterFailure(context, params.error)),
     rememberGeneration: assign({
       reconciledGeneration: ({ event }) => event.resource.metadata?.generation,
     }),
@@ -84,14 +82,10 @@ export const topicMachine = setup({
           actions: assign(({ event }) => ({
             topicName: event.output.topicName,
             topicId: event.output.topicId,
-            lastError: undefined,
-            consecutiveFailures: 0,
+            ...afterSuccess,
           })),
         },
-        onError: {
-          target: 'failed',
-          actions: { type: 'recordFailure', params: ({ event }) => ({ error: event.error }) },
-        },
+        onError: toFailed,
       },
       // The generation is taken from the resource the reconcile started with, not a later one.
       entry: 'rememberGeneration',
@@ -113,11 +107,8 @@ export const topicMachine = setup({
       invoke: {
         src: 'releaseTopic',
         input: ({ event }) => event.resource,
-        onDone: { target: 'unmanaged', actions: assign({ lastError: undefined, consecutiveFailures: 0 }) },
-        onError: {
-          target: 'failed',
-          actions: { type: 'recordFailure', params: ({ event }) => ({ error: event.error }) },
-        },
+        onDone: { target: 'unmanaged', actions: assign(afterSuccess) },
+        onError: toFailed,
       },
     },
     unmanaged: {
@@ -128,11 +119,8 @@ export const topicMachine = setup({
       invoke: {
         src: 'deleteTopic',
         input: ({ event }) => event.resource,
-        onDone: { target: 'deleted', actions: assign({ lastError: undefined, consecutiveFailures: 0 }) },
-        onError: {
-          target: 'failed',
-          actions: { type: 'recordFailure', params: ({ event }) => ({ error: event.error }) },
-        },
+        onDone: { target: 'deleted', actions: assign(afterSuccess) },
+        onError: toFailed,
       },
     },
     deleted: {

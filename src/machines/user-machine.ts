@@ -4,8 +4,16 @@
 // Effects are named here and provided by src/actors/user, so tests can drive this with fakes.
 import { assign, fromPromise, setup } from 'xstate';
 import type { KafkaUser } from '../api/kafka-user.ts';
-import { describeFailure, type FailureRecord } from './reconcile-failure.ts';
-import { isBeingDeleted, isPaused, type ReconcileEvent, settledTag } from './resource-machine.ts';
+import {
+  afterFailure,
+  afterSuccess,
+  effectNotProvided,
+  type ReconcileEvent,
+  type ReconcileMemory,
+  resourceGuards,
+  settledTag,
+  toFailed,
+} from './resource-machine.ts';
 
 // What a finished reconcile reports: the principal's name and the Secret holding its credentials.
 export interface UserReconciled {
@@ -15,21 +23,13 @@ export interface UserReconciled {
 }
 
 // Names and counts only: the password never enters the context, so the state-chart view cannot show it.
-export interface UserContext {
+export interface UserContext extends ReconcileMemory {
   key: string;
   username?: string;
   secretName?: string;
-  // The generation of the resource the last finished reconcile saw: status.observedGeneration.
-  reconciledGeneration?: number;
-  lastError?: FailureRecord;
-  consecutiveFailures: number;
 }
 
 export type UserEvent = ReconcileEvent<KafkaUser>;
-
-function notProvided(name: string): never {
-  throw new Error(`effect ${name} was not provided to the user machine`);
-}
 
 const reconcileTransitions = [
   { guard: 'resourceIsBeingDeleted', target: 'deleting' },
@@ -44,18 +44,16 @@ export const userMachine = setup({
     input: {} as { key: string },
   },
   actors: {
-    reconcileUser: fromPromise<UserReconciled, KafkaUser>(async () => notProvided('reconcileUser')),
-    deleteUser: fromPromise<void, KafkaUser>(async () => notProvided('deleteUser')),
+    reconcileUser: fromPromise<UserReconciled, KafkaUser>(async () =>
+      effectNotProvided('user', 'reconcileUser'),
+    ),
+    deleteUser: fromPromise<void, KafkaUser>(async () => effectNotProvided('user', 'deleteUser')),
   },
   guards: {
-    resourceIsBeingDeleted: ({ event }) => isBeingDeleted(event.resource),
-    reconciliationIsPaused: ({ event }) => isPaused(event.resource),
+    ...resourceGuards,
   },
   actions: {
-    recordFailure: assign(({ context }, params: { error: unknown }) => ({
-      lastError: describeFailure(params.error),
-      consecutiveFailures: context.consecutiveFailures + 1,
-    })),
+    recordFailure: assign(({ context }, params: { error: unknown }) => afterFailure(context, params.error)),
     rememberGeneration: assign({
       reconciledGeneration: ({ event }) => event.resource.metadata?.generation,
     }),
@@ -80,14 +78,10 @@ export const userMachine = setup({
           actions: assign(({ event }) => ({
             username: event.output.username,
             secretName: event.output.secretName,
-            lastError: undefined,
-            consecutiveFailures: 0,
+            ...afterSuccess,
           })),
         },
-        onError: {
-          target: 'failed',
-          actions: { type: 'recordFailure', params: ({ event }) => ({ error: event.error }) },
-        },
+        onError: toFailed,
       },
     },
     ready: {
@@ -106,11 +100,8 @@ export const userMachine = setup({
       invoke: {
         src: 'deleteUser',
         input: ({ event }) => event.resource,
-        onDone: { target: 'deleted', actions: assign({ lastError: undefined, consecutiveFailures: 0 }) },
-        onError: {
-          target: 'failed',
-          actions: { type: 'recordFailure', params: ({ event }) => ({ error: event.error }) },
-        },
+        onDone: { target: 'deleted', actions: assign(afterSuccess) },
+        onError: toFailed,
       },
     },
     deleted: {
