@@ -34,8 +34,17 @@ export function playgroundManifests(namespace: string, nodeName = exampleNode): 
       const placed = JSON.parse(
         JSON.stringify(manifest).replaceAll(`"values":["${exampleNode}"]`, `"values":["${nodeName}"]`),
       ) as Manifest;
+      if (placed.kind === 'Kafka') (placed.spec.kafka as { version?: string }).version = pinnedKafkaVersion();
       return { ...placed, metadata: { ...placed.metadata, namespace } };
     });
+}
+
+// The pod runner runs the test environment's Kafka jars whatever image a pod names.
+function pinnedKafkaVersion(): string {
+  const pins = readFileSync(join(repoRoot, 'test', 'env', 'versions.env'), 'utf8');
+  const version = /^KAFKA_VERSION=(\S+)$/m.exec(pins)?.[1];
+  if (!version) throw new Error('test/env/versions.env does not pin KAFKA_VERSION');
+  return version;
 }
 
 export async function applyManifests(kubeConfig: KubeConfig, manifests: Manifest[]): Promise<void> {

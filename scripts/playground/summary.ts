@@ -1,5 +1,6 @@
 // What the playground prints once everything is Ready: how to reach the cluster, the user's credentials,
 // kubectl, the state-chart view and the logs.
+import { dirname } from 'node:path';
 import { CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
 import { kafkaType } from '../../src/api/resources.ts';
 import type { Playground } from './playground.ts';
@@ -28,7 +29,7 @@ export async function listenerAddresses(kubeConfig: KubeConfig, namespace: strin
 export async function summary(playground: Playground, readySeconds: number): Promise<string> {
   const { namespace, cluster, user, environment } = playground;
   const listeners = await listenerAddresses(playground.kubeConfig, namespace, cluster);
-  const kubectl = `${environment.kubectl} -n ${namespace}`;
+  const kubectl = `kubectl -n ${namespace}`;
   const notes = listenerNotes(cluster, user);
   const brokerLogs = `${playground.podRunner.podsDirectory}/${namespace}/<pod>/logs/kafka.log`;
   return `
@@ -41,9 +42,9 @@ User ${user}: username ${user}, password in the Secret ${user} (also sasl.jaas.c
   ${kubectl} get secret ${user} -o jsonpath='{.data.password}' | base64 -d
 
 kubectl:
-  export KUBECONFIG=${environment.kubeconfig}
+  export KUBECONFIG=${environment.kubeconfig} PATH=${dirname(environment.kubectl)}:$PATH
   ${kubectl} get kafka,kafkanodepools,kafkatopics,kafkausers,pods
-  ${environment.kubectl} apply -n ${namespace} -f examples/playground/topic.yaml   # edit and apply again
+  ${kubectl} apply -f examples/playground/topic.yaml   # edit and apply again
 The resources: examples/playground/*.yaml
 
 State-chart view: http://127.0.0.1:${playground.operator.stateChartViewPort}/  (STATE_CHART_VIEW_PORT sets the port)

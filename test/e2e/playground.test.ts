@@ -1,0 +1,195 @@
+// The playground end to end (scripts/playground/, as npm start runs it, in a namespace and on a pod
+// runner node of its own): the operator builds a three-node KRaft cluster that the pod runner runs as real
+// Kafka processes; the topic and user operators serve it; clients on this machine reach the brokers by
+// the names they advertise (the runner's /etc/hosts block).
+import assert from 'node:assert/strict';
+import { randomInt, randomUUID } from 'node:crypto';
+import { after, before, test } from 'node:test';
+import { ApiException, CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
+import { Kafka, logLevel } from 'kafkajs';
+import {
+  type Playground,
+  playgroundDefaults,
+  playgroundReady,
+  startPlayground,
+} from '../../scripts/playground/playground.ts';
+import { listenerAddresses } from '../../scripts/playground/summary.ts';
+import { kafkaType } from '../../src/api/resources.ts';
+import { waitFor } from '../support/wait.ts';
+import { alive, brokerProcesses } from './broker-processes.ts';
+
+const suffix = randomUUID().replaceAll('-', '').slice(0, 6);
+const bridge = `ke${suffix.slice(0, 4)}`;
+let playground: Playground;
+let core: CoreV1Api;
+const seenBrokerPids = new Set<number>();
+
+before(async () => {
+  playground = await startPlayground({
+    ...playgroundDefaults,
+    namespace: `e2e-${suffix}`,
+    nodeName: `e2e-${suffix}`,
+    bridge,
+    podCidr: `10.${randomInt(150, 200)}.0.0/16`,
+    // Shared with other test files: never stopped here.
+    ownsServices: false,
+  });
+  core = playground.kubeConfig.makeApiClient(CoreV1Api);
+});
+
+after(async () => {
+  await core?.deleteNamespace({ name: playground.namespace });
+  await playground?.stop();
+});
+
+function pods(): Promise<string[]> {
+  return core
+    .listNamespacedPod({
+      namespace: playground.namespace,
+      labelSelector: `strimzi.io/cluster=${playground.cluster},strimzi.io/pool-name`,
+    })
+    .then((list) => list.items.map((pod) => pod.metadata?.name ?? '').sort());
+}
+
+async function scramClient(): Promise<Kafka> {
+  const listeners = await listenerAddresses(playground.kubeConfig, playground.namespace, playground.cluster);
+  const bootstrap = listeners.find((listener) => listener.name === 'scram')?.bootstrapServers;
+  assert.ok(bootstrap, 'the Kafka status lists the scram listener');
+  const secret = await core.readNamespacedSecret({ namespace: playground.namespace, name: playground.user });
+  const password = Buffer.from(secret.data?.password ?? '', 'base64').toString();
+  return new Kafka({
+    clientId: `e2e-${suffix}`,
+    brokers: bootstrap.split(','),
+    sasl: { mechanism: 'scram-sha-512', username: playground.user, password },
+    logLevel: logLevel.NOTHING,
+  });
+}
+
+async function topicReplicas(kafka: Kafka, topic: string) {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const metadata = await admin.fetchTopicMetadata({ topics: [topic] });
+    return metadata.topics[0]?.partitions ?? [];
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+test('a Kafka created by the operator reaches Ready with three real broker processes', async () => {
+  await playgroundReady(playground, 480_000, ['KafkaNodePool', 'Kafka']);
+  const brokers = brokerProcesses(bridge);
+  assert.deepEqual([...brokers.keys()].sort(), await pods());
+  assert.equal(brokers.size, 3);
+  for (const pid of brokers.values()) seenBrokerPids.add(pid);
+});
+
+test('the KafkaUser becomes Ready with its SCRAM credentials in a Secret of its name', async () => {
+  await playgroundReady(playground, 180_000, ['KafkaUser']);
+  const secret = await core.readNamespacedSecret({ namespace: playground.namespace, name: playground.user });
+  assert.ok(secret.data?.password, 'the Secret holds the password');
+  assert.ok(secret.data?.['sasl.jaas.config'], 'the Secret holds the JAAS configuration');
+});
+
+test('a KafkaTopic with replicas 3 appears on the brokers through the topic operator', async () => {
+  await playgroundReady(playground, 180_000, ['KafkaTopic']);
+  const partitions = await topicReplicas(await scramClient(), 'my-topic');
+  assert.equal(partitions.length, 3);
+  for (const partition of partitions) assert.deepEqual([...partition.replicas].sort(), [0, 1, 2]);
+});
+
+test("kafkajs produces and consumes through the SCRAM listener with the KafkaUser's credentials", async () => {
+  const kafka = await scramClient();
+  const producer = kafka.producer();
+  await producer.connect();
+  const value = `hello ${suffix}`;
+  await producer.send({ topic: 'my-topic', acks: -1, messages: [{ key: 'e2e', value }] });
+  await producer.disconnect();
+
+  const consumer = kafka.consumer({ groupId: `my-group-${suffix}` });
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic: 'my-topic', fromBeginning: true });
+    const received = new Promise<string>((resolve) => {
+      void consumer.run({
+        eachMessage: async ({ message }) => {
+          if (message.value?.toString() === value) resolve(value);
+        },
+      });
+    });
+    assert.equal(await waitFor('the message to come back', () => received, 120_000), value);
+  } finally {
+    await consumer.disconnect();
+  }
+});
+
+test('a broker pod deleted by hand comes back as a new process and rejoins the cluster', async () => {
+  const pod = `${playground.cluster}-dual-role-1`;
+  const before = brokerProcesses(bridge).get(pod);
+  assert.ok(before, `${pod} runs a broker`);
+  await core.deleteNamespacedPod({ namespace: playground.namespace, name: pod });
+
+  const after = await waitFor(
+    `${pod} to run a new broker process`,
+    async () => {
+      const pid = brokerProcesses(bridge).get(pod);
+      return pid !== undefined && pid !== before ? pid : undefined;
+    },
+    300_000,
+    1_000,
+  );
+  seenBrokerPids.add(after);
+  await playgroundReady(playground, 300_000, ['Kafka']);
+  // Rejoined: node 1 is back in sync on every partition of the topic.
+  const kafka = await scramClient();
+  await waitFor(
+    'node 1 back in the in-sync replicas of every partition',
+    async () => {
+      const partitions = await topicReplicas(kafka, 'my-topic');
+      return partitions.length === 3 && partitions.every((partition) => partition.isr.includes(1))
+        ? true
+        : undefined;
+    },
+    300_000,
+    2_000,
+  );
+});
+
+test('deleting the Kafka stops every broker process', async () => {
+  for (const pid of brokerProcesses(bridge).values()) seenBrokerPids.add(pid);
+  const custom = playground.kubeConfig.makeApiClient(CustomObjectsApi);
+  await custom.deleteNamespacedCustomObject({
+    ...kafkaType,
+    namespace: playground.namespace,
+    name: playground.cluster,
+  });
+  await waitFor(
+    'the Kafka to be gone',
+    async () => {
+      try {
+        await custom.getNamespacedCustomObject({
+          ...kafkaType,
+          namespace: playground.namespace,
+          name: playground.cluster,
+        });
+        return undefined;
+      } catch (error) {
+        if (error instanceof ApiException && error.code === 404) return true;
+        throw error;
+      }
+    },
+    120_000,
+  );
+  await waitFor(
+    'the broker pods to be gone',
+    async () => ((await pods()).length === 0 ? true : undefined),
+    180_000,
+    1_000,
+  );
+  await waitFor(
+    'every broker process to end',
+    async () => ([...seenBrokerPids].some(alive) || brokerProcesses(bridge).size > 0 ? undefined : true),
+    60_000,
+    500,
+  );
+});
