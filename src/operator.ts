@@ -12,6 +12,7 @@ import { CustomResources } from './actors/kubernetes/custom-resources.ts';
 import { EventRecorder } from './actors/kubernetes/event-recorder.ts';
 import { KubernetesObjects } from './actors/kubernetes/kubernetes-objects.ts';
 import { PooledKubeConfig } from './actors/kubernetes/pooled-kube-config.ts';
+import { secretDataReader } from './actors/kubernetes/secret-data.ts';
 import { createTopicKind, kafkaTopicIndex } from './actors/topic/topic-kind.ts';
 import { createUserKind, kafkaUserClusterIndex } from './actors/user/user-kind.ts';
 import { orphanSweepOver, startOrphanSweeps } from './actors/user/user-orphans.ts';
@@ -65,15 +66,7 @@ export async function startOperator(config: OperatorConfig, logger: Logger, kube
     createAdmin: (settings) => new PlatformaticKafkaAdmin(settings, { requests: metrics.kafkaRequests }),
     // The Kafkas this operator runs (none unless RUN_KAFKA_CLUSTERS is on: no informer, nothing cached).
     findKafka: (namespace, name) => supervisor.cached(kafkaType.kind, namespace, name) as Kafka | undefined,
-    readSecret: async (namespace, name) => {
-      const secret = await core.readNamespacedSecret({ namespace, name });
-      return Object.fromEntries(
-        Object.entries(secret.data ?? {}).map(([key, value]) => [
-          key,
-          Buffer.from(value, 'base64').toString('utf8'),
-        ]),
-      );
-    },
+    readSecret: secretDataReader(core),
   });
   const queue = new ReconcileQueue({
     redisUrl: config.redisUrl,
