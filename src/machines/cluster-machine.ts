@@ -14,7 +14,7 @@ import {
   type ReconcileEvent,
   type ReconcileMemory,
   resourceGuards,
-  settledTag,
+  settledState,
   toFailed,
 } from './resource-machine.ts';
 
@@ -64,7 +64,7 @@ const reconcileTransitions = [
 ] as const;
 
 // The states a reconcile ends in; each starts the next reconcile the same way.
-const settledState = { tags: [settledTag], on: { RECONCILE: reconcileTransitions } };
+const settled = settledState(reconcileTransitions);
 
 function stepInput({ context }: { context: ClusterContext }): ClusterStepInput {
   if (!context.plan || !context.kafka) throw new Error('the cluster machine has no plan to carry out');
@@ -123,7 +123,7 @@ export const clusterMachine = setup({
   context: ({ input }) => ({ key: input.key, consecutiveFailures: 0 }),
   initial: 'pending',
   states: {
-    pending: settledState,
+    pending: settled,
     applying: {
       entry: 'startReconcile',
       invoke: {
@@ -171,11 +171,11 @@ export const clusterMachine = setup({
         onError: toFailed,
       },
     },
-    ready: settledState,
-    failed: settledState,
-    paused: settledState,
+    ready: settled,
+    failed: settled,
+    paused: settled,
     // The Kafka has no finalizer: owner references let the garbage collector remove its parts, and
     // nothing is applied while that happens.
-    deleting: settledState,
+    deleting: settled,
   },
 });

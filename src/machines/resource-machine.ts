@@ -59,3 +59,8 @@ export const toFailed = {
     params: ({ event }: { event: { error: unknown } }) => ({ error: event.error }),
   },
 } as const;
+
+// A state a reconcile ends in (tagged settled), which the next RECONCILE leaves by `transitions`.
+export function settledState<T>(transitions: T) {
+  return { tags: [settledTag], on: { RECONCILE: transitions } };
+}

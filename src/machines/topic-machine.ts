@@ -11,6 +11,7 @@ import {
   type ReconcileEvent,
   type ReconcileMemory,
   resourceGuards,
+  settledState,
   settledTag,
   toFailed,
 } from './resource-machine.ts';
@@ -41,6 +42,9 @@ const reconcileTransitions = [
   { target: 'reconciling' },
 ] as const;
 
+// The states a reconcile ends in; each starts the next reconcile the same way.
+const settled = settledState(reconcileTransitions);
+
 export const topicMachine = setup({
   types: {
     context: {} as TopicContext,
@@ -69,10 +73,7 @@ export const topicMachine = setup({
   context: ({ input }) => ({ key: input.key, consecutiveFailures: 0 }),
   initial: 'pending',
   states: {
-    pending: {
-      tags: [settledTag],
-      on: { RECONCILE: reconcileTransitions },
-    },
+    pending: settled,
     reconciling: {
       invoke: {
         src: 'reconcileTopic',
@@ -90,18 +91,9 @@ export const topicMachine = setup({
       // The generation is taken from the resource the reconcile started with, not a later one.
       entry: 'rememberGeneration',
     },
-    ready: {
-      tags: [settledTag],
-      on: { RECONCILE: reconcileTransitions },
-    },
-    failed: {
-      tags: [settledTag],
-      on: { RECONCILE: reconcileTransitions },
-    },
-    paused: {
-      tags: [settledTag],
-      on: { RECONCILE: reconcileTransitions },
-    },
+    ready: settled,
+    failed: settled,
+    paused: settled,
     releasing: {
       entry: 'rememberGeneration',
       invoke: {
@@ -111,10 +103,7 @@ export const topicMachine = setup({
         onError: toFailed,
       },
     },
-    unmanaged: {
-      tags: [settledTag],
-      on: { RECONCILE: reconcileTransitions },
-    },
+    unmanaged: settled,
     deleting: {
       invoke: {
         src: 'deleteTopic',

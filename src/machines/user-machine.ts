@@ -11,6 +11,7 @@ import {
   type ReconcileEvent,
   type ReconcileMemory,
   resourceGuards,
+  settledState,
   settledTag,
   toFailed,
 } from './resource-machine.ts';
@@ -36,6 +37,9 @@ const reconcileTransitions = [
   { guard: 'reconciliationIsPaused', target: 'paused', actions: 'rememberGeneration' },
   { target: 'reconciling' },
 ] as const;
+
+// The states a reconcile ends in; each starts the next reconcile the same way.
+const settled = settledState(reconcileTransitions);
 
 export const userMachine = setup({
   types: {
@@ -63,10 +67,7 @@ export const userMachine = setup({
   context: ({ input }) => ({ key: input.key, consecutiveFailures: 0 }),
   initial: 'pending',
   states: {
-    pending: {
-      tags: [settledTag],
-      on: { RECONCILE: reconcileTransitions },
-    },
+    pending: settled,
     reconciling: {
       // The generation is taken from the resource the reconcile started with, not a later one.
       entry: 'rememberGeneration',
@@ -84,18 +85,9 @@ export const userMachine = setup({
         onError: toFailed,
       },
     },
-    ready: {
-      tags: [settledTag],
-      on: { RECONCILE: reconcileTransitions },
-    },
-    failed: {
-      tags: [settledTag],
-      on: { RECONCILE: reconcileTransitions },
-    },
-    paused: {
-      tags: [settledTag],
-      on: { RECONCILE: reconcileTransitions },
-    },
+    ready: settled,
+    failed: settled,
+    paused: settled,
     deleting: {
       invoke: {
         src: 'deleteUser',
