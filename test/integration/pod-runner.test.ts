@@ -9,7 +9,7 @@ import { lookup } from 'node:dns/promises';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { ApiException, CoreV1Api, type V1Container, type V1Pod } from '@kubernetes/client-node';
+import { ApiException, CoreV1Api, type V1Container, type V1Pod, type V1Probe } from '@kubernetes/client-node';
 import { Kafka, logLevel } from 'kafkajs';
 import { pino } from 'pino';
 import { PooledKubeConfig } from '../../src/actors/kubernetes/pooled-kube-config.ts';
@@ -108,6 +108,38 @@ function shellContainer(script: string, extra: Partial<V1Container> = {}): V1Con
     readinessProbe: { tcpSocket: { port: 8080 }, periodSeconds: 1 },
     ...extra,
   };
+}
+
+// A check run inside the pod every second; one failure counts.
+const execProbe = (check: string): V1Probe => ({
+  exec: { command: ['sh', '-c', check] },
+  periodSeconds: 1,
+  failureThreshold: 1,
+});
+
+// A one-container pod with a scratch emptyDir at /var/lib/pod-runner-test/scratch that outlives restarts.
+function createScratchPod(
+  name: string,
+  script: string,
+  probes: Pick<V1Container, 'startupProbe' | 'readinessProbe' | 'livenessProbe'>,
+): Promise<V1Pod> {
+  return core.createNamespacedPod({
+    namespace,
+    body: {
+      metadata: { name },
+      spec: {
+        nodeName,
+        terminationGracePeriodSeconds: 2,
+        containers: [
+          shellContainer(script, {
+            volumeMounts: [{ name: 'scratch', mountPath: '/var/lib/pod-runner-test/scratch' }],
+            ...probes,
+          }),
+        ],
+        volumes: [{ name: 'scratch', emptyDir: {} }],
+      },
+    },
+  });
 }
 
 let firstPod: V1Pod;
@@ -228,28 +260,9 @@ test('a container that exits is restarted, a failing liveness probe restarts it,
 [ $n -eq 3 ] && rm -f /var/lib/pod-runner-test/scratch/sick
 ${listen}
 wait`;
-  const exec = (check: string) => ({
-    exec: { command: ['sh', '-c', check] },
-    periodSeconds: 1,
-    failureThreshold: 1,
-  });
-  await core.createNamespacedPod({
-    namespace,
-    body: {
-      metadata: { name: 'restarts' },
-      spec: {
-        nodeName,
-        terminationGracePeriodSeconds: 2,
-        containers: [
-          shellContainer(script, {
-            volumeMounts: [{ name: 'scratch', mountPath: '/var/lib/pod-runner-test/scratch' }],
-            readinessProbe: exec('test "$(cat /var/lib/pod-runner-test/scratch/runs)" -ge 3'),
-            livenessProbe: exec('test ! -f /var/lib/pod-runner-test/scratch/sick'),
-          }),
-        ],
-        volumes: [{ name: 'scratch', emptyDir: {} }],
-      },
-    },
+  await createScratchPod('restarts', script, {
+    readinessProbe: execProbe('test "$(cat /var/lib/pod-runner-test/scratch/runs)" -ge 3'),
+    livenessProbe: execProbe('test ! -f /var/lib/pod-runner-test/scratch/sick'),
   });
   const pod = await readyPod('restarts');
   const [container] = pod.status?.containerStatuses ?? [];
@@ -267,28 +280,11 @@ test('a startup probe holds liveness and readiness back until it passes, so a sl
   const script = `sleep 3; touch /var/lib/pod-runner-test/scratch/started; echo started
 ${listen}
 wait`;
-  const started = {
-    exec: { command: ['sh', '-c', 'test -f /var/lib/pod-runner-test/scratch/started'] },
-    periodSeconds: 1,
-  };
-  await core.createNamespacedPod({
-    namespace,
-    body: {
-      metadata: { name: 'slow-start' },
-      spec: {
-        nodeName,
-        terminationGracePeriodSeconds: 2,
-        containers: [
-          shellContainer(script, {
-            volumeMounts: [{ name: 'scratch', mountPath: '/var/lib/pod-runner-test/scratch' }],
-            startupProbe: { ...started, failureThreshold: 30 },
-            readinessProbe: { ...started, failureThreshold: 1 },
-            livenessProbe: { ...started, failureThreshold: 1 },
-          }),
-        ],
-        volumes: [{ name: 'scratch', emptyDir: {} }],
-      },
-    },
+  const started = execProbe('test -f /var/lib/pod-runner-test/scratch/started');
+  await createScratchPod('slow-start', script, {
+    startupProbe: { ...started, failureThreshold: 30 },
+    readinessProbe: started,
+    livenessProbe: started,
   });
   const pod = await readyPod('slow-start');
   const [container] = pod.status?.containerStatuses ?? [];
