@@ -1,6 +1,7 @@
 // Finds the Kafka cluster a resource belongs to, from its strimzi.io/cluster label, and keeps one
 // admin client per cluster: a cluster configured in KAFKA_CLUSTERS (one this operator does not run),
 // else a Kafka of that name in the resource's namespace that this operator runs.
+import { createHash } from 'node:crypto';
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { Kafka } from '../../api/kafka.ts';
 import { ReconcileFailure } from '../../machines/reconcile-failure.ts';
@@ -26,11 +27,24 @@ export interface KafkaClustersOptions {
   // Development and tests only: reaches a managed cluster from outside Kubernetes, where
   // <cluster>-kafka-bootstrap.<namespace>.svc does not resolve (e.g. adds a tls `lookup`).
   reachManaged?: (access: ClusterAccess, kafka: Kafka) => ClusterAccess;
+  // How often a managed cluster's Secrets are read again, so that renewed certificates are used (default 1 min).
+  credentialsRecheckMs?: number;
+  now?: () => number;
+}
+
+// What a managed cluster's Secrets held, as a digest: the keys themselves are not kept twice.
+function digestOf(access: ClusterAccess): string {
+  return createHash('sha256')
+    .update(JSON.stringify([access.tls?.ca, access.tls?.cert, access.tls?.key]))
+    .digest('hex');
 }
 
 export class KafkaClusters {
   readonly #options: KafkaClustersOptions;
   readonly #admins = new Map<string, Promise<KafkaAdmin>>();
+  // Managed clusters: what their Secrets held when last read, and a re-read under way.
+  readonly #credentials = new Map<string, { digest: string; readAt: number }>();
+  readonly #rechecks = new Map<string, Promise<void>>();
 
   constructor(options: KafkaClustersOptions) {
     this.#options = options;
@@ -69,7 +83,30 @@ export class KafkaClusters {
       );
     }
     checkManagedCluster(kafka, resource);
-    return this.#cached(key, () => this.#connectManaged(kafka));
+    const known = this.#credentials.get(key);
+    if (known && this.#now() - known.readAt >= (this.#options.credentialsRecheckMs ?? 60_000)) {
+      await this.#recheck(key, kafka, known.digest);
+    }
+    return this.#cached(key, () => this.#connectManaged(key, kafka));
+  }
+
+  #now(): number {
+    return this.#options.now?.() ?? Date.now();
+  }
+
+  // Reads a managed cluster's Secrets again, once for all callers: a renewed certificate or CA replaces the admin.
+  #recheck(key: string, kafka: Kafka, digest: string): Promise<void> {
+    let running = this.#rechecks.get(key);
+    if (!running) {
+      running = managedClusterAccess(kafka, this.#options.readSecret)
+        .then((access) => {
+          if (digestOf(access) === digest) this.#credentials.set(key, { digest, readAt: this.#now() });
+          else this.#forget(key);
+        })
+        .finally(() => this.#rechecks.delete(key));
+      this.#rechecks.set(key, running);
+    }
+    return running;
   }
 
   #cached(key: string, connect: () => Promise<KafkaAdmin>): Promise<KafkaAdmin> {
@@ -83,15 +120,17 @@ export class KafkaClusters {
     return admin;
   }
 
-  // The admin of a Kafka deleted (or made again): closed; one that never connected has nothing to close.
+  // The admin of a Kafka deleted, made again or with new certificates: closed; one that never connected has nothing to close.
   #forget(key: string): void {
     const admin = this.#admins.get(key);
     this.#admins.delete(key);
+    this.#credentials.delete(key);
     admin?.then((a) => a.close()).catch(() => undefined);
   }
 
-  async #connectManaged(kafka: Kafka): Promise<KafkaAdmin> {
+  async #connectManaged(key: string, kafka: Kafka): Promise<KafkaAdmin> {
     const access = await managedClusterAccess(kafka, this.#options.readSecret);
+    this.#credentials.set(key, { digest: digestOf(access), readAt: this.#now() });
     const reached = this.#options.reachManaged?.(access, kafka) ?? access;
     return this.#options.createAdmin({
       bootstrap: reached.bootstrap,
@@ -130,6 +169,7 @@ export class KafkaClusters {
   async close(): Promise<void> {
     const admins = await Promise.allSettled(this.#admins.values());
     this.#admins.clear();
+    this.#credentials.clear();
     await Promise.all(admins.map((a) => (a.status === 'fulfilled' ? a.value.close() : undefined)));
   }
 }

@@ -200,3 +200,37 @@ test('a development override changes how a managed cluster is reached, not with 
     servername: 'x',
   });
 });
+
+test("a managed cluster's Secrets are read again once a minute: unchanged they keep the admin, a renewed certificate replaces it", async () => {
+  let now = 0;
+  let reads = 0;
+  const kafkas = [kafka({ entityOperator: { topicOperator: {} } })];
+  const { clusters, created, closed } = clustersWith(kafkas, {
+    now: () => now,
+    readSecret: async (namespace, name) => {
+      reads += 1;
+      const data = secrets[`${namespace}/${name}`];
+      assert.ok(data);
+      return { ...data };
+    },
+  });
+  const first = await clusters.adminFor(resource('KafkaTopic', 'events'));
+  const readsToConnect = reads;
+  now = 59_999;
+  assert.equal(await clusters.adminFor(resource('KafkaTopic', 'events')), first);
+  assert.equal(reads, readsToConnect);
+  now = 60_000;
+  assert.equal(await clusters.adminFor(resource('KafkaTopic', 'events')), first);
+  assert.equal(reads, 2 * readsToConnect);
+  const renewed = secrets['team/events-cluster-operator-certs'];
+  secrets['team/events-cluster-operator-certs'] = { ...renewed, 'cluster-operator.crt': 'RENEWED CERT' };
+  try {
+    now = 120_000;
+    const second = await clusters.adminFor(resource('KafkaTopic', 'events'));
+    assert.notEqual(second, first);
+    assert.equal((created[1]?.tls as { cert?: string } | undefined)?.cert, 'RENEWED CERT');
+    assert.deepEqual(closed, ['test-team-events']);
+  } finally {
+    secrets['team/events-cluster-operator-certs'] = renewed ?? {};
+  }
+});
