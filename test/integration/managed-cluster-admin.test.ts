@@ -46,7 +46,7 @@ const kafka: Kafka = {
       authorization: { type: 'simple' },
       config: { 'offsets.topic.replication.factor': 1, 'transaction.state.log.replication.factor': 1 },
     },
-    entityOperator: { topicOperator: {} },
+    entityOperator: { topicOperator: {}, userOperator: {} },
   },
   // What the cluster operator reports once the pods are Ready (it does not run in this test).
   status: { conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: new Date().toISOString() }] },
@@ -70,7 +70,7 @@ function unowned(secret: V1Secret): V1Secret {
   return { ...secret, metadata: { ...secret.metadata, ownerReferences: undefined } };
 }
 
-test("a KafkaTopic of a Kafka this operator runs creates and reads its topic through mutual TLS with the operator's certificate", async (t) => {
+test("a KafkaTopic and a KafkaUser of a Kafka this operator runs reach it through mutual TLS with the operator's certificate: a topic created and described, a SCRAM credential and ACLs written and read", async (t) => {
   const model: ClusterModel = buildClusterModel(kafka, [pool], { podNodeIds: {} });
   const [node] = model.nodes;
   assert.ok(node);
@@ -149,4 +149,24 @@ test("a KafkaTopic of a Kafka this operator runs creates and reads its topic thr
   assert.equal(described?.partitions, 3);
   assert.equal(described?.replicationFactor, 1);
   assert.equal((await admin.describeTopicConfig(`orders-${suffix}`))['retention.ms'], '3600000');
+
+  const user = {
+    kind: 'KafkaUser',
+    metadata: { name: `alice-${suffix}`, namespace, labels: { 'strimzi.io/cluster': 'managed' } },
+  };
+  const userAdmin = await clusters.adminFor(user);
+  assert.equal(userAdmin, admin, 'one admin per managed cluster');
+  await userAdmin.upsertScramCredential(`alice-${suffix}`, 'alice-password-1234');
+  assert.equal(await userAdmin.hasScramCredential(`alice-${suffix}`), true);
+  const rule = {
+    principal: `User:alice-${suffix}`,
+    resourceType: 'topic',
+    resourceName: `orders-${suffix}`,
+    patternType: 'literal',
+    host: '*',
+    operation: 'Read',
+    permission: 'allow',
+  } as const;
+  await userAdmin.createAcls([rule]);
+  assert.deepEqual(await userAdmin.describeAcls(`User:alice-${suffix}`), [rule]);
 });
