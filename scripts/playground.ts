@@ -8,9 +8,6 @@ const playground = await startPlayground({
   ...playgroundDefaults,
   stateChartViewPort: process.env.STATE_CHART_VIEW_PORT ?? '0',
   httpPort: process.env.HTTP_PORT ?? '0',
-  minLivenessDelaySeconds: Number(
-    process.env.PLAYGROUND_MIN_LIVENESS_DELAY ?? playgroundDefaults.minLivenessDelaySeconds,
-  ),
 });
 
 let stopping = false;

@@ -18,8 +18,6 @@ export interface PlaygroundOptions {
   nodeName: string;
   bridge: string;
   podCidr: string;
-  // Until the operator's pods get a startup probe, a JVM on a busy machine can outlast their liveness probe.
-  minLivenessDelaySeconds: number;
   stateChartViewPort?: string;
   httpPort?: string;
   print: (line: string) => void;
@@ -32,7 +30,6 @@ export const playgroundDefaults: PlaygroundOptions = {
   nodeName: 'local-runner',
   bridge: 'kpr0',
   podCidr: '10.245.0.0/16',
-  minLivenessDelaySeconds: 300,
   print: (line) => console.log(line),
   ownsServices: true,
 };
@@ -87,7 +84,6 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
       bridge: options.bridge,
       podCidr: options.podCidr,
       runDirectory: join(logDirectory, 'pod-runner'),
-      minLivenessDelaySeconds: options.minLivenessDelaySeconds,
     });
     print(`Pod runner on node ${options.nodeName}: log ${running.podRunner.child.logFile}`);
     running.operator = await startOperator({

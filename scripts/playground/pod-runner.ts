@@ -12,7 +12,6 @@ export interface PodRunnerSettings {
   bridge: string;
   podCidr: string;
   runDirectory: string;
-  minLivenessDelaySeconds: number;
 }
 
 export interface RunningPodRunner {
@@ -28,7 +27,6 @@ export async function startPodRunner(settings: PodRunnerSettings): Promise<Runni
       'tools/pod-runner/main.ts',
       ...['--node-name', settings.nodeName, '--bridge', settings.bridge, '--pod-cidr', settings.podCidr],
       ...['--run-dir', settings.runDirectory, '--kubeconfig', settings.kubeconfig],
-      ...['--min-liveness-delay', String(settings.minLivenessDelaySeconds)],
     ],
     { ...process.env, KUBECONFIG: settings.kubeconfig },
     join(settings.logDirectory, 'pod-runner.log'),

@@ -76,7 +76,10 @@ export async function waitUntilReady(
       namespace,
       labelSelector: `strimzi.io/cluster=${options.cluster.name},strimzi.io/pool-name`,
     });
-    report(`pods of ${options.cluster.name}`, podProgress(pods.items, options.cluster.nodes));
+    const podsProgress = podProgress(pods.items, options.cluster.nodes);
+    report(`pods of ${options.cluster.name}`, podsProgress);
+    // A Kafka still Ready from before a pod went is not done until its pods are back.
+    if (manifests.some((manifest) => manifest.kind === 'Kafka')) allReady &&= podsProgress.ready;
     if (allReady) return;
     if (Date.now() - started > options.timeoutMs) {
       const waiting = [...last]
