@@ -60,12 +60,14 @@ export async function startOperator(config: OperatorConfig, logger: Logger, kube
   const metrics = createMetrics();
   const core = kubeConfig.makeApiClient(CoreV1Api);
   const resources = new CustomResources(kubeConfig);
+  // The Kafkas this operator runs (none unless RUN_KAFKA_CLUSTERS is on: no informer, nothing cached).
+  const findKafka = (namespace: string, name: string) =>
+    supervisor.cached(kafkaType.kind, namespace, name) as Kafka | undefined;
   const clusters = new KafkaClusters({
     clusters: config.kafkaClusters,
     clientId: 'kafka-actor-operator',
     createAdmin: (settings) => new PlatformaticKafkaAdmin(settings, { requests: metrics.kafkaRequests }),
-    // The Kafkas this operator runs (none unless RUN_KAFKA_CLUSTERS is on: no informer, nothing cached).
-    findKafka: (namespace, name) => supervisor.cached(kafkaType.kind, namespace, name) as Kafka | undefined,
+    findKafka,
     readSecret: secretDataReader(core),
   });
   const queue = new ReconcileQueue({
@@ -92,6 +94,7 @@ export async function startOperator(config: OperatorConfig, logger: Logger, kube
       validityDays: config.users.certificateValidityDays,
       renewalDays: config.users.certificateRenewalDays,
     },
+    findKafka,
   });
   const objects = new KubernetesObjects(kubeConfig);
   const clusterKind = createClusterKind({

@@ -2,6 +2,7 @@
 // check the spec, make the credential (SCRAM password or TLS certificate), the ACLs and the quotas
 // in Kafka exactly the spec's, write the user's Secret, and undo it all through the finalizer.
 import type { CoreV1Api, V1Secret } from '@kubernetes/client-node';
+import type { Kafka } from '../../api/kafka.ts';
 import type { KafkaUser } from '../../api/kafka-user.ts';
 import { kafkaUserType } from '../../api/resources.ts';
 import { ReconcileFailure } from '../../machines/reconcile-failure.ts';
@@ -42,6 +43,8 @@ export interface UserEffectsOptions {
   core: CoreV1Api;
   useFinalizers: boolean;
   certificates: UserCertificateSettings;
+  // The Kafka of this name in this namespace when this operator runs it: its spec.clientsCa rules the CA.
+  findKafka?: (namespace: string, name: string) => Kafka | undefined;
 }
 
 function checkSpec(user: KafkaUser): void {
@@ -58,13 +61,17 @@ export function createUserEffects(options: UserEffectsOptions) {
   const secrets = new UserSecretStore(options.core);
 
   // The clients CA of the user's cluster, in the user's namespace; created when absent, so the
-  // user operator works before (or without) the cluster operator that owns it.
+  // user operator works before (or without) the cluster operator that owns it. For a cluster this
+  // operator runs, the Kafka's spec.clientsCa decides (a user-provided CA is never generated).
   async function clientsCa(user: KafkaUser): Promise<KeyAndCertificate> {
+    const namespace = user.metadata?.namespace ?? '';
+    const clusterName = clusters.clusterOf(user);
+    const kafka = options.findKafka?.(namespace, clusterName);
     const { ca } = await ensureCertificateAuthority(options.core, {
-      namespace: user.metadata?.namespace ?? '',
-      clusterName: clusters.clusterOf(user),
+      namespace,
+      clusterName,
       role: 'clients',
-      settings: caSettingsFrom(options.certificates),
+      settings: caSettingsFrom(kafka ? (kafka.spec?.clientsCa ?? {}) : options.certificates),
     });
     return ca;
   }
