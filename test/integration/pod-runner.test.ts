@@ -253,11 +253,11 @@ test('deleting a pod sends its process SIGTERM, keeps its output and removes the
 });
 
 test('a container that exits is restarted, a failing liveness probe restarts it, and exec probes run inside the pod', async () => {
-  // Run 1 exits with 3; run 2 makes itself unhealthy; run 3 is healthy and, being the third, ready.
+  // Run 1 exits with 3; run 2 makes itself unhealthy and, stopped by SIGTERM, heals on its way out,
+  // so no liveness probe can catch run 3 before it starts; run 3, being the third, is ready.
   const script = `n=$(cat /var/lib/pod-runner-test/scratch/runs 2>/dev/null || echo 0); n=$((n + 1)); echo $n > /var/lib/pod-runner-test/scratch/runs; echo "run $n"
 [ $n -eq 1 ] && exit 3
-[ $n -eq 2 ] && touch /var/lib/pod-runner-test/scratch/sick
-[ $n -eq 3 ] && rm -f /var/lib/pod-runner-test/scratch/sick
+[ $n -eq 2 ] && touch /var/lib/pod-runner-test/scratch/sick && trap 'rm -f /var/lib/pod-runner-test/scratch/sick; exit 143' TERM
 ${listen}
 wait`;
   await createScratchPod('restarts', script, {
