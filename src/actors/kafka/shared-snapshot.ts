@@ -1,0 +1,87 @@
+// One describe-all that answers every reader for a bounded time, for Kafka describes whose cost
+// does not depend on the filter (DescribeAcls scans every ACL either way). A reader never gets
+// data older than `maxAgeMs` plus this admin's own confirmed writes, which are applied to the
+// snapshot (and to a describe still in flight) as they succeed; a write that failed drops it.
+interface Load<T> {
+  sentAt: number;
+  value: Promise<T>;
+  loaded: T | undefined;
+  // Own writes the broker's answer may lack: confirmed while in flight, or just before it was sent.
+  missed: Array<(value: T) => void>;
+}
+
+interface Write<T> {
+  doneAt: number;
+  apply: (value: T) => void;
+}
+
+export class SharedSnapshot<T> {
+  readonly #load: () => Promise<T>;
+  readonly #maxAgeMs: number;
+  readonly #now: () => number;
+  #current: Load<T> | undefined;
+  readonly #inFlight = new Set<Load<T>>();
+  // Kafka confirms a write before its broker's metadata has it (a few ms later): writes of the
+  // last maxAgeMs are replayed onto each new describe, in the order they were confirmed.
+  #recent: Write<T>[] = [];
+
+  constructor(load: () => Promise<T>, maxAgeMs: number, now: () => number = () => performance.now()) {
+    this.#load = load;
+    this.#maxAgeMs = maxAgeMs;
+    this.#now = now;
+  }
+
+  // The snapshot sent at most maxAgeMs ago (loaded or still in flight), else a new describe.
+  read(): Promise<T> {
+    const now = this.#now();
+    const current = this.#current;
+    if (current && now - current.sentAt <= this.#maxAgeMs) return current.value;
+    return this.#start(now).value;
+  }
+
+  // A write of this admin that Kafka confirmed: `apply` changes the snapshot in place (readers
+  // take what they need from it at once, so they see their own writes, never older data).
+  written(apply: (value: T) => void): void {
+    const now = this.#now();
+    this.#recent = [
+      ...this.#recent.filter((write) => now - write.doneAt <= this.#maxAgeMs),
+      { doneAt: now, apply },
+    ];
+    for (const load of this.#inFlight) load.missed.push(apply);
+    const loaded = this.#current?.loaded;
+    if (loaded !== undefined) apply(loaded);
+  }
+
+  // A write whose outcome is unknown (it failed, maybe in part): the next reader describes again.
+  invalidate(): void {
+    this.#current = undefined;
+  }
+
+  #start(sentAt: number): Load<T> {
+    const { promise, resolve, reject } = Promise.withResolvers<T>();
+    const missed = this.#recent.filter((write) => sentAt - write.doneAt <= this.#maxAgeMs);
+    const load: Load<T> = {
+      sentAt,
+      value: promise,
+      loaded: undefined,
+      missed: missed.map((write) => write.apply),
+    };
+    this.#inFlight.add(load);
+    this.#current = load;
+    this.#load().then(
+      (described) => {
+        this.#inFlight.delete(load);
+        for (const apply of load.missed) apply(described);
+        load.missed = [];
+        load.loaded = described;
+        resolve(described);
+      },
+      (error: unknown) => {
+        this.#inFlight.delete(load);
+        if (this.#current === load) this.#current = undefined;
+        reject(error);
+      },
+    );
+    return load;
+  }
+}
