@@ -67,7 +67,7 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
   const kubeConfig = new PooledKubeConfig();
   kubeConfig.loadFromFile(environment.kubeconfig);
   await installCustomResourceDefinitions(kubeConfig);
-  await ensureNamespace(kubeConfig, namespace);
+  await ensureNamespace(kubeConfig, namespace, print);
 
   const running: { operator?: RunningOperator; podRunner?: RunningPodRunner } = {};
   const stop = async (services: Service[] = []) => {
@@ -125,13 +125,33 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
   }
 }
 
-async function ensureNamespace(kubeConfig: PooledKubeConfig, namespace: string): Promise<void> {
-  await kubeConfig
-    .makeApiClient(CoreV1Api)
-    .createNamespace({ body: { metadata: { name: namespace } } })
-    .catch((error: unknown) => {
-      if (!(error instanceof ApiException && error.code === 409)) throw error;
+// A namespace being deleted takes no new resources: wait until it is gone, then make it again.
+async function ensureNamespace(
+  kubeConfig: PooledKubeConfig,
+  namespace: string,
+  print: (line: string) => void,
+) {
+  const core = kubeConfig.makeApiClient(CoreV1Api);
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    const existing = await core.readNamespace({ name: namespace }).catch((error: unknown) => {
+      if (error instanceof ApiException && error.code === 404) return undefined;
+      throw error;
     });
+    if (!existing) {
+      await core.createNamespace({ body: { metadata: { name: namespace } } });
+      return;
+    }
+    if (existing.status?.phase !== 'Terminating') return;
+    if (Date.now() > deadline) {
+      throw new Error(
+        `namespace ${namespace} is still being deleted: its KafkaTopics and KafkaUsers keep their finalizers ` +
+          'while no operator runs; remove them (kubectl patch … --type=merge -p \'{"metadata":{"finalizers":null}}\') or start again later',
+      );
+    }
+    print(`Namespace ${namespace} is being deleted; waiting until it is gone …`);
+    await new Promise((resolve) => setTimeout(resolve, 5_000));
+  }
 }
 
 // Waits until the given kinds of the playground's resources (all by default) are Ready, printing progress.
