@@ -5,7 +5,13 @@
 import assert from 'node:assert/strict';
 import { randomInt, randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
-import { ApiException, CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
+import {
+  ApiException,
+  CoreV1Api,
+  CustomObjectsApi,
+  PatchStrategy,
+  setHeaderOptions,
+} from '@kubernetes/client-node';
 import { Kafka, logLevel } from 'kafkajs';
 import {
   type Playground,
@@ -14,7 +20,7 @@ import {
   startPlayground,
 } from '../../scripts/playground/playground.ts';
 import { listenerAddresses } from '../../scripts/playground/summary.ts';
-import { kafkaType } from '../../src/api/resources.ts';
+import { kafkaType, resourceTypeForKind } from '../../src/api/resources.ts';
 import { waitFor } from '../support/wait.ts';
 import { alive, brokerProcesses } from './broker-processes.ts';
 
@@ -38,8 +44,26 @@ before(async () => {
 });
 
 after(async () => {
-  await core?.deleteNamespace({ name: playground.namespace });
-  await playground?.stop();
+  if (!playground) return;
+  // With the Kafka gone, nothing serves the topic's and user's finalizers: drop them so the namespace can go.
+  const custom = playground.kubeConfig.makeApiClient(CustomObjectsApi);
+  for (const manifest of playground.manifests.filter((m) => ['KafkaTopic', 'KafkaUser'].includes(m.kind))) {
+    await custom
+      .patchNamespacedCustomObject(
+        {
+          ...resourceTypeForKind(manifest.kind),
+          namespace: playground.namespace,
+          name: manifest.metadata.name,
+          body: { metadata: { finalizers: null } },
+        },
+        setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+      )
+      .catch((error: unknown) => {
+        if (!(error instanceof ApiException && error.code === 404)) throw error;
+      });
+  }
+  await core.deleteNamespace({ name: playground.namespace });
+  await playground.stop();
 });
 
 function pods(): Promise<string[]> {
