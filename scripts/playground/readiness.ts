@@ -1,14 +1,15 @@
 // Waits until every playground resource is Ready, printing one line per resource each time what it
 // reports changes (not at every poll).
 import { CoreV1Api, CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
-import type { Condition } from '../../src/api/conditions.ts';
 import { resourceTypeForKind } from '../../src/api/resources.ts';
 import type { Manifest } from './manifests.ts';
 
 interface Observed {
-  metadata?: { generation?: number };
   spec?: { replicas?: number };
-  status?: { conditions?: Condition[]; observedGeneration?: number; nodeIds?: number[] };
+  status?: {
+    conditions?: { type: string; status: string; reason?: string; message?: string }[];
+    nodeIds?: number[];
+  };
 }
 
 export interface Progress {
