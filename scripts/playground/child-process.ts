@@ -1,7 +1,7 @@
 // A long-running part of the playground (the operator, the pod runner) as a child process with its
 // output in a log file; it never outlives the playground.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { repoRoot } from './paths.ts';
 
@@ -11,6 +11,7 @@ export interface Child {
   logFile: string;
   // Resolves with the exit code once the process is gone.
   exited: Promise<number | null>;
+  // This run's output.
   log: () => string;
   stop: () => Promise<void>;
 }
@@ -18,6 +19,8 @@ export interface Child {
 export function startChild(name: string, args: string[], env: NodeJS.ProcessEnv, logFile: string): Child {
   mkdirSync(dirname(logFile), { recursive: true });
   const out = openSync(logFile, 'a');
+  // Earlier runs' output stays in the file; this run's starts here.
+  const start = fstatSync(out).size;
   const child = spawn(process.execPath, args, { cwd: repoRoot, env, stdio: ['ignore', out, out] });
   closeSync(out);
   const exited = new Promise<number | null>((resolve) => child.once('close', resolve));
@@ -29,7 +32,7 @@ export function startChild(name: string, args: string[], env: NodeJS.ProcessEnv,
     process: child,
     logFile,
     exited,
-    log: () => readFileSync(logFile, 'utf8'),
+    log: () => readFileSync(logFile).subarray(start).toString('utf8'),
     async stop() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       await exited;
