@@ -11,6 +11,7 @@ import {
 } from '@kubernetes/client-node';
 import { loadAll } from 'js-yaml';
 import { resourceTypeForKind } from '../../src/api/resources.ts';
+import { pinnedKafkaVersion } from '../../tools/pod-runner/options.ts';
 import { repoRoot } from './paths.ts';
 
 export const manifestsDirectory = join(repoRoot, 'examples', 'playground');
@@ -34,17 +35,11 @@ export function playgroundManifests(namespace: string, nodeName = exampleNode): 
       const placed = JSON.parse(
         JSON.stringify(manifest).replaceAll(`"values":["${exampleNode}"]`, `"values":["${nodeName}"]`),
       ) as Manifest;
-      if (placed.kind === 'Kafka') (placed.spec.kafka as { version?: string }).version = pinnedKafkaVersion();
+      if (placed.kind === 'Kafka')
+        // The pod runner runs the test environment's Kafka jars whatever image a pod names.
+        (placed.spec.kafka as { version?: string }).version = pinnedKafkaVersion(repoRoot);
       return { ...placed, metadata: { ...placed.metadata, namespace } };
     });
-}
-
-// The pod runner runs the test environment's Kafka jars whatever image a pod names.
-function pinnedKafkaVersion(): string {
-  const pins = readFileSync(join(repoRoot, 'test', 'env', 'versions.env'), 'utf8');
-  const version = /^KAFKA_VERSION=(\S+)$/m.exec(pins)?.[1];
-  if (!version) throw new Error('test/env/versions.env does not pin KAFKA_VERSION');
-  return version;
 }
 
 export async function applyManifests(kubeConfig: KubeConfig, manifests: Manifest[]): Promise<void> {

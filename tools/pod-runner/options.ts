@@ -79,7 +79,8 @@ function seconds(text: string, option: string): number {
   return Number(text);
 }
 
-function pinnedKafkaVersion(repoRoot: string): string {
+// The Kafka version test/env/versions.env pins: the jars the test environment built.
+export function pinnedKafkaVersion(repoRoot: string): string {
   const pins = readFileSync(join(repoRoot, 'test', 'env', 'versions.env'), 'utf8');
   const version = /^KAFKA_VERSION=(\S+)$/m.exec(pins)?.[1];
   if (!version) throw new Error('test/env/versions.env does not pin KAFKA_VERSION');
