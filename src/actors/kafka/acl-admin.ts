@@ -30,11 +30,11 @@ export class AclAdmin {
   readonly #create: RequestBatcher<AclRule[], undefined>;
   readonly #delete: RequestBatcher<AclRule[], undefined>;
 
-  constructor(context: AdminContext) {
+  constructor(context: AdminContext, snapshotMaxAgeMs = aclSnapshotMaxAgeMs) {
     this.#context = context;
     this.#snapshot = new SharedSnapshot(
       async () => aclsByPrincipal(await this.#describeEveryBinding()),
-      aclSnapshotMaxAgeMs,
+      snapshotMaxAgeMs,
     );
     this.#create = new RequestBatcher(
       inRequestsOfAtMost(

@@ -33,6 +33,9 @@ export interface PlatformaticAdminOptions {
   batching?: RequestBatcherOptions;
   // Counts the requests sent to Kafka, by operation (one request may carry many calls), for metrics.
   requests?: Counter<'operation'>;
+  // How old a shared snapshot of every ACL may be when read (default aclSnapshotMaxAgeMs); 0 for an
+  // observer that must see Kafka as it is now, such as a test's.
+  aclSnapshotMaxAgeMs?: number;
 }
 
 const defaultBatching: RequestBatcherOptions = { maxDelayMs: 5, maxItems: 500 };
@@ -67,7 +70,7 @@ export class PlatformaticKafkaAdmin implements KafkaAdmin {
     };
     this.#topics = new TopicAdmin(context, this.#admin);
     this.#scram = new ScramCredentialAdmin(context);
-    this.#acls = new AclAdmin(context);
+    this.#acls = new AclAdmin(context, options.aclSnapshotMaxAgeMs);
     this.#quotas = new UserQuotaAdmin(context);
   }
 
