@@ -40,7 +40,10 @@ export function managingTopic(topic: KafkaTopic, candidates: readonly KafkaTopic
       !other.metadata?.deletionTimestamp &&
       !isUnmanaged(other),
   );
-  const age = (t: KafkaTopic) => [String(t.metadata?.creationTimestamp ?? ''), identity(t)].join(' ');
+  // Creation times count whole seconds: of two created in the same second, the one that already
+  // manages the topic (it has the topic's id in its status) keeps it.
+  const age = (t: KafkaTopic) =>
+    [String(t.metadata?.creationTimestamp ?? ''), t.status?.topicId ? 0 : 1, identity(t)].join(' ');
   return [topic, ...rivals.filter((r) => r.metadata?.uid !== topic.metadata?.uid)].reduce(
     (oldest, candidate) => (age(candidate) < age(oldest) ? candidate : oldest),
   );

@@ -35,6 +35,16 @@ test('of KafkaTopics naming one Kafka topic the oldest manages it, ignoring ones
   assert.equal(managingTopic(oldest, all), oldest);
 });
 
+test('of KafkaTopics created in the same second, the one already managing the topic keeps it', () => {
+  const managing = {
+    ...topic('z', '2026-01-01T00:00:00Z', { namespace: 'ns-z' }),
+    status: { topicId: 'id' },
+  } as KafkaTopic;
+  const newcomer = topic('a', '2026-01-01T00:00:00Z', { namespace: 'ns-a' });
+  assert.equal(managingTopic(newcomer, [managing, newcomer]), managing);
+  assert.equal(managingTopic(managing, [managing, newcomer]), managing);
+});
+
 test('the Ready condition keeps its transition time while its status holds, and failures carry reason and message', () => {
   const resource = {
     metadata: { generation: 3 },
