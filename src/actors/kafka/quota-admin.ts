@@ -2,7 +2,7 @@
 // as one DescribeClientQuotas and one AlterClientQuotas request.
 import { alterClientQuotasV1, describeClientQuotasV1 } from '@platformatic/kafka';
 import { type AdminContext, kafkaFailure } from './admin-connection.ts';
-import { describeEachOrAll, inUniqueRounds } from './batch-splitting.ts';
+import { describeEachOrAll, userEntityBatchers } from './batch-splitting.ts';
 import {
   quotaOperations,
   quotaUserOf,
@@ -11,7 +11,7 @@ import {
   userQuotasFromValues,
 } from './client-quotas.ts';
 import type { UserQuotaChanges, UserQuotas } from './kafka-admin.ts';
-import { RequestBatcher } from './request-batcher.ts';
+import type { RequestBatcher } from './request-batcher.ts';
 
 interface QuotaAlteration {
   user: string;
@@ -25,14 +25,13 @@ export class UserQuotaAdmin {
 
   constructor(context: AdminContext) {
     this.#context = context;
-    this.#describe = new RequestBatcher((users) => this.#sendDescribe(users), context.batching);
-    this.#alter = new RequestBatcher(
-      inUniqueRounds(
-        (items) => this.#sendAlterations(items),
-        (item) => item.user,
-      ),
+    const batchers = userEntityBatchers(
       context.batching,
+      (users) => this.#sendDescribe(users),
+      (items: QuotaAlteration[]) => this.#sendAlterations(items),
     );
+    this.#describe = batchers.describe;
+    this.#alter = batchers.alter;
   }
 
   describeUserQuotas(user: string): Promise<UserQuotas> {

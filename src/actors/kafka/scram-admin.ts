@@ -2,9 +2,9 @@
 // Kafka as one DescribeUserScramCredentials and one AlterUserScramCredentials request.
 import { describeUserScramCredentialsV0 } from '@platformatic/kafka';
 import { type AdminContext, kafkaFailure } from './admin-connection.ts';
-import { inUniqueRounds } from './batch-splitting.ts';
+import { userEntityBatchers } from './batch-splitting.ts';
 import { kafkaErrorCodes } from './kafka-admin.ts';
-import { RequestBatcher } from './request-batcher.ts';
+import type { RequestBatcher } from './request-batcher.ts';
 import { alterScramCredentials, buildScramUpsertion, scramMechanisms } from './scram-credentials.ts';
 
 const mechanism = scramMechanisms['SCRAM-SHA-512'];
@@ -25,14 +25,13 @@ export class ScramCredentialAdmin {
 
   constructor(context: AdminContext) {
     this.#context = context;
-    this.#describe = new RequestBatcher((users) => this.#sendDescribe(users), context.batching);
-    this.#alter = new RequestBatcher(
-      inUniqueRounds(
-        (items) => this.#sendAlterations(items),
-        (item) => item.user,
-      ),
+    const batchers = userEntityBatchers(
       context.batching,
+      (users) => this.#sendDescribe(users),
+      (items: ScramAlteration[]) => this.#sendAlterations(items),
     );
+    this.#describe = batchers.describe;
+    this.#alter = batchers.alter;
   }
 
   hasScramCredential(user: string): Promise<boolean> {
