@@ -89,6 +89,12 @@ async function scramClient(): Promise<Kafka> {
   });
 }
 
+// A KafkaUser is Ready once the controller quorum has committed its ACLs; each broker applies them when it
+// next reads the metadata log, moments later (over a second on a loaded machine, as CI has seen).
+function onceAclsApplied<T>(what: string, action: () => Promise<T>): Promise<T> {
+  return waitFor(`${what} with the user's ACLs applied on the brokers`, action, 60_000, 500);
+}
+
 async function topicReplicas(kafka: Kafka, topic: string) {
   const admin = kafka.admin();
   await admin.connect();
@@ -117,7 +123,8 @@ test('the KafkaUser becomes Ready with its SCRAM credentials in a Secret of its 
 
 test('a KafkaTopic with replicas 3 appears on the brokers through the topic operator', async () => {
   await playgroundReady(playground, 180_000, ['KafkaTopic']);
-  const partitions = await topicReplicas(await scramClient(), 'my-topic');
+  const kafka = await scramClient();
+  const partitions = await onceAclsApplied('reading my-topic', () => topicReplicas(kafka, 'my-topic'));
   assert.equal(partitions.length, 3);
   for (const partition of partitions) assert.deepEqual([...partition.replicas].sort(), [0, 1, 2]);
 });
@@ -127,7 +134,9 @@ test("kafkajs produces and consumes through the SCRAM listener with the KafkaUse
   const producer = kafka.producer();
   await producer.connect();
   const value = `hello ${suffix}`;
-  await producer.send({ topic: 'my-topic', acks: -1, messages: [{ key: 'e2e', value }] });
+  await onceAclsApplied('producing to my-topic', () =>
+    producer.send({ topic: 'my-topic', acks: -1, messages: [{ key: 'e2e', value }] }),
+  );
   await producer.disconnect();
 
   const consumer = kafka.consumer({ groupId: `my-group-${suffix}` });
