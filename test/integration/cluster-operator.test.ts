@@ -19,6 +19,9 @@ import {
   Watch,
 } from '@kubernetes/client-node';
 import { loadAll } from 'js-yaml';
+import { readCertificate } from '../../src/actors/certificates/certificates.ts';
+import { serverCertificateHash } from '../../src/actors/cluster/desired-objects/node-certificates.ts';
+import { serverCertificateHashAnnotation } from '../../src/actors/cluster/desired-objects/node-pod.ts';
 import type { Condition } from '../../src/api/conditions.ts';
 import type { Kafka } from '../../src/api/kafka.ts';
 import type { KafkaNodePool } from '../../src/api/kafka-node-pool.ts';
@@ -41,7 +44,7 @@ const supportedVersion = '4.2.1';
 const fixture = await operatorFixture('cluster-operator');
 const { core, custom } = fixture;
 // One namespace per test, all watched by one operator.
-const namespaces = Array.from({ length: 20 }, (_, index) => `${fixture.namespace}-${index}`);
+const namespaces = Array.from({ length: 24 }, (_, index) => `${fixture.namespace}-${index}`);
 let nextNamespace = 0;
 let operator: OperatorProcess;
 
@@ -350,6 +353,58 @@ for (const seed of seeds) {
     assert.equal(bootstrap?.spec?.ports?.[0]?.nodePort, 32094);
   });
 }
+
+function withTlsExternalListener(manifest: Manifest): Manifest {
+  if (manifest.kind !== 'Kafka') return manifest;
+  const kafka = structuredClone(manifest) as Kafka;
+  for (const listener of kafka.spec.kafka.listeners ?? []) {
+    if (listener.name === 'external') listener.tls = true;
+  }
+  return kafka;
+}
+
+test("a broker behind a TLS nodeport listener runs with a certificate that names its Kubernetes node's addresses", async (t) => {
+  const namespace = takeNamespace();
+  const objects = manifests('seed/kafka-nodeport.yaml').map((manifest) =>
+    withTlsExternalListener(withVersion(manifest, supportedVersion)),
+  );
+  await createAll(namespace, objects);
+  t.after(async () => {
+    await custom.deleteNamespacedCustomObject({ ...kafkaType, namespace, name: 'my-cluster' });
+    await gone(namespace);
+  });
+  await readyKafka(namespace);
+  const brokers = ['my-cluster-kafka-0', 'my-cluster-kafka-1'];
+  // The pods' first certificates were issued before they had a node; the next reconcile rolls them.
+  const names = await waitFor(
+    'each broker to run Ready with a certificate naming its node',
+    async () => {
+      const parts = await clusterParts(namespace);
+      const covered = brokers.map((name) => {
+        const pod = parts.pods.find((candidate) => candidate.metadata?.name === name);
+        const secret = parts.secrets.find((candidate) => candidate.metadata?.name === name);
+        const certificatePem = Buffer.from(secret?.data?.[`${name}.crt`] ?? '', 'base64').toString();
+        if (!pod || !isReady(pod) || !certificatePem) return undefined;
+        const node = (pod.spec?.nodeName ?? '').replace('kwok-node-', '');
+        const { ipAddresses } = readCertificate(certificatePem);
+        const rolled =
+          pod.metadata?.annotations?.[serverCertificateHashAnnotation] ===
+          serverCertificateHash({ certificatePem, privateKeyPem: '' });
+        return rolled && ipAddresses.includes(`127.0.10.${node}`) && ipAddresses.includes(`127.0.20.${node}`)
+          ? ipAddresses
+          : undefined;
+      });
+      return covered.every((addresses) => addresses !== undefined) ? covered : undefined;
+    },
+    180_000,
+    1_000,
+  );
+  // Every node is named, so the certificate holds wherever the pod is scheduled next.
+  for (const addresses of names) {
+    for (const node of [1, 2, 3]) assert.ok(addresses.includes(`127.0.20.${node}`), `${addresses}`);
+  }
+  await readyKafka(namespace);
+});
 
 test('the seed as written (Kafka 3.4.0) is NotReady with UnsupportedKafkaVersion naming the supported versions, and nothing is created', async () => {
   const namespace = takeNamespace();

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { Admin } from '@platformatic/kafka';
 import { buildClusterModel, type ClusterModel } from '../../src/actors/cluster/cluster-model.ts';
 import { ensureOperatorCertificate } from '../../src/actors/cluster/operator-certificate.ts';

@@ -4,7 +4,7 @@ metadata (finalizers) and their status. Events: on those resources, for kubectl 
 the Kafka credentials the operator logs in with, KafkaUsers' Secrets (created, updated, deleted;
 the password Secrets they name, read), the clients CA, cluster CAs and certificates. Operands
 (rbac.operands): the objects of the Kafka clusters the operator runs, and (cluster-wide only) the
-nodes their nodeport listeners are reached on.
+nodes their nodeport listeners are reached on (read, and listed for the names of TLS brokers' certificates).
 */}}
 {{- define "kao.watchedNamespaceRules" -}}
 - apiGroups: [kafka.strimzi.io]
@@ -34,7 +34,7 @@ status shows the nodes' internal addresses, from the pods. */}}
 {{- if include "kao.watchesAllNamespaces" . }}
 - apiGroups: [""]
   resources: [nodes]
-  verbs: [get]
+  verbs: [get, list]
 {{- end }}
 {{- end }}
 {{- end -}}

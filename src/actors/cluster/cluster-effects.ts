@@ -39,7 +39,7 @@ import {
 } from './desired-objects/desired-objects.ts';
 import type { OperatorPeer } from './desired-objects/network-policy.ts';
 import { clusterLabel, kindLabel, poolNameLabel } from './desired-objects/object-metadata.ts';
-import { listenerStatuses } from './listener-addresses.ts';
+import { listenerStatuses, nodePortCertificateAddresses } from './listener-addresses.ts';
 import { ensureNodeCertificates } from './node-certificates.ts';
 import { buildOperatorCertificateSecret } from './operator-certificate.ts';
 import { type PartitionReplicaCheck, replicationAccess } from './partition-replica-check.ts';
@@ -140,6 +140,7 @@ export function createClusterEffects(options: ClusterEffectsOptions) {
       authorities.clusterCa,
       secrets,
       authorities.settings,
+      nodePortCertificateAddresses(model, { pods, nodes: await nodesOfTlsNodePorts(model, pods) }),
     );
     signal.throwIfAborted();
     // Services first: the configuration advertises the node ports Kubernetes assigns them.
@@ -202,6 +203,18 @@ export function createClusterEffects(options: ClusterEffectsOptions) {
         { namespace: model.namespace, name: modelled.name },
         status,
       );
+    }
+  }
+
+  // The certificates of brokers behind TLS nodeport listeners name the nodes they may run on: every
+  // node, or where the operator may not list nodes, those its pods run on.
+  async function nodesOfTlsNodePorts(model: ClusterModel, pods: readonly V1Pod[]): Promise<V1Node[]> {
+    if (!model.listeners.some((listener) => listener.type === 'nodeport' && listener.tls)) return [];
+    try {
+      return await api.list<V1Node>(nodeType, undefined);
+    } catch (error) {
+      if (!(error instanceof KubernetesRequestError && error.statusCode === 403)) throw error;
+      return readNodes(pods);
     }
   }
 

@@ -5,6 +5,7 @@ import type { V1Node, V1Pod, V1Service } from '@kubernetes/client-node';
 import type { ListenerStatus } from '../../machines/cluster-machine.ts';
 import type { ClusterModel, ListenerModel } from './cluster-model.ts';
 import { bootstrapServiceName, listenerBootstrapServiceName } from './cluster-names.ts';
+import type { NodePortAddresses } from './node-certificates.ts';
 
 export interface ObservedCluster {
   pods: readonly V1Pod[];
@@ -29,6 +30,40 @@ export function nodeAddress(node: V1Node | undefined): string | undefined {
   return undefined;
 }
 
+function nodeOfPod(observed: Omit<ObservedCluster, 'services'>, podName: string): V1Node | undefined {
+  const pod = observed.pods.find((candidate) => candidate.metadata?.name === podName);
+  return observed.nodes.find((candidate) => candidate.metadata?.name === pod?.spec?.nodeName);
+}
+
+function kubernetesNodeAddresses(node: V1Node | undefined): string[] {
+  return (node?.status?.addresses ?? [])
+    .filter((address) => nodeAddressPreference.includes(address.type))
+    .map((address) => address.address);
+}
+
+/**
+ * The Kubernetes nodes' addresses for the certificates of brokers behind a TLS nodeport listener without
+ * an advertisedHost for them: a broker is reached by every address of the node its pod runs on. That is
+ * known once the pod is scheduled, so a broker's first certificate lacks it and the next reconcile issues
+ * one (a roll) naming every node's addresses, which then holds wherever the pod runs next.
+ */
+export function nodePortCertificateAddresses(
+  model: ClusterModel,
+  observed: Omit<ObservedCluster, 'services'>,
+): NodePortAddresses {
+  const byBroker = new Map<number, string[]>();
+  const listeners = model.listeners.filter((listener) => listener.type === 'nodeport' && listener.tls);
+  for (const node of model.nodes.filter((candidate) => candidate.roles.includes('broker'))) {
+    const advertisedEverywhere = listeners.every((listener) =>
+      listener.brokers.some((broker) => broker.nodeId === node.id && broker.advertisedHost !== undefined),
+    );
+    if (advertisedEverywhere) continue;
+    const ownNode = kubernetesNodeAddresses(nodeOfPod(observed, node.podName));
+    if (ownNode.length > 0) byBroker.set(node.id, ownNode);
+  }
+  return { byBroker, everyNode: [...new Set(observed.nodes.flatMap(kubernetesNodeAddresses))] };
+}
+
 function serviceHost(model: ClusterModel, service: string): string {
   return `${service}.${model.namespace}.svc`;
 }
@@ -49,10 +84,7 @@ function nodePortAddresses(
     .filter((node) => node.roles.includes('broker'))
     .flatMap((node) => {
       const advertised = listener.brokers.find((broker) => broker.nodeId === node.id)?.advertisedHost;
-      const pod = observed.pods.find((candidate) => candidate.metadata?.name === node.podName);
-      const host =
-        advertised ??
-        nodeAddress(observed.nodes.find((candidate) => candidate.metadata?.name === pod?.spec?.nodeName));
+      const host = advertised ?? nodeAddress(nodeOfPod(observed, node.podName));
       return host ? [{ host, port }] : [];
     });
 }

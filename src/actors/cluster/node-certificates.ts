@@ -3,6 +3,7 @@
 // renewal window and covers every name it must: a new node certificate rolls the node, so it is
 // issued only when one of those changes.
 import { X509Certificate } from 'node:crypto';
+import { isIP } from 'node:net';
 import type { V1Secret } from '@kubernetes/client-node';
 import {
   type CertificateRequest,
@@ -61,20 +62,36 @@ function stillGood(
   );
 }
 
+// `alsoCover` names the certificate takes on when it is issued anew, without requiring them of one kept.
 export async function keepOrIssue(
   existing: KeyAndCertificate | undefined,
   request: CertificateRequestOfPart,
   ca: KeyAndCertificate,
   settings: CertificateSettings,
   now = new Date(),
+  alsoCover: readonly string[] = [],
 ): Promise<KeyAndCertificate> {
   if (existing && stillGood(existing, request, ca, settings, now)) return existing;
+  const extra = alsoCover.filter((name) => isIP(name) === 0);
+  const extraIps = alsoCover.filter((name) => isIP(name) !== 0);
   return issueCertificate(ca, {
     ...request,
+    dnsNames: [...new Set([...(request.dnsNames ?? []), ...extra])],
+    ipAddresses: [...new Set([...(request.ipAddresses ?? []), ...extraIps])],
     organization: strimziOrganization,
     validityDays: settings.validityDays,
   });
 }
+
+/** The Kubernetes nodes' addresses that brokers behind TLS nodeport listeners are reached by. */
+export interface NodePortAddresses {
+  /** Each such broker's own node's addresses, which its certificate must name. */
+  byBroker: ReadonlyMap<number, readonly string[]>;
+  /** Every node's: a certificate issued anew names them all, so that it holds wherever the pod runs next. */
+  everyNode: readonly string[];
+}
+
+const noNodePortAddresses: NodePortAddresses = { byBroker: new Map(), everyNode: [] };
 
 // The certificate of every node of the model, by node id: kept or newly issued.
 export async function ensureNodeCertificates(
@@ -82,15 +99,24 @@ export async function ensureNodeCertificates(
   ca: KeyAndCertificate,
   secrets: readonly V1Secret[],
   settings: CertificateSettings,
+  nodePorts: NodePortAddresses = noNodePortAddresses,
   now = new Date(),
 ): Promise<Map<number, KeyAndCertificate>> {
   const certificates = new Map<number, KeyAndCertificate>();
   for (const node of model.nodes) {
     const secret = secrets.find((candidate) => candidate.metadata?.name === node.podName);
     const existing = certificateIn(secret, nodeCertificateKeys(node));
+    const ownNode = nodePorts.byBroker.get(node.id);
     certificates.set(
       node.id,
-      await keepOrIssue(existing, nodeCertificateNames(model, node), ca, settings, now),
+      await keepOrIssue(
+        existing,
+        nodeCertificateNames(model, node, ownNode),
+        ca,
+        settings,
+        now,
+        ownNode ? nodePorts.everyNode : [],
+      ),
     );
   }
   return certificates;

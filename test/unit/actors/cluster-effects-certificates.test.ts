@@ -34,3 +34,14 @@ test('a certificate is issued again for a new name, another CA, another subject 
   const expiring = await issueCertificate(ca, { ...request, organization: 'io.strimzi', validityDays: 3 });
   assert.notEqual(await keepOrIssue(expiring, request, ca, settings), expiring);
 });
+
+test('names to cover as well are taken on by a certificate issued anew, and never make one be issued', async () => {
+  const alsoCover = ['192.0.2.1', 'node-1.example.com'];
+  const issued = await keepOrIssue(undefined, request, ca, settings, new Date(), alsoCover);
+  const names = new X509Certificate(issued.certificatePem).subjectAltName ?? '';
+  for (const name of ['my-cluster-kafka-bootstrap.kafka.svc', 'node-1.example.com', '192.0.2.1']) {
+    assert.ok(names.includes(name), `${name} in ${names}`);
+  }
+  const plain = await keepOrIssue(undefined, request, ca, settings);
+  assert.equal(await keepOrIssue(plain, request, ca, settings, new Date(), ['192.0.2.9']), plain);
+});

@@ -6,7 +6,10 @@ import { test } from 'node:test';
 import type { V1Node, V1Pod, V1Service } from '@kubernetes/client-node';
 import { buildClusterModel } from '../../../src/actors/cluster/cluster-model.ts';
 import { buildKafkaStatus, buildPoolStatus } from '../../../src/actors/cluster/cluster-status.ts';
-import { listenerStatuses } from '../../../src/actors/cluster/listener-addresses.ts';
+import {
+  listenerStatuses,
+  nodePortCertificateAddresses,
+} from '../../../src/actors/cluster/listener-addresses.ts';
 import {
   type PartitionReplicaCheck,
   type ReplicaCheckResult,
@@ -15,6 +18,7 @@ import {
 import { holdBackScaleDown } from '../../../src/actors/cluster/scale-down-check.ts';
 import type { ClusterContext } from '../../../src/machines/cluster-machine.ts';
 import {
+  type ClusterFixture,
   exampleClustersDirectory,
   fixtureModel,
   readClusterFixture,
@@ -96,6 +100,37 @@ function context(overrides: Partial<ClusterContext>): ClusterContext {
     ...overrides,
   };
 }
+
+function withTlsExternalListener(fixture: ClusterFixture): ClusterFixture {
+  const tls = structuredClone(fixture);
+  for (const listener of tls.kafka.spec.kafka.listeners ?? []) {
+    if (listener.name === 'external') listener.tls = true;
+  }
+  return tls;
+}
+
+test("a broker behind a TLS nodeport listener is reached by every address of its pod's node, unless advertisedHost names it", () => {
+  const model = fixtureModel(withTlsExternalListener(seedWithAdvertisedHost));
+  const pods = [podOn('my-cluster-kafka-0', 1), podOn('my-cluster-kafka-1', 2)];
+  const addresses = nodePortCertificateAddresses(model, { pods, nodes: [kubeNode(1), kubeNode(2)] });
+  assert.deepEqual([...addresses.byBroker], [[1, ['127.0.10.2', '127.0.20.2']]]);
+  assert.deepEqual(addresses.everyNode, ['127.0.10.1', '127.0.20.1', '127.0.10.2', '127.0.20.2']);
+});
+
+test('a broker not scheduled yet, or behind a plain nodeport listener, requires no node address of its certificate', () => {
+  const unscheduled: V1Pod = { metadata: { name: 'my-cluster-kafka-1' }, spec: { containers: [] } };
+  const tlsModel = fixtureModel(withTlsExternalListener(seedWithAdvertisedHost));
+  assert.equal(
+    nodePortCertificateAddresses(tlsModel, { pods: [unscheduled], nodes: [kubeNode(2)] }).byBroker.size,
+    0,
+  );
+  const plainModel = fixtureModel(seedWithAdvertisedHost);
+  const pods = [podOn('my-cluster-kafka-0', 1), podOn('my-cluster-kafka-1', 2)];
+  assert.equal(
+    nodePortCertificateAddresses(plainModel, { pods, nodes: [kubeNode(1), kubeNode(2)] }).byBroker.size,
+    0,
+  );
+});
 
 test('a ready cluster shows Ready, a Warning per mapped or ignored field, its versions, id and generation', () => {
   const kafka = seedWithAdvertisedHost.kafka;
