@@ -20,6 +20,8 @@ export interface OperatorConfig {
   queuePrefix: string;
   reconcileConcurrency: number;
   coalesceMs: number;
+  // A failed reconcile is retried after retryInitialMs, doubling up to retryMaxMs.
+  retry: { initialMs: number; maxMs: number };
   lease: { name: string; durationMs: number; renewDeadlineMs: number; retryPeriodMs: number };
   logLevel: string;
   http: { host: string; port: number };
@@ -151,6 +153,15 @@ function pattern(env: Environment, name: string): RegExp | undefined {
   }
 }
 
+function retrySettings(env: Environment): OperatorConfig['retry'] {
+  const initialMs = integer(env, 'RECONCILE_RETRY_INITIAL_MS', 1_000, 100);
+  const maxMs = integer(env, 'RECONCILE_RETRY_MAX_MS', 300_000, 100);
+  if (maxMs < initialMs) {
+    throw new ConfigError('RECONCILE_RETRY_MAX_MS must not be less than RECONCILE_RETRY_INITIAL_MS');
+  }
+  return { initialMs, maxMs };
+}
+
 function userOperatorSettings(env: Environment): UserOperatorSettings {
   const certificateValidityDays = integer(env, 'USER_CERTIFICATE_VALIDITY_DAYS', 365, 1);
   const certificateRenewalDays = integer(env, 'USER_CERTIFICATE_RENEWAL_DAYS', 30, 1);
@@ -194,6 +205,7 @@ export function loadConfig(env: Environment = process.env): OperatorConfig {
     queuePrefix: env.QUEUE_PREFIX || 'kafka-actor-operator',
     reconcileConcurrency: integer(env, 'RECONCILE_CONCURRENCY', 16, 1),
     coalesceMs: integer(env, 'RECONCILE_COALESCE_MS', 200, 0),
+    retry: retrySettings(env),
     lease,
     logLevel: oneOf(env, 'LOG_LEVEL', 'info', ['trace', 'debug', 'info', 'warn', 'error', 'fatal']),
     http: { host: env.HTTP_HOST || '0.0.0.0', port: integer(env, 'HTTP_PORT', 8080, 0) },

@@ -20,6 +20,15 @@ export interface RelatedKind {
   indexers?: Record<string, Indexer<KubernetesObject>>;
 }
 
+// Resources of other kinds that fail while they wait for a resource of this kind (topics and users for
+// their Kafka). When an update of it releases them, the failed ones are reconciled at once instead of at
+// the end of their back-off.
+export interface Waiters<R extends KubernetesObject = KubernetesObject> {
+  kinds: string[];
+  released(updated: R, old: R): boolean;
+  waitsFor(candidate: KubernetesObject, resource: R): boolean;
+}
+
 export interface ResourceKind<R extends KubernetesObject = KubernetesObject> {
   type: ResourceType;
   machine: AnyStateMachine;
@@ -28,4 +37,5 @@ export interface ResourceKind<R extends KubernetesObject = KubernetesObject> {
   // Secondary indexes of the informer's cache, which the kind's effects query.
   indexers?: Record<string, Indexer<KubernetesObject>>;
   related?: RelatedKind[];
+  waiters?: Waiters<R>;
 }

@@ -136,6 +136,7 @@ export class Supervisor {
     });
     informer.on('update', (resource, old) => {
       if (needsReconcile(resource, old)) this.#enqueue(kind, [objectKey(resource)]);
+      this.#releaseWaiters(kind, resource, old);
     });
     informer.on('delete', (resource) => {
       // The leader lets the queue remove the actor, after any reconcile of it still running.
@@ -154,6 +155,23 @@ export class Supervisor {
       if (changed(object, old)) this.#enqueue(kind, related.ownerKeys(object));
     });
     informer.on('delete', (object) => this.#enqueue(kind, related.ownerKeys(object)));
+  }
+
+  #releaseWaiters(kind: string, resource: KubernetesObject, old: KubernetesObject): void {
+    const waiters = this.#kinds.get(kind)?.waiters;
+    if (!waiters?.released(resource, old)) return;
+    for (const waitingKind of waiters.kinds) {
+      const keys = this.registry
+        .entries()
+        .filter((entry) => entry.kind === waitingKind && entry.state === 'failed')
+        .filter((entry) => {
+          const at = entry.key.indexOf('/');
+          const candidate = this.cached(waitingKind, entry.key.slice(0, at), entry.key.slice(at + 1));
+          return candidate !== undefined && waiters.waitsFor(candidate, resource);
+        })
+        .map((entry) => entry.key);
+      this.#enqueue(waitingKind, keys);
+    }
   }
 
   #enqueue(kind: string, keys: string[]): void {

@@ -1,11 +1,11 @@
 // The Kafka kind as the runtime runs it: the cluster machine with its effects provided, the status of
 // each settled state, and the kinds whose changes reconcile a Kafka — its KafkaNodePools (by their
-// strimzi.io/cluster label) and the pods of its nodes.
+// strimzi.io/cluster label) and the pods of its nodes — and the topics and users that wait for it.
 import type { KubernetesObject, V1Pod } from '@kubernetes/client-node';
 import { fromPromise } from 'xstate';
 import type { Kafka } from '../../api/kafka.ts';
 import type { KafkaNodePool } from '../../api/kafka-node-pool.ts';
-import { kafkaNodePoolType, kafkaType } from '../../api/resources.ts';
+import { kafkaNodePoolType, kafkaTopicType, kafkaType, kafkaUserType } from '../../api/resources.ts';
 import {
   type ClusterContext,
   type ClusterPlan,
@@ -13,8 +13,9 @@ import {
   clusterMachine,
   type ListenerStatus,
 } from '../../machines/cluster-machine.ts';
-import type { RelatedKind, ResourceKind } from '../../supervisor/resource-kind.ts';
+import type { RelatedKind, ResourceKind, Waiters } from '../../supervisor/resource-kind.ts';
 import { needsReconcile } from '../../supervisor/supervisor.ts';
+import { isKafkaReady } from '../kafka/managed-cluster-access.ts';
 import { podType } from '../kubernetes/kubernetes-objects.ts';
 import { type ClusterEffectsOptions, createClusterEffects } from './cluster-effects.ts';
 import { buildKafkaStatus } from './cluster-status.ts';
@@ -57,6 +58,19 @@ const relatedKinds: RelatedKind[] = [
   },
 ];
 
+// Topics and users of a Kafka fail while it runs no operator for them or is not Ready: once it is Ready
+// and either changed, they go on at once rather than at the end of their back-off.
+const topicsAndUsers: Waiters<Kafka> = {
+  kinds: [kafkaTopicType.kind, kafkaUserType.kind],
+  released: (updated, old) =>
+    isKafkaReady(updated) &&
+    (!isKafkaReady(old) ||
+      JSON.stringify(updated.spec.entityOperator) !== JSON.stringify(old.spec.entityOperator)),
+  waitsFor: (candidate, kafka) =>
+    candidate.metadata?.namespace === kafka.metadata?.namespace &&
+    candidate.metadata?.labels?.[clusterLabel] === kafka.metadata?.name,
+};
+
 export interface ClusterKindOptions extends Omit<ClusterEffectsOptions, 'poolsOf'> {
   // The cached KafkaNodePools under an index value of nodePoolsByCluster.
   nodePoolsIndexed: (clusterKey: string) => KafkaNodePool[];
@@ -88,5 +102,6 @@ export function createClusterKind(options: ClusterKindOptions): ResourceKind<Kaf
     buildStatus: (state, context, resource, now) =>
       buildKafkaStatus(state, context as ClusterContext, resource, now, options.operatorVersion),
     related: relatedKinds,
+    waiters: topicsAndUsers,
   };
 }

@@ -19,6 +19,12 @@ function describe(resource: KubernetesObject): string {
   return `${resource.kind ?? 'resource'} ${resource.metadata?.namespace}/${resource.metadata?.name}`;
 }
 
+export function isKafkaReady(kafka: Kafka): boolean {
+  return (kafka.status?.conditions ?? []).some(
+    (condition) => condition.type === 'Ready' && condition.status === 'True',
+  );
+}
+
 // Refuses a resource whose Kafka runs no operator for it, or is not Ready yet.
 export function checkManagedCluster(kafka: Kafka, resource: KubernetesObject): void {
   const cluster = `Kafka ${kafka.metadata.namespace}/${kafka.metadata.name}`;
@@ -30,9 +36,8 @@ export function checkManagedCluster(kafka: Kafka, resource: KubernetesObject): v
         `operator: set spec.entityOperator.${part} (an empty {} is enough) on the Kafka`,
     );
   }
-  const conditions = kafka.status?.conditions ?? [];
-  if (!conditions.some((condition) => condition.type === 'Ready' && condition.status === 'True')) {
-    const notReady = conditions.find((condition) => condition.type === 'NotReady');
+  if (!isKafkaReady(kafka)) {
+    const notReady = kafka.status?.conditions?.find((condition) => condition.type === 'NotReady');
     const why = notReady ? ` (${notReady.reason}: ${notReady.message})` : '';
     throw new ReconcileFailure(
       'KafkaClusterNotReady',

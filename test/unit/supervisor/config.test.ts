@@ -7,6 +7,7 @@ test('with no settings the operator watches its own namespace with the documente
   assert.deepEqual(config.watchNamespaces, ['kafka']);
   assert.equal(config.identity, 'operator-0');
   assert.equal(config.resyncIntervalMs, 120_000);
+  assert.deepEqual(config.retry, { initialMs: 1_000, maxMs: 300_000 });
   assert.deepEqual(config.lease, {
     name: 'kafka-actor-operator',
     durationMs: 15_000,
@@ -46,6 +47,8 @@ test('every bad setting is refused with an error that names it', () => {
     ],
     [{ LEASE_DURATION_MS: '5000', LEASE_RENEW_DEADLINE_MS: '5000' }, /LEASE_RENEW_DEADLINE_MS/],
     [{ REDIS_URL: 'http://redis' }, /REDIS_URL/],
+    [{ RECONCILE_RETRY_INITIAL_MS: '10' }, /RECONCILE_RETRY_INITIAL_MS/],
+    [{ RECONCILE_RETRY_INITIAL_MS: '5000', RECONCILE_RETRY_MAX_MS: '1000' }, /RECONCILE_RETRY_MAX_MS/],
   ];
   for (const [env, message] of cases) {
     assert.throws(
