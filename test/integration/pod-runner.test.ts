@@ -28,7 +28,8 @@ const suffix = randomUUID().replaceAll('-', '').slice(0, 6);
 const nodeName = `pod-runner-test-${suffix}`;
 const namespace = `pod-runner-${suffix}`;
 const bridge = `kt${suffix.slice(0, 4)}`;
-const podCidr = `10.${randomInt(200, 250)}.0.0/16`;
+// Clear of the playground's 10.245/16 (npm start may run beside the tests) and the e2e test's 10.150–199.
+const podCidr = `10.${randomInt(200, 240)}.0.0/16`;
 const runDirectory = join(testenvRun, `pod-runner-test-${suffix}`);
 const kubeConfig = new PooledKubeConfig();
 kubeConfig.loadFromFile(kubeconfig);
