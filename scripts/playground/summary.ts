@@ -13,7 +13,7 @@ interface ListenerStatus {
 // The example's listeners (examples/playground/kafka.yaml).
 const listenerNotes = (cluster: string, user: string): Record<string, string> => ({
   plain: 'no TLS, no authentication (authorization is on: anonymous clients see nothing)',
-  tls: `TLS, trusting ca.crt of the Secret ${cluster}-cluster-ca-cert`,
+  tls: `mutual TLS, trusting ca.crt of the Secret ${cluster}-cluster-ca-cert: a KafkaUser with authentication tls`,
   scram: `SCRAM-SHA-512 over plain text: the KafkaUser ${user}`,
 });
 

@@ -29,6 +29,7 @@ const bridge = `ke${suffix.slice(0, 4)}`;
 let playground: Playground;
 let core: CoreV1Api;
 const seenBrokerPids = new Set<number>();
+const tlsUser = 'my-tls-user';
 
 before(async () => {
   playground = await startPlayground({
@@ -47,7 +48,11 @@ after(async () => {
   if (!playground) return;
   // With the Kafka gone, nothing serves the topic's and user's finalizers: drop them so the namespace can go.
   const custom = playground.kubeConfig.makeApiClient(CustomObjectsApi);
-  for (const manifest of playground.manifests.filter((m) => ['KafkaTopic', 'KafkaUser'].includes(m.kind))) {
+  const finalised = [
+    ...playground.manifests.filter((m) => ['KafkaTopic', 'KafkaUser'].includes(m.kind)),
+    { kind: 'KafkaUser', metadata: { name: tlsUser } },
+  ];
+  for (const manifest of finalised) {
     await custom
       .patchNamespacedCustomObject(
         {
@@ -75,15 +80,24 @@ function pods(): Promise<string[]> {
     .then((list) => list.items.map((pod) => pod.metadata?.name ?? '').sort());
 }
 
-async function scramClient(): Promise<Kafka> {
+async function bootstrapOf(listener: string): Promise<string[]> {
   const listeners = await listenerAddresses(playground.kubeConfig, playground.namespace, playground.cluster);
-  const bootstrap = listeners.find((listener) => listener.name === 'scram')?.bootstrapServers;
-  assert.ok(bootstrap, 'the Kafka status lists the scram listener');
-  const secret = await core.readNamespacedSecret({ namespace: playground.namespace, name: playground.user });
-  const password = Buffer.from(secret.data?.password ?? '', 'base64').toString();
+  const bootstrap = listeners.find((candidate) => candidate.name === listener)?.bootstrapServers;
+  assert.ok(bootstrap, `the Kafka status lists the ${listener} listener`);
+  return bootstrap.split(',');
+}
+
+async function secretValue(name: string, key: string): Promise<string> {
+  const secret = await core.readNamespacedSecret({ namespace: playground.namespace, name });
+  return Buffer.from(secret.data?.[key] ?? '', 'base64').toString();
+}
+
+async function scramClient(): Promise<Kafka> {
+  const brokers = await bootstrapOf('scram');
+  const password = await secretValue(playground.user, 'password');
   return new Kafka({
     clientId: `e2e-${suffix}`,
-    brokers: bootstrap.split(','),
+    brokers,
     sasl: { mechanism: 'scram-sha-512', username: playground.user, password },
     logLevel: logLevel.NOTHING,
   });
@@ -153,6 +167,61 @@ test("kafkajs produces and consumes through the SCRAM listener with the KafkaUse
     assert.equal(await waitFor('the message to come back', () => received, 120_000), value);
   } finally {
     await consumer.disconnect();
+  }
+});
+
+test("a TLS KafkaUser's certificate, signed by the clients CA the cluster operator keeps, produces through the mutual-TLS listener", async () => {
+  const custom = playground.kubeConfig.makeApiClient(CustomObjectsApi);
+  await custom.createNamespacedCustomObject({
+    ...resourceTypeForKind('KafkaUser'),
+    namespace: playground.namespace,
+    body: {
+      apiVersion: 'kafka.strimzi.io/v1',
+      kind: 'KafkaUser',
+      metadata: { name: tlsUser, labels: { 'strimzi.io/cluster': playground.cluster } },
+      spec: {
+        authentication: { type: 'tls' },
+        authorization: {
+          type: 'simple',
+          acls: [{ resource: { type: 'topic', name: 'my-topic' }, operations: ['Describe', 'Write'] }],
+        },
+      },
+    },
+  });
+  await waitFor(
+    `the KafkaUser ${tlsUser} to be Ready`,
+    async () => {
+      const user = (await custom.getNamespacedCustomObject({
+        ...resourceTypeForKind('KafkaUser'),
+        namespace: playground.namespace,
+        name: tlsUser,
+      })) as { status?: { conditions?: { type: string; status: string }[] } };
+      return user.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')
+        ? true
+        : undefined;
+    },
+    180_000,
+    500,
+  );
+  const kafka = new Kafka({
+    clientId: `e2e-tls-${suffix}`,
+    brokers: await bootstrapOf('tls'),
+    ssl: {
+      ca: [await secretValue(`${playground.cluster}-cluster-ca-cert`, 'ca.crt')],
+      cert: await secretValue(tlsUser, 'user.crt'),
+      key: await secretValue(tlsUser, 'user.key'),
+    },
+    logLevel: logLevel.NOTHING,
+  });
+  const producer = kafka.producer();
+  await producer.connect();
+  try {
+    const [sent] = await onceAclsApplied('producing to my-topic as CN=my-tls-user', () =>
+      producer.send({ topic: 'my-topic', acks: -1, messages: [{ key: 'tls', value: `tls ${suffix}` }] }),
+    );
+    assert.equal(sent?.errorCode, 0);
+  } finally {
+    await producer.disconnect();
   }
 });
 
