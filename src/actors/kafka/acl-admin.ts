@@ -42,7 +42,7 @@ export class AclAdmin {
         (rules) => rules.length,
         aclCreationsPerRequest,
       ),
-      context.batching,
+      context.batching.writes,
     );
     this.#delete = new RequestBatcher(
       inRequestsOfAtMost(
@@ -50,7 +50,7 @@ export class AclAdmin {
         (rules) => rules.length,
         aclDeletionsPerRequest,
       ),
-      context.batching,
+      context.batching.writes,
     );
   }
 

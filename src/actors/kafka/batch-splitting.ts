@@ -1,6 +1,7 @@
 // Ways to send one batch of calls as the requests Kafka accepts: each batch sender here wraps
 // another and gives every call its own outcome, in the order of the calls.
-import { type BatchSender, RequestBatcher, type RequestBatcherOptions } from './request-batcher.ts';
+import type { AdminBatching } from './admin-connection.ts';
+import { type BatchSender, RequestBatcher } from './request-batcher.ts';
 
 // Sends the groups of calls (indexes into the batch) one request after the other.
 function inGroups<Item, Result>(
@@ -85,15 +86,15 @@ export async function describeEachOrAll<Answer>(
 // The two batchers of a per-user entity (SCRAM credentials, client quotas): describes by user name,
 // and alterations of which each user appears at most once per request.
 export function userEntityBatchers<Described, Alteration extends { user: string }>(
-  batching: RequestBatcherOptions,
+  batching: AdminBatching,
   describe: BatchSender<string, Described>,
   alter: BatchSender<Alteration, undefined>,
 ) {
   return {
-    describe: new RequestBatcher(describe, batching),
+    describe: new RequestBatcher(describe, batching.reads),
     alter: new RequestBatcher(
       inUniqueRounds(alter, (item) => item.user),
-      batching,
+      batching.writes,
     ),
   };
 }

@@ -6,7 +6,7 @@ import type { ConnectionOptions as TlsOptions } from 'node:tls';
 import { Admin, type ConnectionOptions, type SASLOptions } from '@platformatic/kafka';
 import type { Counter } from 'prom-client';
 import { AclAdmin } from './acl-admin.ts';
-import { AdminConnection, type AdminContext } from './admin-connection.ts';
+import { type AdminBatching, AdminConnection, type AdminContext } from './admin-connection.ts';
 import type {
   AclRule,
   ConfigChanges,
@@ -17,7 +17,6 @@ import type {
   UserQuotas,
 } from './kafka-admin.ts';
 import { UserQuotaAdmin } from './quota-admin.ts';
-import type { RequestBatcherOptions } from './request-batcher.ts';
 import { ScramCredentialAdmin } from './scram-admin.ts';
 import { TopicAdmin } from './topic-admin.ts';
 
@@ -30,7 +29,7 @@ export interface KafkaConnectionSettings {
 }
 
 export interface PlatformaticAdminOptions {
-  batching?: RequestBatcherOptions;
+  batching?: AdminBatching;
   // Counts the requests sent to Kafka, by operation (one request may carry many calls), for metrics.
   requests?: Counter<'operation'>;
   // How old a shared snapshot of every ACL may be when read (default aclSnapshotMaxAgeMs); 0 for an
@@ -38,7 +37,10 @@ export interface PlatformaticAdminOptions {
   aclSnapshotMaxAgeMs?: number;
 }
 
-const defaultBatching: RequestBatcherOptions = { maxDelayMs: 5, maxItems: 500 };
+const defaultBatching: AdminBatching = {
+  reads: { maxDelayMs: 5, maxItems: 500 },
+  writes: { maxDelayMs: 100, maxItems: 500 },
+};
 
 export class PlatformaticKafkaAdmin implements KafkaAdmin {
   readonly #admin: Admin;

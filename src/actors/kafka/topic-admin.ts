@@ -75,12 +75,12 @@ export class TopicAdmin {
   constructor(context: AdminContext, admin: Admin) {
     this.#context = context;
     this.#admin = admin;
-    const batching = context.batching;
-    this.#describeTopics = new RequestBatcher((names) => this.#sendDescribeTopics(names), batching);
-    this.#describeConfigs = new RequestBatcher((names) => this.#sendDescribeConfigs(names), batching);
-    this.#alterConfigs = new RequestBatcher((items) => this.#sendAlterConfigs(items), batching);
-    this.#createPartitions = new RequestBatcher((items) => this.#sendCreatePartitions(items), batching);
-    this.#deleteTopics = new RequestBatcher((names) => this.#sendDeleteTopics(names), batching);
+    const { reads, writes } = context.batching;
+    this.#describeTopics = new RequestBatcher((names) => this.#sendDescribeTopics(names), reads);
+    this.#describeConfigs = new RequestBatcher((names) => this.#sendDescribeConfigs(names), reads);
+    this.#alterConfigs = new RequestBatcher((items) => this.#sendAlterConfigs(items), writes);
+    this.#createPartitions = new RequestBatcher((items) => this.#sendCreatePartitions(items), writes);
+    this.#deleteTopics = new RequestBatcher((names) => this.#sendDeleteTopics(names), writes);
   }
 
   describeTopic(name: string): Promise<TopicDescription | undefined> {
@@ -95,7 +95,7 @@ export class TopicAdmin {
     const signature = JSON.stringify(Object.entries(topic.config).sort());
     let batcher = this.#createTopics.get(signature);
     if (!batcher) {
-      batcher = new RequestBatcher((topics) => this.#sendCreateTopics(topics), this.#context.batching);
+      batcher = new RequestBatcher((topics) => this.#sendCreateTopics(topics), this.#context.batching.writes);
       this.#createTopics.set(signature, batcher);
     }
     return batcher.submit(topic);
