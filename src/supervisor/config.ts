@@ -203,7 +203,7 @@ export function loadConfig(env: Environment = process.env): OperatorConfig {
     informerIdleRestartMs: integer(env, 'INFORMER_IDLE_RESTART_MS', 300_000, 1_000),
     redisUrl,
     queuePrefix: env.QUEUE_PREFIX || 'kafka-actor-operator',
-    reconcileConcurrency: integer(env, 'RECONCILE_CONCURRENCY', 16, 1),
+    reconcileConcurrency: integer(env, 'RECONCILE_CONCURRENCY', 64, 1),
     coalesceMs: integer(env, 'RECONCILE_COALESCE_MS', 200, 0),
     retry: retrySettings(env),
     lease,
