@@ -19,8 +19,10 @@ export const supportedKafkaVersions: readonly KafkaVersion[] = [
   { version: '4.1.2', metadataVersion: '4.1-IV1' },
   { version: '4.2.0', metadataVersion: '4.2-IV1' },
   { version: '4.2.1', metadataVersion: '4.2-IV1' },
+  { version: '4.2.2', metadataVersion: '4.2-IV1' },
   { version: '4.3.0', metadataVersion: '4.3-IV0' },
   { version: '4.3.1', metadataVersion: '4.3-IV0' },
+  { version: '4.4.0', metadataVersion: '4.4-IV2' },
 ];
 
 /** The version a Kafka without spec.kafka.version runs: the newest supported. */
