@@ -75,7 +75,7 @@ export async function startOperator(config: OperatorConfig, logger: Logger, kube
     prefix: config.queuePrefix,
     concurrency: config.reconcileConcurrency,
     coalesceMs: config.coalesceMs,
-    retry: { ...config.retry, attempts: 50 },
+    retry: config.retry,
     lockDurationMs: config.lease.durationMs,
     logger,
   });

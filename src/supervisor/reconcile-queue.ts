@@ -19,7 +19,8 @@ export interface ReconcileQueueOptions {
   prefix: string;
   name?: string;
   concurrency: number;
-  retry?: { initialMs: number; maxMs: number; attempts: number };
+  // A failed reconcile is retried after initialMs, the wait doubling up to maxMs.
+  retry?: { initialMs: number; maxMs: number };
   // How long a new job waits for more events of the same resource before it runs: a burst of
   // updates becomes one reconcile. Each event within the window restarts it (debounce).
   coalesceMs?: number;
@@ -27,6 +28,9 @@ export interface ReconcileQueueOptions {
   lockDurationMs?: number;
   logger: Logger;
 }
+
+// After this many failures in a row a job is dropped; the periodic resync brings its resource back.
+const retryAttempts = 50;
 
 export function deduplicationId(request: ReconcileRequest): string {
   return `${request.kind}/${request.key}`;
@@ -40,7 +44,7 @@ export class ReconcileQueue {
   constructor(options: ReconcileQueueOptions) {
     this.#options = {
       name: 'reconcile',
-      retry: { initialMs: 1_000, maxMs: 300_000, attempts: 50 },
+      retry: { initialMs: 1_000, maxMs: 300_000 },
       coalesceMs: 200,
       lockDurationMs: 15_000,
       ...options,
@@ -58,13 +62,13 @@ export class ReconcileQueue {
   }
 
   async enqueue(request: ReconcileRequest): Promise<void> {
-    const { attempts, initialMs } = this.#options.retry;
+    const { initialMs } = this.#options.retry;
     await this.#queue.add(request.kind, request, {
       // replace: a waiting job (coalescing, or backing off after a failure) gives way to this one,
       // so a fixed spec is reconciled now rather than after the failure's backoff.
       deduplication: { id: deduplicationId(request), keepLastIfActive: true, replace: true },
       delay: this.#options.coalesceMs,
-      attempts,
+      attempts: retryAttempts,
       backoff: { type: 'capped-exponential', delay: initialMs },
       removeOnComplete: true,
       removeOnFail: true,

@@ -160,11 +160,11 @@ export class Supervisor {
   #releaseWaiters(kind: string, resource: KubernetesObject, old: KubernetesObject): void {
     const waiters = this.#kinds.get(kind)?.waiters;
     if (!waiters?.released(resource, old)) return;
+    const failed = this.registry.entries().filter((entry) => entry.state === 'failed');
     for (const waitingKind of waiters.kinds) {
-      const keys = this.registry
-        .entries()
-        .filter((entry) => entry.kind === waitingKind && entry.state === 'failed')
+      const keys = failed
         .filter((entry) => {
+          if (entry.kind !== waitingKind) return false;
           const at = entry.key.indexOf('/');
           const candidate = this.cached(waitingKind, entry.key.slice(0, at), entry.key.slice(at + 1));
           return candidate !== undefined && waiters.waitsFor(candidate, resource);

@@ -3,7 +3,6 @@
 // renewal window and covers every name it must: a new node certificate rolls the node, so it is
 // issued only when one of those changes.
 import { X509Certificate } from 'node:crypto';
-import { isIP } from 'node:net';
 import type { V1Secret } from '@kubernetes/client-node';
 import {
   type CertificateRequest,
@@ -14,7 +13,11 @@ import {
   readCertificate,
 } from '../certificates/certificates.ts';
 import type { ClusterModel } from './cluster-model.ts';
-import { nodeCertificateKeys, nodeCertificateNames } from './desired-objects/node-certificates.ts';
+import {
+  nodeCertificateKeys,
+  nodeCertificateNames,
+  subjectAlternativeNames,
+} from './desired-objects/node-certificates.ts';
 
 // The organization of every certificate of a cluster's parts: the brokers' and the operator's principals
 // (CN=<name>,O=io.strimzi) are the super users the broker configuration names.
@@ -72,12 +75,9 @@ export async function keepOrIssue(
   alsoCover: readonly string[] = [],
 ): Promise<KeyAndCertificate> {
   if (existing && stillGood(existing, request, ca, settings, now)) return existing;
-  const extra = alsoCover.filter((name) => isIP(name) === 0);
-  const extraIps = alsoCover.filter((name) => isIP(name) !== 0);
   return issueCertificate(ca, {
     ...request,
-    dnsNames: [...new Set([...(request.dnsNames ?? []), ...extra])],
-    ipAddresses: [...new Set([...(request.ipAddresses ?? []), ...extraIps])],
+    ...subjectAlternativeNames([...(request.dnsNames ?? []), ...(request.ipAddresses ?? []), ...alsoCover]),
     organization: strimziOrganization,
     validityDays: settings.validityDays,
   });

@@ -60,9 +60,16 @@ export function nodeCertificateNames(
     }
     names.push(...extraAddresses);
   }
+  return { commonName: kafkaComponentName(model.name), ...subjectAlternativeNames(names) };
+}
+
+/** Names as a certificate holds them: DNS names and IP addresses, each once. */
+export function subjectAlternativeNames(names: readonly string[]): {
+  dnsNames: string[];
+  ipAddresses: string[];
+} {
   const unique = [...new Set(names)];
   return {
-    commonName: kafkaComponentName(model.name),
     dnsNames: unique.filter((name) => isIP(name) === 0),
     ipAddresses: unique.filter((name) => isIP(name) !== 0),
   };
