@@ -13,6 +13,7 @@ import {
   startBenchOperator,
   watchReadiness,
 } from './bench-support.ts';
+import { describeTopicCost, measureNewTopicCost } from './topic-costs.ts';
 
 const count = Number(process.argv[2] ?? process.env.N ?? 1000);
 if (!Number.isInteger(count) || count < 1)
@@ -95,15 +96,25 @@ console.log(
 console.log(`operator memory: ${rss} MiB RSS now, ${peakRss} MiB peak`);
 
 await operator.stop();
+// The baseline of this machine: what the writes and the Kafka topics cost without the operator,
+// measured once it has stopped and before the clean-up deletes anything.
+const costSample = Math.min(count, 1000);
+const cost = await measureNewTopicCost(fixture, costSample);
+console.log(describeTopicCost(cost, costSample));
+
 // Clean up without the operator: finalizers off, the topics deleted, the namespace gone.
 await inParallel(names, 32, (name) => topics.patch(name, { metadata: { finalizers: null } }));
 for (let i = 0; i < count; i += batch) {
   await admin.deleteTopics({ topics: names.slice(i, i + batch).map((n) => `op-${namespace}-${n}`) });
 }
 await admin.close();
-await fixture.cleanup();
+await fixture.cleanup({ untilGone: true });
 
 const ratio = readySeconds / floorSeconds;
+console.log(
+  `${topicsPerSecond.toFixed(1)} topics/s is ${((100 * topicsPerSecond) / cost.boundTopicsPerSecond).toFixed(0)}% ` +
+    `of the ${cost.boundTopicsPerSecond.toFixed(0)} topics/s this machine could give`,
+);
 console.log(
   `topics_per_s=${topicsPerSecond.toFixed(1)} ratio_to_floor=${ratio.toFixed(2)} rss_mib=${peakRss} ` +
     `idle_resync_writes=${statusWrites + kafkaWriteRequests}`,

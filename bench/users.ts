@@ -90,6 +90,6 @@ console.log(
   `all ${count} deleted (credentials and ACLs removed) in ${((performance.now() - deleteStart) / 1000).toFixed(2)} s`,
 );
 await operator.stop();
-await fixture.cleanup();
+await fixture.cleanup({ untilGone: true });
 
 console.log(`users_per_s=${usersPerSecond.toFixed(1)} rss_mib=${peakRss}`);

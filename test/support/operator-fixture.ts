@@ -2,11 +2,26 @@
 // Kafka, Redis, a fresh namespace, and the operator's settings pointing at all of them.
 
 import { randomUUID } from 'node:crypto';
-import { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
+import { ApiException, CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
 import { PooledKubeConfig } from '../../src/actors/kubernetes/pooled-kube-config.ts';
 import { installCustomResourceDefinitions } from '../../src/api/install.ts';
 import { kafkaEnvironment, kubernetesEnvironment, redisEnvironment } from './environment.ts';
 import { kafkaTopicClient } from './kafka-topics.ts';
+import { waitFor } from './wait.ts';
+
+// Resolves once the apiserver has deleted a namespace and everything in it.
+export async function namespaceGone(core: CoreV1Api, namespace: string): Promise<void> {
+  await waitFor(
+    `namespace ${namespace} deleted`,
+    () =>
+      core.readNamespace({ name: namespace }).then(
+        () => undefined,
+        (error: unknown) => (error instanceof ApiException && error.code === 404 ? true : undefined),
+      ),
+    600_000,
+    1_000,
+  );
+}
 
 // `clusters`: more Kafka clusters (name: SASL bootstrap) the operator reaches with the same admin.
 export async function operatorFixture(prefix: string, clusters: Record<string, string> = {}) {
@@ -55,8 +70,11 @@ export async function operatorFixture(prefix: string, clusters: Record<string, s
     custom,
     // KafkaTopics in the fixture's namespace, labelled for its 'test-cluster'.
     kafkaTopics: kafkaTopicClient(custom, namespace),
-    cleanup: async () => {
+    // untilGone: wait while the apiserver deletes the namespace's objects, so a benchmark's next
+    // run does not share the machine with that work.
+    cleanup: async (options: { untilGone?: boolean } = {}) => {
       await core.deleteNamespace({ name: namespace });
+      if (options.untilGone) await namespaceGone(core, namespace);
       await kc.closePools();
     },
   };
