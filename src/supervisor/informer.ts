@@ -25,6 +25,8 @@ export interface ResourceInformerOptions<T extends KubernetesObject> {
   plural: string;
   namespaces: readonly string[] | 'all';
   labelSelector?: string;
+  // Caches the objects' metadata only (see KubernetesResourceSourceOptions).
+  metadataOnly?: boolean;
   // A watch that delivers nothing (not even a bookmark, sent about every minute) for this long is restarted.
   idleRestartMs?: number;
   backoff?: Partial<BackoffPolicy>;
@@ -89,6 +91,7 @@ export class ResourceInformer<T extends KubernetesObject> extends EventEmitter<R
         version,
         plural,
         labelSelector,
+        metadataOnly: options.metadataOnly,
         watchTimeoutSeconds: options.watchTimeoutSeconds,
         watchInactivityTimeoutMs: this.#idleRestartMs + 30_000,
       });

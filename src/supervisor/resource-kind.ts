@@ -13,8 +13,14 @@ export interface RelatedKind {
   type: ResourceType;
   // Narrows what is watched, e.g. strimzi.io/kind=Kafka for the pods of Kafka clusters.
   labelSelector?: string;
+  // Watch and cache the objects' metadata only, when the kind's effects never read the rest from the
+  // cache (a user's Secret: its deletion and annotations matter, its data is read when reconciled).
+  metadataOnly?: boolean;
   // The keys (namespace/name) of the resources to reconcile when this object changes.
   ownerKeys(object: KubernetesObject): string[];
+  // Whether a new object reconciles its owners (default true). The Secrets a user's reconcile
+  // writes need not reconcile it again.
+  reconcileOnAdd?: boolean;
   // Whether an update needs its owners reconciled; by default, as for the kind's own resources.
   needsReconcile?(updated: KubernetesObject, old: KubernetesObject): boolean;
   indexers?: Record<string, Indexer<KubernetesObject>>;

@@ -67,6 +67,25 @@ export interface KubernetesResourceSourceOptions extends ResourceCoordinates {
   // Bounds each page of a list, which would otherwise wait forever on a connection that went silent.
   listTimeoutMs?: number;
   pageSize?: number;
+  // Lists and watches the objects' metadata only (PartialObjectMetadata): for kinds whose data the
+  // cache never reads, such as Secrets, whose data would be most of the memory.
+  metadataOnly?: boolean;
+}
+
+const metadataOnlyList = 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1';
+const metadataOnlyWatch = 'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1';
+
+// client-node's Watch takes no headers: it asks its config for the current cluster and for the
+// request's authentication only, so a config that also sets Accept makes it watch metadata alone.
+function acceptingMetadataOnly(kubeConfig: KubeConfig): KubeConfig {
+  const config: Pick<KubeConfig, 'getCurrentCluster' | 'applySecurityAuthentication'> = {
+    getCurrentCluster: () => kubeConfig.getCurrentCluster(),
+    applySecurityAuthentication: async (context) => {
+      await kubeConfig.applySecurityAuthentication(context);
+      context.setHeaderParam('Accept', metadataOnlyWatch);
+    },
+  };
+  return config as KubeConfig;
 }
 
 // The cache never reads managedFields, which are often the larger part of an object: dropping
@@ -84,7 +103,9 @@ export class KubernetesResourceSource<T extends KubernetesObject> implements Res
   constructor(options: KubernetesResourceSourceOptions) {
     this.#options = options;
     this.#objects = new KubernetesObjects(options.kubeConfig);
-    this.#watch = new Watch(options.kubeConfig);
+    this.#watch = new Watch(
+      options.metadataOnly ? acceptingMetadataOnly(options.kubeConfig) : options.kubeConfig,
+    );
     // client-node 2.0 aborts a watch after a fixed 30 s without data, shorter than the apiserver's
     // ~60 s bookmark period; the informer's watchdog is what decides that a silent watch is dead.
     Object.assign(this.#watch, { requestTimeoutMs: options.watchInactivityTimeoutMs });
@@ -98,13 +119,15 @@ export class KubernetesResourceSource<T extends KubernetesObject> implements Res
       for (;;) {
         const timeout = AbortSignal.any([AbortSignal.timeout(listTimeoutMs), ...(signal ? [signal] : [])]);
         const result = await this.#objects.request<{
-          items: T[];
+          items: T[] | null;
           metadata?: { resourceVersion?: string; continue?: string };
         }>(HttpMethod.GET, this.#collectionPath(namespace), {
           query: { labelSelector, limit: String(pageSize), continue: continueToken },
+          ...(this.#options.metadataOnly ? { accept: metadataOnlyList } : {}),
           signal: timeout,
         });
-        items.push(...result.items.map(withoutManagedFields));
+        // An empty PartialObjectMetadataList has items: null.
+        items.push(...(result.items ?? []).map(withoutManagedFields));
         continueToken = result.metadata?.continue || undefined;
         if (continueToken === undefined) {
           return { items, resourceVersion: result.metadata?.resourceVersion ?? '' };

@@ -86,6 +86,7 @@ export class Supervisor {
     type: ResourceType,
     labelSelector: string | undefined,
     indexers: RelatedKind['indexers'],
+    metadataOnly = false,
   ): ResourceInformer<KubernetesObject> {
     return new ResourceInformer<KubernetesObject>({
       kubeConfig: this.#options.kubeConfig,
@@ -94,6 +95,7 @@ export class Supervisor {
       plural: type.plural,
       namespaces: this.#options.namespaces,
       labelSelector,
+      metadataOnly,
       idleRestartMs: this.#options.informerIdleRestartMs,
       logger: this.#options.logger,
       indexers,
@@ -113,7 +115,12 @@ export class Supervisor {
         if (this.#relatedInformers.has(related.type.kind)) {
           throw new Error(`${related.type.kind} is declared related by more than one kind`);
         }
-        const relatedInformer = this.#createInformer(related.type, related.labelSelector, related.indexers);
+        const relatedInformer = this.#createInformer(
+          related.type,
+          related.labelSelector,
+          related.indexers,
+          related.metadataOnly,
+        );
         this.#watchRelated(kind.type.kind, related, relatedInformer);
         this.#relatedInformers.set(related.type.kind, relatedInformer);
       }
@@ -150,7 +157,9 @@ export class Supervisor {
   // A related object's add, delete and relevant update reconcile the resources that own it.
   #watchRelated(kind: string, related: RelatedKind, informer: ResourceInformer<KubernetesObject>): void {
     const changed = related.needsReconcile ?? needsReconcile;
-    informer.on('add', (object) => this.#enqueue(kind, related.ownerKeys(object)));
+    if (related.reconcileOnAdd !== false) {
+      informer.on('add', (object) => this.#enqueue(kind, related.ownerKeys(object)));
+    }
     informer.on('update', (object, old) => {
       if (changed(object, old)) this.#enqueue(kind, related.ownerKeys(object));
     });

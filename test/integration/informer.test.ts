@@ -469,3 +469,41 @@ test('a list of more gadgets than fit in one page gathers every page', async () 
   assert.deepEqual(listed.items.map((gadget) => gadget.metadata?.name).sort(), names);
   assert.match(listed.resourceVersion, /^\d+$/);
 });
+
+test('a metadata-only informer of Secrets starts over none, caches their metadata, never their data, and follows add, update and delete', async (t) => {
+  const namespace = await freshNamespace('metadata');
+  const secret = (name: string) => ({
+    metadata: { name, labels: { 'informertest/run': run } },
+    stringData: { password: 'not-for-the-cache' },
+  });
+  const { informer, events, synced } = startInformer(t, {
+    namespaces: [namespace],
+    group: '',
+    version: 'v1',
+    plural: 'secrets',
+    labelSelector: `informertest/run=${run}`,
+    metadataOnly: true,
+  });
+  // Started over no Secret at all: an empty metadata list answers `items: null`.
+  await synced;
+  await core.createNamespacedSecret({ namespace, body: secret('early') });
+  await waitForEvent(events, `add ${namespace}/early`);
+  const cached = informer.get(namespace, 'early') as KubernetesObject & { data?: unknown };
+  assert.equal(cached?.kind, 'PartialObjectMetadata');
+  assert.equal(cached?.metadata?.labels?.['informertest/run'], run);
+  assert.equal(cached?.data, undefined);
+
+  await core.createNamespacedSecret({ namespace, body: secret('late') });
+  await waitForEvent(events, `add ${namespace}/late`);
+  await core.patchNamespacedSecret(
+    { namespace, name: 'late', body: { metadata: { annotations: { 'strimzi.io/force-renew': 'true' } } } },
+    setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+  );
+  await waitForEvent(events, `update ${namespace}/late`);
+  const updated = informer.get(namespace, 'late') as KubernetesObject & { data?: unknown };
+  assert.equal(updated?.metadata?.annotations?.['strimzi.io/force-renew'], 'true');
+  assert.equal(updated?.data, undefined);
+  await core.deleteNamespacedSecret({ namespace, name: 'early' });
+  await waitForEvent(events, `delete ${namespace}/early`);
+  assert.deepEqual(informer.keys(), [`${namespace}/late`]);
+});

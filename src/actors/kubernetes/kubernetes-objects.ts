@@ -78,6 +78,8 @@ interface RequestOptions {
   query?: Record<string, string | undefined>;
   body?: unknown;
   contentType?: string;
+  // What to answer with, e.g. the objects' metadata only; plain JSON objects by default.
+  accept?: string;
   signal?: AbortSignal;
 }
 
@@ -99,7 +101,7 @@ export class KubernetesObjects {
       if (value !== undefined) url.searchParams.set(key, value);
     }
     const context = new RequestContext(url.toString(), method);
-    context.setHeaderParam('Accept', 'application/json');
+    context.setHeaderParam('Accept', options.accept ?? 'application/json');
     if (options.body !== undefined) {
       context.setHeaderParam('Content-Type', options.contentType ?? 'application/json');
       context.setBody(JSON.stringify(options.body));

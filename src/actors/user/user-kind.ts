@@ -4,13 +4,26 @@ import { fromPromise } from 'xstate';
 import type { KafkaUser } from '../../api/kafka-user.ts';
 import { kafkaUserType } from '../../api/resources.ts';
 import { type UserContext, type UserReconciled, userMachine } from '../../machines/user-machine.ts';
-import type { ResourceKind } from '../../supervisor/resource-kind.ts';
+import type { RelatedKind, ResourceKind } from '../../supervisor/resource-kind.ts';
 import { clusterLabel } from '../kafka/kafka-clusters.ts';
 import { createUserEffects, type UserEffectsOptions } from './user-effects.ts';
 import { buildUserStatus } from './user-status.ts';
+import { isForcedRenewal } from './user-tls.ts';
 
 // The index of KafkaUsers by the Kafka cluster they belong to, for the orphan sweep.
 export const kafkaUserClusterIndex = 'cluster';
+
+// The users' Secrets, as Strimzi's user operator watches them: a deleted Secret is made again and
+// strimzi.io/force-renew is served at once, not at the next resync. A Secret is named as its user.
+// Metadata only: whole Secrets (passwords, keystores) would fill the heap at 10,000 users.
+const userSecrets: RelatedKind = {
+  type: { group: '', version: 'v1', kind: 'Secret', plural: 'secrets' },
+  labelSelector: 'strimzi.io/kind=KafkaUser',
+  metadataOnly: true,
+  ownerKeys: (secret) => [`${secret.metadata?.namespace}/${secret.metadata?.name}`],
+  reconcileOnAdd: false,
+  needsReconcile: (updated, old) => isForcedRenewal(updated) && !isForcedRenewal(old),
+};
 
 export function createUserKind(options: UserEffectsOptions): ResourceKind<KafkaUser> {
   const effects = createUserEffects(options);
@@ -26,6 +39,7 @@ export function createUserKind(options: UserEffectsOptions): ResourceKind<KafkaU
     }),
     buildStatus: (state, context, resource, now) =>
       buildUserStatus(state, context as UserContext, resource, now),
+    related: [userSecrets],
     indexers: { [kafkaUserClusterIndex]: (resource) => [resource.metadata?.labels?.[clusterLabel] ?? ''] },
   };
 }
