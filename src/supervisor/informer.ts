@@ -11,6 +11,7 @@ import { IndexedCache, type Indexer } from './indexed-cache.ts';
 import { objectKey } from './object-key.ts';
 import {
   KubernetesResourceSource,
+  qualifiedPlural,
   ResourceRequestError,
   type ResourceSource,
   type WatchEvent,
@@ -25,8 +26,9 @@ export interface ResourceInformerOptions<T extends KubernetesObject> {
   plural: string;
   namespaces: readonly string[] | 'all';
   labelSelector?: string;
-  // Caches the objects' metadata only (see KubernetesResourceSourceOptions).
+  // Caches the objects' metadata only, or a trimmed copy (see KubernetesResourceSourceOptions).
   metadataOnly?: boolean;
+  trim?: (object: T) => T;
   // A watch that delivers nothing (not even a bookmark, sent about every minute) for this long is restarted.
   idleRestartMs?: number;
   backoff?: Partial<BackoffPolicy>;
@@ -80,7 +82,7 @@ export class ResourceInformer<T extends KubernetesObject> extends EventEmitter<R
     super();
     this.#cache = new IndexedCache(options.indexers);
     const { group, version, plural, labelSelector } = options;
-    this.#resource = `${plural}.${group}/${version}`;
+    this.#resource = `${qualifiedPlural({ group, version, plural })}/${version}`;
     this.#idleRestartMs = options.idleRestartMs ?? 300_000;
     this.#backoff = { initialMs: 500, maxMs: 30_000, ...options.backoff };
     this.#source =
@@ -92,6 +94,7 @@ export class ResourceInformer<T extends KubernetesObject> extends EventEmitter<R
         plural,
         labelSelector,
         metadataOnly: options.metadataOnly,
+        trim: options.trim,
         watchTimeoutSeconds: options.watchTimeoutSeconds,
         watchInactivityTimeoutMs: this.#idleRestartMs + 30_000,
       });

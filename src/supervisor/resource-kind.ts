@@ -16,6 +16,8 @@ export interface RelatedKind {
   // Watch and cache the objects' metadata only, when the kind's effects never read the rest from the
   // cache (a user's Secret: its deletion and annotations matter, its data is read when reconciled).
   metadataOnly?: boolean;
+  // What the cache keeps of each object, when thousands are watched for a field or two.
+  trim?: (object: KubernetesObject) => KubernetesObject;
   // The keys (namespace/name) of the resources to reconcile when this object changes.
   ownerKeys(object: KubernetesObject): string[];
   // Whether a new object reconciles its owners (default true). The Secrets a user's reconcile

@@ -57,7 +57,13 @@ export interface ResourceCoordinates {
   plural: string;
 }
 
-export interface KubernetesResourceSourceOptions extends ResourceCoordinates {
+// How kubectl and RBAC name a resource: secrets, kafkatopics.kafka.strimzi.io.
+export function qualifiedPlural({ group, plural }: ResourceCoordinates): string {
+  return group === '' ? plural : `${plural}.${group}`;
+}
+
+export interface KubernetesResourceSourceOptions<T extends KubernetesObject = KubernetesObject>
+  extends ResourceCoordinates {
   kubeConfig: KubeConfig;
   labelSelector?: string;
   // Asks the apiserver to end each watch after this long (it picks 30 to 60 minutes otherwise).
@@ -70,6 +76,9 @@ export interface KubernetesResourceSourceOptions extends ResourceCoordinates {
   // Lists and watches the objects' metadata only (PartialObjectMetadata): for kinds whose data the
   // cache never reads, such as Secrets, whose data would be most of the memory.
   metadataOnly?: boolean;
+  // What the cache keeps of each listed or watched object, when it needs only a few fields of many
+  // objects; managedFields are always dropped.
+  trim?: (object: T) => T;
 }
 
 const metadataOnlyList = 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1';
@@ -96,11 +105,11 @@ function withoutManagedFields<T extends KubernetesObject>(object: T): T {
 }
 
 export class KubernetesResourceSource<T extends KubernetesObject> implements ResourceSource<T> {
-  readonly #options: KubernetesResourceSourceOptions;
+  readonly #options: KubernetesResourceSourceOptions<T>;
   readonly #objects: KubernetesObjects;
   readonly #watch: Watch;
 
-  constructor(options: KubernetesResourceSourceOptions) {
+  constructor(options: KubernetesResourceSourceOptions<T>) {
     this.#options = options;
     this.#objects = new KubernetesObjects(options.kubeConfig);
     this.#watch = new Watch(
@@ -127,7 +136,7 @@ export class KubernetesResourceSource<T extends KubernetesObject> implements Res
           signal: timeout,
         });
         // An empty PartialObjectMetadataList has items: null.
-        items.push(...(result.items ?? []).map(withoutManagedFields));
+        items.push(...(result.items ?? []).map((object) => this.#cached(object)));
         continueToken = result.metadata?.continue || undefined;
         if (continueToken === undefined) {
           return { items, resourceVersion: result.metadata?.resourceVersion ?? '' };
@@ -136,6 +145,11 @@ export class KubernetesResourceSource<T extends KubernetesObject> implements Res
     } catch (error) {
       throw this.#requestError('list', namespace, error);
     }
+  }
+
+  #cached(object: T): T {
+    const kept = withoutManagedFields(object);
+    return this.#options.trim ? this.#options.trim(kept) : kept;
   }
 
   // Custom resources live under /apis/<group>; the core group (pods, services) under /api.
@@ -164,7 +178,12 @@ export class KubernetesResourceSource<T extends KubernetesObject> implements Res
       return await this.#watch.watch(
         path,
         query,
-        (type, object) => callbacks.onEvent({ type, object: withoutManagedFields(object) } as WatchEvent<T>),
+        (type, object) =>
+          callbacks.onEvent({
+            type,
+            // Bookmarks and errors carry no object of the kind.
+            object: type === 'BOOKMARK' || type === 'ERROR' ? object : this.#cached(object),
+          } as WatchEvent<T>),
         (error: unknown) =>
           callbacks.onEnd(error ? this.#requestError('watch', namespace, error) : undefined),
       );
@@ -178,8 +197,8 @@ export class KubernetesResourceSource<T extends KubernetesObject> implements Res
     namespace: string | undefined,
     error: unknown,
   ): ResourceRequestError {
-    const { group, version, plural } = this.#options;
-    const resource = `${plural}.${group}/${version}`;
+    const name = qualifiedPlural(this.#options);
+    const resource = `${name}/${this.#options.version}`;
     const where = namespace === undefined ? 'all namespaces' : `namespace ${namespace}`;
     const status = httpStatusOf(error);
     const server = this.#options.kubeConfig.getCurrentCluster()?.server ?? 'the apiserver';
@@ -189,9 +208,9 @@ export class KubernetesResourceSource<T extends KubernetesObject> implements Res
         : status === 401
           ? 'check the credentials of the kubeconfig or service account'
           : status === 403
-            ? `grant list and watch on ${plural}.${group} in ${where} to the operator's identity`
+            ? `grant list and watch on ${name} in ${where} to the operator's identity`
             : status === 404
-              ? `install the CustomResourceDefinition ${plural}.${group} serving version ${version}`
+              ? `install the CustomResourceDefinition ${name} serving version ${this.#options.version}`
               : status === 410
                 ? 'the list starts again from the beginning'
                 : `the apiserver at ${server} is failing or overloaded`;

@@ -86,7 +86,7 @@ export class Supervisor {
     type: ResourceType,
     labelSelector: string | undefined,
     indexers: RelatedKind['indexers'],
-    metadataOnly = false,
+    cached: Pick<RelatedKind, 'metadataOnly' | 'trim'> = {},
   ): ResourceInformer<KubernetesObject> {
     return new ResourceInformer<KubernetesObject>({
       kubeConfig: this.#options.kubeConfig,
@@ -95,7 +95,8 @@ export class Supervisor {
       plural: type.plural,
       namespaces: this.#options.namespaces,
       labelSelector,
-      metadataOnly,
+      metadataOnly: cached.metadataOnly,
+      trim: cached.trim,
       idleRestartMs: this.#options.informerIdleRestartMs,
       logger: this.#options.logger,
       indexers,
@@ -119,7 +120,7 @@ export class Supervisor {
           related.type,
           related.labelSelector,
           related.indexers,
-          related.metadataOnly,
+          related,
         );
         this.#watchRelated(kind.type.kind, related, relatedInformer);
         this.#relatedInformers.set(related.type.kind, relatedInformer);

@@ -470,7 +470,7 @@ test('a list of more gadgets than fit in one page gathers every page', async () 
   assert.match(listed.resourceVersion, /^\d+$/);
 });
 
-test('a metadata-only informer of Secrets starts over none, caches their metadata, never their data, and follows add, update and delete', async (t) => {
+test('a metadata-only informer of Secrets starts over none, caches their metadata (or what its trim keeps), never their data, and follows add, update and delete', async (t) => {
   const namespace = await freshNamespace('metadata');
   const secret = (name: string) => ({
     metadata: { name, labels: { 'informertest/run': run } },
@@ -506,4 +506,29 @@ test('a metadata-only informer of Secrets starts over none, caches their metadat
   await core.deleteNamespacedSecret({ namespace, name: 'early' });
   await waitForEvent(events, `delete ${namespace}/early`);
   assert.deepEqual(informer.keys(), [`${namespace}/late`]);
+
+  // A trimmed cache keeps what its trim returns, from the list and from the watch alike.
+  const keepName = (object: KubernetesObject) => ({
+    metadata: {
+      name: object.metadata?.name,
+      namespace: object.metadata?.namespace,
+      resourceVersion: object.metadata?.resourceVersion,
+    },
+  });
+  const trimmed = startInformer(t, {
+    namespaces: [namespace],
+    group: '',
+    version: 'v1',
+    plural: 'secrets',
+    labelSelector: `informertest/run=${run}`,
+    metadataOnly: true,
+    trim: keepName,
+  });
+  await trimmed.synced;
+  await core.createNamespacedSecret({ namespace, body: secret('watched') });
+  await waitForEvent(trimmed.events, `add ${namespace}/watched`);
+  for (const name of ['late', 'watched']) {
+    assert.deepEqual(Object.keys(trimmed.informer.get(namespace, name) ?? {}), ['metadata']);
+    assert.equal(trimmed.informer.get(namespace, name)?.metadata?.labels, undefined);
+  }
 });
