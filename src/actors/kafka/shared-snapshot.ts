@@ -4,6 +4,8 @@
 // snapshot (and to a describe still in flight) as they succeed; a write that failed drops it.
 interface Load<T> {
   sentAt: number;
+  // How long after sentAt it answers readers: maxAgeMs, longer once its describe proved costly.
+  servesForMs: number;
   value: Promise<T>;
   loaded: T | undefined;
   // Own writes the broker's answer may lack: confirmed while in flight, or just before it was sent.
@@ -15,9 +17,18 @@ interface Write<T> {
   apply: (value: T) => void;
 }
 
+export interface SharedSnapshotOptions {
+  maxAgeMs: number;
+  // A describe that took d ms serves readers for up to costFactor × d (never less than maxAgeMs),
+  // so describing takes at most about 1/costFactor of the time however large the answer grows.
+  costFactor?: number;
+  now?: () => number;
+}
+
 export class SharedSnapshot<T> {
   readonly #load: () => Promise<T>;
   readonly #maxAgeMs: number;
+  readonly #costFactor: number;
   readonly #now: () => number;
   #current: Load<T> | undefined;
   readonly #inFlight = new Set<Load<T>>();
@@ -25,17 +36,18 @@ export class SharedSnapshot<T> {
   // last maxAgeMs are replayed onto each new describe, in the order they were confirmed.
   #recent: Write<T>[] = [];
 
-  constructor(load: () => Promise<T>, maxAgeMs: number, now: () => number = () => performance.now()) {
+  constructor(load: () => Promise<T>, options: SharedSnapshotOptions) {
     this.#load = load;
-    this.#maxAgeMs = maxAgeMs;
-    this.#now = now;
+    this.#maxAgeMs = options.maxAgeMs;
+    this.#costFactor = options.costFactor ?? 0;
+    this.#now = options.now ?? (() => performance.now());
   }
 
   // The snapshot sent at most maxAgeMs ago (loaded or still in flight), else a new describe.
   read(): Promise<T> {
     const now = this.#now();
     const current = this.#current;
-    if (current && now - current.sentAt <= this.#maxAgeMs) return current.value;
+    if (current && now - current.sentAt <= current.servesForMs) return current.value;
     return this.#start(now).value;
   }
 
@@ -62,6 +74,7 @@ export class SharedSnapshot<T> {
     const missed = this.#recent.filter((write) => sentAt - write.doneAt <= this.#maxAgeMs);
     const load: Load<T> = {
       sentAt,
+      servesForMs: this.#maxAgeMs,
       value: promise,
       loaded: undefined,
       missed: missed.map((write) => write.apply),
@@ -74,6 +87,9 @@ export class SharedSnapshot<T> {
         for (const apply of load.missed) apply(described);
         load.missed = [];
         load.loaded = described;
+        if (this.#maxAgeMs > 0) {
+          load.servesForMs = Math.max(this.#maxAgeMs, this.#costFactor * (this.#now() - sentAt));
+        }
         resolve(described);
       },
       (error: unknown) => {

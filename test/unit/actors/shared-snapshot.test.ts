@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { SharedSnapshot } from '../../../src/actors/kafka/shared-snapshot.ts';
 
 // A describe-all whose answers the test releases one by one, on a clock the test moves.
-function broker() {
+function broker(costFactor = 0) {
   const describes: Array<{ answer: (value: Set<string>) => void; fail: (error: Error) => void }> = [];
   let clock = 0;
   const snapshot = new SharedSnapshot<Set<string>>(
@@ -11,8 +11,7 @@ function broker() {
       new Promise((answer, fail) => {
         describes.push({ answer, fail });
       }),
-    1000,
-    () => clock,
+    { maxAgeMs: 1000, costFactor, now: () => clock },
   );
   const answer = (index: number, ...entries: string[]) => describes[index]?.answer(new Set(entries));
   return {
@@ -94,4 +93,27 @@ test("a describe sent just after the admin's own write gets it replayed (the bro
   const later = snapshot.read();
   answer(1, 'alice');
   assert.deepEqual([...(await later)], ['alice'], 'a write older than the bound is what the broker says');
+});
+
+test('a describe that took long serves readers for costFactor times its duration, a quick one for the age bound', async () => {
+  const { snapshot, describes, answer, at } = broker(20);
+  const slow = snapshot.read();
+  at(200);
+  answer(0, 'alice');
+  await slow;
+  at(4000);
+  assert.deepEqual([...(await snapshot.read())], ['alice']);
+  assert.equal(describes.length, 1);
+  at(4001);
+  const quick = snapshot.read();
+  assert.equal(describes.length, 2);
+  at(4011);
+  answer(1, 'bob');
+  await quick;
+  at(5001);
+  await snapshot.read();
+  assert.equal(describes.length, 2);
+  at(5002);
+  void snapshot.read();
+  assert.equal(describes.length, 3);
 });
