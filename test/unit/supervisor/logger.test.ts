@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { test } from 'node:test';
-import { createLogger } from '../../../src/supervisor/logger.ts';
+import { createLogger, withoutSecrets } from '../../../src/supervisor/logger.ts';
 
 test('passwords, keys and sasl.jaas.config never reach a log line, at any depth', () => {
   const lines: string[] = [];
@@ -24,4 +24,19 @@ test('passwords, keys and sasl.jaas.config never reach a log line, at any depth'
   for (const secret of ['p1', 'p2', 'p3', 'p4'])
     assert.ok(!output.includes(secret), `${secret} leaked: ${output}`);
   assert.ok(output.includes('[redacted]'));
+});
+
+test('a line with no secret logs its object as it is: nothing copied, arrays walked, buffers not', () => {
+  const plain = {
+    from: 'reconciling',
+    to: 'ready',
+    nested: { list: [1, { name: 'a' }] },
+    data: Buffer.from('x'),
+  };
+  assert.equal(withoutSecrets(plain), plain);
+  const withSecretInArray = { users: [{ name: 'a', password: 'p5' }] };
+  const censored = withoutSecrets(withSecretInArray) as { users: { name: string; password: string }[] };
+  assert.deepEqual(censored, { users: [{ name: 'a', password: '[redacted]' }] });
+  assert.ok(Array.isArray(censored.users));
+  assert.equal(withSecretInArray.users[0]?.password, 'p5', 'the logged object itself is left alone');
 });
