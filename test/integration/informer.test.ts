@@ -476,14 +476,15 @@ test('a metadata-only informer of Secrets starts over none, caches their metadat
     metadata: { name, labels: { 'informertest/run': run } },
     stringData: { password: 'not-for-the-cache' },
   });
-  const { informer, events, synced } = startInformer(t, {
+  const secretsMetadata = {
     namespaces: [namespace],
     group: '',
     version: 'v1',
     plural: 'secrets',
     labelSelector: `informertest/run=${run}`,
     metadataOnly: true,
-  });
+  };
+  const { informer, events, synced } = startInformer(t, secretsMetadata);
   // Started over no Secret at all: an empty metadata list answers `items: null`.
   await synced;
   await core.createNamespacedSecret({ namespace, body: secret('early') });
@@ -515,15 +516,7 @@ test('a metadata-only informer of Secrets starts over none, caches their metadat
       resourceVersion: object.metadata?.resourceVersion,
     },
   });
-  const trimmed = startInformer(t, {
-    namespaces: [namespace],
-    group: '',
-    version: 'v1',
-    plural: 'secrets',
-    labelSelector: `informertest/run=${run}`,
-    metadataOnly: true,
-    trim: keepName,
-  });
+  const trimmed = startInformer(t, { ...secretsMetadata, trim: keepName });
   await trimmed.synced;
   await core.createNamespacedSecret({ namespace, body: secret('watched') });
   await waitForEvent(trimmed.events, `add ${namespace}/watched`);
