@@ -21,11 +21,14 @@ const services = ['kube-apiserver', 'etcd', 'kube-controller-manager', 'kafka-1'
 type Service = (typeof services)[number];
 type CpuMs = Record<Service | 'client', number>;
 
-// utime + stime of a test environment process, in ms (Linux counts them in ticks of 10 ms).
-function serviceCpuMs(service: Service): number {
-  const pid = readFileSync(join(runDirectory, 'pids', `${service}.pid`), 'utf8').trim();
+// utime + stime of a process, in ms (Linux counts them in ticks of 10 ms).
+export function processCpuMs(pid: number | string): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
   return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+function serviceCpuMs(service: Service): number {
+  return processCpuMs(readFileSync(join(runDirectory, 'pids', `${service}.pid`), 'utf8').trim());
 }
 
 function cpuNow(): CpuMs {
