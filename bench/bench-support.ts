@@ -38,6 +38,21 @@ export async function startBenchOperator(
   return { operator, port: await operator.httpPort(), pid: operator.process.pid ?? 0 };
 }
 
+// Calls `work` with consecutive slices of at most `size` items, one after the other.
+export async function inBatches<T>(
+  items: T[],
+  size: number,
+  work: (batch: T[]) => Promise<unknown>,
+): Promise<void> {
+  for (let i = 0; i < items.length; i += size) await work(items.slice(i, i + size));
+}
+
+// utime + stime of a process, in ms (Linux counts them in ticks of 10 ms).
+export function processCpuMs(pid: number | string): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 export function rssMiB(pid: number, field: 'VmRSS' | 'VmHWM'): number {
   const line = readFileSync(`/proc/${pid}/status`, 'utf8')
     .split('\n')

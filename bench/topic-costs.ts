@@ -13,19 +13,13 @@ import { topicFinalizer } from '../src/actors/topic/topic-effects.ts';
 import type { KafkaTopic } from '../src/api/kafka-topic.ts';
 import { kafkaTopicType } from '../src/api/resources.ts';
 import { runDirectory } from '../test/support/environment.ts';
-import { kafkaTopicClient } from '../test/support/kafka-topics.ts';
+import { kafkaTopicApi, kafkaTopicClient } from '../test/support/kafka-topics.ts';
 import { namespaceGone, type operatorFixture } from '../test/support/operator-fixture.ts';
-import { inParallel } from './bench-support.ts';
+import { inBatches, inParallel, processCpuMs } from './bench-support.ts';
 
 const services = ['kube-apiserver', 'etcd', 'kube-controller-manager', 'kafka-1'] as const;
 type Service = (typeof services)[number];
 type CpuMs = Record<Service | 'client', number>;
-
-// utime + stime of a process, in ms (Linux counts them in ticks of 10 ms).
-export function processCpuMs(pid: number | string): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-}
 
 function serviceCpuMs(service: Service): number {
   return processCpuMs(readFileSync(join(runDirectory, 'pids', `${service}.pid`), 'utf8').trim());
@@ -103,7 +97,6 @@ export async function measureNewTopicCost(fixture: Fixture, sample: number): Pro
   const admin = new Admin({ clientId: 'bench-costs', bootstrapBrokers: [fixture.kafka.bootstrap] });
   const names = Array.from({ length: sample }, (_, i) => `cost-${namespace}-${i}`);
   const created = new Map<string, KafkaTopic>();
-  const api = { group: kafkaTopicType.group, version: kafkaTopicType.version, plural: kafkaTopicType.plural };
 
   const { rates: idlePerMs, quiet } = await idleRates();
 
@@ -111,9 +104,7 @@ export async function measureNewTopicCost(fixture: Fixture, sample: number): Pro
   // Kafka first: later steps leave it nothing to finish.
   const steps: Record<string, () => Promise<unknown>> = {
     'Kafka topic': async () => {
-      for (let i = 0; i < sample; i += 500) {
-        await admin.createTopics({ topics: names.slice(i, i + 500), partitions: 1, replicas: 1 });
-      }
+      await inBatches(names, 500, (topics) => admin.createTopics({ topics, partitions: 1, replicas: 1 }));
     },
     'create (the user)': each(async (name) => {
       const body = {
@@ -128,7 +119,11 @@ export async function measureNewTopicCost(fixture: Fixture, sample: number): Pro
       };
       created.set(
         name,
-        (await fixture.custom.createNamespacedCustomObject({ ...api, namespace, body })) as KafkaTopic,
+        (await fixture.custom.createNamespacedCustomObject({
+          ...kafkaTopicApi,
+          namespace,
+          body,
+        })) as KafkaTopic,
       );
     }),
     finalizer: each((name) =>
@@ -157,7 +152,7 @@ export async function measureNewTopicCost(fixture: Fixture, sample: number): Pro
       measured[step] = Object.fromEntries(Object.entries(spent).map(([k, ms]) => [k, ms / sample])) as CpuMs;
     }
   } finally {
-    for (let i = 0; i < sample; i += 500) await admin.deleteTopics({ topics: names.slice(i, i + 500) });
+    await inBatches(names, 500, (topics) => admin.deleteTopics({ topics }));
     await admin.close();
     const topics = kafkaTopicClient(fixture.custom, namespace);
     await inParallel([...created.keys()], 32, (name) =>

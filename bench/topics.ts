@@ -7,13 +7,15 @@ import type { KafkaTopic } from '../src/api/kafka-topic.ts';
 import { isReady, kafkaTopicApi } from '../test/support/kafka-topics.ts';
 import { operatorFixture } from '../test/support/operator-fixture.ts';
 import {
+  inBatches,
   inParallel,
   measureIdleResync,
+  processCpuMs,
   rssMiB,
   startBenchOperator,
   watchReadiness,
 } from './bench-support.ts';
-import { describeTopicCost, measureNewTopicCost, processCpuMs } from './topic-costs.ts';
+import { describeTopicCost, measureNewTopicCost } from './topic-costs.ts';
 
 const count = Number(process.argv[2] ?? process.env.N ?? 1000);
 if (!Number.isInteger(count) || count < 1)
@@ -34,19 +36,14 @@ console.log(`N=${count} topics, Kafka ${kafka.version}, namespace ${namespace}`)
 // The floor: the same number of topics created directly, in batches of ${batch}.
 const floorNames = Array.from({ length: count }, (_, i) => `floor-${namespace}-${i}`);
 const floorStart = performance.now();
-for (let i = 0; i < count; i += batch) {
-  await admin.createTopics({
-    topics: floorNames.slice(i, i + batch),
-    partitions: 1,
-    replicas: 1,
-    configs: config,
-  });
-}
+await inBatches(floorNames, batch, (topics) =>
+  admin.createTopics({ topics, partitions: 1, replicas: 1, configs: config }),
+);
 const floorSeconds = (performance.now() - floorStart) / 1000;
 console.log(`floor: ${count} topics created directly in ${floorSeconds.toFixed(2)} s`);
 // Gone before the operator's run: a broker holds about one open file per partition, and this
 // machine allows 20,000.
-for (let i = 0; i < count; i += batch) await admin.deleteTopics({ topics: floorNames.slice(i, i + batch) });
+await inBatches(floorNames, batch, (topics) => admin.deleteTopics({ topics }));
 
 const { operator, port, pid } = await startBenchOperator(namespace, fixture.env, resyncIntervalMs);
 
@@ -106,9 +103,11 @@ console.log(describeTopicCost(cost, costSample));
 
 // Clean up without the operator: finalizers off, the topics deleted, the namespace gone.
 await inParallel(names, 32, (name) => topics.patch(name, { metadata: { finalizers: null } }));
-for (let i = 0; i < count; i += batch) {
-  await admin.deleteTopics({ topics: names.slice(i, i + batch).map((n) => `op-${namespace}-${n}`) });
-}
+await inBatches(
+  names.map((name) => `op-${namespace}-${name}`),
+  batch,
+  (topics) => admin.deleteTopics({ topics }),
+);
 await admin.close();
 await fixture.cleanup({ untilGone: true });
 

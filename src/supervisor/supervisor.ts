@@ -84,9 +84,12 @@ export class Supervisor {
 
   #createInformer(
     type: ResourceType,
-    labelSelector: string | undefined,
-    indexers: RelatedKind['indexers'],
-    cached: Pick<RelatedKind, 'metadataOnly' | 'trim'> = {},
+    {
+      labelSelector,
+      indexers,
+      metadataOnly,
+      trim,
+    }: Pick<RelatedKind, 'labelSelector' | 'indexers' | 'metadataOnly' | 'trim'>,
   ): ResourceInformer<KubernetesObject> {
     return new ResourceInformer<KubernetesObject>({
       kubeConfig: this.#options.kubeConfig,
@@ -95,11 +98,11 @@ export class Supervisor {
       plural: type.plural,
       namespaces: this.#options.namespaces,
       labelSelector,
-      metadataOnly: cached.metadataOnly,
-      trim: cached.trim,
+      indexers,
+      metadataOnly,
+      trim,
       idleRestartMs: this.#options.informerIdleRestartMs,
       logger: this.#options.logger,
-      indexers,
     });
   }
 
@@ -109,19 +112,17 @@ export class Supervisor {
 
   async start(): Promise<void> {
     for (const kind of this.#kinds.values()) {
-      const informer = this.#createInformer(kind.type, this.#options.labelSelector, kind.indexers);
+      const informer = this.#createInformer(kind.type, {
+        labelSelector: this.#options.labelSelector,
+        indexers: kind.indexers,
+      });
       this.#watch(kind.type.kind, informer);
       this.#informers.set(kind.type.kind, informer);
       for (const related of kind.related ?? []) {
         if (this.#relatedInformers.has(related.type.kind)) {
           throw new Error(`${related.type.kind} is declared related by more than one kind`);
         }
-        const relatedInformer = this.#createInformer(
-          related.type,
-          related.labelSelector,
-          related.indexers,
-          related,
-        );
+        const relatedInformer = this.#createInformer(related.type, related);
         this.#watchRelated(kind.type.kind, related, relatedInformer);
         this.#relatedInformers.set(related.type.kind, relatedInformer);
       }

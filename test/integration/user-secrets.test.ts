@@ -23,8 +23,7 @@ before(async () => {
   httpPort = await operator.httpPort();
 });
 after(async () => {
-  for (const user of await users.list()) await users.delete(user.metadata.name ?? '');
-  for (const user of await users.list()) await users.waitGone(user.metadata.name ?? '');
+  await users.deleteAll();
   await operator.stop();
   await fixture.cleanup();
 });

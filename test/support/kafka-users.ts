@@ -63,6 +63,14 @@ export function kafkaUserClient(custom: CustomObjectsApi, core: CoreV1Api, names
       await custom.deleteNamespacedCustomObject({ ...kafkaUserApi, namespace, name });
     },
 
+    // Deletes every KafkaUser of the namespace and waits until the operator's finalizer has let each go:
+    // the broker is shared, so a test file's users leave it with the file.
+    async deleteAll(): Promise<void> {
+      const names = (await this.list()).map((user) => user.metadata.name ?? '');
+      for (const name of names) await this.delete(name);
+      for (const name of names) await this.waitGone(name);
+    },
+
     async list(): Promise<KafkaUser[]> {
       return (
         (await custom.listNamespacedCustomObject({ ...kafkaUserApi, namespace })) as { items: KafkaUser[] }
