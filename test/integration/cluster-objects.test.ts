@@ -1,4 +1,4 @@
-// Real services: kube-apiserver with etcd. The desired objects of every example and seed cluster are valid
+// Real services: kube-apiserver with etcd. The desired objects of every cluster and legacy fixture are valid
 // Kubernetes: the apiserver accepts each by server-side apply in dry-run mode with strict field validation.
 import assert from 'node:assert/strict';
 import { randomInt, randomUUID } from 'node:crypto';
@@ -53,7 +53,7 @@ async function dryRunApply(object: KubernetesObject): Promise<KubernetesObject> 
   );
 }
 
-// Node ports are cluster-wide and the apiserver is shared: the seed's fixed 32094 may be taken by a cluster
+// Node ports are cluster-wide and the apiserver is shared: the legacy fixtures' fixed 32094 may be taken by a cluster
 // another test runs, so each fixed node port moves to one that no service holds now.
 async function withUnusedNodePorts(fixture: ClusterFixture): Promise<ClusterFixture> {
   const services = await core.listServiceForAllNamespaces();

@@ -2,12 +2,10 @@
 // kube-scheduler and kwok's three fake nodes (pods turn Ready without a container runtime), Redis;
 // the operator as a separate process. Each test has a namespace of its own.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import {
   ApiException,
-  type KubernetesObject,
   PatchStrategy,
   StorageV1Api,
   setHeaderOptions,
@@ -18,27 +16,26 @@ import {
   type V1Service,
   Watch,
 } from '@kubernetes/client-node';
-import { loadAll } from 'js-yaml';
 import { readCertificate } from '../../src/actors/certificates/certificates.ts';
 import { serverCertificateHash } from '../../src/actors/cluster/desired-objects/node-certificates.ts';
 import { serverCertificateHashAnnotation } from '../../src/actors/cluster/desired-objects/node-pod.ts';
-import type { Condition } from '../../src/api/conditions.ts';
 import type { Kafka } from '../../src/api/kafka.ts';
 import type { KafkaNodePool } from '../../src/api/kafka-node-pool.ts';
-import { apiGroup, kafkaNodePoolType, kafkaType } from '../../src/api/resources.ts';
+import { kafkaNodePoolType, kafkaType } from '../../src/api/resources.ts';
+import { fixturesDirectory } from '../support/cluster-fixtures.ts';
+import { conditionOf, kafkaClusterClient, type Manifest, readManifests } from '../support/manifests.ts';
 import { operatorFixture } from '../support/operator-fixture.ts';
 import { type OperatorProcess, reconcileSpans, startOperatorProcess } from '../support/operator-process.ts';
 import { waitFor } from '../support/wait.ts';
 
-const fixturesDirectory = '/work/shared/fixtures';
-const examples = [
-  'kafka-ephemeral',
-  'kafka-jbod',
-  'kafka-persistent',
-  'kafka-single-node',
-  'kafka-with-dual-role-nodes',
+const clusters = [
+  'separate-roles-ephemeral',
+  'separate-roles-jbod',
+  'separate-roles-persistent',
+  'single-node',
+  'dual-role',
 ];
-const seeds = ['kafka-internal', 'kafka-nodeport', 'kafka-nodeport-advertised-host'];
+const legacyClusters = ['internal-listeners', 'nodeport-listener', 'nodeport-advertised-host'];
 const supportedVersion = '4.2.1';
 
 const fixture = await operatorFixture('cluster-operator');
@@ -56,7 +53,7 @@ function takeNamespace(): string {
 
 before(async () => {
   await Promise.all(namespaces.map((name) => core.createNamespace({ body: { metadata: { name } } })));
-  // The seed manifests ask for StorageClass "disk", as the cluster they were written for had.
+  // The legacy fixtures ask for StorageClass "disk", as clusters of that time often had.
   await fixture.kc
     .makeApiClient(StorageV1Api)
     .createStorageClass({
@@ -86,79 +83,16 @@ after(async () => {
   await fixture.cleanup();
 });
 
-type Manifest = KubernetesObject & { spec?: Record<string, unknown> };
+const { createAll, read: readKafka, readPool, settled, ready: readyKafka } = kafkaClusterClient(custom);
 
 function manifests(file: string): Manifest[] {
-  return (loadAll(readFileSync(join(fixturesDirectory, file), 'utf8')) as (Manifest | null)[]).filter(
-    (manifest): manifest is Manifest => manifest !== null,
-  );
+  return readManifests(join(fixturesDirectory, file));
 }
 
 function withVersion(manifest: Manifest, version: string): Manifest {
   if (manifest.kind !== 'Kafka') return manifest;
   const kafka = structuredClone(manifest) as Kafka;
   kafka.spec.kafka.version = version;
-  return kafka;
-}
-
-async function createAll(namespace: string, objects: Manifest[]): Promise<void> {
-  // Pools first: a Kafka reconciled before its pools exist would plan without them.
-  const ordered = [...objects].sort((a, b) => Number(a.kind === 'Kafka') - Number(b.kind === 'Kafka'));
-  for (const object of ordered) {
-    const [group, version] = (object.apiVersion ?? '').split('/');
-    await custom.createNamespacedCustomObject({
-      group: group ?? apiGroup,
-      version: version ?? 'v1',
-      namespace,
-      plural: object.kind === 'Kafka' ? kafkaType.plural : kafkaNodePoolType.plural,
-      body: object,
-    });
-  }
-}
-
-async function readKafka(namespace: string, name = 'my-cluster'): Promise<Kafka> {
-  return (await custom.getNamespacedCustomObject({
-    group: kafkaType.group,
-    version: kafkaType.version,
-    namespace,
-    plural: kafkaType.plural,
-    name,
-  })) as Kafka;
-}
-
-async function readPool(namespace: string, name: string): Promise<KafkaNodePool> {
-  return (await custom.getNamespacedCustomObject({
-    group: kafkaNodePoolType.group,
-    version: kafkaNodePoolType.version,
-    namespace,
-    plural: kafkaNodePoolType.plural,
-    name,
-  })) as KafkaNodePool;
-}
-
-function condition(kafka: Kafka, type: string): Condition | undefined {
-  return kafka.status?.conditions?.find((c) => c.type === type);
-}
-
-// The Kafka once a reconcile of its current generation settled Ready or NotReady.
-async function settled(namespace: string, name = 'my-cluster', timeoutMs = 120_000): Promise<Kafka> {
-  return waitFor(
-    `Kafka ${namespace}/${name} to settle`,
-    async () => {
-      const kafka = await readKafka(namespace, name);
-      const done = condition(kafka, 'Ready') ?? condition(kafka, 'NotReady');
-      return done && kafka.status?.observedGeneration === kafka.metadata?.generation ? kafka : undefined;
-    },
-    timeoutMs,
-    500,
-  );
-}
-
-async function readyKafka(namespace: string, name = 'my-cluster'): Promise<Kafka> {
-  const kafka = await settled(namespace, name);
-  const notReady = condition(kafka, 'NotReady');
-  assert.equal(notReady, undefined, `NotReady: ${notReady?.reason}: ${notReady?.message}`);
-  assert.equal(condition(kafka, 'Ready')?.status, 'True');
   return kafka;
 }
 
@@ -228,7 +162,7 @@ function assertNodes(kafka: Kafka, parts: Awaited<ReturnType<typeof clusterParts
 
 test('the single-node example reaches Ready with its pod, services, config map, certificates and claim', async () => {
   const namespace = takeNamespace();
-  await createAll(namespace, manifests('strimzi-1.2-examples/kafka/kafka-single-node.yaml'));
+  await createAll(namespace, manifests('clusters/single-node.yaml'));
   const kafka = await readyKafka(namespace);
   const parts = await clusterParts(namespace);
   assertNodes(kafka, parts, ['my-cluster-dual-role-0']);
@@ -271,10 +205,10 @@ function expectedClaims(objects: Manifest[]): number {
   }, 0);
 }
 
-for (const example of examples) {
-  test(`the example ${example} reaches Ready: a Ready pod per node owned by the Kafka, its ConfigMap, certificate and claims`, async () => {
+for (const cluster of clusters) {
+  test(`the cluster ${cluster} reaches Ready: a Ready pod per node owned by the Kafka, its ConfigMap, certificate and claims`, async () => {
     const namespace = takeNamespace();
-    const objects = manifests(`strimzi-1.2-examples/kafka/${example}.yaml`);
+    const objects = manifests(`clusters/${cluster}.yaml`);
     await createAll(namespace, objects);
     const kafka = await readyKafka(namespace);
     const parts = await clusterParts(namespace);
@@ -311,10 +245,12 @@ for (const example of examples) {
   });
 }
 
-for (const seed of seeds) {
-  test(`the seed ${seed} with a supported version reaches Ready on an implicit dual-role pool, ZooKeeper ignored with a Warning`, async (t) => {
+for (const legacyCluster of legacyClusters) {
+  test(`the legacy ${legacyCluster} with a supported version reaches Ready on an implicit dual-role pool, ZooKeeper ignored with a Warning`, async (t) => {
     const namespace = takeNamespace();
-    const objects = manifests(`seed/${seed}.yaml`).map((manifest) => withVersion(manifest, supportedVersion));
+    const objects = manifests(`legacy/${legacyCluster}.yaml`).map((manifest) =>
+      withVersion(manifest, supportedVersion),
+    );
     await createAll(namespace, objects);
     const kafka = await readyKafka(namespace);
     const parts = await clusterParts(namespace);
@@ -331,8 +267,8 @@ for (const seed of seeds) {
     );
     assert.equal(kafka.status?.kafkaVersion, supportedVersion);
     assert.deepEqual(kafka.status?.kafkaNodePools, []);
-    if (seed === 'kafka-internal') return;
-    // Node port 32094 is the whole Kubernetes cluster's: the next seed needs it.
+    if (legacyCluster === 'internal-listeners') return;
+    // Node port 32094 is the whole Kubernetes cluster's: the next legacy cluster needs it.
     t.after(async () => {
       await custom.deleteNamespacedCustomObject({ ...kafkaType, namespace, name: 'my-cluster' });
       await gone(namespace);
@@ -341,7 +277,7 @@ for (const seed of seeds) {
     const nodeOf = (pod: string) => parts.pods.find((p) => p.metadata?.name === pod)?.spec?.nodeName ?? '';
     const externalIp = (pod: string) => `127.0.20.${nodeOf(pod).replace('kwok-node-', '')}`;
     const broker0 =
-      seed === 'kafka-nodeport-advertised-host' ? '203.0.113.10' : externalIp('my-cluster-kafka-0');
+      legacyCluster === 'nodeport-advertised-host' ? '203.0.113.10' : externalIp('my-cluster-kafka-0');
     const expected = [...new Set([broker0, externalIp('my-cluster-kafka-1')])].map((host) => ({
       host,
       port: 32094,
@@ -365,7 +301,7 @@ function withTlsExternalListener(manifest: Manifest): Manifest {
 
 test("a broker behind a TLS nodeport listener runs with a certificate that names its Kubernetes node's addresses", async (t) => {
   const namespace = takeNamespace();
-  const objects = manifests('seed/kafka-nodeport.yaml').map((manifest) =>
+  const objects = manifests('legacy/nodeport-listener.yaml').map((manifest) =>
     withTlsExternalListener(withVersion(manifest, supportedVersion)),
   );
   await createAll(namespace, objects);
@@ -406,11 +342,11 @@ test("a broker behind a TLS nodeport listener runs with a certificate that names
   await readyKafka(namespace);
 });
 
-test('the seed as written (Kafka 3.4.0) is NotReady with UnsupportedKafkaVersion naming the supported versions, and nothing is created', async () => {
+test('a legacy cluster as written (Kafka 3.4.0) is NotReady with UnsupportedKafkaVersion naming the supported versions, and nothing is created', async () => {
   const namespace = takeNamespace();
-  await createAll(namespace, manifests('seed/kafka-internal.yaml'));
+  await createAll(namespace, manifests('legacy/internal-listeners.yaml'));
   const kafka = await settled(namespace);
-  const notReady = condition(kafka, 'NotReady');
+  const notReady = conditionOf(kafka, 'NotReady');
   assert.equal(notReady?.status, 'True');
   assert.equal(notReady?.reason, 'UnsupportedKafkaVersion');
   assert.match(notReady?.message ?? '', /3\.4\.0/);
@@ -438,7 +374,7 @@ async function patchKafka(namespace: string, body: object): Promise<void> {
 
 test('scaling a pool up adds a Ready pod with its certificate; scaling down removes the empty node and its parts', async () => {
   const namespace = takeNamespace();
-  await createAll(namespace, manifests('strimzi-1.2-examples/kafka/kafka-ephemeral.yaml'));
+  await createAll(namespace, manifests('clusters/separate-roles-ephemeral.yaml'));
   await readyKafka(namespace);
   const before = (await readPool(namespace, 'broker')).status?.nodeIds ?? [];
   assert.equal(before.length, 3);
@@ -475,7 +411,7 @@ test('scaling a pool up adds a Ready pod with its certificate; scaling down remo
     500,
   );
   assert.deepEqual((await readPool(namespace, 'broker')).status?.nodeIds, before);
-  assert.equal(condition(await readKafka(namespace), 'Ready')?.status, 'True');
+  assert.equal(conditionOf(await readKafka(namespace), 'Ready')?.status, 'True');
 });
 
 interface PodEvent {
@@ -525,7 +461,7 @@ function downtime(events: PodEvent[], initialUids: Map<string, string>) {
 
 test('a configuration change rolls the pods one at a time, controllers first, each Ready before the next goes down', async () => {
   const namespace = takeNamespace();
-  await createAll(namespace, manifests('strimzi-1.2-examples/kafka/kafka-ephemeral.yaml'));
+  await createAll(namespace, manifests('clusters/separate-roles-ephemeral.yaml'));
   await readyKafka(namespace);
   const pods = await clusterPods(namespace);
   const initialUids = new Map(pods.map((pod) => [pod.metadata?.name ?? '', pod.metadata?.uid ?? '']));
@@ -553,7 +489,7 @@ test('a configuration change rolls the pods one at a time, controllers first, ea
         const replaced = changed.every(
           (pod) => pod.metadata?.uid !== initialUids.get(pod.metadata?.name ?? ''),
         );
-        return condition(kafka, 'Ready') && changed.length > 0 && replaced && now.every(isReady)
+        return conditionOf(kafka, 'Ready') && changed.length > 0 && replaced && now.every(isReady)
           ? changed
           : undefined;
       },
@@ -581,7 +517,7 @@ test('a configuration change rolls the pods one at a time, controllers first, ea
 
 test('a change of a pool reconciles its Kafka, an idle reconcile writes nothing, and a deleted pod is recreated', async () => {
   const namespace = takeNamespace();
-  await createAll(namespace, manifests('strimzi-1.2-examples/kafka/kafka-single-node.yaml'));
+  await createAll(namespace, manifests('clusters/single-node.yaml'));
   const kafka = await readyKafka(namespace);
   const versions = async () => {
     const parts = await clusterParts(namespace);
@@ -644,10 +580,10 @@ async function gone(namespace: string) {
 test('deleting the Kafka removes its pods, services, config maps and secrets; claims go only where deleteClaim is true', async () => {
   const kept = takeNamespace();
   const deleted = takeNamespace();
-  await createAll(kept, manifests('strimzi-1.2-examples/kafka/kafka-single-node.yaml'));
+  await createAll(kept, manifests('clusters/single-node.yaml'));
   await createAll(
     deleted,
-    manifests('seed/kafka-internal.yaml').map((m) => withVersion(m, supportedVersion)),
+    manifests('legacy/internal-listeners.yaml').map((m) => withVersion(m, supportedVersion)),
   );
   await Promise.all([readyKafka(kept), readyKafka(deleted)]);
   for (const namespace of [kept, deleted]) {
@@ -678,9 +614,7 @@ async function refusal(namespace: string, objects: Manifest[]): Promise<string> 
 }
 
 function singleNode(change: (kafka: Kafka, pool: KafkaNodePool) => void): Manifest[] {
-  const objects = manifests('strimzi-1.2-examples/kafka/kafka-single-node.yaml').map((o) =>
-    structuredClone(o),
-  );
+  const objects = manifests('clusters/single-node.yaml').map((o) => structuredClone(o));
   change(
     objects.find((o) => o.kind === 'Kafka') as Kafka,
     objects.find((o) => o.kind === 'KafkaNodePool') as KafkaNodePool,
@@ -729,7 +663,7 @@ for (const [what, change, message] of [
     const namespace = takeNamespace();
     await createAll(namespace, singleNode(change));
     const kafka = await settled(namespace);
-    const notReady = condition(kafka, 'NotReady');
+    const notReady = conditionOf(kafka, 'NotReady');
     assert.equal(notReady?.reason, 'InvalidResource');
     assert.match(notReady?.message ?? '', message);
     const parts = await clusterParts(namespace);

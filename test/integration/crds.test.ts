@@ -1,10 +1,8 @@
 // Real services: kube-apiserver with etcd (built from the Go module proxy); no Kafka, no operator.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { isDeepStrictEqual } from 'node:util';
 import {
   ApiException,
   ApiextensionsV1Api,
@@ -14,16 +12,11 @@ import {
   PatchStrategy,
   setHeaderOptions,
 } from '@kubernetes/client-node';
-import { loadAll } from 'js-yaml';
 import { installCustomResourceDefinitions } from '../../src/api/install.ts';
-import {
-  kafkaNodePoolType,
-  kafkaTopicType,
-  kafkaType,
-  type ResourceType,
-  resourceTypeForKind,
-} from '../../src/api/resources.ts';
+import { kafkaNodePoolType, kafkaTopicType, kafkaType, type ResourceType } from '../../src/api/resources.ts';
+import { fixturesDirectory, legacyDirectory } from '../support/cluster-fixtures.ts';
 import { kubernetesEnvironment } from '../support/environment.ts';
+import { dryRunProblems, manifestFilesUnder, readManifests, strimziResources } from '../support/manifests.ts';
 
 const { kubeconfig } = kubernetesEnvironment();
 const kc = new KubeConfig();
@@ -33,29 +26,7 @@ const custom = kc.makeApiClient(CustomObjectsApi);
 const extensions = kc.makeApiClient(ApiextensionsV1Api);
 
 const namespace = `crds-${randomUUID().slice(0, 8)}`;
-const fixturesDirectory = join(import.meta.dirname, '../../../shared/fixtures');
 const mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
-
-interface Manifest {
-  apiVersion: string;
-  kind: string;
-  metadata: { name: string };
-  spec: unknown;
-}
-
-function manifestsUnder(directory: string): { file: string; manifest: Manifest }[] {
-  return readdirSync(directory, { recursive: true, encoding: 'utf8' })
-    .filter((path) => path.endsWith('.yaml'))
-    .sort()
-    .flatMap((path) =>
-      loadAll(readFileSync(join(directory, path), 'utf8'))
-        .filter((document) => document !== null && document !== undefined)
-        .map((document) => ({
-          file: relative(fixturesDirectory, join(directory, path)),
-          manifest: document as Manifest,
-        })),
-    );
-}
 
 function target(type: ResourceType, version = type.version) {
   return { group: type.group, version, plural: type.plural, namespace };
@@ -117,29 +88,18 @@ test('installing the CRDs again is harmless: they stay Established and their gen
   assert.ok(before.every(([, , established]) => established === true));
 });
 
-test('every Strimzi 1.2 example and seed manifest passes a server-side dry run with its spec kept whole', async () => {
-  const manifests = manifestsUnder(fixturesDirectory);
-  assert.ok(manifests.length >= 25, `only ${manifests.length} manifests found in ${fixturesDirectory}`);
-  assert.ok(manifests.some(({ manifest }) => manifest.apiVersion === 'kafka.strimzi.io/v1beta2'));
-  const problems: string[] = [];
-  for (const { file, manifest } of manifests) {
-    const identity = `${file}: ${manifest.kind} ${manifest.metadata.name}`;
-    const version = manifest.apiVersion.split('/')[1];
-    try {
-      const accepted = await create(
-        { ...resourceTypeForKind(manifest.kind), version: version ?? '' },
-        manifest,
-        'All',
-      );
-      // Pruning would drop fields silently, so the spec must come back exactly as sent.
-      if (!isDeepStrictEqual(accepted.spec, manifest.spec)) {
-        problems.push(`${identity} came back as ${JSON.stringify(accepted.spec)}`);
-      }
-    } catch (error) {
-      problems.push(`${identity} was refused: ${error instanceof ApiException ? error.body : error}`);
-    }
+test("every manifest of the project's fixtures passes a server-side dry run with its spec kept whole", async () => {
+  const files = manifestFilesUnder(fixturesDirectory);
+  const resources = files.flatMap(({ manifests }) => strimziResources(manifests));
+  assert.ok(resources.length >= 25, `only ${resources.length} resources found in ${fixturesDirectory}`);
+  for (const kind of ['Kafka', 'KafkaNodePool', 'KafkaTopic', 'KafkaUser']) {
+    assert.ok(
+      resources.some((manifest) => manifest.kind === kind),
+      `the fixtures have a ${kind}`,
+    );
   }
-  assert.deepEqual(problems, []);
+  assert.ok(resources.some((manifest) => manifest.apiVersion === 'kafka.strimzi.io/v1beta2'));
+  assert.deepEqual(await dryRunProblems(custom, namespace, files), []);
 });
 
 test('a KafkaTopic with 0 partitions or an impossible replication factor is refused with a message saying why', async () => {
@@ -254,14 +214,12 @@ test('probe timings are checked: a liveness successThreshold other than 1 and a 
 });
 
 test('a Kafka written as v1beta2 with legacy fields is read back as v1 with those fields intact', async () => {
-  const seed = manifestsUnder(join(fixturesDirectory, 'seed')).find(({ file }) =>
-    file.endsWith('kafka-internal.yaml'),
-  );
-  assert.ok(seed, 'the seed manifest kafka-internal.yaml is missing');
-  await create({ ...kafkaType, version: 'v1beta2' }, seed.manifest);
+  const [legacy] = readManifests(join(legacyDirectory, 'internal-listeners.yaml'));
+  assert.ok(legacy, 'the legacy fixture internal-listeners.yaml is missing');
+  await create({ ...kafkaType, version: 'v1beta2' }, legacy);
   const read = await custom.getNamespacedCustomObject({ ...target(kafkaType, 'v1'), name: 'my-cluster' });
   assert.equal(read.apiVersion, 'kafka.strimzi.io/v1');
-  assert.deepEqual(read.spec, seed.manifest.spec);
+  assert.deepEqual(read.spec, legacy.spec);
   assert.equal(read.spec.kafka.replicas, 2);
   assert.equal(read.spec.zookeeper.replicas, 1);
 });

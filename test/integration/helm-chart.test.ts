@@ -19,12 +19,13 @@ import {
 } from '@kubernetes/client-node';
 import { load, loadAll } from 'js-yaml';
 import type { Kafka } from '../../src/api/kafka.ts';
-import { kafkaNodePoolType, kafkaType } from '../../src/api/resources.ts';
+import { kafkaType } from '../../src/api/resources.ts';
 import { writeCustomResourceDefinitions } from '../../src/api/write-crds.ts';
-import { exampleClustersDirectory } from '../support/cluster-fixtures.ts';
+import { clustersDirectory } from '../support/cluster-fixtures.ts';
 import { kubernetesEnvironment, toolPath } from '../support/environment.ts';
 import { kafkaTopicApi, kafkaTopicClient } from '../support/kafka-topics.ts';
 import { isReady, kafkaUserClient } from '../support/kafka-users.ts';
+import { kafkaClusterClient, readManifests } from '../support/manifests.ts';
 import { operatorFixture } from '../support/operator-fixture.ts';
 import { type OperatorProcess, startOperatorProcess } from '../support/operator-process.ts';
 import { waitFor } from '../support/wait.ts';
@@ -380,24 +381,12 @@ function assertRefusedNothing(operator: OperatorProcess): void {
   assert.deepEqual(forbidden, [], `the operator was refused nothing it needed (log: ${operator.logFile})`);
 }
 
-// Strimzi's single-node example with a nodeport listener too, whose addresses need the nodes.
+// The single-node fixture with a nodeport listener too, whose addresses need the nodes.
 async function createSingleNodeCluster(namespace: string): Promise<void> {
-  const example = loadAll(
-    readFileSync(join(exampleClustersDirectory, 'kafka-single-node.yaml'), 'utf8'),
-  ).filter((document) => document !== null) as Manifest[];
-  example
-    .find((object) => object.kind === 'Kafka')
-    ?.spec.kafka.listeners.push({ name: 'external', port: 9094, type: 'nodeport', tls: false });
-  // Pools first: a Kafka reconciled before its pools exist would plan without them.
-  for (const object of [...example].sort((a, b) => Number(a.kind === 'Kafka') - Number(b.kind === 'Kafka'))) {
-    await kc.makeApiClient(CustomObjectsApi).createNamespacedCustomObject({
-      group: kafkaType.group,
-      version: kafkaType.version,
-      namespace,
-      plural: object.kind === 'Kafka' ? kafkaType.plural : kafkaNodePoolType.plural,
-      body: object,
-    });
-  }
+  const objects = readManifests(join(clustersDirectory, 'single-node.yaml'));
+  const kafka = objects.find((object) => object.kind === 'Kafka') as Kafka | undefined;
+  kafka?.spec.kafka.listeners.push({ name: 'external', port: 9094, type: 'nodeport', tls: false });
+  await kafkaClusterClient(kc.makeApiClient(CustomObjectsApi)).createAll(namespace, objects);
 }
 
 // The Kafka once a reconcile of its current generation settled, asserted Ready.

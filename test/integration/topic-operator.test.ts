@@ -1,13 +1,12 @@
 // Real services: kube-apiserver, Kafka (one broker; a three-node cluster; a broker that refuses
 // deletion), Redis; the operator as a separate process.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { Admin, ConfigResourceTypes, IncrementalAlterConfigOperationTypes } from '@platformatic/kafka';
-import { load } from 'js-yaml';
-import type { KafkaTopic } from '../../src/api/kafka-topic.ts';
+import { fixturesDirectory } from '../support/cluster-fixtures.ts';
 import { kafkaClusterEnvironment, kafkaNoDeleteEnvironment } from '../support/environment.ts';
+import { assertTopicFilesBecomeReady } from '../support/example-resources.ts';
 import { operatorFixture } from '../support/operator-fixture.ts';
 import { type OperatorProcess, startOperatorProcess } from '../support/operator-process.ts';
 import { waitFor } from '../support/wait.ts';
@@ -19,6 +18,7 @@ const fixture = await operatorFixture('topic-operator', {
   'no-delete': noDelete.bootstrapSasl,
 });
 const topics = fixture.kafkaTopics;
+const topicFixtures = join(fixturesDirectory, 'topics');
 const namespace = fixture.namespace;
 const admin = new Admin({ clientId: 'test-observer', bootstrapBrokers: [fixture.kafka.bootstrap] });
 let operator: OperatorProcess;
@@ -201,34 +201,17 @@ test('when Kafka refuses to delete a topic the finalizer stays and the condition
   await topics.waitGone('undeletable');
 });
 
-test("Strimzi's example topics apply and become Ready", async () => {
-  const examples = join(import.meta.dirname, '../../../shared/fixtures/strimzi-1.2-examples');
+test("the project's fixture topics apply and become Ready, with their partitions and replicas in Kafka", async () => {
   const observer = new Admin({
     clientId: 'test-observer-3',
     bootstrapBrokers: threeNodes.bootstrap.split(','),
   });
   try {
-    for (const file of [
-      'topic/kafka-topic.yaml',
-      'security/scram-sha-512-auth/topic.yaml',
-      'security/tls-auth/topic.yaml',
-    ]) {
-      const manifest = load(readFileSync(join(examples, file), 'utf8')) as KafkaTopic;
-      await topics.createFromManifest(manifest);
-      const { topic, ready } = await topics.waitSettled('my-topic');
-      assert.equal(ready.status, 'True', `${file}: ${ready.message}`);
-      const described = await observer.metadata({ topics: ['my-topic'], forceUpdate: true });
-      const inKafka = described.topics.get('my-topic');
-      assert.equal(inKafka?.id, topic.status?.topicId, file);
-      assert.equal(inKafka?.partitionsCount, manifest.spec?.partitions, file);
-      assert.equal(inKafka?.partitions[0]?.replicas.length, manifest.spec?.replicas, file);
-      await topics.delete('my-topic');
-      // The next example has the same name: both the KafkaTopic and the Kafka topic must be gone.
-      await topics.waitGone('my-topic');
-      await waitFor(`${file}: the Kafka topic to be deleted`, async () =>
-        (await observer.listTopics()).includes('my-topic') ? undefined : true,
-      );
-    }
+    await assertTopicFilesBecomeReady(
+      topics,
+      observer,
+      ['single-replica.yaml', 'replicated.yaml', 'named-topic.yaml'].map((file) => join(topicFixtures, file)),
+    );
   } finally {
     await observer.close();
   }

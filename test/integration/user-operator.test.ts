@@ -9,10 +9,11 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { ApiException, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { Admin } from '@platformatic/kafka';
-import { load } from 'js-yaml';
 import { Kafka, logLevel } from 'kafkajs';
 import { PlatformaticKafkaAdmin } from '../../src/actors/kafka/platformatic-admin.ts';
 import type { KafkaUser } from '../../src/api/kafka-user.ts';
+import { fixturesDirectory } from '../support/cluster-fixtures.ts';
+import { assertUserFilesBecomeReady } from '../support/example-resources.ts';
 import { kafkaUserClient } from '../support/kafka-users.ts';
 import { readMetric } from '../support/metrics.ts';
 import { operatorFixture } from '../support/operator-fixture.ts';
@@ -449,31 +450,15 @@ test('changing a user from SCRAM to tls-external moves its ACLs to CN=<name>, re
   assert.equal(await users.secret(name), undefined);
 });
 
-test("Strimzi's example users become Ready", async () => {
-  const examples = join(import.meta.dirname, '../../../shared/fixtures/strimzi-1.2-examples');
-  for (const file of [
-    'user/kafka-user.yaml',
-    'security/scram-sha-512-auth/user.yaml',
-    'security/tls-auth/user.yaml',
-  ]) {
-    const manifest = load(readFileSync(join(examples, file), 'utf8')) as KafkaUser;
-    const name = unique(manifest.metadata.name ?? 'example');
-    manifest.metadata.name = name;
-    manifest.metadata.labels = { ...manifest.metadata.labels, 'strimzi.io/cluster': 'test-cluster' };
-    await users.createFromManifest(manifest);
-    const user = await readyUser(name);
-    const tls = manifest.spec.authentication?.type === 'tls';
-    assert.equal(user.status?.username, tls ? `CN=${name}` : name, file);
-    // One binding per resource and operation: an example names Describe on my-topic twice.
-    const expected = new Set(
-      (manifest.spec.authorization?.acls ?? []).flatMap((rule) =>
-        rule.operations.map((operation) => `${rule.resource.type}/${rule.resource.name}/${operation}`),
-      ),
-    ).size;
-    assert.equal((await observer.describeAcls(`User:${user.status?.username}`)).length, expected, file);
-    await users.delete(name);
-    await users.waitGone(name);
-  }
+test("the project's fixture users become Ready, with their principals' ACLs in Kafka", async () => {
+  await assertUserFilesBecomeReady(
+    users,
+    observer,
+    ['tls-consumer-producer.yaml', 'scram-with-quotas.yaml', 'tls-external.yaml'].map((file) =>
+      join(fixturesDirectory, 'users', file),
+    ),
+    { rename: unique, cluster: 'test-cluster' },
+  );
 });
 
 async function assertNothingInKafka(name: string): Promise<void> {

@@ -1,5 +1,6 @@
-// Strimzi's example Kafka clusters and the seed manifests as the operator reads them: the Kafka and its
-// KafkaNodePools of one file, placed in a namespace with a uid, the seed's 3.4.0 raised to a supported version.
+// The project's cluster fixtures (test/fixtures: v1 clusters with node pools and legacy v1beta2 ones) as
+// the operator reads them: the Kafka and its KafkaNodePools of one file, placed in a namespace with a uid,
+// a legacy 3.4.0 raised to a supported version.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadAll } from 'js-yaml';
@@ -13,20 +14,20 @@ import {
 import type { Kafka } from '../../src/api/kafka.ts';
 import type { KafkaNodePool } from '../../src/api/kafka-node-pool.ts';
 
-export const fixturesDirectory = join(import.meta.dirname, '../../../shared/fixtures');
-export const exampleClustersDirectory = join(fixturesDirectory, 'strimzi-1.2-examples/kafka');
-export const seedDirectory = join(fixturesDirectory, 'seed');
+export const fixturesDirectory = join(import.meta.dirname, '../fixtures');
+export const clustersDirectory = join(fixturesDirectory, 'clusters');
+export const legacyDirectory = join(fixturesDirectory, 'legacy');
 
 export interface ClusterFixture {
-  /** The file name, e.g. kafka-jbod.yaml. */
+  /** The file name, e.g. separate-roles-jbod.yaml. */
   file: string;
   kafka: Kafka;
   pools: KafkaNodePool[];
 }
 
-/** Every example cluster and seed manifest, as runnable clusters. */
+/** Every cluster and legacy fixture, as runnable clusters. */
 export function clusterFixtures(options: FixtureOptions = {}): ClusterFixture[] {
-  return [exampleClustersDirectory, seedDirectory].flatMap((directory) =>
+  return [clustersDirectory, legacyDirectory].flatMap((directory) =>
     readdirSync(directory)
       .filter((file) => file.endsWith('.yaml'))
       .sort()
@@ -39,7 +40,7 @@ export interface FixtureOptions {
   namespace?: string;
   /** The Kafka's uid; default a fixed one. */
   uid?: string;
-  /** The Kafka version to run instead of the file's; the seed's 3.x always becomes 4.2.1. */
+  /** The Kafka version to run instead of the file's; a legacy 3.x always becomes 4.2.1. */
   version?: string;
 }
 
@@ -53,7 +54,7 @@ export function readClusterFixture(path: string, options: FixtureOptions = {}): 
     uid: options.uid ?? '6f1c2a3b-4d5e-4f60-8a71-92b3c4d5e6f7',
   };
   const version = kafka.spec.kafka.version;
-  // The seed was written for Kafka 3.4.0 (ZooKeeper); the operator runs 4.x only.
+  // The legacy fixtures are written for Kafka 3.4.0 (ZooKeeper); the operator runs 4.x only.
   if (options.version || version?.startsWith('3.')) kafka.spec.kafka.version = options.version ?? '4.2.1';
   const pools = documents
     .filter((document): document is KafkaNodePool => document.kind === 'KafkaNodePool')

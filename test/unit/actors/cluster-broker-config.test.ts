@@ -11,7 +11,7 @@ import {
 import type { Kafka } from '../../../src/api/kafka.ts';
 import type { KafkaNodePool } from '../../../src/api/kafka-node-pool.ts';
 import { ReconcileFailure } from '../../../src/machines/reconcile-failure.ts';
-import { readClusterFixture, seedDirectory } from '../../support/cluster-fixtures.ts';
+import { legacyDirectory, readClusterFixture } from '../../support/cluster-fixtures.ts';
 import { kafkaResource, nodePoolResource } from '../../support/cluster-resources.ts';
 
 /** server.properties as a map, keeping the last value of a key as Kafka does. */
@@ -218,12 +218,12 @@ describe('the configuration of a controller node', () => {
   });
 });
 
-describe('the configuration of the seed cluster (implicit dual-role pool, JBOD)', () => {
-  const fixture = readClusterFixture(join(seedDirectory, 'kafka-nodeport-advertised-host.yaml'));
-  const seed = buildClusterModel(fixture.kafka, fixture.pools, { podNodeIds: {} });
-  const seedNode = seed.nodes[0] ?? assert.fail('no node');
+describe('the configuration of the legacy cluster (implicit dual-role pool, JBOD)', () => {
+  const fixture = readClusterFixture(join(legacyDirectory, 'nodeport-advertised-host.yaml'));
+  const legacy = buildClusterModel(fixture.kafka, fixture.pools, { podNodeIds: {} });
+  const legacyNode = legacy.nodes[0] ?? assert.fail('no node');
   const config = propertiesOf(
-    buildNodeConfiguration(seed, seedNode, { external: { 0: { nodePort: 32000 } } }),
+    buildNodeConfiguration(legacy, legacyNode, { external: { 0: { nodePort: 32000 } } }),
   );
 
   test('runs broker and controller in one process with both nodes as voters', () => {

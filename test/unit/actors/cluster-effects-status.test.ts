@@ -1,5 +1,5 @@
 // The status a cluster shows (conditions, listeners with addresses, versions, pools) and the scale-down
-// check's decisions, from Strimzi's example clusters and the seed manifests.
+// check's decisions, from the cluster and legacy fixtures.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -19,14 +19,14 @@ import { holdBackScaleDown } from '../../../src/actors/cluster/scale-down-check.
 import type { ClusterContext } from '../../../src/machines/cluster-machine.ts';
 import {
   type ClusterFixture,
-  exampleClustersDirectory,
+  clustersDirectory,
   fixtureModel,
+  legacyDirectory,
   readClusterFixture,
-  seedDirectory,
 } from '../../support/cluster-fixtures.ts';
 
-const seedWithAdvertisedHost = readClusterFixture(join(seedDirectory, 'kafka-nodeport-advertised-host.yaml'));
-const brokerPools = readClusterFixture(join(exampleClustersDirectory, 'kafka-ephemeral.yaml'));
+const legacyWithAdvertisedHost = readClusterFixture(join(legacyDirectory, 'nodeport-advertised-host.yaml'));
+const brokerPools = readClusterFixture(join(clustersDirectory, 'separate-roles-ephemeral.yaml'));
 
 function kubeNode(n: number): V1Node {
   return {
@@ -47,7 +47,7 @@ const podOn = (name: string, node: number): V1Pod => ({
 });
 
 test("a nodeport listener lists the broker pods' nodes (external address) with the bootstrap node port, or the advertisedHost", () => {
-  const model = fixtureModel(seedWithAdvertisedHost);
+  const model = fixtureModel(legacyWithAdvertisedHost);
   const services: V1Service[] = [
     {
       metadata: { name: 'my-cluster-kafka-external-bootstrap' },
@@ -69,7 +69,7 @@ test("a nodeport listener lists the broker pods' nodes (external address) with t
 });
 
 test('a node known only by its internal address is listed by that address', () => {
-  const model = fixtureModel(readClusterFixture(join(seedDirectory, 'kafka-nodeport.yaml')));
+  const model = fixtureModel(readClusterFixture(join(legacyDirectory, 'nodeport-listener.yaml')));
   const internalOnly: V1Node = {
     metadata: { name: 'kwok-node-3' },
     status: { addresses: [{ type: 'InternalIP', address: '10.1.1.3' }] },
@@ -90,7 +90,7 @@ test('a node known only by its internal address is listed by that address', () =
 });
 
 function context(overrides: Partial<ClusterContext>): ClusterContext {
-  const model = fixtureModel(seedWithAdvertisedHost);
+  const model = fixtureModel(legacyWithAdvertisedHost);
   return {
     key: 'kafka/my-cluster',
     consecutiveFailures: 0,
@@ -110,7 +110,7 @@ function withTlsExternalListener(fixture: ClusterFixture): ClusterFixture {
 }
 
 test("a broker behind a TLS nodeport listener is reached by every address of its pod's node, unless advertisedHost names it", () => {
-  const model = fixtureModel(withTlsExternalListener(seedWithAdvertisedHost));
+  const model = fixtureModel(withTlsExternalListener(legacyWithAdvertisedHost));
   const pods = [podOn('my-cluster-kafka-0', 1), podOn('my-cluster-kafka-1', 2)];
   const addresses = nodePortCertificateAddresses(model, { pods, nodes: [kubeNode(1), kubeNode(2)] });
   assert.deepEqual([...addresses.byBroker], [[1, ['127.0.10.2', '127.0.20.2']]]);
@@ -119,12 +119,12 @@ test("a broker behind a TLS nodeport listener is reached by every address of its
 
 test('a broker not scheduled yet, or behind a plain nodeport listener, requires no node address of its certificate', () => {
   const unscheduled: V1Pod = { metadata: { name: 'my-cluster-kafka-1' }, spec: { containers: [] } };
-  const tlsModel = fixtureModel(withTlsExternalListener(seedWithAdvertisedHost));
+  const tlsModel = fixtureModel(withTlsExternalListener(legacyWithAdvertisedHost));
   assert.equal(
     nodePortCertificateAddresses(tlsModel, { pods: [unscheduled], nodes: [kubeNode(2)] }).byBroker.size,
     0,
   );
-  const plainModel = fixtureModel(seedWithAdvertisedHost);
+  const plainModel = fixtureModel(legacyWithAdvertisedHost);
   const pods = [podOn('my-cluster-kafka-0', 1), podOn('my-cluster-kafka-1', 2)];
   assert.equal(
     nodePortCertificateAddresses(plainModel, { pods, nodes: [kubeNode(1), kubeNode(2)] }).byBroker.size,
@@ -133,12 +133,12 @@ test('a broker not scheduled yet, or behind a plain nodeport listener, requires 
 });
 
 test('a ready cluster shows Ready, a Warning per mapped or ignored field, its versions, id and generation', () => {
-  const kafka = seedWithAdvertisedHost.kafka;
+  const kafka = legacyWithAdvertisedHost.kafka;
   const status = buildKafkaStatus('ready', context({}), kafka, new Date('2026-01-01T00:00:00Z'), '0.1.0');
   assert.equal(status?.conditions?.[0]?.type, 'Ready');
   assert.equal(status?.conditions?.[0]?.status, 'True');
   const warnings = status?.conditions?.filter((c) => c.type === 'Warning') ?? [];
-  assert.ok(warnings.length > 0, 'the seed maps spec.kafka.replicas and ignores spec.zookeeper');
+  assert.ok(warnings.length > 0, 'the legacy fixture maps spec.kafka.replicas and ignores spec.zookeeper');
   assert.ok(warnings.every((w) => w.status === 'True' && w.reason && w.message));
   assert.equal(status?.kafkaVersion, '4.2.1');
   assert.equal(status?.kafkaMetadataVersion, '4.2-IV1');
@@ -149,7 +149,7 @@ test('a ready cluster shows Ready, a Warning per mapped or ignored field, its ve
 
 test('a failed cluster shows NotReady with the reason and keeps what the last good reconcile reported', () => {
   const kafka = {
-    ...seedWithAdvertisedHost.kafka,
+    ...legacyWithAdvertisedHost.kafka,
     status: { clusterId: 'kept', listeners: [{ name: 'plain' }] },
   };
   const failed = context({
@@ -170,7 +170,7 @@ test('a failed cluster shows NotReady with the reason and keeps what the last go
 });
 
 test('a condition keeps its transition time while it holds', () => {
-  const kafka = seedWithAdvertisedHost.kafka;
+  const kafka = legacyWithAdvertisedHost.kafka;
   const first = buildKafkaStatus('ready', context({}), kafka, new Date('2026-01-01T00:00:00Z'), '0.1.0');
   const again = buildKafkaStatus(
     'ready',

@@ -7,7 +7,7 @@ import { supportedKafkaVersions } from '../../../src/actors/cluster/kafka-versio
 import type { Kafka } from '../../../src/api/kafka.ts';
 import type { KafkaNodePool } from '../../../src/api/kafka-node-pool.ts';
 import { ReconcileFailure } from '../../../src/machines/reconcile-failure.ts';
-import { clusterFixtures, readClusterFixture, seedDirectory } from '../../support/cluster-fixtures.ts';
+import { clusterFixtures, legacyDirectory, readClusterFixture } from '../../support/cluster-fixtures.ts';
 import { kafkaResource, nodePoolResource } from '../../support/cluster-resources.ts';
 
 const kafkaOf = (kafka: Partial<Kafka['spec']['kafka']> = {}) => kafkaResource(kafka);
@@ -26,7 +26,7 @@ function failureOf(build: () => unknown): ReconcileFailure {
   assert.fail('expected the model to refuse the spec');
 }
 
-describe('cluster model of the example and seed manifests', () => {
+describe('cluster model of the cluster and legacy fixtures', () => {
   for (const fixture of clusterFixtures()) {
     test(`${fixture.file} builds a model with controllers, brokers and its listeners`, () => {
       const model = buildClusterModel(fixture.kafka, fixture.pools, none);
@@ -41,10 +41,10 @@ describe('cluster model of the example and seed manifests', () => {
     });
   }
 
-  for (const file of ['kafka-internal.yaml', 'kafka-nodeport.yaml', 'kafka-nodeport-advertised-host.yaml']) {
-    test(`the seed ${file} as written (Kafka 3.4.0) is refused with UnsupportedKafkaVersion naming the supported versions`, () => {
-      assert.match(readFileSync(join(seedDirectory, file), 'utf8'), /version: 3\.4\.0/);
-      const fixture = readClusterFixture(join(seedDirectory, file), { version: '3.4.0' });
+  for (const file of ['internal-listeners.yaml', 'nodeport-listener.yaml', 'nodeport-advertised-host.yaml']) {
+    test(`the legacy fixture ${file} as written (Kafka 3.4.0) is refused with UnsupportedKafkaVersion naming the supported versions`, () => {
+      assert.match(readFileSync(join(legacyDirectory, file), 'utf8'), /version: 3\.4\.0/);
+      const fixture = readClusterFixture(join(legacyDirectory, file), { version: '3.4.0' });
       const failure = failureOf(() => buildClusterModel(fixture.kafka, fixture.pools, none));
       assert.equal(failure.reason, 'UnsupportedKafkaVersion');
       assert.equal(failure.retryable, false);
@@ -54,8 +54,8 @@ describe('cluster model of the example and seed manifests', () => {
     });
   }
 
-  test('a seed manifest with a supported version runs as an implicit dual-role pool "kafka", with Warnings for what KRaft ignores', () => {
-    const fixture = readClusterFixture(join(seedDirectory, 'kafka-nodeport-advertised-host.yaml'));
+  test('a legacy fixture with a supported version runs as an implicit dual-role pool "kafka", with Warnings for what KRaft ignores', () => {
+    const fixture = readClusterFixture(join(legacyDirectory, 'nodeport-advertised-host.yaml'));
     const model = buildClusterModel(fixture.kafka, fixture.pools, none);
     assert.deepEqual(
       model.pools.map((pool) => [pool.name, pool.implicit, pool.roles, pool.nodeIds]),

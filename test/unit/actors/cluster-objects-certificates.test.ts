@@ -6,16 +6,14 @@ import {
   nodeCertificateNames,
 } from '../../../src/actors/cluster/desired-objects/node-certificates.ts';
 import {
-  exampleClustersDirectory,
+  clustersDirectory,
   fixtureModel,
+  legacyDirectory,
   readClusterFixture,
-  seedDirectory,
 } from '../../support/cluster-fixtures.ts';
 
 test("a node's certificate names its own DNS name and the cluster's services in every form", () => {
-  const model = fixtureModel(
-    readClusterFixture(`${exampleClustersDirectory}/kafka-with-dual-role-nodes.yaml`),
-  );
+  const model = fixtureModel(readClusterFixture(`${clustersDirectory}/dual-role.yaml`));
   const node = model.nodes[1];
   assert.ok(node);
   const names = nodeCertificateNames(model, node);
@@ -36,7 +34,7 @@ test("a node's certificate names its own DNS name and the cluster's services in 
 });
 
 test('brokers of exposed listeners are also named by the listener services, hosts and known addresses', () => {
-  const fixture = readClusterFixture(`${seedDirectory}/kafka-nodeport.yaml`);
+  const fixture = readClusterFixture(`${legacyDirectory}/nodeport-listener.yaml`);
   const external = fixture.kafka.spec.kafka.listeners?.find((listener) => listener.name === 'external');
   assert.ok(external);
   external.configuration = {
@@ -62,7 +60,7 @@ test('brokers of exposed listeners are also named by the listener services, host
 });
 
 test('controller-only nodes get no external names, so that listener changes never roll them', () => {
-  const fixture = readClusterFixture(`${exampleClustersDirectory}/kafka-persistent.yaml`);
+  const fixture = readClusterFixture(`${clustersDirectory}/separate-roles-persistent.yaml`);
   fixture.kafka.spec.kafka.listeners?.push({ name: 'external', port: 9094, type: 'nodeport', tls: true });
   const model = fixtureModel(fixture);
   const controller = model.nodes.find((node) => !node.roles.includes('broker'));
@@ -75,7 +73,7 @@ test('controller-only nodes get no external names, so that listener changes neve
 });
 
 test('the certificate Secret is named after the pod with <pod>.crt and <pod>.key and the CA generation', () => {
-  const model = fixtureModel(readClusterFixture(`${exampleClustersDirectory}/kafka-single-node.yaml`));
+  const model = fixtureModel(readClusterFixture(`${clustersDirectory}/single-node.yaml`));
   const node = model.nodes[0];
   assert.ok(node);
   const secret = buildNodeCertificateSecret(

@@ -1,4 +1,4 @@
-// The desired objects of every Strimzi example cluster and seed manifest: names, ports, selectors, volumes,
+// The desired objects of every cluster and legacy fixture: names, ports, selectors, volumes,
 // probes and owner references as Strimzi users expect them.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -8,8 +8,8 @@ import { nodeCertificateNames } from '../../../src/actors/cluster/desired-object
 import {
   clusterFixtures,
   fixtureObjects,
+  legacyDirectory,
   readClusterFixture,
-  seedDirectory,
 } from '../../support/cluster-fixtures.ts';
 
 const kafkaUid = '6f1c2a3b-4d5e-4f60-8a71-92b3c4d5e6f7';
@@ -33,6 +33,12 @@ function ownedByKafka(object: KubernetesObject): boolean {
 }
 
 for (const fixture of clusterFixtures()) {
+  // Every fixture's internal listeners are plain on 9092 and tls on 9093, or one of them.
+  const internalPorts = fixture.kafka.spec.kafka.listeners
+    .filter((listener) => listener.type === 'internal')
+    .map((listener) => listener.port);
+  const internalPortNames: Record<number, string> = { 9092: 'tcp-clients', 9093: 'tcp-clientstls' };
+
   test(`${fixture.file}: one pod per node named <cluster>-<pool>-<id>, with its ConfigMap and certificate Secret of the same name`, () => {
     const { model, desired } = fixtureObjects(fixture);
     assert.ok(model.nodes.length > 0);
@@ -93,7 +99,10 @@ for (const fixture of clusterFixtures()) {
       const ports = (container.ports ?? []).map((port) => port.containerPort);
       assert.equal(ports.includes(9090), controller);
       assert.equal(ports.includes(9091), broker);
-      assert.equal(ports.includes(9092) && ports.includes(9093), broker);
+      assert.equal(
+        internalPorts.every((port) => ports.includes(port)),
+        broker,
+      );
       const probePort = broker ? 9091 : 9090;
       assert.equal(container.readinessProbe?.tcpSocket?.port, probePort);
       assert.equal(container.livenessProbe?.tcpSocket?.port, probePort);
@@ -149,18 +158,14 @@ for (const fixture of clusterFixtures()) {
     });
     assert.deepEqual(
       bootstrap?.spec?.ports?.map((port) => [port.name, port.port]),
-      [
-        ['tcp-replication', 9091],
-        ['tcp-clients', 9092],
-        ['tcp-clientstls', 9093],
-      ],
+      [['tcp-replication', 9091], ...internalPorts.map((port) => [internalPortNames[port], port])],
     );
     assert.equal(brokers?.spec?.clusterIP, 'None');
     assert.equal(brokers?.spec?.publishNotReadyAddresses, true);
     assert.equal(brokers?.spec?.selector?.['strimzi.io/broker-role'], undefined);
     assert.deepEqual(
       brokers?.spec?.ports?.map((port) => port.port),
-      [9090, 9091, 9092, 9093],
+      [9090, 9091, ...internalPorts],
     );
     assert.equal(desired.serviceAccount.metadata?.name, 'my-cluster-kafka');
     assert.equal(desired.podDisruptionBudget.metadata?.name, 'my-cluster-kafka');
@@ -169,8 +174,8 @@ for (const fixture of clusterFixtures()) {
   });
 }
 
-test('the seed nodeport listener gets a NodePort bootstrap service on 32094 and a NodePort service per broker', () => {
-  const { desired } = fixtureObjects(readClusterFixture(`${seedDirectory}/kafka-nodeport.yaml`));
+test('the legacy nodeport listener gets a NodePort bootstrap service on 32094 and a NodePort service per broker', () => {
+  const { desired } = fixtureObjects(readClusterFixture(`${legacyDirectory}/nodeport-listener.yaml`));
   const bootstrap = desired.services.find(
     (service) => service.metadata?.name === 'my-cluster-kafka-external-bootstrap',
   );
@@ -198,8 +203,8 @@ test('the seed nodeport listener gets a NodePort bootstrap service on 32094 and 
   );
 });
 
-test("the seed's advertisedHost for broker 0 is advertised and in broker 0's certificate only", () => {
-  const fixture = readClusterFixture(`${seedDirectory}/kafka-nodeport-advertised-host.yaml`);
+test("the legacy fixture's advertisedHost for broker 0 is advertised and in broker 0's certificate only", () => {
+  const fixture = readClusterFixture(`${legacyDirectory}/nodeport-advertised-host.yaml`);
   const { model, desired } = fixtureObjects(fixture);
   const [node0, node1] = model.nodes;
   assert.ok(node0 && node1);
@@ -214,8 +219,8 @@ test("the seed's advertisedHost for broker 0 is advertised and in broker 0's cer
   assert.ok(env.some((variable) => variable.valueFrom?.fieldRef?.fieldPath === 'status.hostIP'));
 });
 
-test('the seed clusters run as the implicit dual-role pool kafka with jbod claims data-0-<pod> that deleteClaim lets go', () => {
-  const { desired } = fixtureObjects(readClusterFixture(`${seedDirectory}/kafka-internal.yaml`));
+test('the legacy clusters run as the implicit dual-role pool kafka with jbod claims data-0-<pod> that deleteClaim lets go', () => {
+  const { desired } = fixtureObjects(readClusterFixture(`${legacyDirectory}/internal-listeners.yaml`));
   assert.deepEqual(
     desired.nodes.map(({ persistentVolumeClaims }) =>
       persistentVolumeClaims.map((claim) => ({

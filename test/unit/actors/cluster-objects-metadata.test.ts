@@ -11,15 +11,15 @@ import {
   podLabels,
 } from '../../../src/actors/cluster/desired-objects/object-metadata.ts';
 import {
-  exampleClustersDirectory,
+  clustersDirectory,
   fixtureInputs,
   fixtureModel,
+  legacyDirectory,
   readClusterFixture,
-  seedDirectory,
 } from '../../support/cluster-fixtures.ts';
 
 const persistent = () =>
-  fixtureModel(readClusterFixture(`${exampleClustersDirectory}/kafka-persistent.yaml`));
+  fixtureModel(readClusterFixture(`${clustersDirectory}/separate-roles-persistent.yaml`));
 
 test("cluster objects carry Strimzi's labels and the app.kubernetes.io labels", () => {
   assert.deepEqual(clusterLabels(persistent()), {
@@ -75,7 +75,7 @@ test('the owner reference makes the Kafka the controller whose deletion never wa
 });
 
 test('the services applied first are exactly the services of the desired objects', () => {
-  const model = fixtureModel(readClusterFixture(`${seedDirectory}/kafka-nodeport.yaml`));
+  const model = fixtureModel(readClusterFixture(`${legacyDirectory}/nodeport-listener.yaml`));
   const desired = buildDesiredObjects(model, fixtureInputs(model));
   assert.deepEqual(buildServices(model), [
     ...desired.services,

@@ -6,13 +6,13 @@ import type { V1Pod } from '@kubernetes/client-node';
 import { buildDesiredObjects } from '../../../src/actors/cluster/desired-objects/desired-objects.ts';
 import { jvmEnvironment } from '../../../src/actors/cluster/desired-objects/jvm-environment.ts';
 import {
-  exampleClustersDirectory,
+  clustersDirectory,
   fixtureInputs,
   fixtureModel,
   readClusterFixture,
 } from '../../support/cluster-fixtures.ts';
 
-const dualRole = () => readClusterFixture(`${exampleClustersDirectory}/kafka-with-dual-role-nodes.yaml`);
+const dualRole = () => readClusterFixture(`${clustersDirectory}/dual-role.yaml`);
 
 function firstPod(fixture = dualRole(), inputs = {}): V1Pod {
   const model = fixtureModel(fixture);
@@ -131,7 +131,7 @@ test('performance options put unlock flags first and turn true/false into +/-', 
 });
 
 test('a controller-only node exposes and is probed on the controller port only', () => {
-  const fixture = readClusterFixture(`${exampleClustersDirectory}/kafka-persistent.yaml`);
+  const fixture = readClusterFixture(`${clustersDirectory}/separate-roles-persistent.yaml`);
   const model = fixtureModel(fixture);
   const desired = buildDesiredObjects(model, fixtureInputs(model));
   const controller = desired.nodes.find(({ node }) => !node.roles.includes('broker'));
@@ -146,7 +146,7 @@ test('a controller-only node exposes and is probed on the controller port only',
 });
 
 test("a TLS listener's own certificate Secret is mounted on brokers where the configuration reads it", () => {
-  const fixture = readClusterFixture(`${exampleClustersDirectory}/kafka-persistent.yaml`);
+  const fixture = readClusterFixture(`${clustersDirectory}/separate-roles-persistent.yaml`);
   fixture.kafka.spec.kafka.listeners?.push({
     name: 'external',
     port: 9094,

@@ -6,13 +6,13 @@ import type { V1Container, V1Pod } from '@kubernetes/client-node';
 import { buildDesiredObjects } from '../../../src/actors/cluster/desired-objects/desired-objects.ts';
 import {
   type ClusterFixture,
-  exampleClustersDirectory,
+  clustersDirectory,
   fixtureInputs,
   fixtureModel,
   readClusterFixture,
 } from '../../support/cluster-fixtures.ts';
 
-const dualRole = () => readClusterFixture(`${exampleClustersDirectory}/kafka-with-dual-role-nodes.yaml`);
+const dualRole = () => readClusterFixture(`${clustersDirectory}/dual-role.yaml`);
 
 function firstPod(fixture: ClusterFixture = dualRole()): V1Pod {
   const model = fixtureModel(fixture);
@@ -87,7 +87,7 @@ test('the startup probe never allows less time than the user gave the liveness p
 });
 
 test('a controller-only node is probed on the controller port by all three probes', () => {
-  const fixture = readClusterFixture(`${exampleClustersDirectory}/kafka-persistent.yaml`);
+  const fixture = readClusterFixture(`${clustersDirectory}/separate-roles-persistent.yaml`);
   const model = fixtureModel(fixture);
   const controller = buildDesiredObjects(model, fixtureInputs(model)).nodes.find(
     ({ node }) => !node.roles.includes('broker'),

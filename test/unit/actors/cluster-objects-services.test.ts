@@ -10,7 +10,7 @@ import { buildNetworkPolicy } from '../../../src/actors/cluster/desired-objects/
 import { buildNodeClaims } from '../../../src/actors/cluster/desired-objects/persistent-volume-claims.ts';
 import type { KafkaListener } from '../../../src/api/kafka.ts';
 import {
-  exampleClustersDirectory,
+  clustersDirectory,
   fixtureInputs,
   fixtureModel,
   readClusterFixture,
@@ -21,7 +21,7 @@ const peersOf = (rule: V1NetworkPolicyIngressRule | undefined) =>
   (rule as { from?: V1NetworkPolicyPeer[] } | undefined)?.from;
 
 function withListeners(...listeners: KafkaListener[]) {
-  const fixture = readClusterFixture(`${exampleClustersDirectory}/kafka-persistent.yaml`);
+  const fixture = readClusterFixture(`${clustersDirectory}/separate-roles-persistent.yaml`);
   fixture.kafka.spec.kafka.listeners = [...(fixture.kafka.spec.kafka.listeners ?? []), ...listeners];
   return fixtureModel(fixture);
 }
@@ -117,7 +117,7 @@ test('the network policy opens each listener to its peers and the internal ports
 });
 
 test('the disruption budget lets one node of the cluster go at a time', () => {
-  const model = fixtureModel(readClusterFixture(`${exampleClustersDirectory}/kafka-persistent.yaml`));
+  const model = fixtureModel(readClusterFixture(`${clustersDirectory}/separate-roles-persistent.yaml`));
   const budget = buildDesiredObjects(model, fixtureInputs(model)).podDisruptionBudget;
   assert.equal(budget.spec?.minAvailable, 5);
   assert.deepEqual(budget.spec?.selector?.matchLabels, {
@@ -128,7 +128,7 @@ test('the disruption budget lets one node of the cluster go at a time', () => {
 });
 
 test('claims carry size, class and selector; only deleteClaim: true claims are owned by the Kafka', () => {
-  const fixture = readClusterFixture(`${exampleClustersDirectory}/kafka-jbod.yaml`);
+  const fixture = readClusterFixture(`${clustersDirectory}/separate-roles-jbod.yaml`);
   const broker = fixture.pools.find((pool) => pool.metadata.name === 'broker');
   assert.ok(broker);
   broker.spec.storage = {
