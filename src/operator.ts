@@ -50,6 +50,9 @@ const operatorPodLabels = {
   'app.kubernetes.io/component': 'operator',
 };
 
+// /readyz answers within a probe's usual timeout even while Redis hangs.
+const redisPingTimeoutMs = 1_000;
+
 export function loadKubeConfig(): PooledKubeConfig {
   const kubeConfig = new PooledKubeConfig();
   kubeConfig.loadFromDefault();
@@ -75,7 +78,6 @@ export async function startOperator(config: OperatorConfig, logger: Logger, kube
     prefix: config.queuePrefix,
     concurrency: config.reconcileConcurrency,
     coalesceMs: config.coalesceMs,
-    retry: config.retry,
     lockDurationMs: config.lease.durationMs,
     logger,
   });
@@ -117,6 +119,7 @@ export async function startOperator(config: OperatorConfig, logger: Logger, kube
     namespaces: config.watchNamespaces,
     labelSelector: config.labelSelector,
     resyncIntervalMs: config.resyncIntervalMs,
+    retry: config.retry,
     informerIdleRestartMs: config.informerIdleRestartMs,
     queue,
     resources,
@@ -164,7 +167,7 @@ export async function startOperator(config: OperatorConfig, logger: Logger, kube
     registry: metrics.registry,
     logger,
     readiness: async () => {
-      const redis = await queue.ping().catch(() => false);
+      const redis = await queue.ping(redisPingTimeoutMs).catch(() => false);
       const checks = {
         informersSynced: supervisor.hasSynced(),
         redis,

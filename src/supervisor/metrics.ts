@@ -40,6 +40,11 @@ export function createMetrics() {
       help: '1 when this replica holds the leader Lease',
       registers: [registry],
     }),
+    redisConnected: new Gauge({
+      name: 'kao_redis_connected',
+      help: '1 while the reconcile queue is connected to Redis; while 0 nothing is reconciled',
+      registers: [registry],
+    }),
     kafkaRequests: new Counter({
       name: 'kao_kafka_requests_total',
       help: 'Admin API requests sent to Kafka, by operation (one request may carry many topics)',

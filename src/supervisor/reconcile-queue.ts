@@ -4,14 +4,14 @@
 import { type Job, Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { backoffDelay } from './backoff.ts';
 
 export interface ReconcileRequest {
   kind: string;
   key: string;
 }
 
-// A handler returns when the reconcile is over (whatever its outcome); it throws to be retried.
+// A handler returns when the reconcile is over, whatever its outcome: retries are enqueued by the
+// caller with the delay its back-off asks for. It throws only when aborted.
 export type ReconcileHandler = (request: ReconcileRequest, signal: AbortSignal) => Promise<void>;
 
 export interface ReconcileQueueOptions {
@@ -19,8 +19,6 @@ export interface ReconcileQueueOptions {
   prefix: string;
   name?: string;
   concurrency: number;
-  // A failed reconcile is retried after initialMs, the wait doubling up to maxMs.
-  retry?: { initialMs: number; maxMs: number };
   // How long a new job waits for more events of the same resource before it runs: a burst of
   // updates becomes one reconcile. Each event within the window restarts it (debounce).
   coalesceMs?: number;
@@ -28,9 +26,6 @@ export interface ReconcileQueueOptions {
   lockDurationMs?: number;
   logger: Logger;
 }
-
-// After this many failures in a row a job is dropped; the periodic resync brings its resource back.
-const retryAttempts = 50;
 
 export function deduplicationId(request: ReconcileRequest): string {
   return `${request.kind}/${request.key}`;
@@ -44,54 +39,58 @@ export class ReconcileQueue {
   constructor(options: ReconcileQueueOptions) {
     this.#options = {
       name: 'reconcile',
-      retry: { initialMs: 1_000, maxMs: 300_000 },
       coalesceMs: 200,
       lockDurationMs: 15_000,
       ...options,
     };
     this.#queue = new Queue<ReconcileRequest>(this.#options.name, {
-      connection: this.#connection(),
+      connection: this.#connection(false),
       prefix: this.#options.prefix,
     });
     this.#queue.on('error', (error) => this.#options.logger.error({ err: error }, 'reconcile queue error'));
   }
 
-  #connection() {
-    // bullmq owns connections built from options: it reconnects them and closes them on close().
-    return { url: this.#options.redisUrl, maxRetriesPerRequest: null, enableOfflineQueue: true };
+  // bullmq owns connections built from options: it reconnects them and closes them on close(). The
+  // worker's may buffer while Redis is away (its few in-flight commands); the queue's may not, so an
+  // enqueue fails at once instead of piling up, and the full resync after the reconnect covers it.
+  #connection(offlineBuffer: boolean) {
+    return { url: this.#options.redisUrl, maxRetriesPerRequest: null, enableOfflineQueue: offlineBuffer };
   }
 
-  async enqueue(request: ReconcileRequest): Promise<void> {
-    const { initialMs } = this.#options.retry;
+  // `delayMs` defaults to the coalescing window; a retry passes what its back-off has left.
+  async enqueue(request: ReconcileRequest, delayMs = this.#options.coalesceMs): Promise<void> {
     await this.#queue.add(request.kind, request, {
-      // replace: a waiting job (coalescing, or backing off after a failure) gives way to this one,
-      // so a fixed spec is reconciled now rather than after the failure's backoff.
+      // replace: a waiting job (coalescing, or waiting out a back-off) gives way to this one, which
+      // the caller has given the delay that holds now.
       deduplication: { id: deduplicationId(request), keepLastIfActive: true, replace: true },
-      delay: this.#options.coalesceMs,
-      attempts: retryAttempts,
-      backoff: { type: 'capped-exponential', delay: initialMs },
+      delay: Math.max(delayMs, this.#options.coalesceMs),
       removeOnComplete: true,
       removeOnFail: true,
     });
   }
 
-  async enqueueAll(requests: ReconcileRequest[]): Promise<void> {
-    await Promise.all(requests.map((request) => this.enqueue(request)));
-  }
-
-  // Calls back each time the connection to Redis comes back after a loss: jobs may have been lost
-  // with it (Redis without persistence), so the caller enqueues everything again.
-  async onReconnect(callback: () => void): Promise<void> {
-    const client = (await this.#queue.client) as unknown as Redis;
+  // Calls back when the connection to Redis is lost (false) and each time it is ready again (true):
+  // jobs may have been lost with it (Redis without persistence), so the caller enqueues everything again.
+  async onConnectionChange(callback: (connected: boolean) => void): Promise<void> {
+    const client = await this.#client();
     let connected = client.status === 'ready';
     client.on('close', () => {
+      if (connected) {
+        this.#options.logger.error('lost the connection to Redis: no reconcile runs until it is back');
+        callback(false);
+      }
       connected = false;
     });
     client.on('ready', () => {
-      if (!connected) this.#options.logger.info('reconnected to Redis');
+      if (!connected) this.#options.logger.info('connected to Redis');
       connected = true;
-      callback();
+      callback(true);
     });
+  }
+
+  async #client(): Promise<Redis> {
+    // bullmq's connections are ioredis clients; its own interface type leaves some of their API out.
+    return (await this.#queue.client) as unknown as Redis;
   }
 
   async depth(): Promise<number> {
@@ -99,36 +98,42 @@ export class ReconcileQueue {
     return Object.values(counts).reduce((sum, n) => sum + n, 0);
   }
 
-  async ping(): Promise<boolean> {
-    // bullmq's connections are ioredis clients; its own interface type leaves ping out.
-    const client = (await this.#queue.client) as unknown as Redis;
-    return (await client.ping()) === 'PONG';
+  // Whether Redis answers within timeoutMs; false at once while the connection is down.
+  async ping(timeoutMs: number): Promise<boolean> {
+    const client = await this.#client();
+    if (client.status !== 'ready') return false;
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), timeoutMs);
+    });
+    try {
+      return await Promise.race([client.ping().then((answer) => answer === 'PONG'), timedOut]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   // Starts taking jobs (the leader only).
   startWorker(handler: ReconcileHandler): void {
     if (this.#worker) return;
-    const { retry, logger } = this.#options;
+    const { logger } = this.#options;
     const worker = new Worker<ReconcileRequest>(
       this.#options.name,
       async (job: Job<ReconcileRequest>, _token, signal) => {
         await handler(job.data, signal ?? new AbortController().signal);
       },
       {
-        connection: this.#connection(),
+        connection: this.#connection(true),
         prefix: this.#options.prefix,
         concurrency: this.#options.concurrency,
         lockDuration: this.#options.lockDurationMs,
         stalledInterval: Math.max(1_000, Math.floor(this.#options.lockDurationMs / 3)),
-        settings: { backoffStrategy: (attemptsMade) => backoffDelay(attemptsMade, retry) },
       },
     );
     worker.on('error', (error) => logger.error({ err: error }, 'reconcile worker error'));
+    // Aborted jobs: their resources are enqueued again by whoever leads next.
     worker.on('failed', (job, error) =>
-      logger.warn(
-        { kind: job?.data.kind, key: job?.data.key, attempt: job?.attemptsMade, err: error },
-        'reconcile failed; retrying with backoff',
-      ),
+      logger.info({ kind: job?.data.kind, key: job?.data.key, err: error }, 'reconcile aborted'),
     );
     this.#worker = worker;
   }

@@ -1,6 +1,6 @@
 // One reconcile of one resource, as the queue hands it over: read the resource as it is now,
 // let its actor run to a settled state, then write the status (only if it changed), record an
-// Event when the state changed, and count it. A retryable failure is thrown to be retried.
+// Event when the state changed, and count it. Its outcome says whether to retry; the caller decides when.
 import { randomUUID } from 'node:crypto';
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
@@ -26,8 +26,11 @@ export interface ReconcilerOptions {
   logger: Logger;
 }
 
-export class RetryableReconcileError extends Error {
-  override name = 'RetryableReconcileError';
+export interface ReconcileOutcome {
+  /** The generation reconciled; undefined when the resource is gone. */
+  generation: number | undefined;
+  /** 'settled' (a state other than failed), 'failed' (waits for a change), or 'retry' (back off, then again). */
+  result: 'settled' | 'failed' | 'retry';
 }
 
 function splitKey(key: string): { namespace: string; name: string } {
@@ -54,7 +57,7 @@ export function createReconciler(options: ReconcilerOptions) {
       .catch((error: unknown) => log.warn({ err: error }, 'could not record a Kubernetes Event'));
   }
 
-  return async function reconcile(request: ReconcileRequest, signal: AbortSignal): Promise<void> {
+  return async function reconcile(request: ReconcileRequest, signal: AbortSignal): Promise<ReconcileOutcome> {
     const { kind, key } = request;
     const definition = kinds.get(kind);
     if (!definition) throw new Error(`reconcile requested for unknown kind ${kind}`);
@@ -62,7 +65,7 @@ export function createReconciler(options: ReconcilerOptions) {
     if (!resource) {
       // Gone from the cache: deleted (and finalised). Its actor goes too.
       registry.remove(kind, key);
-      return;
+      return { generation: undefined, result: 'settled' };
     }
     const { namespace, name } = splitKey(key);
     const log = options.logger.child({ kind, namespace, name, reconciliation: randomUUID().slice(0, 8) });
@@ -101,11 +104,10 @@ export function createReconciler(options: ReconcilerOptions) {
         stateChanged ? recordStateChange(resource, state, lastError, log) : undefined,
       ]);
       metrics.reconciles.inc({ kind, result: state });
-      if (state === 'failed') {
-        log.warn({ reason: lastError?.reason, message: lastError?.message }, 'reconcile failed');
-        if (lastError?.retryable)
-          throw new RetryableReconcileError(`${lastError.reason}: ${lastError.message}`);
-      }
+      const generation = resource.metadata?.generation;
+      if (state !== 'failed') return { generation, result: 'settled' };
+      log.warn({ reason: lastError?.reason, message: lastError?.message }, 'reconcile failed');
+      return { generation, result: lastError?.retryable ? 'retry' : 'failed' };
     } finally {
       metrics.reconcileStarted.remove(inProgress);
       log.debug({ state: outcome, durationMs: Math.round(stopTimer() * 1000) }, 'reconcile finished');

@@ -7,12 +7,14 @@ import type { CustomResources } from '../actors/kubernetes/custom-resources.ts';
 import type { EventRecorder } from '../actors/kubernetes/event-recorder.ts';
 import type { ResourceType } from '../api/resources.ts';
 import { ActorRegistry } from './actor-registry.ts';
+import type { BackoffPolicy } from './backoff.ts';
 import { ResourceInformer } from './informer.ts';
 import type { OperatorMetrics } from './metrics.ts';
 import { objectKey } from './object-key.ts';
-import type { ReconcileQueue } from './reconcile-queue.ts';
-import { createReconciler } from './reconciler.ts';
+import { deduplicationId, type ReconcileQueue, type ReconcileRequest } from './reconcile-queue.ts';
+import { createReconciler, type ReconcileOutcome } from './reconciler.ts';
 import type { RelatedKind, ResourceKind } from './resource-kind.ts';
+import { RetryLedger } from './retry-ledger.ts';
 
 export interface SupervisorOptions {
   kubeConfig: KubeConfig;
@@ -20,6 +22,8 @@ export interface SupervisorOptions {
   namespaces: string[] | 'all';
   labelSelector: string | undefined;
   resyncIntervalMs: number;
+  // A failing resource is retried after initialMs, the wait doubling up to maxMs while its generation stays.
+  retry: BackoffPolicy;
   informerIdleRestartMs: number;
   queue: ReconcileQueue;
   resources: CustomResources;
@@ -42,8 +46,13 @@ export function needsReconcile(updated: KubernetesObject, old: KubernetesObject)
   );
 }
 
+// Why a resource is enqueued. A change (its own, a related object's, what it waits for) reconciles it
+// soon; a resync (periodic, after a relist or a reconnect) waits out what is left of its back-off.
+type EnqueueCause = 'change' | 'resync';
+
 export class Supervisor {
   readonly #options: SupervisorOptions;
+  readonly #retries: RetryLedger;
   readonly #kinds: Map<string, ResourceKind>;
   readonly #informers = new Map<string, ResourceInformer<KubernetesObject>>();
   // Informers of related kinds (node pools, pods), by kind: they enqueue their owners' keys.
@@ -56,11 +65,12 @@ export class Supervisor {
   constructor(options: SupervisorOptions) {
     this.#options = options;
     this.#kinds = new Map(options.kinds.map((kind) => [kind.type.kind, kind]));
+    this.#retries = new RetryLedger(options.retry);
     this.registry = new ActorRegistry({
       kinds: this.#kinds,
       metrics: options.metrics,
       logger: options.logger,
-      onRestarted: (kind, key) => this.#enqueue(kind, [key]),
+      onRestarted: (kind, key) => this.#enqueue(kind, [key], 'change'),
     });
   }
 
@@ -129,7 +139,10 @@ export class Supervisor {
     }
     await Promise.all(this.#allInformers().map((informer) => informer.start()));
     // Redis runs without persistence in small installs: after a reconnect the queue may be empty.
-    await this.#options.queue.onReconnect(() => this.#enqueueEverything());
+    await this.#options.queue.onConnectionChange((connected) => {
+      this.#options.metrics.redisConnected.set(Number(connected));
+      if (connected) this.#enqueueEverything();
+    });
     this.#depthTimer = setInterval(() => {
       this.#options.queue
         .depth()
@@ -141,31 +154,31 @@ export class Supervisor {
   #watch(kind: string, informer: ResourceInformer<KubernetesObject>): void {
     informer.on('add', (resource) => {
       this.registry.ensure(kind, resource);
-      this.#enqueue(kind, [objectKey(resource)]);
+      this.#enqueue(kind, [objectKey(resource)], 'change');
     });
     informer.on('update', (resource, old) => {
-      if (needsReconcile(resource, old)) this.#enqueue(kind, [objectKey(resource)]);
+      if (needsReconcile(resource, old)) this.#enqueue(kind, [objectKey(resource)], 'change');
       this.#releaseWaiters(kind, resource, old);
     });
     informer.on('delete', (resource) => {
       // The leader lets the queue remove the actor, after any reconcile of it still running.
-      if (this.#leading) this.#enqueue(kind, [objectKey(resource)]);
+      if (this.#leading) this.#enqueue(kind, [objectKey(resource)], 'change');
       else this.registry.remove(kind, objectKey(resource));
     });
     // After a (re)connect anything may have changed while we were not watching.
-    informer.on('relisted', (resources) => this.#enqueue(kind, resources.map(objectKey)));
+    informer.on('relisted', (resources) => this.#enqueue(kind, resources.map(objectKey), 'resync'));
   }
 
   // A related object's add, delete and relevant update reconcile the resources that own it.
   #watchRelated(kind: string, related: RelatedKind, informer: ResourceInformer<KubernetesObject>): void {
     const changed = related.needsReconcile ?? needsReconcile;
     if (related.reconcileOnAdd !== false) {
-      informer.on('add', (object) => this.#enqueue(kind, related.ownerKeys(object)));
+      informer.on('add', (object) => this.#enqueue(kind, related.ownerKeys(object), 'change'));
     }
     informer.on('update', (object, old) => {
-      if (changed(object, old)) this.#enqueue(kind, related.ownerKeys(object));
+      if (changed(object, old)) this.#enqueue(kind, related.ownerKeys(object), 'change');
     });
-    informer.on('delete', (object) => this.#enqueue(kind, related.ownerKeys(object)));
+    informer.on('delete', (object) => this.#enqueue(kind, related.ownerKeys(object), 'change'));
   }
 
   #releaseWaiters(kind: string, resource: KubernetesObject, old: KubernetesObject): void {
@@ -181,21 +194,55 @@ export class Supervisor {
           return candidate !== undefined && waiters.waitsFor(candidate, resource);
         })
         .map((entry) => entry.key);
-      this.#enqueue(waitingKind, keys);
+      this.#enqueue(waitingKind, keys, 'change');
     }
   }
 
-  #enqueue(kind: string, keys: string[]): void {
+  #generationOf(request: ReconcileRequest): number | undefined {
+    const at = request.key.indexOf('/');
+    return this.cached(request.kind, request.key.slice(0, at), request.key.slice(at + 1))?.metadata
+      ?.generation;
+  }
+
+  // What is left of the request's back-off at the generation the cache has now.
+  #backoffLeftMs(request: ReconcileRequest): number {
+    return this.#retries.remainingMs(deduplicationId(request), this.#generationOf(request));
+  }
+
+  #enqueue(kind: string, keys: string[], cause: EnqueueCause): void {
     if (!this.#leading || keys.length === 0) return;
-    this.#options.queue
-      .enqueueAll(keys.map((key) => ({ kind, key })))
-      .catch((error: unknown) =>
-        this.#options.logger.error({ kind, keys: keys.length, err: error }, 'cannot enqueue reconciles'),
-      );
+    const { queue, logger } = this.#options;
+    Promise.all(
+      keys.map((key) => {
+        const request = { kind, key };
+        return cause === 'resync'
+          ? queue.enqueue(request, this.#backoffLeftMs(request))
+          : queue.enqueue(request);
+      }),
+    ).catch((error: unknown) =>
+      logger.error({ kind, keys: keys.length, err: error }, 'cannot enqueue reconciles'),
+    );
   }
 
   #enqueueEverything(): void {
-    for (const [kind, informer] of this.#informers) this.#enqueue(kind, informer.keys());
+    for (const [kind, informer] of this.#informers) this.#enqueue(kind, informer.keys(), 'resync');
+  }
+
+  // After a reconcile: a failure starts or lengthens the resource's back-off, and one that may succeed on
+  // its own is enqueued again once the back-off has passed (sooner if its generation moved meanwhile).
+  async #afterReconcile(request: ReconcileRequest, outcome: ReconcileOutcome): Promise<void> {
+    const id = deduplicationId(request);
+    if (outcome.result === 'settled') {
+      this.#retries.forget(id);
+      return;
+    }
+    const delayMs = this.#retries.failed(id, outcome.generation);
+    if (outcome.result === 'failed') return;
+    this.#options.logger.info(
+      { kind: request.kind, key: request.key, retryInMs: delayMs },
+      'reconcile failed; retrying after the back-off',
+    );
+    await this.#options.queue.enqueue(request, this.#backoffLeftMs(request));
   }
 
   // Leadership acquired: reconcile everything now and every resync interval.
@@ -215,7 +262,21 @@ export class Supervisor {
       metrics: this.#options.metrics,
       logger: this.#options.logger,
     });
-    this.#options.queue.startWorker(reconcile);
+    this.#options.queue.startWorker(async (request, signal) => {
+      let outcome: ReconcileOutcome;
+      try {
+        outcome = await reconcile(request, signal);
+      } catch (error) {
+        if (signal.aborted) throw error;
+        // The status or Event write failed, or the actor broke: the next attempt reads everything anew.
+        this.#options.logger.warn(
+          { kind: request.kind, key: request.key, err: error },
+          'reconcile broke off',
+        );
+        outcome = { generation: this.#generationOf(request), result: 'retry' };
+      }
+      await this.#afterReconcile(request, outcome);
+    });
     this.#enqueueEverything();
     this.#resyncTimer = setInterval(() => this.#enqueueEverything(), this.#options.resyncIntervalMs);
   }

@@ -1,9 +1,10 @@
 // Gives a test file the real services it needs: starts the missing ones once (test/env/up.sh is
 // idempotent and serialised by a lock) and returns their addresses.
-import { execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { waitFor } from './wait.ts';
 
 export type Component = 'kubernetes' | 'kafka' | 'kafka-cluster' | 'kafka-nodelete' | 'redis';
 
@@ -93,6 +94,39 @@ export function kafkaClusterEnvironment(): { bootstrap: string; bootstrapSasl: s
   };
 }
 
+// Starts redis-server on a loopback port as the environment runs it (no persistence) and resolves once
+// it answers; the process outlives the caller unless stopped.
+export async function startRedisServer(port: number, logPath: string): Promise<ChildProcess> {
+  const logFile = openSync(logPath, 'a');
+  const redis = spawn(
+    'redis-server',
+    [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--maxmemory-policy',
+      'noeviction',
+    ],
+    { detached: true, stdio: ['ignore', logFile, logFile] },
+  );
+  redis.unref();
+  // Probes that throw count as "not yet".
+  await waitFor(
+    `redis-server on port ${port} to answer (log: ${logPath})`,
+    async () =>
+      execFileSync('redis-cli', ['-p', String(port), 'ping'], { encoding: 'utf8' }).trim() === 'PONG' ||
+      undefined,
+    10_000,
+    100,
+  );
+  return redis;
+}
+
 // Stops the environment's Redis (losing everything: it runs without persistence), runs `during`,
 // then starts Redis again on the same port.
 export async function withRedisDown(during: () => Promise<void>): Promise<void> {
@@ -102,32 +136,7 @@ export async function withRedisDown(during: () => Promise<void>): Promise<void> 
   try {
     await during();
   } finally {
-    const logFile = openSync(join(runDirectory, 'logs', 'redis.log'), 'a');
-    const redis = spawn(
-      'redis-server',
-      [
-        '--port',
-        port,
-        '--bind',
-        '127.0.0.1',
-        '--save',
-        '',
-        '--appendonly',
-        'no',
-        '--maxmemory-policy',
-        'noeviction',
-      ],
-      { detached: true, stdio: ['ignore', logFile, logFile] },
-    );
-    redis.unref();
+    const redis = await startRedisServer(Number(port), join(runDirectory, 'logs', 'redis.log'));
     writeFileSync(join(runDirectory, 'pids', 'redis.pid'), `${redis.pid}\n`);
-    for (let attempt = 0; attempt < 50; attempt++) {
-      try {
-        execFileSync('redis-cli', ['-p', port, 'ping'], { stdio: 'ignore' });
-        break;
-      } catch {
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-    }
   }
 }
