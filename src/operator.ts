@@ -199,6 +199,8 @@ export async function startOperator(config: OperatorConfig, logger: Logger, kube
     supervisor,
     elector,
     async stop() {
+      // Drain while still leading, so that no follower starts before this replica's work is over.
+      await supervisor.stopReconciling('shutting down', config.shutdownDrainMs);
       await elector.stop();
       await supervisor.stop();
       await queue.close();

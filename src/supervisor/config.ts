@@ -22,6 +22,9 @@ export interface OperatorConfig {
   coalesceMs: number;
   // A failed reconcile is retried after retryInitialMs, doubling up to retryMaxMs.
   retry: { initialMs: number; maxMs: number };
+  // On SIGTERM the reconciles running may finish within this long before the rest are aborted and the
+  // Lease is released.
+  shutdownDrainMs: number;
   lease: { name: string; durationMs: number; renewDeadlineMs: number; retryPeriodMs: number };
   logLevel: string;
   http: { host: string; port: number };
@@ -206,6 +209,7 @@ export function loadConfig(env: Environment = process.env): OperatorConfig {
     reconcileConcurrency: integer(env, 'RECONCILE_CONCURRENCY', 64, 1),
     coalesceMs: integer(env, 'RECONCILE_COALESCE_MS', 200, 0),
     retry: retrySettings(env),
+    shutdownDrainMs: integer(env, 'SHUTDOWN_DRAIN_MS', 10_000, 0),
     lease,
     logLevel: oneOf(env, 'LOG_LEVEL', 'info', ['trace', 'debug', 'info', 'warn', 'error', 'fatal']),
     http: { host: env.HTTP_HOST || '0.0.0.0', port: integer(env, 'HTTP_PORT', 8080, 0) },

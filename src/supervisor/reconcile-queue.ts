@@ -27,6 +27,19 @@ export interface ReconcileQueueOptions {
   logger: Logger;
 }
 
+// The promise's value, or `fallback` when it takes longer than ms.
+async function within<T>(promise: Promise<T>, ms: number, fallback: T): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<T>((resolve) => {
+    timer = setTimeout(() => resolve(fallback), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export function deduplicationId(request: ReconcileRequest): string {
   return `${request.kind}/${request.key}`;
 }
@@ -35,6 +48,8 @@ export class ReconcileQueue {
   readonly #options: Required<Omit<ReconcileQueueOptions, 'logger'>> & { logger: Logger };
   readonly #queue: Queue<ReconcileRequest>;
   #worker: Worker<ReconcileRequest> | undefined;
+  // A worker told to stop, until its running jobs are over.
+  #stopping: { worker: Worker<ReconcileRequest>; closed: Promise<void> } | undefined;
 
   constructor(options: ReconcileQueueOptions) {
     this.#options = {
@@ -102,15 +117,11 @@ export class ReconcileQueue {
   async ping(timeoutMs: number): Promise<boolean> {
     const client = await this.#client();
     if (client.status !== 'ready') return false;
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<false>((resolve) => {
-      timer = setTimeout(() => resolve(false), timeoutMs);
-    });
-    try {
-      return await Promise.race([client.ping().then((answer) => answer === 'PONG'), timedOut]);
-    } finally {
-      clearTimeout(timer);
-    }
+    return within(
+      client.ping().then((answer) => answer === 'PONG'),
+      timeoutMs,
+      false,
+    );
   }
 
   // Starts taking jobs (the leader only).
@@ -138,13 +149,32 @@ export class ReconcileQueue {
     this.#worker = worker;
   }
 
-  // Stops taking jobs and aborts the running ones (leadership lost, or shutdown).
-  async stopWorker(reason: string): Promise<void> {
-    const worker = this.#worker;
-    if (!worker) return;
-    this.#worker = undefined;
-    worker.cancelAllJobs(reason);
-    await worker.close();
+  // Stops taking jobs. The running ones may finish within drainMs (a graceful shutdown); those still
+  // running then, or at once when drainMs is 0 (leadership lost), are aborted. A call during a drain
+  // cuts it short.
+  async stopWorker(reason: string, drainMs = 0): Promise<void> {
+    if (this.#worker) {
+      const worker = this.#worker;
+      this.#worker = undefined;
+      this.#stopping = { worker, closed: worker.close().finally(() => (this.#stopping = undefined)) };
+    }
+    const stopping = this.#stopping;
+    if (!stopping) return;
+    if (
+      drainMs > 0 &&
+      !(await within(
+        stopping.closed.then(() => true),
+        drainMs,
+        false,
+      ))
+    ) {
+      this.#options.logger.warn(
+        { drainMs },
+        'reconciles still running at the end of the drain: aborting them',
+      );
+    }
+    stopping.worker.cancelAllJobs(reason);
+    await stopping.closed;
   }
 
   async close(): Promise<void> {

@@ -98,6 +98,8 @@ export function createReconciler(options: ReconcilerOptions) {
       };
       const stateChanged = state !== previousState;
       if (stateChanged) log.info({ from: previousState, to: state }, 'state changed');
+      // Fenced: once this replica stops leading, no status or Event of its reconciles is written.
+      signal.throwIfAborted();
       // The status and the Event are independent writes: one round trip instead of two.
       await Promise.all([
         writeStatus(),

@@ -281,13 +281,15 @@ export class Supervisor {
     this.#resyncTimer = setInterval(() => this.#enqueueEverything(), this.#options.resyncIntervalMs);
   }
 
-  // Leadership lost or shutting down: abort running reconciles and take no more.
-  async stopReconciling(reason: string): Promise<void> {
-    if (!this.#leading) return;
-    this.#leading = false;
-    this.#options.metrics.leader.set(0);
-    clearInterval(this.#resyncTimer);
-    await this.#options.queue.stopWorker(reason);
+  // Takes no more reconciles. Those running may finish within drainMs (shutting down while still
+  // leading); the rest, or all at once when leadership is lost, are aborted and write nothing more.
+  async stopReconciling(reason: string, drainMs = 0): Promise<void> {
+    if (this.#leading) {
+      this.#leading = false;
+      this.#options.metrics.leader.set(0);
+      clearInterval(this.#resyncTimer);
+    }
+    await this.#options.queue.stopWorker(reason, drainMs);
   }
 
   async stop(): Promise<void> {
