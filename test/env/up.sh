@@ -54,8 +54,23 @@ start_kubernetes() {
     --initial-cluster="testenv=http://127.0.0.1:$pp" --unsafe-no-fsync=true --log-level=warn
   wait_for etcd 30 curl -sf "http://127.0.0.1:$ep/health"
 
+  # Writes by the service accounts of namespace kao-audited, for tests that ask the apiserver who wrote
+  # what and when (fencing); nothing else is recorded.
+  local audit_policy=$TESTENV_RUN/audit-policy.yaml audit_log=$TESTENV_RUN/logs/audit.log
+  cat > "$audit_policy" <<'POLICY'
+apiVersion: audit.k8s.io/v1
+kind: Policy
+omitStages: [RequestReceived]
+rules:
+  - level: Metadata
+    userGroups: ["system:serviceaccounts:kao-audited"]
+    verbs: [create, update, patch, delete, deletecollection]
+  - level: None
+POLICY
   log "starting kube-apiserver $K8S_VERSION on 127.0.0.1:$ap"
   start_process kube-apiserver "$BIN_DIR/kube-apiserver" \
+    --audit-policy-file="$audit_policy" --audit-log-path="$audit_log" --audit-log-format=json \
+    --audit-log-mode=blocking \
     --etcd-servers="http://127.0.0.1:$ep" --bind-address=127.0.0.1 --advertise-address=127.0.0.1 \
     --secure-port="$ap" --tls-cert-file="$pki/apiserver.crt" --tls-private-key-file="$pki/apiserver.key" \
     --client-ca-file="$pki/ca.crt" --authorization-mode=Node,RBAC \
@@ -145,7 +160,8 @@ volumeBindingMode: Immediate
 SC
   "${kubectl[@]}" apply -f "$manifest" >/dev/null
   wait_for "kwok nodes" 60 "${kubectl[@]}" wait --for=condition=Ready node --all --timeout=1s
-  write_env kubernetes "KUBECONFIG=$kc" "KUBE_APISERVER=https://127.0.0.1:$ap" "KUBECTL=$BIN_DIR/kubectl"
+  write_env kubernetes "KUBECONFIG=$kc" "KUBE_APISERVER=https://127.0.0.1:$ap" "KUBECTL=$BIN_DIR/kubectl" \
+    "KUBE_AUDIT_LOG=$audit_log"
   log "kubernetes ready: KUBECONFIG=$kc"
 }
 

@@ -54,6 +54,17 @@ export function kubernetesEnvironment(): KubernetesEnvironment {
   return { kubeconfig: required(settings, 'KUBECONFIG'), kubectl: required(settings, 'KUBECTL') };
 }
 
+// The apiserver's audit log: every write by a service account of namespace kao-audited (test/env/up.sh).
+export function kubernetesAuditLog(): string {
+  const settings = startComponents('kubernetes');
+  if (!settings.KUBE_AUDIT_LOG) {
+    throw new Error(
+      'the running kube-apiserver keeps no audit log: restart it with `npm run env:down -- kubernetes`',
+    );
+  }
+  return settings.KUBE_AUDIT_LOG;
+}
+
 export interface KafkaEnvironment {
   bootstrap: string;
   bootstrapSasl: string;

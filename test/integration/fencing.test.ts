@@ -1,0 +1,218 @@
+// Real services: kube-apiserver with its audit log, Kafka, Redis; two operator processes as two replicas,
+// each with a service account of its own in namespace kao-audited, so that the apiserver records who
+// wrote what and when. However leadership passes while resources keep changing, the apiserver sees no
+// write from the old leader once the new one holds the Lease.
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { ApiException, KubeConfig, RbacAuthorizationV1Api } from '@kubernetes/client-node';
+import { kubeConfigThroughProxy } from '../support/apiserver-proxy.ts';
+import { kubernetesAuditLog, runDirectory } from '../support/environment.ts';
+import { operatorFixture } from '../support/operator-fixture.ts';
+import { type OperatorProcess, startOperatorProcess } from '../support/operator-process.ts';
+import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.ts';
+import { waitFor } from '../support/wait.ts';
+
+const auditLog = kubernetesAuditLog();
+const fixture = await operatorFixture('fencing');
+const { core, namespace } = fixture;
+const topics = fixture.kafkaTopics;
+const auditedNamespace = 'kao-audited';
+const lease = { LEASE_DURATION_MS: '4000', LEASE_RENEW_DEADLINE_MS: '3000', LEASE_RETRY_PERIOD_MS: '500' };
+const running: OperatorProcess[] = [];
+const proxies: TcpProxy[] = [];
+
+const ignoreConflict = (error: unknown) => {
+  if (!(error instanceof ApiException && error.code === 409)) throw error;
+};
+
+// A kubeconfig that authenticates as service account kao-audited/<name>, bound to cluster-admin.
+async function serviceAccountKubeConfig(name: string, through?: TcpProxy): Promise<string> {
+  await core
+    .createNamespacedServiceAccount({ namespace: auditedNamespace, body: { metadata: { name } } })
+    .catch(ignoreConflict);
+  await fixture.kc
+    .makeApiClient(RbacAuthorizationV1Api)
+    .createClusterRoleBinding({
+      body: {
+        metadata: { name: `${auditedNamespace}-${name}` },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' },
+        subjects: [{ kind: 'ServiceAccount', name, namespace: auditedNamespace }],
+      },
+    })
+    .catch(ignoreConflict);
+  const token = await core.createNamespacedServiceAccountToken({
+    name,
+    namespace: auditedNamespace,
+    body: { spec: { audiences: [], expirationSeconds: 3600 } },
+  });
+  const base = through ? kubeConfigThroughProxy(fixture.kc, through.port) : fixture.kc;
+  const kc = new KubeConfig();
+  kc.loadFromOptions({
+    clusters: base.clusters,
+    users: [{ name, token: token.status?.token }],
+    contexts: [{ name, cluster: base.getCurrentCluster()?.name ?? '', user: name }],
+    currentContext: name,
+  });
+  const path = join(runDirectory, `kubeconfig-${namespace}-${name}`);
+  writeFileSync(path, kc.exportConfig());
+  return path;
+}
+
+before(async () => {
+  await core.createNamespace({ body: { metadata: { name: auditedNamespace } } }).catch(ignoreConflict);
+});
+after(async () => {
+  await Promise.all(running.map((replica) => replica.stop()));
+  await Promise.all(proxies.map((proxy) => proxy.close()));
+  await fixture.cleanup();
+});
+
+interface AuditedWrite {
+  username: string;
+  resource: string;
+  name: string;
+  // RFC 3339 with microseconds: compared as strings.
+  received: string;
+  completed: string;
+  code: number;
+}
+
+function auditedWrites(): AuditedWrite[] {
+  return readFileSync(auditLog, 'utf8')
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line))
+    .filter((entry) => entry.objectRef?.namespace === namespace)
+    .map((entry) => ({
+      username: entry.user?.username,
+      resource: [entry.objectRef?.resource, entry.objectRef?.subresource].filter(Boolean).join('/'),
+      name: entry.objectRef?.name ?? '',
+      received: entry.requestReceivedTimestamp,
+      completed: entry.stageTimestamp,
+      code: entry.responseStatus?.code ?? 0,
+    }));
+}
+
+const accountOf = (name: string) => `system:serviceaccount:${auditedNamespace}:${name}`;
+
+function leadingSince(replica: OperatorProcess): number | undefined {
+  const line = replica.logs().find((l) => l.msg === 'leading: reconciling');
+  return line ? Date.parse(line.time) : undefined;
+}
+
+// Patches the topics without pause until stopped; returns the last generation of each.
+function keepChanging(names: string[]): { stop: () => Promise<Map<string, number>> } {
+  let changing = true;
+  const generations = new Map<string, number>();
+  let retention = 100_000;
+  const loop = (async () => {
+    while (changing) {
+      for (const name of names) {
+        const patched = await topics.patch(name, { spec: { config: { 'retention.ms': retention++ } } });
+        generations.set(name, patched.metadata?.generation ?? 0);
+      }
+    }
+  })();
+  return {
+    stop: async () => {
+      changing = false;
+      await loop;
+      return generations;
+    },
+  };
+}
+
+// The old leader's successful writes that completed after the new leader's first hold of the Lease.
+function writesAfterTakeover(
+  oldLeader: string,
+  newLeader: string,
+): { takeover: string; late: AuditedWrite[] } {
+  const writes = auditedWrites().filter((write) => write.code >= 200 && write.code < 300);
+  const takeover = writes
+    .filter((write) => write.username === accountOf(newLeader) && write.resource === 'leases')
+    .map((write) => write.received)
+    .sort()[0];
+  assert.ok(takeover, `the audit log shows ${newLeader} writing the Lease`);
+  assert.ok(
+    writes.some((write) => write.username === accountOf(oldLeader) && write.resource !== 'leases'),
+    `the audit log shows ${oldLeader} at work before`,
+  );
+  assert.ok(
+    writes.some((write) => write.username === accountOf(newLeader) && write.resource !== 'leases'),
+    `the audit log shows ${newLeader} at work after`,
+  );
+  const late = writes.filter(
+    (write) => write.username === accountOf(oldLeader) && write.completed > takeover,
+  );
+  return { takeover, late };
+}
+
+async function handOver(
+  names: string[],
+  leader: OperatorProcess,
+  follower: OperatorProcess,
+  takeLeadershipAway: () => Promise<void>,
+): Promise<void> {
+  for (const name of names) await topics.create(name);
+  for (const name of names) await topics.waitReady(name);
+  const changes = keepChanging(names);
+  // Reconciles of the changing topics are in flight when leadership goes.
+  await waitFor('the leader to reconcile the changes', async () =>
+    leader.logs().filter((line) => line.msg === 'reconcile started').length > names.length * 3
+      ? true
+      : undefined,
+  );
+  await takeLeadershipAway();
+  await waitFor('the follower to lead', async () => leadingSince(follower), 30_000, 100);
+  await waitFor('the follower to reconcile the changes', async () =>
+    follower.logs().filter((line) => line.msg === 'reconcile started').length > names.length
+      ? true
+      : undefined,
+  );
+  const generations = await changes.stop();
+  for (const [name, generation] of generations) await topics.waitObserved(name, generation, 60_000);
+}
+
+test('a leader stopped by SIGTERM drains and then releases the Lease: none of its writes lands after the follower takes over', async () => {
+  const a = await serviceAccountKubeConfig('fencing-a');
+  const b = await serviceAccountKubeConfig('fencing-b');
+  const leader = startOperatorProcess('fencing-a', { ...fixture.env, ...lease, KUBECONFIG: a });
+  running.push(leader);
+  await waitFor('fencing-a to lead', async () => leadingSince(leader));
+  const follower = startOperatorProcess('fencing-b', { ...fixture.env, ...lease, KUBECONFIG: b });
+  running.push(follower);
+  await follower.httpPort();
+
+  await handOver(['drained-1', 'drained-2', 'drained-3'], leader, follower, () => leader.stop());
+  const { takeover, late } = writesAfterTakeover('fencing-a', 'fencing-b');
+  assert.deepEqual(late, [], `writes of the stopped leader after ${takeover}`);
+  assert.ok(
+    leader.logs().some((line) => line.msg === 'leader election stopped'),
+    'the stopped leader released its Lease',
+  );
+});
+
+test('a leader cut off from the apiserver loses the Lease, and once it can reach the apiserver again it writes nothing more', async () => {
+  await Promise.all(running.splice(0).map((replica) => replica.stop()));
+  const apiserver = new URL(fixture.kc.getCurrentCluster()?.server ?? '');
+  const proxy = await startTcpProxy(apiserver.hostname, Number(apiserver.port));
+  proxies.push(proxy);
+  const c = await serviceAccountKubeConfig('fencing-c', proxy);
+  const d = await serviceAccountKubeConfig('fencing-d');
+  const leader = startOperatorProcess('fencing-c', { ...fixture.env, ...lease, KUBECONFIG: c });
+  running.push(leader);
+  await waitFor('fencing-c to lead', async () => leadingSince(leader), 30_000);
+  const follower = startOperatorProcess('fencing-d', { ...fixture.env, ...lease, KUBECONFIG: d });
+  running.push(follower);
+  await follower.httpPort();
+
+  await handOver(['cut-1', 'cut-2', 'cut-3'], leader, follower, async () => {
+    await proxy.cut();
+    await waitFor('the follower to lead', async () => leadingSince(follower), 30_000, 100);
+    await proxy.restore();
+  });
+  const { takeover, late } = writesAfterTakeover('fencing-c', 'fencing-d');
+  assert.deepEqual(late, [], `writes of the cut-off leader after ${takeover}`);
+});
