@@ -26,7 +26,7 @@ import type { OperatorConfig } from './supervisor/config.ts';
 import { startHttpServer } from './supervisor/http-server.ts';
 import { LeaderElector } from './supervisor/leader-election.ts';
 import { createMetrics } from './supervisor/metrics.ts';
-import { ReconcileQueue } from './supervisor/reconcile-queue.ts';
+import { ReconcileQueue, verifyRedisCredentials } from './supervisor/reconcile-queue.ts';
 import { startStateChartView } from './supervisor/state-chart-view.ts';
 import { Supervisor } from './supervisor/supervisor.ts';
 
@@ -73,8 +73,10 @@ export async function startOperator(config: OperatorConfig, logger: Logger, kube
     findKafka,
     readSecret: secretDataReader(core),
   });
+  await verifyRedisCredentials(config.redisUrl, config.redisPassword, logger);
   const queue = new ReconcileQueue({
     redisUrl: config.redisUrl,
+    redisPassword: config.redisPassword,
     prefix: config.queuePrefix,
     concurrency: config.reconcileConcurrency,
     coalesceMs: config.coalesceMs,

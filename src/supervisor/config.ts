@@ -17,6 +17,8 @@ export interface OperatorConfig {
   resyncIntervalMs: number;
   informerIdleRestartMs: number;
   redisUrl: string;
+  // Overrides a password in the URL.
+  redisPassword: string | undefined;
   queuePrefix: string;
   reconcileConcurrency: number;
   coalesceMs: number;
@@ -205,6 +207,7 @@ export function loadConfig(env: Environment = process.env): OperatorConfig {
     resyncIntervalMs: integer(env, 'RESYNC_INTERVAL_MS', 120_000, 1_000),
     informerIdleRestartMs: integer(env, 'INFORMER_IDLE_RESTART_MS', 300_000, 1_000),
     redisUrl,
+    redisPassword: env.REDIS_PASSWORD || undefined,
     queuePrefix: env.QUEUE_PREFIX || 'kafka-actor-operator',
     reconcileConcurrency: integer(env, 'RECONCILE_CONCURRENCY', 64, 1),
     coalesceMs: integer(env, 'RECONCILE_COALESCE_MS', 200, 0),

@@ -2,7 +2,7 @@
 // job running and one waiting per key (keepLastIfActive), so an event during a reconcile yields
 // exactly one follow-up and two reconciles of one resource never overlap, across replicas too.
 import { type Job, Queue, Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
+import { Redis, ReplyError } from 'ioredis';
 import type { Logger } from 'pino';
 
 export interface ReconcileRequest {
@@ -16,6 +16,8 @@ export type ReconcileHandler = (request: ReconcileRequest, signal: AbortSignal) 
 
 export interface ReconcileQueueOptions {
   redisUrl: string;
+  // Overrides a password in the URL (REDIS_PASSWORD, from a Secret).
+  redisPassword?: string | undefined;
   prefix: string;
   name?: string;
   concurrency: number;
@@ -40,12 +42,55 @@ async function within<T>(promise: Promise<T>, ms: number, fallback: T): Promise<
   }
 }
 
+function passwordOption(password: string | undefined) {
+  return password === undefined ? {} : { password };
+}
+
+export class RedisCredentialsError extends Error {
+  override name = 'RedisCredentialsError';
+}
+
+/**
+ * Connects once to tell a wrong password from an unreachable Redis: the first is an error the operator
+ * cannot recover from (RedisCredentialsError); the second is waited out, and /readyz says so meanwhile.
+ */
+export async function verifyRedisCredentials(
+  url: string,
+  password: string | undefined,
+  logger: Logger,
+): Promise<void> {
+  const client = new Redis(url, {
+    ...passwordOption(password),
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
+  // Errors surface through connect(); without a listener ioredis would also report them unhandled.
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    await client.ping();
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    if (error instanceof ReplyError && /^(WRONGPASS|NOAUTH|ERR AUTH)/.test(message)) {
+      const { host } = new URL(url);
+      throw new RedisCredentialsError(
+        `Redis at ${host} refused the operator's credentials (REDIS_PASSWORD or the URL's password): ${message}`,
+      );
+    }
+    logger.warn({ err: error }, 'Redis is not reachable yet: reconciles wait until it is');
+  } finally {
+    client.disconnect();
+  }
+}
+
 export function deduplicationId(request: ReconcileRequest): string {
   return `${request.kind}/${request.key}`;
 }
 
 export class ReconcileQueue {
-  readonly #options: Required<Omit<ReconcileQueueOptions, 'logger'>> & { logger: Logger };
+  readonly #options: Required<Omit<ReconcileQueueOptions, 'logger' | 'redisPassword'>> &
+    Pick<ReconcileQueueOptions, 'logger' | 'redisPassword'>;
   readonly #queue: Queue<ReconcileRequest>;
   #worker: Worker<ReconcileRequest> | undefined;
   // A worker told to stop, until its running jobs are over.
@@ -69,7 +114,12 @@ export class ReconcileQueue {
   // worker's may buffer while Redis is away (its few in-flight commands); the queue's may not, so an
   // enqueue fails at once instead of piling up, and the full resync after the reconnect covers it.
   #connection(offlineBuffer: boolean) {
-    return { url: this.#options.redisUrl, maxRetriesPerRequest: null, enableOfflineQueue: offlineBuffer };
+    return {
+      url: this.#options.redisUrl,
+      ...passwordOption(this.#options.redisPassword),
+      maxRetriesPerRequest: null,
+      enableOfflineQueue: offlineBuffer,
+    };
   }
 
   // `delayMs` defaults to the coalescing window; a retry passes what its back-off has left.

@@ -105,32 +105,25 @@ export function kafkaClusterEnvironment(): { bootstrap: string; bootstrapSasl: s
   };
 }
 
-// Starts redis-server on a loopback port as the environment runs it (no persistence) and resolves once
-// it answers; the process outlives the caller unless stopped.
-export async function startRedisServer(port: number, logPath: string): Promise<ChildProcess> {
+// Starts redis-server on a loopback port as the environment runs it (no persistence), with any further
+// arguments, and resolves once it answers; the process outlives the caller unless stopped.
+export async function startRedisServer(
+  port: number,
+  logPath: string,
+  extraArguments: string[] = [],
+): Promise<ChildProcess> {
   const logFile = openSync(logPath, 'a');
-  const redis = spawn(
-    'redis-server',
-    [
-      '--port',
-      String(port),
-      '--bind',
-      '127.0.0.1',
-      '--save',
-      '',
-      '--appendonly',
-      'no',
-      '--maxmemory-policy',
-      'noeviction',
-    ],
-    { detached: true, stdio: ['ignore', logFile, logFile] },
-  );
+  const settings = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'];
+  const redis = spawn('redis-server', [...settings, '--maxmemory-policy', 'noeviction', ...extraArguments], {
+    detached: true,
+    stdio: ['ignore', logFile, logFile],
+  });
   redis.unref();
-  // Probes that throw count as "not yet".
+  // Probes that throw count as "not yet". A Redis with a password answers NOAUTH, which says it is up.
   await waitFor(
     `redis-server on port ${port} to answer (log: ${logPath})`,
     async () =>
-      execFileSync('redis-cli', ['-p', String(port), 'ping'], { encoding: 'utf8' }).trim() === 'PONG' ||
+      /PONG|NOAUTH/.test(execFileSync('redis-cli', ['-p', String(port), 'ping'], { encoding: 'utf8' })) ||
       undefined,
     10_000,
     100,
