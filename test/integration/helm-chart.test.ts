@@ -60,7 +60,8 @@ function valuesFile(values: object): string {
   return path;
 }
 
-function helmTemplate(namespace: string, files: string[], release = releaseName) {
+// `flags`: more of helm's, e.g. --dry-run=server and --kubeconfig to render against the apiserver.
+function helmTemplate(namespace: string, files: string[], release = releaseName, flags: string[] = []) {
   return run(helm, [
     'template',
     release,
@@ -68,11 +69,17 @@ function helmTemplate(namespace: string, files: string[], release = releaseName)
     '--namespace',
     namespace,
     ...files.flatMap((file) => ['--values', file]),
+    ...flags,
   ]);
 }
 
-function renderChart(namespace: string, files: string[], release = releaseName): Manifest[] {
-  const { status, stdout, stderr } = helmTemplate(namespace, files, release);
+function renderChart(
+  namespace: string,
+  files: string[],
+  release = releaseName,
+  flags: string[] = [],
+): Manifest[] {
+  const { status, stdout, stderr } = helmTemplate(namespace, files, release, flags);
   assert.equal(status, 0, `helm template failed for ${files.join(', ')}:\n${stderr}`);
   return loadAll(stdout).filter((document) => document !== null) as Manifest[];
 }
@@ -247,6 +254,39 @@ describe('the chart renders valid manifests for every values file in ci/', () =>
     const all = renderChart('ops', [valuesFile({ watchNamespaces: '*' })]);
     assert.equal(kinds(all, 'ClusterRole').length, 1);
     assert.deepEqual(kinds(all, 'Role'), ['ops/kao-kafka-actor-operator-leader-election']);
+  });
+
+  test('the bundled Redis requires a password generated into a Secret that it and the operator read, and keeps it across upgrades', async () => {
+    const manifests = renderChart('ops', []);
+    const secretName = 'kao-kafka-actor-operator-redis-password';
+    const secret = manifests.find((m) => m.kind === 'Secret' && m.metadata.name === secretName);
+    assert.match(Buffer.from(secret?.data?.password ?? '', 'base64').toString(), /^[A-Za-z0-9]{32}$/);
+    const redis = manifests.find((m) => m.kind === 'StatefulSet')?.spec.template.spec.containers[0];
+    const args: string[] = redis?.args ?? [];
+    assert.equal(args[args.indexOf('--protected-mode') + 1], 'yes');
+    assert.equal(args[args.indexOf('--requirepass') + 1], '$(REDIS_PASSWORD)');
+    const fromSecret = (container: { env?: { name: string; valueFrom?: unknown }[] }, name: string) =>
+      container.env?.find((variable) => variable.name === name)?.valueFrom;
+    const expected = { secretKeyRef: { name: secretName, key: 'password' } };
+    assert.deepEqual(fromSecret(redis, 'REDIS_PASSWORD'), expected);
+    assert.deepEqual(fromSecret(redis, 'REDISCLI_AUTH'), expected, 'the probes log in');
+    const operator = manifests.find((m) => m.kind === 'Deployment')?.spec.template.spec.containers[0];
+    assert.deepEqual(fromSecret(operator, 'REDIS_PASSWORD'), expected);
+
+    // An upgrade renders against the Secret the install made: the password stays.
+    const namespace = `helm-redis-${suffix}`;
+    await createNamespace(namespace);
+    await core.createNamespacedSecret({
+      namespace,
+      body: { metadata: { name: secretName }, stringData: { password: 'kept-from-the-install' } },
+    });
+    const upgraded = renderChart(namespace, [], releaseName, [
+      '--dry-run=server',
+      '--kubeconfig',
+      kubernetes.kubeconfig,
+    ]);
+    const kept = upgraded.find((m) => m.kind === 'Secret' && m.metadata.name === secretName);
+    assert.equal(Buffer.from(kept?.data?.password ?? '', 'base64').toString(), 'kept-from-the-install');
   });
 
   test('one replica gets no PodDisruptionBudget; several get one and the same operator settings', () => {

@@ -66,6 +66,11 @@ app.kubernetes.io/component: redis
 {{- printf "%s-redis" (include "kao.fullname" . | trunc 57 | trimSuffix "-") -}}
 {{- end -}}
 
+{{/* The Secret that holds the bundled Redis's password. */}}
+{{- define "kao.redisPasswordSecretName" -}}
+{{- printf "%s-password" (include "kao.redisName" .) -}}
+{{- end -}}
+
 {{/*
 The Kafka credentials Secrets the operator reads, as JSON {"namespace": ["name", …]}, leaving out
 namespaces whose Secrets the watched-namespace rules already cover.
