@@ -169,6 +169,44 @@ test('two KafkaTopics naming one Kafka topic: the older manages it, the newer ge
   assert.equal((await topics.waitSettled('shared-first')).ready.status, 'True');
 });
 
+test('deleting a KafkaTopic that lost a conflict keeps the Kafka topic, even when it carries the finalizer', async () => {
+  const topicName = unique('contested');
+  await topics.create('contested-first', { topicName, partitions: 1 });
+  const first = await topics.waitReady('contested-first');
+  // The finalizer comes with the manifest (as when moved from Strimzi), not from this operator.
+  await topics.createFromManifest({
+    apiVersion: 'kafka.strimzi.io/v1',
+    kind: 'KafkaTopic',
+    metadata: {
+      name: 'contested-second',
+      labels: { 'strimzi.io/cluster': 'test-cluster' },
+      finalizers: ['strimzi.io/topic-operator'],
+    },
+    spec: { topicName, partitions: 1 },
+  });
+  assert.equal((await topics.waitSettled('contested-second')).ready.reason, 'ResourceConflict');
+  await topics.delete('contested-second');
+  await topics.waitGone('contested-second');
+  const kept = await waitFor('an Event saying the Kafka topic was kept', async () => {
+    const list = await fixture.core.listNamespacedEvent({
+      namespace,
+      fieldSelector: 'involvedObject.name=contested-second',
+    });
+    return list.items.find((e) => e.reason === 'TopicKept');
+  });
+  assert.match(
+    kept.message ?? '',
+    new RegExp(`${topicName} kept.*Managed by KafkaTopic ${namespace}/contested-first`),
+  );
+  // The finalizer came off after the deletion path ran. A reconcile of the manager after that
+  // would recreate a deleted topic under a new id: the id it finds is the one it made.
+  const changed = await topics.patch('contested-first', { spec: { config: { 'retention.ms': 60_000 } } });
+  const after = await topics.waitReady('contested-first', { generation: changed.metadata?.generation });
+  assert.equal(after.status?.topicId, first.status?.topicId);
+  const metadata = await admin.metadata({ topics: [topicName], forceUpdate: true });
+  assert.equal(metadata.topics.get(topicName)?.id, first.status?.topicId);
+});
+
 test('strimzi.io/managed "false" releases the topic: finalizer removed, and deleting the resource keeps the topic', async () => {
   const topicName = unique('released');
   await topics.create('released', { topicName, partitions: 1 });

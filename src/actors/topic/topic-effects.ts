@@ -4,7 +4,7 @@
 import type { KafkaTopic } from '../../api/kafka-topic.ts';
 import { kafkaTopicType } from '../../api/resources.ts';
 import { ReconcileFailure } from '../../machines/reconcile-failure.ts';
-import { isUnmanaged, type TopicReconciled } from '../../machines/topic-machine.ts';
+import { isUnmanaged, managedAnnotation, type TopicReconciled } from '../../machines/topic-machine.ts';
 import {
   type KafkaAdmin,
   KafkaAdminError,
@@ -13,6 +13,7 @@ import {
 } from '../kafka/kafka-admin.ts';
 import { clusterLabel, type KafkaClusters } from '../kafka/kafka-clusters.ts';
 import type { CustomResources } from '../kubernetes/custom-resources.ts';
+import type { EventToRecord } from '../kubernetes/event-recorder.ts';
 import { configChanges, kafkaConfigOf, validateTopicConfig } from './topic-config.ts';
 
 // Strimzi's topic operator finalizer, so resources move between the two operators unchanged.
@@ -55,6 +56,8 @@ export interface TopicEffectsOptions {
   useFinalizers: boolean;
   // The watched KafkaTopics with this kafkaTopicIdentity (an index of the informer's cache).
   topicsNaming: (identity: string) => readonly KafkaTopic[];
+  // A Kubernetes Event on the KafkaTopic, for what the operator did that its status does not tell.
+  recordEvent: (topic: KafkaTopic, event: EventToRecord) => Promise<void>;
 }
 
 const refusedByKafka: Record<number, string> = {
@@ -116,6 +119,28 @@ function refusedChange(topic: KafkaTopic, existing: TopicDescription): Reconcile
 export function createTopicEffects(options: TopicEffectsOptions) {
   const { clusters, resources, useFinalizers } = options;
 
+  // Why this KafkaTopic may not write to, nor delete, the Kafka topic it names; undefined when it
+  // manages it. Reconcile and deletion ask the same question, so neither touches another's topic.
+  function notManaging(topic: KafkaTopic): ReconcileFailure | undefined {
+    const reported = topic.status?.topicName;
+    if (reported && reported !== topicNameOf(topic)) {
+      return notSupported(
+        `Changing spec.topicName is not supported: this KafkaTopic manages Kafka topic ${reported}; ` +
+          'set spec.topicName back, or create a new KafkaTopic for the new name',
+      );
+    }
+    const manager = managingTopic(topic, options.topicsNaming(kafkaTopicIdentity(topic)));
+    if (manager.metadata?.uid !== topic.metadata?.uid) {
+      return new ReconcileFailure(
+        'ResourceConflict',
+        `Managed by KafkaTopic ${identity(manager)}: it names the same Kafka topic ${topicNameOf(topic)} and is older; ` +
+          'delete one of the two KafkaTopics',
+        { retryable: false },
+      );
+    }
+    return undefined;
+  }
+
   function checkSpec(topic: KafkaTopic): void {
     const problems = validateTopicConfig(topic.spec?.config ?? {});
     if (problems.length > 0) {
@@ -123,22 +148,8 @@ export function createTopicEffects(options: TopicEffectsOptions) {
         retryable: false,
       });
     }
-    const reported = topic.status?.topicName;
-    if (reported && reported !== topicNameOf(topic)) {
-      throw notSupported(
-        `Changing spec.topicName is not supported: this KafkaTopic manages Kafka topic ${reported}; ` +
-          'set spec.topicName back, or create a new KafkaTopic for the new name',
-      );
-    }
-    const manager = managingTopic(topic, options.topicsNaming(kafkaTopicIdentity(topic)));
-    if (manager.metadata?.uid !== topic.metadata?.uid) {
-      throw new ReconcileFailure(
-        'ResourceConflict',
-        `Managed by KafkaTopic ${identity(manager)}: it names the same Kafka topic ${topicNameOf(topic)} and is older; ` +
-          'delete one of the two KafkaTopics',
-        { retryable: false },
-      );
-    }
+    const refused = notManaging(topic);
+    if (refused) throw refused;
   }
 
   async function alignTopic(
@@ -198,7 +209,14 @@ export function createTopicEffects(options: TopicEffectsOptions) {
   async function deleteTopic(topic: KafkaTopic, signal: AbortSignal): Promise<void> {
     // Without our finalizer this operator never created the topic, or already cleaned up.
     if (!topic.metadata?.finalizers?.includes(topicFinalizer)) return;
-    if (!isUnmanaged(topic)) {
+    const keptBecause = isUnmanaged(topic) ? `${managedAnnotation} is "false"` : notManaging(topic)?.message;
+    if (keptBecause) {
+      await options.recordEvent(topic, {
+        type: 'Normal',
+        reason: 'TopicKept',
+        message: `Kafka topic ${topicNameOf(topic)} kept: this KafkaTopic does not manage it (${keptBecause})`,
+      });
+    } else {
       const admin = await clusters.adminFor(topic);
       signal.throwIfAborted();
       try {
