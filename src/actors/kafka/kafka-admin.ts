@@ -6,6 +6,8 @@ export interface TopicDescription {
   id: string;
   partitions: number;
   replicationFactor: number;
+  // Kafka's own topic (isInternal in its metadata), such as __consumer_offsets.
+  internal: boolean;
 }
 
 export interface NewTopic {

@@ -131,6 +131,7 @@ export class TopicAdmin {
         id: topic.topicId,
         partitions: topic.partitions.length,
         replicationFactor: topic.partitions[0]?.replicaNodes.length ?? 0,
+        internal: topic.isInternal,
       };
     });
   }
@@ -191,7 +192,13 @@ export class TopicAdmin {
       return topics.map((t) => {
         const result = created.find((c) => c.name === t.name);
         return result
-          ? { name: t.name, id: result.id, partitions: result.partitions, replicationFactor: result.replicas }
+          ? {
+              name: t.name,
+              id: result.id,
+              partitions: result.partitions,
+              replicationFactor: result.replicas,
+              internal: false,
+            }
           : new Error(`Kafka did not report topic ${t.name} as created`);
       });
     } catch (error) {
@@ -222,6 +229,7 @@ export class TopicAdmin {
                 id: result.topicId,
                 partitions: result.numPartitions,
                 replicationFactor: result.replicationFactor,
+                internal: false,
               }
             : new Error(`Kafka did not report topic ${t.name} as created`);
         }),

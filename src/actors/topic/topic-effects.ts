@@ -6,6 +6,7 @@ import { kafkaTopicType } from '../../api/resources.ts';
 import { ReconcileFailure } from '../../machines/reconcile-failure.ts';
 import { isUnmanaged, managedAnnotation, type TopicReconciled } from '../../machines/topic-machine.ts';
 import {
+  type ConfigChanges,
   type KafkaAdmin,
   KafkaAdminError,
   kafkaErrorCodes,
@@ -97,6 +98,25 @@ function notSupported(message: string): ReconcileFailure {
   return new ReconcileFailure('NotSupported', message, { retryable: false });
 }
 
+// Kafka's own topics (its Topic.INTERNAL_TOPICS and the KRaft metadata log): no KafkaTopic creates,
+// adopts, changes or deletes them, whether or not they exist yet. Kafka marks any other internal
+// topic isInternal in its metadata, which the reconcile checks as well.
+export const kafkaInternalTopics: readonly string[] = [
+  '__consumer_offsets',
+  '__transaction_state',
+  '__share_group_state',
+  '__cluster_metadata',
+];
+
+function internalTopic(name: string): ReconcileFailure {
+  return new ReconcileFailure(
+    'InternalTopic',
+    `${name} is an internal topic of Kafka, which Kafka manages itself: a KafkaTopic cannot create, change ` +
+      'or delete it; delete this KafkaTopic (the Kafka topic stays as it is)',
+    { retryable: false },
+  );
+}
+
 // What the spec asks that Kafka cannot do to an existing topic: refused, and nothing is changed.
 function refusedChange(topic: KafkaTopic, existing: TopicDescription): ReconcileFailure | undefined {
   const wanted = topic.spec?.partitions;
@@ -116,6 +136,15 @@ function refusedChange(topic: KafkaTopic, existing: TopicDescription): Reconcile
   return undefined;
 }
 
+function describeChanges(changes: ConfigChanges): string {
+  const set = Object.entries(changes.set).map(([key, value]) => `${key}=${value}`);
+  const said = [
+    ...(set.length > 0 ? [`set ${set.join(', ')}`] : []),
+    ...(changes.remove.length > 0 ? [`reset to the broker default ${changes.remove.join(', ')}`] : []),
+  ];
+  return said.length > 0 ? said.join('; ') : 'its configs were already as the spec says';
+}
+
 export function createTopicEffects(options: TopicEffectsOptions) {
   const { clusters, resources, useFinalizers } = options;
 
@@ -129,6 +158,7 @@ export function createTopicEffects(options: TopicEffectsOptions) {
           'set spec.topicName back, or create a new KafkaTopic for the new name',
       );
     }
+    if (kafkaInternalTopics.includes(topicNameOf(topic))) return internalTopic(topicNameOf(topic));
     const manager = managingTopic(topic, options.topicsNaming(kafkaTopicIdentity(topic)));
     if (manager.metadata?.uid !== topic.metadata?.uid) {
       return new ReconcileFailure(
@@ -157,7 +187,7 @@ export function createTopicEffects(options: TopicEffectsOptions) {
     topic: KafkaTopic,
     existing: TopicDescription,
     signal: AbortSignal,
-  ) {
+  ): Promise<ConfigChanges> {
     const refused = refusedChange(topic, existing);
     if (refused) throw refused;
     const changes = configChanges(kafkaConfigOf(topic), await admin.describeTopicConfig(existing.name));
@@ -169,6 +199,7 @@ export function createTopicEffects(options: TopicEffectsOptions) {
     if (partitions !== undefined && partitions > existing.partitions) {
       await admin.createPartitions(existing.name, partitions);
     }
+    return changes;
   }
 
   // The signal aborts when this replica stops leading: no Kafka write starts after that.
@@ -194,7 +225,16 @@ export function createTopicEffects(options: TopicEffectsOptions) {
         });
         return { topicName, topicId: created.id };
       }
-      await alignTopic(admin, topic, existing, signal);
+      if (existing.internal) throw internalTopic(topicName);
+      const changes = await alignTopic(admin, topic, existing, signal);
+      // A topic this KafkaTopic did not manage until now: say what adopting it changed.
+      if (topic.status?.topicId !== existing.id) {
+        await options.recordEvent(topic, {
+          type: 'Normal',
+          reason: 'TopicAdopted',
+          message: `Adopted the existing Kafka topic ${topicName} (id ${existing.id}): ${describeChanges(changes)}`,
+        });
+      }
       return { topicName, topicId: existing.id };
     } catch (error) {
       throw asReconcileFailure(error);
@@ -206,24 +246,35 @@ export function createTopicEffects(options: TopicEffectsOptions) {
     await resources.removeFinalizer(kafkaTopicType, topic, topicFinalizer);
   }
 
+  // Deletes the Kafka topic this KafkaTopic manages, unless Kafka marks it internal: then says why
+  // it was kept.
+  async function deleteManagedTopic(topic: KafkaTopic, signal: AbortSignal): Promise<string | undefined> {
+    const topicName = topicNameOf(topic);
+    const admin = await clusters.adminFor(topic);
+    signal.throwIfAborted();
+    try {
+      const existing = await admin.describeTopic(topicName);
+      signal.throwIfAborted();
+      if (existing?.internal) return internalTopic(topicName).message;
+      if (existing) await admin.deleteTopic(topicName);
+      return undefined;
+    } catch (error) {
+      throw asReconcileFailure(error);
+    }
+  }
+
   async function deleteTopic(topic: KafkaTopic, signal: AbortSignal): Promise<void> {
     // Without our finalizer this operator never created the topic, or already cleaned up.
     if (!topic.metadata?.finalizers?.includes(topicFinalizer)) return;
-    const keptBecause = isUnmanaged(topic) ? `${managedAnnotation} is "false"` : notManaging(topic)?.message;
+    const keptBecause = isUnmanaged(topic)
+      ? `${managedAnnotation} is "false"`
+      : (notManaging(topic)?.message ?? (await deleteManagedTopic(topic, signal)));
     if (keptBecause) {
       await options.recordEvent(topic, {
         type: 'Normal',
         reason: 'TopicKept',
         message: `Kafka topic ${topicNameOf(topic)} kept: this KafkaTopic does not manage it (${keptBecause})`,
       });
-    } else {
-      const admin = await clusters.adminFor(topic);
-      signal.throwIfAborted();
-      try {
-        await admin.deleteTopic(topicNameOf(topic));
-      } catch (error) {
-        throw asReconcileFailure(error);
-      }
     }
     await resources.removeFinalizer(kafkaTopicType, topic, topicFinalizer);
   }
