@@ -84,6 +84,7 @@ export async function startOperator(config: OperatorConfig, logger: Logger, kube
     clusters,
     resources,
     useFinalizers: config.useFinalizers,
+    maxPartitions: config.maxTopicPartitions,
     topicsNaming: (identity) =>
       supervisor.byIndex(kafkaTopicType.kind, kafkaTopicIndex, identity) as KafkaTopic[],
     // An Event that cannot be written is logged; it does not fail what it reports.

@@ -10,6 +10,7 @@ import {
   type KafkaAdmin,
   KafkaAdminError,
   kafkaErrorCodes,
+  kafkaRecordsPerRequest,
   type TopicDescription,
 } from '../kafka/kafka-admin.ts';
 import { clusterLabel, type KafkaClusters } from '../kafka/kafka-clusters.ts';
@@ -55,6 +56,8 @@ export interface TopicEffectsOptions {
   clusters: KafkaClusters;
   resources: CustomResources;
   useFinalizers: boolean;
+  // The most partitions a topic may have (TOPIC_MAX_PARTITIONS); at most Kafka's 2^31 - 1.
+  maxPartitions: number;
   // The watched KafkaTopics with this kafkaTopicIdentity (an index of the informer's cache).
   topicsNaming: (identity: string) => readonly KafkaTopic[];
   // A Kubernetes Event on the KafkaTopic, for what the operator did that its status does not tell.
@@ -126,6 +129,15 @@ function refusedChange(topic: KafkaTopic, existing: TopicDescription): Reconcile
         `cannot remove partitions; set spec.partitions to ${existing.partitions} or more, or create a new topic`,
     );
   }
+  if (wanted !== undefined && wanted - existing.partitions > kafkaRecordsPerRequest) {
+    return new ReconcileFailure(
+      'InvalidPartitions',
+      `spec.partitions is ${wanted}: that adds ${wanted - existing.partitions} partitions to topic ${existing.name}, ` +
+        `and Kafka adds at most ${kafkaRecordsPerRequest} in one request (more would leave it part-grown); ` +
+        `grow it in steps of at most ${kafkaRecordsPerRequest}`,
+      { retryable: false },
+    );
+  }
   const replicas = topic.spec?.replicas;
   if (replicas !== undefined && replicas !== existing.replicationFactor) {
     return notSupported(
@@ -178,8 +190,32 @@ export function createTopicEffects(options: TopicEffectsOptions) {
         retryable: false,
       });
     }
+    const partitions = topic.spec?.partitions;
+    if (partitions !== undefined && partitions > options.maxPartitions) {
+      throw new ReconcileFailure(
+        'InvalidPartitions',
+        `spec.partitions is ${partitions}, more than the ${options.maxPartitions} partitions a topic may have ` +
+          "(the operator's TOPIC_MAX_PARTITIONS); lower spec.partitions",
+        { retryable: false },
+      );
+    }
     const refused = notManaging(topic);
     if (refused) throw refused;
+  }
+
+  // Kafka places each replica of a partition on a different broker.
+  async function checkReplicas(admin: KafkaAdmin, topic: KafkaTopic): Promise<void> {
+    const replicas = topic.spec?.replicas;
+    if (replicas === undefined) return;
+    const brokers = await admin.brokerCount();
+    if (replicas > brokers) {
+      // A broker that comes back makes the same spec possible: retried.
+      throw new ReconcileFailure(
+        'InvalidReplicationFactor',
+        `spec.replicas is ${replicas}, but the Kafka cluster has ${brokers} broker(s) and places each replica ` +
+          'of a partition on a different broker; lower spec.replicas, or add brokers',
+      );
+    }
   }
 
   async function alignTopic(
@@ -197,7 +233,7 @@ export function createTopicEffects(options: TopicEffectsOptions) {
     }
     const partitions = topic.spec?.partitions;
     if (partitions !== undefined && partitions > existing.partitions) {
-      await admin.createPartitions(existing.name, partitions);
+      await admin.createPartitions(existing.name, partitions, existing.partitions);
     }
     return changes;
   }
@@ -217,6 +253,8 @@ export function createTopicEffects(options: TopicEffectsOptions) {
       ]);
       signal.throwIfAborted();
       if (!existing) {
+        await checkReplicas(admin, topic);
+        signal.throwIfAborted();
         const created = await admin.createTopic({
           name: topicName,
           partitions: topic.spec?.partitions,
