@@ -265,7 +265,8 @@ export function createTopicEffects(options: TopicEffectsOptions) {
       }
       if (existing.internal) throw internalTopic(topicName);
       const changes = await alignTopic(admin, topic, existing, signal);
-      // A topic this KafkaTopic did not manage until now: say what adopting it changed.
+      // A topic this KafkaTopic has not managed before (its status names no id, or another): say
+      // what adopting it changed.
       if (topic.status?.topicId !== existing.id) {
         await options.recordEvent(topic, {
           type: 'Normal',
@@ -284,8 +285,8 @@ export function createTopicEffects(options: TopicEffectsOptions) {
     await resources.removeFinalizer(kafkaTopicType, topic, topicFinalizer);
   }
 
-  // Deletes the Kafka topic this KafkaTopic manages, unless Kafka marks it internal: then says why
-  // it was kept.
+  // Deletes the Kafka topic this KafkaTopic manages, unless Kafka marks it internal: then returns
+  // why the topic stays.
   async function deleteManagedTopic(topic: KafkaTopic, signal: AbortSignal): Promise<string | undefined> {
     const topicName = topicNameOf(topic);
     const admin = await clusters.adminFor(topic);
