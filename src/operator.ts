@@ -83,12 +83,21 @@ export async function startOperator(config: OperatorConfig, logger: Logger, kube
     lockDurationMs: config.lease.durationMs,
     logger,
   });
+  const events = new EventRecorder(kubeConfig, 'kafka-actor-operator', config.identity);
   const topicKind = createTopicKind({
     clusters,
     resources,
     useFinalizers: config.useFinalizers,
+    maxPartitions: config.maxTopicPartitions,
     topicsNaming: (identity) =>
       supervisor.byIndex(kafkaTopicType.kind, kafkaTopicIndex, identity) as KafkaTopic[],
+    // An Event that cannot be written is logged; it does not fail what it reports.
+    recordEvent: (topic, event) =>
+      events
+        .record(topic, event)
+        .catch((error: unknown) =>
+          logger.warn({ err: error, event: event.reason }, 'could not record a Kubernetes Event'),
+        ),
   });
   const userKind = createUserKind({
     clusters,
@@ -125,7 +134,7 @@ export async function startOperator(config: OperatorConfig, logger: Logger, kube
     informerIdleRestartMs: config.informerIdleRestartMs,
     queue,
     resources,
-    events: new EventRecorder(kubeConfig, 'kafka-actor-operator', config.identity),
+    events,
     metrics,
     logger,
   });

@@ -34,6 +34,8 @@ export interface OperatorConfig {
   stateChartView: { host: string; port: number } | undefined;
   kafkaClusters: Record<string, ExternalKafkaCluster>;
   useFinalizers: boolean;
+  // The most partitions a KafkaTopic may ask for; more is refused before Kafka is asked.
+  maxTopicPartitions: number;
   users: UserOperatorSettings;
   // Whether this operator runs Kafka clusters (Kafka and KafkaNodePool resources); off, it manages only
   // topics and users, and needs no rights on pods, services or nodes.
@@ -59,15 +61,25 @@ export class ConfigError extends Error {
 
 type Environment = Record<string, string | undefined>;
 
-function integer(env: Environment, name: string, fallback: number, min: number): number {
+function integer(
+  env: Environment,
+  name: string,
+  fallback: number,
+  min: number,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < min) {
-    throw new ConfigError(`${name}=${JSON.stringify(raw)} is not valid: expected an integer ≥ ${min}`);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `≥ ${min}` : `from ${min} to ${max}`;
+    throw new ConfigError(`${name}=${JSON.stringify(raw)} is not valid: expected an integer ${range}`);
   }
   return value;
 }
+
+// Kafka counts a topic's partitions in a 32-bit signed integer.
+const kafkaMaxPartitions = 2_147_483_647;
 
 function oneOf<T extends string>(env: Environment, name: string, fallback: T, allowed: readonly T[]): T {
   const raw = env[name];
@@ -219,6 +231,9 @@ export function loadConfig(env: Environment = process.env): OperatorConfig {
     stateChartView: stateChartView(env),
     kafkaClusters: kafkaClusters(env),
     useFinalizers: oneOf(env, 'USE_FINALIZERS', 'true', ['true', 'false']) === 'true',
+    // Kafka's controller creates at most 10,000 partitions in one request, so no topic of more can
+    // be made in one step; each partition also costs every broker holding it files and memory.
+    maxTopicPartitions: integer(env, 'TOPIC_MAX_PARTITIONS', 10_000, 1, kafkaMaxPartitions),
     users: userOperatorSettings(env),
     runKafkaClusters: oneOf(env, 'RUN_KAFKA_CLUSTERS', 'true', ['true', 'false']) === 'true',
     operationTimeoutMs: integer(env, 'OPERATION_TIMEOUT_MS', 300_000, 1_000),

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import type { CoreV1Event } from '@kubernetes/client-node';
 import { Admin, ConfigResourceTypes, IncrementalAlterConfigOperationTypes } from '@platformatic/kafka';
 import { fixturesDirectory } from '../support/cluster-fixtures.ts';
 import { kafkaClusterEnvironment, kafkaNoDeleteEnvironment } from '../support/environment.ts';
@@ -47,6 +48,17 @@ async function topicConfig(
   );
 }
 
+// The first Event with this reason on the KafkaTopic, once there is one.
+function eventOf(name: string, reason: string): Promise<CoreV1Event> {
+  return waitFor(`a ${reason} Event on KafkaTopic ${name}`, async () => {
+    const list = await fixture.core.listNamespacedEvent({
+      namespace,
+      fieldSelector: `involvedObject.name=${name}`,
+    });
+    return list.items.find((e) => e.reason === reason);
+  });
+}
+
 async function partitionsOf(topicName: string): Promise<number | undefined> {
   return (await admin.metadata({ topics: [topicName], forceUpdate: true })).topics.get(topicName)
     ?.partitionsCount;
@@ -68,6 +80,44 @@ test('an existing Kafka topic is adopted: same topic id, its configs made exactl
   assert.equal(ready.status, 'True');
   assert.equal(topic.status?.topicId, existing?.id);
   assert.deepEqual(await topicConfig(topicName), { 'retention.ms': '3600000' });
+  const adopted = await eventOf('legacy', 'TopicAdopted');
+  assert.equal(
+    adopted.message,
+    `Adopted the existing Kafka topic ${topicName} (id ${existing?.id}): set retention.ms=3600000; ` +
+      'reset to the broker default max.message.bytes',
+  );
+});
+
+test("Kafka's internal topics are refused before anything is written: InternalTopic, no finalizer, the topic as it was", async () => {
+  // Looking up a group's coordinator makes Kafka create __consumer_offsets: there is one to protect.
+  await waitFor('Kafka to have __consumer_offsets', async () => {
+    await admin.findCoordinator({ keyType: 0, keys: [unique('group')] }).catch(() => undefined);
+    return (await admin.listTopics({ includeInternals: true })).includes('__consumer_offsets')
+      ? true
+      : undefined;
+  });
+  const configBefore = await topicConfig('__consumer_offsets');
+  const partitionsBefore = await partitionsOf('__consumer_offsets');
+  await topics.create('offsets', {
+    topicName: '__consumer_offsets',
+    partitions: (partitionsBefore ?? 1) + 1,
+    config: { 'retention.ms': 1_000 },
+  });
+  // Kafka has not made this one (no transactions ran): it is refused all the same, and not created.
+  await topics.create('transactions', { topicName: '__transaction_state', partitions: 1 });
+  for (const [name, topicName] of [
+    ['offsets', '__consumer_offsets'],
+    ['transactions', '__transaction_state'],
+  ] as const) {
+    const { topic, ready } = await topics.waitSettled(name);
+    assert.equal(ready.status, 'False', name);
+    assert.equal(ready.reason, 'InternalTopic', name);
+    assert.match(ready.message ?? '', new RegExp(`${topicName} is an internal topic of Kafka`));
+    assert.equal(topic.metadata?.finalizers, undefined, name);
+  }
+  assert.deepEqual(await topicConfig('__consumer_offsets'), configBefore);
+  assert.equal(await partitionsOf('__consumer_offsets'), partitionsBefore);
+  assert.equal((await admin.listTopics({ includeInternals: true })).includes('__transaction_state'), false);
 });
 
 test('an out-of-band config change is reverted on the next reconcile, and a key removed from the spec is removed from the topic', async () => {
@@ -167,6 +217,38 @@ test('two KafkaTopics naming one Kafka topic: the older manages it, the newer ge
   assert.match(ready.message ?? '', new RegExp(`Managed by KafkaTopic ${namespace}/shared-first`));
   assert.equal(topic.metadata?.finalizers, undefined, 'the newer one holds no finalizer on the topic');
   assert.equal((await topics.waitSettled('shared-first')).ready.status, 'True');
+});
+
+test('deleting a KafkaTopic that lost a conflict keeps the Kafka topic, even when it carries the finalizer', async () => {
+  const topicName = unique('contested');
+  await topics.create('contested-first', { topicName, partitions: 1 });
+  const first = await topics.waitReady('contested-first');
+  // The finalizer comes with the manifest (as when moved from Strimzi), not from this operator.
+  await topics.createFromManifest({
+    apiVersion: 'kafka.strimzi.io/v1',
+    kind: 'KafkaTopic',
+    metadata: {
+      name: 'contested-second',
+      labels: { 'strimzi.io/cluster': 'test-cluster' },
+      finalizers: ['strimzi.io/topic-operator'],
+    },
+    spec: { topicName, partitions: 1 },
+  });
+  assert.equal((await topics.waitSettled('contested-second')).ready.reason, 'ResourceConflict');
+  await topics.delete('contested-second');
+  await topics.waitGone('contested-second');
+  const kept = await eventOf('contested-second', 'TopicKept');
+  assert.match(
+    kept.message ?? '',
+    new RegExp(`${topicName} kept.*Managed by KafkaTopic ${namespace}/contested-first`),
+  );
+  // The finalizer came off after the deletion path ran. A reconcile of the manager after that
+  // would recreate a deleted topic under a new id: the id it finds is the one it made.
+  const changed = await topics.patch('contested-first', { spec: { config: { 'retention.ms': 60_000 } } });
+  const after = await topics.waitReady('contested-first', { generation: changed.metadata?.generation });
+  assert.equal(after.status?.topicId, first.status?.topicId);
+  const metadata = await admin.metadata({ topics: [topicName], forceUpdate: true });
+  assert.equal(metadata.topics.get(topicName)?.id, first.status?.topicId);
 });
 
 test('strimzi.io/managed "false" releases the topic: finalizer removed, and deleting the resource keeps the topic', async () => {

@@ -1,6 +1,7 @@
 // Ways to send one batch of calls as the requests Kafka accepts: each batch sender here wraps
 // another and gives every call its own outcome, in the order of the calls.
 import type { AdminBatching } from './admin-connection.ts';
+import { KafkaAdminError } from './kafka-admin.ts';
 import { type BatchSender, RequestBatcher } from './request-batcher.ts';
 
 // Sends the groups of calls (indexes into the batch) one request after the other.
@@ -65,6 +66,31 @@ export function inRequestsOfAtMost<Item, Result>(
     if (current.length > 0) requests.push(current);
     return requests;
   });
+}
+
+// Kafka refused the request as a whole: it answered every call of it with the same error.
+function refusedAsOne<Result>(results: Array<Result | Error>): boolean {
+  const first = results[0];
+  return (
+    results.length > 1 &&
+    first instanceof KafkaAdminError &&
+    results.every((result) => result instanceof KafkaAdminError && result.errorCode === first.errorCode)
+  );
+}
+
+// When Kafka refuses a request of several calls as a whole (a policy on the request, a size limit),
+// each call goes again alone, one after the other, so that one bad call fails no other and gets
+// Kafka's answer to itself. For operations a refused request left undone.
+export function aloneWhenRefusedAsOne<Item, Result>(
+  send: BatchSender<Item, Result>,
+): BatchSender<Item, Result> {
+  return async (items) => {
+    const results = await send(items);
+    if (!refusedAsOne(results)) return results;
+    const alone: Array<Result | Error> = [];
+    for (const item of items) alone.push(...(await send([item])));
+    return alone;
+  };
 }
 
 // A describe of one key costs ~6 ms (one round trip): one request for every key pays off from a

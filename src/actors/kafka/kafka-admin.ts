@@ -6,6 +6,8 @@ export interface TopicDescription {
   id: string;
   partitions: number;
   replicationFactor: number;
+  // Kafka's own topic (isInternal in its metadata), such as __consumer_offsets.
+  internal: boolean;
 }
 
 export interface NewTopic {
@@ -69,10 +71,12 @@ export interface KafkaAdmin {
   describeTopicConfig(name: string): Promise<Record<string, string>>;
   createTopic(topic: NewTopic): Promise<TopicDescription>;
   alterTopicConfig(name: string, changes: ConfigChanges): Promise<void>;
-  // Grows the topic to `partitions` in all.
-  createPartitions(name: string, partitions: number): Promise<void>;
+  // Grows the topic from its `existing` partitions to `partitions` in all.
+  createPartitions(name: string, partitions: number, existing: number): Promise<void>;
   // Resolves when the topic is gone, or was already absent.
   deleteTopic(name: string): Promise<void>;
+  // The brokers Kafka's metadata lists, as of the latest topic describe.
+  brokerCount(): Promise<number>;
 
   // Users (the user operator). Every call is combined with the concurrent calls of other actors.
   // Whether the user has a SCRAM-SHA-512 credential.
@@ -97,6 +101,12 @@ export interface KafkaAdmin {
   alterUserQuotas(user: string, changes: UserQuotaChanges): Promise<void>;
   close(): Promise<void>;
 }
+
+// Kafka's controller writes at most this many metadata records for one request (one per new
+// partition, one per topic, one per config): it refuses a CreateTopics request that needs more as a
+// whole, but of a CreatePartitions request it applies what fits and fails the rest, leaving a topic
+// part-grown.
+export const kafkaRecordsPerRequest = 10_000;
 
 // A Kafka error code with its name, as the protocol defines them (the ones the operator acts on).
 export const kafkaErrorCodes = {

@@ -92,12 +92,16 @@ export class PlatformaticKafkaAdmin implements KafkaAdmin {
     return this.#topics.alterTopicConfig(name, changes);
   }
 
-  createPartitions(name: string, partitions: number): Promise<void> {
-    return this.#topics.createPartitions(name, partitions);
+  createPartitions(name: string, partitions: number, existing: number): Promise<void> {
+    return this.#topics.createPartitions(name, partitions, existing);
   }
 
   deleteTopic(name: string): Promise<void> {
     return this.#topics.deleteTopic(name);
+  }
+
+  brokerCount(): Promise<number> {
+    return this.#topics.brokerCount();
   }
 
   hasScramCredential(user: string): Promise<boolean> {

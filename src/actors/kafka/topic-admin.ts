@@ -9,16 +9,24 @@ import {
   metadataV12,
 } from '@platformatic/kafka';
 import { type AdminContext, describeError, kafkaFailure } from './admin-connection.ts';
+import { aloneWhenRefusedAsOne, inRequestsOfAtMost } from './batch-splitting.ts';
 import {
   type ConfigChanges,
   KafkaAdminError,
   kafkaErrorCodes,
+  kafkaRecordsPerRequest,
   type NewTopic,
   type TopicDescription,
 } from './kafka-admin.ts';
 import { RequestBatcher } from './request-batcher.ts';
 
 type MetadataResponseTopic = metadataV12.MetadataResponseTopic;
+
+interface NewPartitions {
+  name: string;
+  partitions: number;
+  existing: number;
+}
 
 interface ItemOutcome {
   name?: string | null;
@@ -69,8 +77,10 @@ export class TopicAdmin {
   // CreateTopics takes one config for all topics of a request: one batcher per config.
   readonly #createTopics = new Map<string, RequestBatcher<NewTopic, TopicDescription>>();
   readonly #alterConfigs: RequestBatcher<{ name: string; changes: ConfigChanges }, undefined>;
-  readonly #createPartitions: RequestBatcher<{ name: string; partitions: number }, undefined>;
+  readonly #createPartitions: RequestBatcher<NewPartitions, undefined>;
   readonly #deleteTopics: RequestBatcher<string, undefined>;
+  // From the latest Metadata answer, which every describe of topics brings.
+  #brokers: number | undefined;
 
   constructor(context: AdminContext, admin: Admin) {
     this.#context = context;
@@ -78,9 +88,23 @@ export class TopicAdmin {
     const { reads, writes } = context.batching;
     this.#describeTopics = new RequestBatcher((names) => this.#sendDescribeTopics(names), reads);
     this.#describeConfigs = new RequestBatcher((names) => this.#sendDescribeConfigs(names), reads);
-    this.#alterConfigs = new RequestBatcher((items) => this.#sendAlterConfigs(items), writes);
-    this.#createPartitions = new RequestBatcher((items) => this.#sendCreatePartitions(items), writes);
-    this.#deleteTopics = new RequestBatcher((names) => this.#sendDeleteTopics(names), writes);
+    this.#alterConfigs = new RequestBatcher(
+      aloneWhenRefusedAsOne((items) => this.#sendAlterConfigs(items)),
+      writes,
+    );
+    // Requests Kafka applies whole: their new partitions within what it writes for one request.
+    this.#createPartitions = new RequestBatcher(
+      inRequestsOfAtMost(
+        aloneWhenRefusedAsOne((items: NewPartitions[]) => this.#sendCreatePartitions(items)),
+        (item) => item.partitions - item.existing,
+        kafkaRecordsPerRequest,
+      ),
+      writes,
+    );
+    this.#deleteTopics = new RequestBatcher(
+      aloneWhenRefusedAsOne((names) => this.#sendDeleteTopics(names)),
+      writes,
+    );
   }
 
   describeTopic(name: string): Promise<TopicDescription | undefined> {
@@ -95,7 +119,15 @@ export class TopicAdmin {
     const signature = JSON.stringify(Object.entries(topic.config).sort());
     let batcher = this.#createTopics.get(signature);
     if (!batcher) {
-      batcher = new RequestBatcher((topics) => this.#sendCreateTopics(topics), this.#context.batching.writes);
+      // The records each topic costs Kafka; the broker's default partition count counts as one:
+      // should that make a request too large, Kafka refuses it as a whole and its topics go again
+      // one by one.
+      const send = inRequestsOfAtMost(
+        aloneWhenRefusedAsOne((topics: NewTopic[]) => this.#sendCreateTopics(topics)),
+        (t) => (t.partitions ?? 1) + 1 + Object.keys(t.config).length,
+        kafkaRecordsPerRequest,
+      );
+      batcher = new RequestBatcher(send, this.#context.batching.writes);
       this.#createTopics.set(signature, batcher);
     }
     return batcher.submit(topic);
@@ -105,12 +137,17 @@ export class TopicAdmin {
     return this.#alterConfigs.submit({ name, changes });
   }
 
-  createPartitions(name: string, partitions: number): Promise<void> {
-    return this.#createPartitions.submit({ name, partitions });
+  createPartitions(name: string, partitions: number, existing: number): Promise<void> {
+    return this.#createPartitions.submit({ name, partitions, existing });
   }
 
   deleteTopic(name: string): Promise<void> {
     return this.#deleteTopics.submit(name);
+  }
+
+  async brokerCount(): Promise<number> {
+    if (this.#brokers === undefined) await this.#topicMetadata([]);
+    return this.#brokers ?? 0;
   }
 
   // One Metadata request for the topics asked about, answered per topic (unknown ones included):
@@ -131,6 +168,7 @@ export class TopicAdmin {
         id: topic.topicId,
         partitions: topic.partitions.length,
         replicationFactor: topic.partitions[0]?.replicaNodes.length ?? 0,
+        internal: topic.isInternal,
       };
     });
   }
@@ -141,6 +179,7 @@ export class TopicAdmin {
       (connection) => metadataV12.api.async(connection, names, false, false),
       'topics',
     );
+    this.#brokers = response.brokers.length;
     return new Map(response.topics.map((topic) => [topic.name ?? '', topic]));
   }
 
@@ -191,7 +230,13 @@ export class TopicAdmin {
       return topics.map((t) => {
         const result = created.find((c) => c.name === t.name);
         return result
-          ? { name: t.name, id: result.id, partitions: result.partitions, replicationFactor: result.replicas }
+          ? {
+              name: t.name,
+              id: result.id,
+              partitions: result.partitions,
+              replicationFactor: result.replicas,
+              internal: false,
+            }
           : new Error(`Kafka did not report topic ${t.name} as created`);
       });
     } catch (error) {
@@ -222,6 +267,7 @@ export class TopicAdmin {
                 id: result.topicId,
                 partitions: result.numPartitions,
                 replicationFactor: result.replicationFactor,
+                internal: false,
               }
             : new Error(`Kafka did not report topic ${t.name} as created`);
         }),
@@ -262,9 +308,7 @@ export class TopicAdmin {
     }
   }
 
-  async #sendCreatePartitions(
-    items: Array<{ name: string; partitions: number }>,
-  ): Promise<Array<undefined | Error>> {
+  async #sendCreatePartitions(items: NewPartitions[]): Promise<Array<undefined | Error>> {
     this.#context.count('createPartitions');
     try {
       await this.#admin.createPartitions({

@@ -4,15 +4,18 @@
 import type { KafkaTopic } from '../../api/kafka-topic.ts';
 import { kafkaTopicType } from '../../api/resources.ts';
 import { ReconcileFailure } from '../../machines/reconcile-failure.ts';
-import { isUnmanaged, type TopicReconciled } from '../../machines/topic-machine.ts';
+import { isUnmanaged, managedAnnotation, type TopicReconciled } from '../../machines/topic-machine.ts';
 import {
+  type ConfigChanges,
   type KafkaAdmin,
   KafkaAdminError,
   kafkaErrorCodes,
+  kafkaRecordsPerRequest,
   type TopicDescription,
 } from '../kafka/kafka-admin.ts';
 import { clusterLabel, type KafkaClusters } from '../kafka/kafka-clusters.ts';
 import type { CustomResources } from '../kubernetes/custom-resources.ts';
+import type { EventToRecord } from '../kubernetes/event-recorder.ts';
 import { configChanges, kafkaConfigOf, validateTopicConfig } from './topic-config.ts';
 
 // Strimzi's topic operator finalizer, so resources move between the two operators unchanged.
@@ -53,8 +56,12 @@ export interface TopicEffectsOptions {
   clusters: KafkaClusters;
   resources: CustomResources;
   useFinalizers: boolean;
+  // The most partitions a topic may have (TOPIC_MAX_PARTITIONS); at most Kafka's 2^31 - 1.
+  maxPartitions: number;
   // The watched KafkaTopics with this kafkaTopicIdentity (an index of the informer's cache).
   topicsNaming: (identity: string) => readonly KafkaTopic[];
+  // A Kubernetes Event on the KafkaTopic, for what the operator did that its status does not tell.
+  recordEvent: (topic: KafkaTopic, event: EventToRecord) => Promise<void>;
 }
 
 const refusedByKafka: Record<number, string> = {
@@ -94,6 +101,25 @@ function notSupported(message: string): ReconcileFailure {
   return new ReconcileFailure('NotSupported', message, { retryable: false });
 }
 
+// Kafka's own topics (its Topic.INTERNAL_TOPICS and the KRaft metadata log): no KafkaTopic creates,
+// adopts, changes or deletes them, whether or not they exist yet. Kafka marks any other internal
+// topic isInternal in its metadata, which the reconcile checks as well.
+export const kafkaInternalTopics: readonly string[] = [
+  '__consumer_offsets',
+  '__transaction_state',
+  '__share_group_state',
+  '__cluster_metadata',
+];
+
+function internalTopic(name: string): ReconcileFailure {
+  return new ReconcileFailure(
+    'InternalTopic',
+    `${name} is an internal topic of Kafka, which Kafka manages itself: a KafkaTopic cannot create, change ` +
+      'or delete it; delete this KafkaTopic (the Kafka topic stays as it is)',
+    { retryable: false },
+  );
+}
+
 // What the spec asks that Kafka cannot do to an existing topic: refused, and nothing is changed.
 function refusedChange(topic: KafkaTopic, existing: TopicDescription): ReconcileFailure | undefined {
   const wanted = topic.spec?.partitions;
@@ -101,6 +127,15 @@ function refusedChange(topic: KafkaTopic, existing: TopicDescription): Reconcile
     return notSupported(
       `Decreasing partitions not supported: topic ${existing.name} has ${existing.partitions} partitions and Kafka ` +
         `cannot remove partitions; set spec.partitions to ${existing.partitions} or more, or create a new topic`,
+    );
+  }
+  if (wanted !== undefined && wanted - existing.partitions > kafkaRecordsPerRequest) {
+    return new ReconcileFailure(
+      'InvalidPartitions',
+      `spec.partitions is ${wanted}: that adds ${wanted - existing.partitions} partitions to topic ${existing.name}, ` +
+        `and Kafka adds at most ${kafkaRecordsPerRequest} in one request (more would leave it part-grown); ` +
+        `grow it in steps of at most ${kafkaRecordsPerRequest}`,
+      { retryable: false },
     );
   }
   const replicas = topic.spec?.replicas;
@@ -113,8 +148,40 @@ function refusedChange(topic: KafkaTopic, existing: TopicDescription): Reconcile
   return undefined;
 }
 
+function describeChanges(changes: ConfigChanges): string {
+  const set = Object.entries(changes.set).map(([key, value]) => `${key}=${value}`);
+  const said = [
+    ...(set.length > 0 ? [`set ${set.join(', ')}`] : []),
+    ...(changes.remove.length > 0 ? [`reset to the broker default ${changes.remove.join(', ')}`] : []),
+  ];
+  return said.length > 0 ? said.join('; ') : 'its configs were already as the spec says';
+}
+
 export function createTopicEffects(options: TopicEffectsOptions) {
   const { clusters, resources, useFinalizers } = options;
+
+  // Why this KafkaTopic may not write to, nor delete, the Kafka topic it names; undefined when it
+  // manages it. Reconcile and deletion ask the same question, so neither touches another's topic.
+  function notManaging(topic: KafkaTopic): ReconcileFailure | undefined {
+    const reported = topic.status?.topicName;
+    if (reported && reported !== topicNameOf(topic)) {
+      return notSupported(
+        `Changing spec.topicName is not supported: this KafkaTopic manages Kafka topic ${reported}; ` +
+          'set spec.topicName back, or create a new KafkaTopic for the new name',
+      );
+    }
+    if (kafkaInternalTopics.includes(topicNameOf(topic))) return internalTopic(topicNameOf(topic));
+    const manager = managingTopic(topic, options.topicsNaming(kafkaTopicIdentity(topic)));
+    if (manager.metadata?.uid !== topic.metadata?.uid) {
+      return new ReconcileFailure(
+        'ResourceConflict',
+        `Managed by KafkaTopic ${identity(manager)}: it names the same Kafka topic ${topicNameOf(topic)} and is older; ` +
+          'delete one of the two KafkaTopics',
+        { retryable: false },
+      );
+    }
+    return undefined;
+  }
 
   function checkSpec(topic: KafkaTopic): void {
     const problems = validateTopicConfig(topic.spec?.config ?? {});
@@ -123,20 +190,30 @@ export function createTopicEffects(options: TopicEffectsOptions) {
         retryable: false,
       });
     }
-    const reported = topic.status?.topicName;
-    if (reported && reported !== topicNameOf(topic)) {
-      throw notSupported(
-        `Changing spec.topicName is not supported: this KafkaTopic manages Kafka topic ${reported}; ` +
-          'set spec.topicName back, or create a new KafkaTopic for the new name',
+    const partitions = topic.spec?.partitions;
+    if (partitions !== undefined && partitions > options.maxPartitions) {
+      throw new ReconcileFailure(
+        'InvalidPartitions',
+        `spec.partitions is ${partitions}, more than the ${options.maxPartitions} partitions a topic may have ` +
+          "(the operator's TOPIC_MAX_PARTITIONS); lower spec.partitions",
+        { retryable: false },
       );
     }
-    const manager = managingTopic(topic, options.topicsNaming(kafkaTopicIdentity(topic)));
-    if (manager.metadata?.uid !== topic.metadata?.uid) {
+    const refused = notManaging(topic);
+    if (refused) throw refused;
+  }
+
+  // Kafka places each replica of a partition on a different broker.
+  async function checkReplicas(admin: KafkaAdmin, topic: KafkaTopic): Promise<void> {
+    const replicas = topic.spec?.replicas;
+    if (replicas === undefined) return;
+    const brokers = await admin.brokerCount();
+    if (replicas > brokers) {
+      // A broker that comes back makes the same spec possible: retried.
       throw new ReconcileFailure(
-        'ResourceConflict',
-        `Managed by KafkaTopic ${identity(manager)}: it names the same Kafka topic ${topicNameOf(topic)} and is older; ` +
-          'delete one of the two KafkaTopics',
-        { retryable: false },
+        'InvalidReplicationFactor',
+        `spec.replicas is ${replicas}, but the Kafka cluster has ${brokers} broker(s) and places each replica ` +
+          'of a partition on a different broker; lower spec.replicas, or add brokers',
       );
     }
   }
@@ -146,7 +223,7 @@ export function createTopicEffects(options: TopicEffectsOptions) {
     topic: KafkaTopic,
     existing: TopicDescription,
     signal: AbortSignal,
-  ) {
+  ): Promise<ConfigChanges> {
     const refused = refusedChange(topic, existing);
     if (refused) throw refused;
     const changes = configChanges(kafkaConfigOf(topic), await admin.describeTopicConfig(existing.name));
@@ -156,8 +233,9 @@ export function createTopicEffects(options: TopicEffectsOptions) {
     }
     const partitions = topic.spec?.partitions;
     if (partitions !== undefined && partitions > existing.partitions) {
-      await admin.createPartitions(existing.name, partitions);
+      await admin.createPartitions(existing.name, partitions, existing.partitions);
     }
+    return changes;
   }
 
   // The signal aborts when this replica stops leading: no Kafka write starts after that.
@@ -175,6 +253,8 @@ export function createTopicEffects(options: TopicEffectsOptions) {
       ]);
       signal.throwIfAborted();
       if (!existing) {
+        await checkReplicas(admin, topic);
+        signal.throwIfAborted();
         const created = await admin.createTopic({
           name: topicName,
           partitions: topic.spec?.partitions,
@@ -183,7 +263,17 @@ export function createTopicEffects(options: TopicEffectsOptions) {
         });
         return { topicName, topicId: created.id };
       }
-      await alignTopic(admin, topic, existing, signal);
+      if (existing.internal) throw internalTopic(topicName);
+      const changes = await alignTopic(admin, topic, existing, signal);
+      // A topic this KafkaTopic has not managed before (its status names no id, or another): say
+      // what adopting it changed.
+      if (topic.status?.topicId !== existing.id) {
+        await options.recordEvent(topic, {
+          type: 'Normal',
+          reason: 'TopicAdopted',
+          message: `Adopted the existing Kafka topic ${topicName} (id ${existing.id}): ${describeChanges(changes)}`,
+        });
+      }
       return { topicName, topicId: existing.id };
     } catch (error) {
       throw asReconcileFailure(error);
@@ -195,17 +285,35 @@ export function createTopicEffects(options: TopicEffectsOptions) {
     await resources.removeFinalizer(kafkaTopicType, topic, topicFinalizer);
   }
 
+  // Deletes the Kafka topic this KafkaTopic manages, unless Kafka marks it internal: then returns
+  // why the topic stays.
+  async function deleteManagedTopic(topic: KafkaTopic, signal: AbortSignal): Promise<string | undefined> {
+    const topicName = topicNameOf(topic);
+    const admin = await clusters.adminFor(topic);
+    signal.throwIfAborted();
+    try {
+      const existing = await admin.describeTopic(topicName);
+      signal.throwIfAborted();
+      if (existing?.internal) return internalTopic(topicName).message;
+      if (existing) await admin.deleteTopic(topicName);
+      return undefined;
+    } catch (error) {
+      throw asReconcileFailure(error);
+    }
+  }
+
   async function deleteTopic(topic: KafkaTopic, signal: AbortSignal): Promise<void> {
     // Without our finalizer this operator never created the topic, or already cleaned up.
     if (!topic.metadata?.finalizers?.includes(topicFinalizer)) return;
-    if (!isUnmanaged(topic)) {
-      const admin = await clusters.adminFor(topic);
-      signal.throwIfAborted();
-      try {
-        await admin.deleteTopic(topicNameOf(topic));
-      } catch (error) {
-        throw asReconcileFailure(error);
-      }
+    const keptBecause = isUnmanaged(topic)
+      ? `${managedAnnotation} is "false"`
+      : (notManaging(topic)?.message ?? (await deleteManagedTopic(topic, signal)));
+    if (keptBecause) {
+      await options.recordEvent(topic, {
+        type: 'Normal',
+        reason: 'TopicKept',
+        message: `Kafka topic ${topicNameOf(topic)} kept: this KafkaTopic does not manage it (${keptBecause})`,
+      });
     }
     await resources.removeFinalizer(kafkaTopicType, topic, topicFinalizer);
   }

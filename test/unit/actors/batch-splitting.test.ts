@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
+  aloneWhenRefusedAsOne,
   describeEachOrAll,
   describeEachUpTo,
   inRequestsOfAtMost,
   inUniqueRounds,
 } from '../../../src/actors/kafka/batch-splitting.ts';
+import { KafkaAdminError, kafkaErrorCodes } from '../../../src/actors/kafka/kafka-admin.ts';
 
 test('a batch goes as requests in which each key appears once, and every call gets its own outcome in order', async () => {
   const requests: string[][] = [];
@@ -72,4 +74,32 @@ test('a few keys are described one request each, more by one request for every k
   const answers = await describeEachOrAll(many, describe);
   assert.deepEqual(asked, [null]);
   assert.equal(answers.get('carol'), 3);
+});
+
+test('a request Kafka refuses as a whole goes again call by call, and each call gets its own answer', async () => {
+  const requests: string[][] = [];
+  const policy = (call: string) =>
+    new KafkaAdminError(`${call}: too many partitions in one request`, kafkaErrorCodes.POLICY_VIOLATION);
+  const send = aloneWhenRefusedAsOne<string, string>(async (calls) => {
+    requests.push(calls);
+    if (calls.length > 1 && calls.includes('huge')) return calls.map(policy);
+    return calls.map((call) => (call === 'huge' ? policy(call) : `${call} created`));
+  });
+  const results = await send(['a', 'huge', 'b']);
+  assert.deepEqual(requests, [['a', 'huge', 'b'], ['a'], ['huge'], ['b']]);
+  assert.deepEqual(
+    results.map((r) => (r instanceof Error ? r.message : r)),
+    ['a created', 'huge: too many partitions in one request', 'b created'],
+  );
+});
+
+test('calls that fail each for their own reason, or one call alone, are not sent again', async () => {
+  let requests = 0;
+  const send = aloneWhenRefusedAsOne<string, string>(async (calls) => {
+    requests++;
+    return calls.map((call, index) => new KafkaAdminError(`${call} refused`, 40 + index));
+  });
+  await send(['a', 'b']);
+  await send(['c']);
+  assert.equal(requests, 2);
 });

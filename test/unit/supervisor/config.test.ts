@@ -17,6 +17,7 @@ test('with no settings the operator watches its own namespace with the documente
   assert.equal(config.redisUrl, 'redis://127.0.0.1:6379');
   assert.equal(config.useFinalizers, true);
   assert.deepEqual(config.kafkaClusters, {});
+  assert.equal(config.maxTopicPartitions, 10_000);
 });
 
 test('WATCH_NAMESPACES takes a list or * for all namespaces', () => {
@@ -48,6 +49,8 @@ test('every bad setting is refused with an error that names it', () => {
     [{ LEASE_DURATION_MS: '5000', LEASE_RENEW_DEADLINE_MS: '5000' }, /LEASE_RENEW_DEADLINE_MS/],
     [{ REDIS_URL: 'http://redis' }, /REDIS_URL/],
     [{ RECONCILE_RETRY_INITIAL_MS: '10' }, /RECONCILE_RETRY_INITIAL_MS/],
+    [{ TOPIC_MAX_PARTITIONS: '0' }, /TOPIC_MAX_PARTITIONS.*from 1 to 2147483647/],
+    [{ TOPIC_MAX_PARTITIONS: '2147483648' }, /TOPIC_MAX_PARTITIONS.*from 1 to 2147483647/],
     [{ RECONCILE_RETRY_INITIAL_MS: '5000', RECONCILE_RETRY_MAX_MS: '1000' }, /RECONCILE_RETRY_MAX_MS/],
   ];
   for (const [env, message] of cases) {
