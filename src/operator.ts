@@ -29,6 +29,7 @@ import { createMetrics } from './supervisor/metrics.ts';
 import { ReconcileQueue, verifyRedisCredentials } from './supervisor/reconcile-queue.ts';
 import { startStateChartView } from './supervisor/state-chart-view.ts';
 import { Supervisor } from './supervisor/supervisor.ts';
+import { WriteFence } from './supervisor/write-fence.ts';
 
 export interface RunningOperator {
   httpPort: number;
@@ -66,10 +67,16 @@ export async function startOperator(config: OperatorConfig, logger: Logger, kube
   // The Kafkas this operator runs (none unless RUN_KAFKA_CLUSTERS is on: no informer, nothing cached).
   const findKafka = (namespace: string, name: string) =>
     supervisor.cached(kafkaType.kind, namespace, name) as Kafka | undefined;
+  // Open while this replica holds the Lease: no Kafka write of a former leader's work goes out.
+  const fence = new WriteFence();
   const clusters = new KafkaClusters({
     clusters: config.kafkaClusters,
     clientId: 'kafka-actor-operator',
-    createAdmin: (settings) => new PlatformaticKafkaAdmin(settings, { requests: metrics.kafkaRequests }),
+    createAdmin: (settings) =>
+      new PlatformaticKafkaAdmin(settings, {
+        requests: metrics.kafkaRequests,
+        fence: () => fence.check('Kafka write'),
+      }),
     findKafka,
     readSecret: secretDataReader(core),
   });
@@ -160,7 +167,9 @@ export async function startOperator(config: OperatorConfig, logger: Logger, kube
     logger,
     onStartedLeading: (signal) => {
       logger.info({ identity: config.identity }, 'leading: reconciling');
+      fence.open();
       signal.addEventListener('abort', () => {
+        fence.close();
         supervisor
           .stopReconciling('leadership lost')
           .catch((error: unknown) => logger.error({ err: error }, 'stopping the reconcile worker failed'));

@@ -104,6 +104,8 @@ export interface AdminBatching {
 // What every part of the admin shares: its own connection, the request counter and the batching.
 export interface AdminContext {
   connection: AdminConnection;
+  // Called right before each request goes to Kafka: counts it, and throws for a write this replica may
+  // no longer make (it lost or released the Lease), so nothing of a batch waiting to go is sent.
   count(operation: string): void;
   batching: AdminBatching;
 }

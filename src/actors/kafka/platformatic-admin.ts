@@ -35,7 +35,21 @@ export interface PlatformaticAdminOptions {
   // How old a shared snapshot of every ACL may be when read (default aclSnapshotMaxAgeMs); 0 for an
   // observer that must see Kafka as it is now, such as a test's.
   aclSnapshotMaxAgeMs?: number;
+  // Throws when this replica may not write to Kafka any more; checked right before each write request.
+  fence?: () => void;
 }
+
+// The requests that change Kafka: the ones a fenced replica must not send.
+const writeOperations = new Set([
+  'createTopics',
+  'incrementalAlterConfigs',
+  'createPartitions',
+  'deleteTopics',
+  'alterUserScramCredentials',
+  'createAcls',
+  'deleteAcls',
+  'alterClientQuotas',
+]);
 
 const defaultBatching: AdminBatching = {
   reads: { maxDelayMs: 5, maxItems: 500 },
@@ -67,7 +81,10 @@ export class PlatformaticKafkaAdmin implements KafkaAdmin {
     this.#connection = new AdminConnection(settings.clientId, settings.bootstrap, connectionOptions);
     const context: AdminContext = {
       connection: this.#connection,
-      count: (operation) => options.requests?.inc({ operation }),
+      count: (operation) => {
+        if (writeOperations.has(operation)) options.fence?.();
+        options.requests?.inc({ operation });
+      },
       batching: options.batching ?? defaultBatching,
     };
     this.#topics = new TopicAdmin(context, this.#admin);
