@@ -10,6 +10,8 @@ const secretKeys = new Set([
   'user.key',
   'token',
 ]);
+// Redis commands whose arguments carry credentials; a Redis client's error names the command it failed.
+const credentialCommands = new Set(['auth', 'hello', 'migrate']);
 const censor = '[redacted]';
 const deepestSecretKey = 3;
 
@@ -24,13 +26,31 @@ export function withoutSecrets(value: unknown, depth = 0): unknown {
   let copy: Record<string, unknown> | undefined;
   for (const key of Object.keys(source)) {
     const inner = source[key];
-    const kept = secretKeys.has(key) ? censor : withoutSecrets(inner, depth + 1);
+    const secret =
+      secretKeys.has(key) ||
+      (key === 'args' &&
+        typeof source.name === 'string' &&
+        credentialCommands.has(source.name.toLowerCase()));
+    const kept = secret ? censor : withoutSecrets(inner, depth + 1);
     if (kept !== inner) {
-      copy ??= Array.isArray(source) ? ([...source] as unknown as Record<string, unknown>) : { ...source };
+      copy ??= shallowCopy(source);
       copy[key] = kept;
     }
   }
   return copy ?? value;
+}
+
+// A copy that logs as the original did: an error keeps its class, message and stack.
+function shallowCopy(source: Record<string, unknown>): Record<string, unknown> {
+  if (Array.isArray(source)) return [...source] as unknown as Record<string, unknown>;
+  if (source instanceof Error) {
+    const error = Object.assign(Object.create(Object.getPrototypeOf(source)) as Error, source);
+    error.message = source.message;
+    error.stack = source.stack;
+    if ('cause' in source) error.cause = source.cause;
+    return error as unknown as Record<string, unknown>;
+  }
+  return { ...source };
 }
 
 export function createLogger(level: string, destination?: NodeJS.WritableStream): Logger {

@@ -46,6 +46,10 @@ function passwordOption(password: string | undefined) {
   return password === undefined ? {} : { password };
 }
 
+function isCredentialsRefusal(error: unknown): error is Error {
+  return error instanceof ReplyError && /^(WRONGPASS|NOAUTH|ERR AUTH)/.test((error as Error).message);
+}
+
 export class RedisCredentialsError extends Error {
   override name = 'RedisCredentialsError';
 }
@@ -65,17 +69,20 @@ export async function verifyRedisCredentials(
     maxRetriesPerRequest: 0,
     retryStrategy: () => null,
   });
-  // Errors surface through connect(); without a listener ioredis would also report them unhandled.
-  client.on('error', () => undefined);
+  // A refused AUTH comes as an 'error' event; connect() then only says the connection closed.
+  let refusal: Error | undefined;
+  client.on('error', (error: Error) => {
+    if (isCredentialsRefusal(error)) refusal = error;
+  });
   try {
     await client.connect();
     await client.ping();
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    if (error instanceof ReplyError && /^(WRONGPASS|NOAUTH|ERR AUTH)/.test(message)) {
+    const refused = refusal ?? (isCredentialsRefusal(error) ? error : undefined);
+    if (refused) {
       const { host } = new URL(url);
       throw new RedisCredentialsError(
-        `Redis at ${host} refused the operator's credentials (REDIS_PASSWORD or the URL's password): ${message}`,
+        `Redis at ${host} refused the operator's credentials (REDIS_PASSWORD or the URL's password): ${refused.message}`,
       );
     }
     logger.warn({ err: error }, 'Redis is not reachable yet: reconciles wait until it is');

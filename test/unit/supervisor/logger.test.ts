@@ -40,3 +40,45 @@ test('a line with no secret logs its object as it is: nothing copied, arrays wal
   assert.ok(Array.isArray(censored.users));
   assert.equal(withSecretInArray.users[0]?.password, 'p5', 'the logged object itself is left alone');
 });
+
+test("a Redis client's error never shows the password its AUTH command carried; other commands keep their arguments", () => {
+  const lines: string[] = [];
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      lines.push(String(chunk));
+      done();
+    },
+  });
+  const refused = Object.assign(new Error('WRONGPASS invalid username-password pair'), {
+    command: { name: 'auth', args: ['redis-password-1'] },
+  });
+  const failed = Object.assign(new Error('Connection is closed.'), {
+    command: { name: 'get', args: ['bull:key'] },
+  });
+  const logger = createLogger('info', sink);
+  logger.error({ err: refused }, 'reconcile queue error');
+  logger.error({ err: failed }, 'reconcile queue error');
+  const [auth, get] = lines;
+  assert.ok(!auth?.includes('redis-password-1'), `the password leaked: ${auth}`);
+  assert.match(auth ?? '', /WRONGPASS/);
+  assert.match(get ?? '', /bull:key/);
+});
+
+test('an error with a censored property still logs with its class, message and cause', () => {
+  const lines: string[] = [];
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      lines.push(String(chunk));
+      done();
+    },
+  });
+  class AdminError extends Error {}
+  const error = Object.assign(new AdminError('cannot connect', { cause: new Error('login failed') }), {
+    password: 'error-secret',
+  });
+  createLogger('info', sink).error({ err: error }, 'failed');
+  const [line] = lines;
+  assert.ok(!line?.includes('error-secret'), `the password leaked: ${line}`);
+  assert.match(line ?? '', /"type":"AdminError","message":"cannot connect/);
+  assert.match(line ?? '', /login failed/);
+});
