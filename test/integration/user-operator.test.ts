@@ -10,10 +10,9 @@ import { after, before, test } from 'node:test';
 import { ApiException, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { Admin } from '@platformatic/kafka';
 import { load } from 'js-yaml';
-import { Kafka, logLevel } from 'kafkajs';
 import { PlatformaticKafkaAdmin } from '../../src/actors/kafka/platformatic-admin.ts';
 import type { KafkaUser } from '../../src/api/kafka-user.ts';
-import { kafkaUserClient } from '../support/kafka-users.ts';
+import { kafkaUserClient, type ScramCredentials, scramClient, scramLogsIn } from '../support/kafka-users.ts';
 import { readMetric } from '../support/metrics.ts';
 import { operatorFixture } from '../support/operator-fixture.ts';
 import { type OperatorProcess, startOperatorProcess } from '../support/operator-process.ts';
@@ -48,16 +47,9 @@ after(async () => {
   await fixture.cleanup();
 });
 
-function client(username: string, password: string) {
-  return new Kafka({
-    clientId: `user-test-${username}`,
-    brokers: [kafka.bootstrapSasl],
-    sasl: { mechanism: 'scram-sha-512', username, password },
-    logLevel: logLevel.NOTHING,
-    retry: { retries: 0 },
-    connectionTimeout: 5_000,
-  });
-}
+const client = (username: string, password: string) =>
+  scramClient(kafka.bootstrapSasl, { username, password });
+const canLogIn = (credentials: ScramCredentials) => scramLogsIn(kafka.bootstrapSasl, credentials);
 
 async function credentialsOf(name: string): Promise<{ username: string; password: string }> {
   const secret = await users.secret(name);
@@ -99,31 +91,11 @@ async function consumeOne(
   }
 }
 
-async function canLogIn(credentials: { username: string; password: string }): Promise<boolean> {
-  const admin = client(credentials.username, credentials.password).admin();
-  try {
-    await admin.connect();
-    await admin.disconnect();
-    return true;
-  } catch (error) {
-    if (/SASL|authentication/i.test(String(error))) return false;
-    throw error;
-  }
-}
-
 async function createTopic(name: string): Promise<void> {
   await topicAdmin.createTopics({ topics: [name], partitions: 1, replicas: 1 });
 }
 
-// Ready at the current generation; a transient failure on the way (retried with backoff) is no failure.
-async function readyUser(name: string): Promise<KafkaUser> {
-  return users.waitUntil(name, 'to be Ready', (user) => {
-    const ready = user.status?.conditions?.find((c) => c.type === 'Ready');
-    return ready?.status === 'True' && user.status?.observedGeneration === user.metadata?.generation
-      ? user
-      : undefined;
-  });
-}
+const readyUser = (name: string) => users.waitReady(name);
 
 async function kafkaWrites(): Promise<number> {
   const operations = ['alterUserScramCredentials', 'createAcls', 'deleteAcls', 'alterClientQuotas'];
