@@ -103,6 +103,29 @@ test('KafkaUsers of one name in two namespaces: the older owns the Kafka user, t
   assert.deepEqual(await aclTopics(name), ['second-topic']);
 });
 
+test("a Secret of the user's name not made for it gives SecretConflict: never overwritten, read for a password or deleted, and nothing reaches Kafka", async () => {
+  const name = unique('bob');
+  const theirs = await core.createNamespacedSecret({
+    namespace,
+    body: { metadata: { name }, stringData: { password: 'someone-elses-1' } },
+  });
+  await firstUsers.create(name, scramUserReading('bob-topic'));
+  const { ready } = await firstUsers.waitSettled(name);
+  assert.equal(ready.status, 'False');
+  assert.equal(ready.reason, 'SecretConflict');
+  assert.match(
+    ready.message ?? '',
+    new RegExp(`Secret ${namespace}/${name} exists and was not made for this KafkaUser`),
+  );
+  assert.equal(await observer.hasScramCredential(name), false);
+  assert.deepEqual(await aclTopics(name), []);
+
+  await firstUsers.delete(name);
+  await firstUsers.waitGone(name);
+  const kept = await core.readNamespacedSecret({ namespace, name });
+  assert.equal(kept.metadata?.resourceVersion, theirs.metadata?.resourceVersion, 'the Secret is untouched');
+});
+
 test("a KafkaUser named as the operator's own Kafka user is refused with ResourceConflict, never given a password, and deleting it leaves that user be", async () => {
   const name = kafka.adminUser;
   // The password it names is the operator's own: were it ever applied, the operator would keep its access.

@@ -50,6 +50,21 @@ export interface UserEffectsOptions {
   usersNaming: (principalKey: string) => readonly KafkaUser[];
 }
 
+// A Secret of the user's name that was not made for it (no owner reference to it) is someone else's:
+// never overwritten, read for a password or deleted.
+function checkSecretOwnership(user: KafkaUser, current: V1Secret | undefined): void {
+  const makesSecret = ['scram-sha-512', 'tls'].includes(authenticationOf(user) ?? '');
+  if (!current || !makesSecret || isOwnedBy(current, user)) return;
+  throw new ReconcileFailure(
+    'SecretConflict',
+    `${identityOf(user)}: Secret ${user.metadata?.namespace}/${userSecretName(user)} exists and was not made for ` +
+      'this KafkaUser (it has no owner reference to it); it is left as it is and nothing is written to Kafka. ' +
+      'Delete or rename that Secret, or rename the KafkaUser; a password of your own goes in ' +
+      'spec.authentication.password.valueFrom',
+    { retryable: false },
+  );
+}
+
 function checkSpec(user: KafkaUser): void {
   const problems = validateUser(user);
   if (problems.length > 0) {
@@ -135,6 +150,7 @@ export function createUserEffects(options: UserEffectsOptions) {
     const namespace = user.metadata?.namespace ?? '';
     const username = usernameOf(user);
     const current = await secrets.read(namespace, userSecretName(user));
+    checkSecretOwnership(user, current);
     const admin = await clusters.adminFor(user);
     const writeCredential = await prepareCredential(admin, user, current);
     signal.throwIfAborted();
