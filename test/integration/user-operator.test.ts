@@ -500,6 +500,38 @@ test('an ACL rule without the resource name it needs is refused by the operator 
   assert.equal(await users.secret(name), undefined);
 });
 
+test('KafkaUsers created together with one whose ACL Kafka cannot read: the others are Ready with no failed reconcile, the bad one is refused alone', async () => {
+  const good = Array.from({ length: 12 }, (_, index) => unique(`crowd-${index}`));
+  const bad = unique('crowd-bad');
+  const reading = (topic: string) => ({
+    authentication: { type: 'scram-sha-512' as const },
+    authorization: {
+      type: 'simple' as const,
+      acls: [{ resource: { type: 'topic' as const, name: topic }, operations: ['Read' as const] }],
+    },
+  });
+  // One byte longer than a Kafka string: sent, it would make the broker drop the request it shares.
+  await Promise.all([
+    ...good.map((name) => users.create(name, reading(name))),
+    users.create(bad, reading('x'.repeat(32_768))),
+  ]);
+  for (const name of good) await readyUser(name);
+  const { ready } = await users.waitSettled(bad);
+  assert.equal(ready.status, 'False');
+  assert.equal(ready.reason, 'InvalidResource');
+  assert.match(
+    ready.message ?? '',
+    /acls\[0\]\.resource\.name is 32768 bytes long; Kafka takes at most 32767/,
+  );
+  await assertNothingInKafka(bad);
+  const failedReconciles = operator
+    .logs()
+    .filter(
+      (line) => line.msg === 'reconcile finished' && good.includes(line.name ?? '') && line.state !== 'ready',
+    );
+  assert.deepEqual(failedReconciles, []);
+});
+
 test('a password Secret that does not exist gives SecretNotFound and nothing is made in Kafka; creating it fixes the user', async () => {
   const name = unique('waiting');
   const source = unique('missing-password');

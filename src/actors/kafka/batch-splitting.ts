@@ -20,6 +20,28 @@ function inGroups<Item, Result>(
   };
 }
 
+// A request that fails as a whole (Kafka refused it, or could not read it) is sent again for each
+// call alone: one bad call then fails by itself, and every other call gets its own answer.
+export function eachAloneAfterWholeFailure<Item, Result>(
+  send: BatchSender<Item, Result>,
+): BatchSender<Item, Result> {
+  return async (items) => {
+    try {
+      return await send(items);
+    } catch (error) {
+      if (items.length <= 1) throw error;
+      return Promise.all(
+        items.map((item) =>
+          send([item]).then(
+            ([result]) => result as Result | Error,
+            (alone: unknown) => (alone instanceof Error ? alone : new Error(String(alone))),
+          ),
+        ),
+      );
+    }
+  };
+}
+
 // Each key at most once per request, for operations Kafka refuses to apply twice to the same
 // entity in one request (it answers DUPLICATE_RESOURCE).
 export function inUniqueRounds<Item, Result>(
@@ -93,7 +115,7 @@ export function userEntityBatchers<Described, Alteration extends { user: string 
   return {
     describe: new RequestBatcher(describe, batching.reads),
     alter: new RequestBatcher(
-      inUniqueRounds(alter, (item) => item.user),
+      inUniqueRounds(eachAloneAfterWholeFailure(alter), (item) => item.user),
       batching.writes,
     ),
   };

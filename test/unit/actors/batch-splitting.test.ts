@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import {
   describeEachOrAll,
   describeEachUpTo,
+  eachAloneAfterWholeFailure,
   inRequestsOfAtMost,
   inUniqueRounds,
 } from '../../../src/actors/kafka/batch-splitting.ts';
@@ -72,4 +73,21 @@ test('a few keys are described one request each, more by one request for every k
   const answers = await describeEachOrAll(many, describe);
   assert.deepEqual(asked, [null]);
   assert.equal(answers.get('carol'), 3);
+});
+
+test('a request that fails as a whole is sent again for each call alone, and each call gets its own answer', async () => {
+  const requests: string[][] = [];
+  const send = eachAloneAfterWholeFailure<string, string>(async (calls) => {
+    requests.push(calls);
+    if (calls.includes('bad')) throw new Error(`Kafka could not read the request of ${calls.length}`);
+    return calls.map((call) => `${call} done`);
+  });
+  const results = await send(['alice', 'bad', 'carol']);
+  assert.deepEqual(requests, [['alice', 'bad', 'carol'], ['alice'], ['bad'], ['carol']]);
+  assert.deepEqual(
+    results.map((r) => (r instanceof Error ? r.message : r)),
+    ['alice done', 'Kafka could not read the request of 1', 'carol done'],
+  );
+  await assert.rejects(send(['bad']), /the request of 1/);
+  assert.equal(requests.length, 5, 'a call alone is not sent twice');
 });
