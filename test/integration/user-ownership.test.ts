@@ -174,3 +174,26 @@ test('a KafkaUser named as a super user of the cluster is refused with ResourceC
   await firstUsers.waitGone(superUser);
   assert.ok(await logsIn({ username: superUser, password: 'super-user-password-1' }));
 });
+
+test("a refused KafkaUser that carries the operator's finalizer from its creation still writes nothing when deleted", async () => {
+  const name = unique('carol');
+  await firstUsers.create(name, scramUserReading('carol-topic'));
+  await firstUsers.waitReady(name);
+  const password = await passwordIn(firstUsers, name);
+  // Whoever writes KafkaUsers may set any finalizer: deletion decides ownership as reconcile does.
+  await secondUsers.createFromManifest({
+    apiVersion: 'kafka.strimzi.io/v1',
+    kind: 'KafkaUser',
+    metadata: {
+      name,
+      labels: { 'strimzi.io/cluster': 'test-cluster' },
+      finalizers: ['strimzi.io/user-operator'],
+    },
+    spec: scramUserReading('other-topic'),
+  });
+  assert.equal((await secondUsers.waitSettled(name)).ready.reason, 'ResourceConflict');
+  await secondUsers.delete(name);
+  await secondUsers.waitGone(name);
+  assert.deepEqual(await aclTopics(name), ['carol-topic']);
+  assert.ok(await logsIn({ username: name, password }));
+});
