@@ -14,9 +14,8 @@ import { KubernetesObjects } from './actors/kubernetes/kubernetes-objects.ts';
 import { PooledKubeConfig } from './actors/kubernetes/pooled-kube-config.ts';
 import { secretDataReader } from './actors/kubernetes/secret-data.ts';
 import { createTopicKind, kafkaTopicIndex } from './actors/topic/topic-kind.ts';
-import { createUserKind, kafkaUserClusterIndex } from './actors/user/user-kind.ts';
+import { createUserKind, kafkaUserClusterIndex, kafkaUserPrincipalIndex } from './actors/user/user-kind.ts';
 import { orphanSweepOver, startOrphanSweeps } from './actors/user/user-orphans.ts';
-import { UserSecretStore } from './actors/user/user-secret-store.ts';
 import type { Kafka } from './api/kafka.ts';
 import type { KafkaNodePool } from './api/kafka-node-pool.ts';
 import type { KafkaTopic } from './api/kafka-topic.ts';
@@ -116,6 +115,7 @@ export async function startOperator(config: OperatorConfig, logger: Logger, kube
       renewalDays: config.users.certificateRenewalDays,
     },
     findKafka,
+    usersNaming: (key) => supervisor.byIndex(kafkaUserType.kind, kafkaUserPrincipalIndex, key) as KafkaUser[],
   });
   const objects = new KubernetesObjects(kubeConfig);
   const clusterKind = createClusterKind({
@@ -148,7 +148,6 @@ export async function startOperator(config: OperatorConfig, logger: Logger, kube
   const orphanSweep = orphanSweepOver({
     kafkaClusters: config.kafkaClusters,
     clusters,
-    secrets: new UserSecretStore(core),
     kafkaUsersOf: (cluster) =>
       supervisor.hasSynced()
         ? (supervisor.byIndex(kafkaUserType.kind, kafkaUserClusterIndex, cluster) as KafkaUser[])

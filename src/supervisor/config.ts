@@ -7,6 +7,9 @@ export interface ExternalKafkaCluster {
   // A Secret (namespace/name) with `username` and `password` for SASL/SCRAM-SHA-512; absent: no SASL.
   credentialsSecret?: string;
   tls?: boolean;
+  // The brokers' super.users (User:<name> principals): Kafka does not disclose it, and no
+  // KafkaUser may take one of them.
+  superUsers?: string[];
 }
 
 export interface OperatorConfig {
@@ -142,10 +145,20 @@ function kafkaClusters(env: Environment): Record<string, ExternalKafkaCluster> {
     if (cluster.credentialsSecret !== undefined && !/^[^/\s]+\/[^/\s]+$/.test(cluster.credentialsSecret)) {
       throw new ConfigError(`KAFKA_CLUSTERS.${name}.credentialsSecret must be "namespace/name"`);
     }
+    const superUsers = cluster.superUsers;
+    if (
+      superUsers !== undefined &&
+      !(Array.isArray(superUsers) && superUsers.every((p) => typeof p === 'string' && /^[^:\s]+:\S/.test(p)))
+    ) {
+      throw new ConfigError(
+        `KAFKA_CLUSTERS.${name}.superUsers must be a list of principals as the brokers' super.users has them, e.g. ["User:admin"]`,
+      );
+    }
     clusters[name] = {
       bootstrap: cluster.bootstrap,
       credentialsSecret: cluster.credentialsSecret,
       tls: cluster.tls,
+      ...(superUsers ? { superUsers } : {}),
     };
   }
   return clusters;

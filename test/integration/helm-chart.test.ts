@@ -327,6 +327,11 @@ describe('values that break the rules are refused before anything reaches the cl
       { kafkaClusters: { prod: { bootstrap: 'kafka:9093', credentialsSecret: 'prod-admin' } } },
       /at '\/kafkaClusters\/prod\/credentialsSecret'/,
     ],
+    [
+      'a Kafka super user without its principal type',
+      { kafkaClusters: { prod: { bootstrap: 'kafka:9093', superUsers: ['ops'] } } },
+      /at '\/kafkaClusters\/prod\/superUsers\/0'/,
+    ],
   ];
   for (const [what, values, message] of refusals) {
     test(`helm template refuses ${what} and says why`, () => {

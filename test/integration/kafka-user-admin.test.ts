@@ -417,6 +417,44 @@ test('a call Kafka refuses fails alone, with the Kafka error code and what it wa
   assert.equal(reasons[2]?.errorCode, 42);
 });
 
+test('a request Kafka drops as a whole is sent again call by call: the calls that shared it with a bad one succeed, the bad one fails alone', async () => {
+  const users = [1, 2, 3].map((n) => `shared-${n}-${suffix}`);
+  const rulesOf = (user: string, resourceName: string) =>
+    aclsOf(`User:${user}`, {
+      resourceType: 'topic',
+      resourceName,
+      patternType: 'literal',
+      operation: 'Read',
+      permission: 'allow',
+    });
+  cleanups.push(
+    ...users.flatMap((user) => [
+      () => admin.deleteScramCredential(user),
+      () => admin.deleteAcls(rulesOf(user, 'fine')),
+    ]),
+  );
+  // Longer than a Kafka string may be: the broker closes the connection on the request that carries it.
+  const unreadable = 'x'.repeat(32_768);
+  const acls = await Promise.allSettled([
+    ...users.map((user) => admin.createAcls(rulesOf(user, 'fine'))),
+    admin.createAcls(rulesOf(`unreadable-${suffix}`, unreadable)),
+  ]);
+  const scram = await Promise.allSettled([
+    ...users.map((user) => admin.upsertScramCredential(user, 'shared-password-1')),
+    admin.upsertScramCredential(unreadable, 'shared-password-1'),
+  ]);
+  for (const outcomes of [acls, scram]) {
+    assert.deepEqual(
+      outcomes.map((outcome) => outcome.status),
+      ['fulfilled', 'fulfilled', 'fulfilled', 'rejected'],
+    );
+  }
+  for (const user of users) {
+    assert.equal((await admin.describeAcls(`User:${user}`)).length, 1);
+    assert.ok(await logsIn(user, 'shared-password-1'));
+  }
+});
+
 test('a login without rights on the cluster gets every call refused with CLUSTER_AUTHORIZATION_FAILED, none swallowed', async () => {
   const weak = `weak-${suffix}`;
   const password = randomUUID();

@@ -9,12 +9,10 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { ApiException, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { Admin } from '@platformatic/kafka';
-import { Kafka, logLevel } from 'kafkajs';
 import { PlatformaticKafkaAdmin } from '../../src/actors/kafka/platformatic-admin.ts';
-import type { KafkaUser } from '../../src/api/kafka-user.ts';
 import { fixturesDirectory } from '../support/cluster-fixtures.ts';
 import { assertUserFilesBecomeReady } from '../support/example-resources.ts';
-import { kafkaUserClient } from '../support/kafka-users.ts';
+import { kafkaUserClient, type ScramCredentials, scramClient, scramLogsIn } from '../support/kafka-users.ts';
 import { readMetric } from '../support/metrics.ts';
 import { operatorFixture } from '../support/operator-fixture.ts';
 import { type OperatorProcess, startOperatorProcess } from '../support/operator-process.ts';
@@ -49,16 +47,9 @@ after(async () => {
   await fixture.cleanup();
 });
 
-function client(username: string, password: string) {
-  return new Kafka({
-    clientId: `user-test-${username}`,
-    brokers: [kafka.bootstrapSasl],
-    sasl: { mechanism: 'scram-sha-512', username, password },
-    logLevel: logLevel.NOTHING,
-    retry: { retries: 0 },
-    connectionTimeout: 5_000,
-  });
-}
+const client = (username: string, password: string) =>
+  scramClient(kafka.bootstrapSasl, { username, password });
+const canLogIn = (credentials: ScramCredentials) => scramLogsIn(kafka.bootstrapSasl, credentials);
 
 async function credentialsOf(name: string): Promise<{ username: string; password: string }> {
   const secret = await users.secret(name);
@@ -100,31 +91,11 @@ async function consumeOne(
   }
 }
 
-async function canLogIn(credentials: { username: string; password: string }): Promise<boolean> {
-  const admin = client(credentials.username, credentials.password).admin();
-  try {
-    await admin.connect();
-    await admin.disconnect();
-    return true;
-  } catch (error) {
-    if (/SASL|authentication/i.test(String(error))) return false;
-    throw error;
-  }
-}
-
 async function createTopic(name: string): Promise<void> {
   await topicAdmin.createTopics({ topics: [name], partitions: 1, replicas: 1 });
 }
 
-// Ready at the current generation; a transient failure on the way (retried with backoff) is no failure.
-async function readyUser(name: string): Promise<KafkaUser> {
-  return users.waitUntil(name, 'to be Ready', (user) => {
-    const ready = user.status?.conditions?.find((c) => c.type === 'Ready');
-    return ready?.status === 'True' && user.status?.observedGeneration === user.metadata?.generation
-      ? user
-      : undefined;
-  });
-}
+const readyUser = (name: string) => users.waitReady(name);
 
 async function kafkaWrites(): Promise<number> {
   const operations = ['alterUserScramCredentials', 'createAcls', 'deleteAcls', 'alterClientQuotas'];
@@ -511,6 +482,38 @@ test('an ACL rule without the resource name it needs is refused by the operator 
   assert.equal(user.metadata?.finalizers, undefined);
   await assertNothingInKafka(name);
   assert.equal(await users.secret(name), undefined);
+});
+
+test('KafkaUsers created together with one whose ACL Kafka cannot read: the others are Ready with no failed reconcile, the bad one is refused alone', async () => {
+  const good = Array.from({ length: 12 }, (_, index) => unique(`crowd-${index}`));
+  const bad = unique('crowd-bad');
+  const reading = (topic: string) => ({
+    authentication: { type: 'scram-sha-512' as const },
+    authorization: {
+      type: 'simple' as const,
+      acls: [{ resource: { type: 'topic' as const, name: topic }, operations: ['Read' as const] }],
+    },
+  });
+  // One byte longer than a Kafka string: sent, it would make the broker drop the request it shares.
+  await Promise.all([
+    ...good.map((name) => users.create(name, reading(name))),
+    users.create(bad, reading('x'.repeat(32_768))),
+  ]);
+  for (const name of good) await readyUser(name);
+  const { ready } = await users.waitSettled(bad);
+  assert.equal(ready.status, 'False');
+  assert.equal(ready.reason, 'InvalidResource');
+  assert.match(
+    ready.message ?? '',
+    /acls\[0\]\.resource\.name is 32768 bytes long; Kafka takes at most 32767/,
+  );
+  await assertNothingInKafka(bad);
+  const failedReconciles = operator
+    .logs()
+    .filter(
+      (line) => line.msg === 'reconcile finished' && good.includes(line.name ?? '') && line.state !== 'ready',
+    );
+  assert.deepEqual(failedReconciles, []);
 });
 
 test('a password Secret that does not exist gives SecretNotFound and nothing is made in Kafka; creating it fixes the user', async () => {

@@ -7,6 +7,7 @@ import {
   PatchStrategy,
   setHeaderOptions,
 } from '@kubernetes/client-node';
+import { Kafka, logLevel } from 'kafkajs';
 import type { Condition } from '../../src/api/conditions.ts';
 import type { KafkaUser, KafkaUserSpec } from '../../src/api/kafka-user.ts';
 import { kafkaUserType } from '../../src/api/resources.ts';
@@ -20,6 +21,36 @@ export const kafkaUserApi = {
 
 export function isReady(user: KafkaUser): boolean {
   return user.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
+}
+
+export interface ScramCredentials {
+  username: string;
+  password: string;
+}
+
+// kafkajs, an independent client, logging in as a user on the SASL listener.
+export function scramClient(bootstrapSasl: string, { username, password }: ScramCredentials): Kafka {
+  return new Kafka({
+    clientId: `user-test-${username}`,
+    brokers: [bootstrapSasl],
+    sasl: { mechanism: 'scram-sha-512', username, password },
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 0 },
+    connectionTimeout: 5_000,
+  });
+}
+
+// Whether Kafka accepts the credentials; false when it refuses the login, and throws on anything else.
+export async function scramLogsIn(bootstrapSasl: string, credentials: ScramCredentials): Promise<boolean> {
+  const admin = scramClient(bootstrapSasl, credentials).admin();
+  try {
+    await admin.connect();
+    await admin.disconnect();
+    return true;
+  } catch (error) {
+    if (/SASL|authentication/i.test(String(error))) return false;
+    throw error;
+  }
 }
 
 export function kafkaUserClient(custom: CustomObjectsApi, core: CoreV1Api, namespace: string) {
@@ -90,6 +121,16 @@ export function kafkaUserClient(custom: CustomObjectsApi, core: CoreV1Api, names
         },
         timeoutMs,
       );
+    },
+
+    // Ready at the current generation; a transient failure on the way (retried with backoff) is no failure.
+    waitReady(name: string): Promise<KafkaUser> {
+      return waitUntil(name, 'to be Ready', (user) => {
+        const ready = user.status?.conditions?.find((c) => c.type === 'Ready');
+        return ready?.status === 'True' && user.status?.observedGeneration === user.metadata?.generation
+          ? user
+          : undefined;
+      });
     },
 
     waitGone(name: string): Promise<true> {

@@ -4,7 +4,7 @@ import { type Acl, createAclsV3, deleteAclsV3, describeAclsV3 } from '@platforma
 import { describeAclRule, principalFilter, toKafkaAcl } from './acl-bindings.ts';
 import { type AclsByPrincipal, aclsByPrincipal, addAcls, removeAcls } from './acls-by-principal.ts';
 import { type AdminContext, kafkaFailure } from './admin-connection.ts';
-import { inRequestsOfAtMost } from './batch-splitting.ts';
+import { eachAloneAfterWholeFailure, inRequestsOfAtMost } from './batch-splitting.ts';
 import { type AclRule, KafkaAdminError } from './kafka-admin.ts';
 import { RequestBatcher } from './request-batcher.ts';
 import { SharedSnapshot } from './shared-snapshot.ts';
@@ -43,7 +43,7 @@ export class AclAdmin {
     });
     this.#create = new RequestBatcher(
       inRequestsOfAtMost(
-        (calls) => this.#sendCreate(calls),
+        eachAloneAfterWholeFailure((calls) => this.#sendCreate(calls)),
         (rules) => rules.length,
         aclCreationsPerRequest,
       ),
@@ -51,7 +51,7 @@ export class AclAdmin {
     );
     this.#delete = new RequestBatcher(
       inRequestsOfAtMost(
-        (calls) => this.#sendDelete(calls),
+        eachAloneAfterWholeFailure((calls) => this.#sendDelete(calls)),
         (rules) => rules.length,
         aclDeletionsPerRequest,
       ),

@@ -78,17 +78,30 @@ function refusedAsOne<Result>(results: Array<Result | Error>): boolean {
   );
 }
 
-// When Kafka refuses a request of several calls as a whole (a policy on the request, a size limit),
-// each call goes again alone, one after the other, so that one bad call fails no other and gets
-// Kafka's answer to itself. For operations a refused request left undone.
-export function aloneWhenRefusedAsOne<Item, Result>(
+// A request of several calls that fails as a whole goes again call by call, one after the other, so
+// that one bad call fails no other and every call gets Kafka's answer to itself. As a whole means: it
+// threw (Kafka could not read it, or closed the connection) or Kafka answered every call with the same
+// error (a policy on the request, a size limit). For operations such a request left undone.
+export function eachAloneAfterWholeFailure<Item, Result>(
   send: BatchSender<Item, Result>,
 ): BatchSender<Item, Result> {
   return async (items) => {
-    const results = await send(items);
-    if (!refusedAsOne(results)) return results;
+    let results: Array<Result | Error> | undefined;
+    try {
+      results = await send(items);
+    } catch (error) {
+      if (items.length <= 1) throw error;
+    }
+    if (results && !refusedAsOne(results)) return results;
     const alone: Array<Result | Error> = [];
-    for (const item of items) alone.push(...(await send([item])));
+    for (const item of items) {
+      alone.push(
+        await send([item]).then(
+          ([result]) => result as Result | Error,
+          (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
+        ),
+      );
+    }
     return alone;
   };
 }
@@ -119,7 +132,7 @@ export function userEntityBatchers<Described, Alteration extends { user: string 
   return {
     describe: new RequestBatcher(describe, batching.reads),
     alter: new RequestBatcher(
-      inUniqueRounds(alter, (item) => item.user),
+      inUniqueRounds(eachAloneAfterWholeFailure(alter), (item) => item.user),
       batching.writes,
     ),
   };

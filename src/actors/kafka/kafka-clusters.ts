@@ -6,6 +6,7 @@ import type { KubernetesObject } from '@kubernetes/client-node';
 import type { Kafka } from '../../api/kafka.ts';
 import { ReconcileFailure } from '../../machines/reconcile-failure.ts';
 import type { ExternalKafkaCluster } from '../../supervisor/config.ts';
+import { superUserPrincipals } from '../cluster/broker-config/authorization-config.ts';
 import type { ClusterAccess } from '../cluster/partition-replica-check.ts';
 import type { KafkaAdmin } from './kafka-admin.ts';
 import { checkManagedCluster, managedClusterAccess, type SecretReader } from './managed-cluster-access.ts';
@@ -16,6 +17,14 @@ export type { SecretReader };
 export const clusterLabel = 'strimzi.io/cluster';
 
 export type AdminFactory = (settings: KafkaConnectionSettings) => KafkaAdmin;
+
+// The principals of a cluster that no resource may take: the one this operator logs in as (when
+// it logs in with a user name) and the brokers' super users (as KAFKA_CLUSTERS lists them for a
+// cluster this operator does not run; Kafka keeps super.users to itself).
+export interface ReservedPrincipals {
+  operator: string | undefined;
+  superUsers: ReadonlySet<string>;
+}
 
 export interface KafkaClustersOptions {
   clusters: Record<string, ExternalKafkaCluster>;
@@ -45,6 +54,8 @@ export class KafkaClusters {
   // Managed clusters: what their Secrets held when last read, and a re-read under way.
   readonly #credentials = new Map<string, { digest: string; readAt: number }>();
   readonly #rechecks = new Map<string, Promise<void>>();
+  // The principal this operator logs in as, by cluster key (SASL clusters of KAFKA_CLUSTERS).
+  readonly #operatorPrincipals = new Map<string, string>();
 
   constructor(options: KafkaClustersOptions) {
     this.#options = options;
@@ -63,14 +74,26 @@ export class KafkaClusters {
     return cluster;
   }
 
+  // One key for every resource that reaches the same cluster: one of KAFKA_CLUSTERS is shared by
+  // every namespace, any other is the Kafka of that name in the resource's own namespace.
+  // Undefined without the label.
+  clusterKeyOf(resource: KubernetesObject): string | undefined {
+    const name = resource.metadata?.labels?.[clusterLabel];
+    if (!name) return undefined;
+    return this.#options.clusters[name]
+      ? `external:${name}`
+      : `managed:${resource.metadata?.namespace}/${name}`;
+  }
+
   async adminFor(resource: KubernetesObject): Promise<KafkaAdmin> {
     const name = this.clusterOf(resource);
+    const clusterKey = this.clusterKeyOf(resource) ?? '';
     const cluster = this.#options.clusters[name];
-    if (cluster) return this.#cached(`external:${name}`, () => this.#connect(name, cluster));
+    if (cluster) return this.#cached(clusterKey, () => this.#connect(clusterKey, name, cluster));
     const namespace = resource.metadata?.namespace;
     const kafka = namespace ? this.#options.findKafka?.(namespace, name) : undefined;
     // Keyed by the Kafka's uid too: a Kafka deleted and made again has new certificates.
-    const prefix = `managed:${namespace}/${name}@`;
+    const prefix = `${clusterKey}@`;
     const key = `${prefix}${kafka?.metadata.uid}`;
     for (const stale of [...this.#admins.keys()].filter((k) => k.startsWith(prefix) && k !== key)) {
       this.#forget(stale);
@@ -88,6 +111,23 @@ export class KafkaClusters {
       await this.#recheck(key, kafka, known.digest);
     }
     return this.#cached(key, () => this.#connectManaged(key, kafka));
+  }
+
+  // Known once the cluster is reached (adminFor): the operator's principal is read with its credentials.
+  async reservedPrincipals(resource: KubernetesObject): Promise<ReservedPrincipals> {
+    await this.adminFor(resource);
+    const name = this.clusterOf(resource);
+    const external = this.#options.clusters[name];
+    if (external) {
+      return {
+        operator: this.#operatorPrincipals.get(this.clusterKeyOf(resource) ?? ''),
+        superUsers: new Set(external.superUsers),
+      };
+    }
+    const kafka = this.#options.findKafka?.(resource.metadata?.namespace ?? '', name);
+    const superUsers = superUserPrincipals(name, kafka?.spec.kafka.authorization?.superUsers ?? []);
+    // The operator's own certificate (CN=cluster-operator) is one of the cluster's super users.
+    return { operator: undefined, superUsers: new Set(superUsers) };
   }
 
   #now(): number {
@@ -139,7 +179,7 @@ export class KafkaClusters {
     });
   }
 
-  async #connect(name: string, cluster: ExternalKafkaCluster): Promise<KafkaAdmin> {
+  async #connect(key: string, name: string, cluster: ExternalKafkaCluster): Promise<KafkaAdmin> {
     const settings: KafkaConnectionSettings = {
       bootstrap: cluster.bootstrap.split(','),
       clientId: `${this.#options.clientId}-${name}`,
@@ -162,6 +202,7 @@ export class KafkaClusters {
         );
       }
       settings.sasl = { username: data.username, password: data.password };
+      this.#operatorPrincipals.set(key, `User:${data.username}`);
     }
     return this.#options.createAdmin(settings);
   }

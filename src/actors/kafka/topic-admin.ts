@@ -9,7 +9,7 @@ import {
   metadataV12,
 } from '@platformatic/kafka';
 import { type AdminContext, describeError, kafkaFailure } from './admin-connection.ts';
-import { aloneWhenRefusedAsOne, inRequestsOfAtMost } from './batch-splitting.ts';
+import { eachAloneAfterWholeFailure, inRequestsOfAtMost } from './batch-splitting.ts';
 import {
   type ConfigChanges,
   KafkaAdminError,
@@ -89,20 +89,20 @@ export class TopicAdmin {
     this.#describeTopics = new RequestBatcher((names) => this.#sendDescribeTopics(names), reads);
     this.#describeConfigs = new RequestBatcher((names) => this.#sendDescribeConfigs(names), reads);
     this.#alterConfigs = new RequestBatcher(
-      aloneWhenRefusedAsOne((items) => this.#sendAlterConfigs(items)),
+      eachAloneAfterWholeFailure((items) => this.#sendAlterConfigs(items)),
       writes,
     );
     // Requests Kafka applies whole: their new partitions within what it writes for one request.
     this.#createPartitions = new RequestBatcher(
       inRequestsOfAtMost(
-        aloneWhenRefusedAsOne((items: NewPartitions[]) => this.#sendCreatePartitions(items)),
+        eachAloneAfterWholeFailure((items: NewPartitions[]) => this.#sendCreatePartitions(items)),
         (item) => item.partitions - item.existing,
         kafkaRecordsPerRequest,
       ),
       writes,
     );
     this.#deleteTopics = new RequestBatcher(
-      aloneWhenRefusedAsOne((names) => this.#sendDeleteTopics(names)),
+      eachAloneAfterWholeFailure((names) => this.#sendDeleteTopics(names)),
       writes,
     );
   }
@@ -123,7 +123,7 @@ export class TopicAdmin {
       // should that make a request too large, Kafka refuses it as a whole and its topics go again
       // one by one.
       const send = inRequestsOfAtMost(
-        aloneWhenRefusedAsOne((topics: NewTopic[]) => this.#sendCreateTopics(topics)),
+        eachAloneAfterWholeFailure((topics: NewTopic[]) => this.#sendCreateTopics(topics)),
         (t) => (t.partitions ?? 1) + 1 + Object.keys(t.config).length,
         kafkaRecordsPerRequest,
       );

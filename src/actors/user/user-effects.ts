@@ -14,6 +14,7 @@ import type { KafkaClusters } from '../kafka/kafka-clusters.ts';
 import type { CustomResources } from '../kubernetes/custom-resources.ts';
 import { desiredAcls } from './user-acls.ts';
 import { asUserFailure, reconcileAcls, reconcileQuotas, removeFromKafka } from './user-kafka.ts';
+import { owningUser, principalConflict, principalKey, reservedConflict } from './user-ownership.ts';
 import {
   authenticationOf,
   identityOf,
@@ -45,6 +46,23 @@ export interface UserEffectsOptions {
   certificates: UserCertificateSettings;
   // The Kafka of this name in this namespace when this operator runs it: its spec.clientsCa rules the CA.
   findKafka?: (namespace: string, name: string) => Kafka | undefined;
+  // The watched KafkaUsers with this principalKey, in every namespace (an index of the informer's cache).
+  usersNaming: (principalKey: string) => readonly KafkaUser[];
+}
+
+// A Secret of the user's name that was not made for it (no owner reference to it) is someone else's:
+// never overwritten, read for a password or deleted.
+function checkSecretOwnership(user: KafkaUser, current: V1Secret | undefined): void {
+  const makesSecret = ['scram-sha-512', 'tls'].includes(authenticationOf(user) ?? '');
+  if (!current || !makesSecret || isOwnedBy(current, user)) return;
+  throw new ReconcileFailure(
+    'SecretConflict',
+    `${identityOf(user)}: Secret ${user.metadata?.namespace}/${userSecretName(user)} exists and was not made for ` +
+      'this KafkaUser (it has no owner reference to it); it is left as it is and nothing is written to Kafka. ' +
+      'Delete or rename that Secret, or rename the KafkaUser; a password of your own goes in ' +
+      'spec.authentication.password.valueFrom',
+    { retryable: false },
+  );
 }
 
 function checkSpec(user: KafkaUser): void {
@@ -59,6 +77,18 @@ function checkSpec(user: KafkaUser): void {
 export function createUserEffects(options: UserEffectsOptions) {
   const { clusters, resources, useFinalizers } = options;
   const secrets = new UserSecretStore(options.core);
+
+  // Why this user may not act on its principal in Kafka, in reconcile and deletion alike.
+  async function ownershipConflict(user: KafkaUser): Promise<ReconcileFailure | undefined> {
+    const key = principalKey(clusters.clusterKeyOf(user), user);
+    const rival =
+      key === undefined ? undefined : principalConflict(user, owningUser(user, options.usersNaming(key)));
+    if (rival) return rival;
+    const reserved = await clusters.reservedPrincipals(user).catch((error: unknown) => {
+      throw asUserFailure(error, identityOf(user));
+    });
+    return reservedConflict(user, reserved);
+  }
 
   // The clients CA of the user's cluster, in the user's namespace; created when absent, so the
   // user operator works before (or without) the cluster operator that owns it. For a cluster this
@@ -114,10 +144,13 @@ export function createUserEffects(options: UserEffectsOptions) {
   // The signal aborts when this replica stops leading: no Kafka write starts after that.
   async function reconcileUser(user: KafkaUser, signal: AbortSignal): Promise<UserReconciled> {
     checkSpec(user);
+    const conflict = await ownershipConflict(user);
+    if (conflict) throw conflict;
     const identity = identityOf(user);
     const namespace = user.metadata?.namespace ?? '';
     const username = usernameOf(user);
     const current = await secrets.read(namespace, userSecretName(user));
+    checkSecretOwnership(user, current);
     const admin = await clusters.adminFor(user);
     const writeCredential = await prepareCredential(admin, user, current);
     signal.throwIfAborted();
@@ -147,9 +180,7 @@ export function createUserEffects(options: UserEffectsOptions) {
     return { username };
   }
 
-  async function deleteUser(user: KafkaUser, signal: AbortSignal): Promise<void> {
-    // Without our finalizer this operator never reconciled the user, or already cleaned up.
-    if (!user.metadata?.finalizers?.includes(userFinalizer)) return;
+  async function removePrincipal(user: KafkaUser, signal: AbortSignal): Promise<void> {
     const admin = await clusters.adminFor(user);
     signal.throwIfAborted();
     try {
@@ -161,6 +192,13 @@ export function createUserEffects(options: UserEffectsOptions) {
     } catch (error) {
       throw asUserFailure(error, identityOf(user));
     }
+  }
+
+  async function deleteUser(user: KafkaUser, signal: AbortSignal): Promise<void> {
+    // Without our finalizer this operator never reconciled the user, or already cleaned up.
+    if (!user.metadata?.finalizers?.includes(userFinalizer)) return;
+    // A user whose principal another owns leaves Kafka as it is: what is there is the owner's.
+    if (!(await ownershipConflict(user))) await removePrincipal(user, signal);
     const current = await secrets.read(user.metadata?.namespace ?? '', userSecretName(user));
     if (current && isOwnedBy(current, user))
       await secrets.delete(user.metadata?.namespace ?? '', userSecretName(user));

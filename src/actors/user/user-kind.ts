@@ -7,11 +7,14 @@ import { type UserContext, type UserReconciled, userMachine } from '../../machin
 import type { RelatedKind, ResourceKind } from '../../supervisor/resource-kind.ts';
 import { clusterLabel } from '../kafka/kafka-clusters.ts';
 import { createUserEffects, type UserEffectsOptions } from './user-effects.ts';
+import { principalKey } from './user-ownership.ts';
 import { buildUserStatus } from './user-status.ts';
 import { forceRenewAnnotation, isForcedRenewal } from './user-tls.ts';
 
 // The index of KafkaUsers by the Kafka cluster they belong to, for the orphan sweep.
 export const kafkaUserClusterIndex = 'cluster';
+// The index of KafkaUsers by their cluster and name (principalKey), to find rivals without a scan.
+export const kafkaUserPrincipalIndex = 'principal';
 
 // The users' Secrets, as Strimzi's user operator watches them: a deleted Secret is made again and
 // strimzi.io/force-renew is served at once, not at the next resync. A Secret is named as its user.
@@ -50,6 +53,12 @@ export function createUserKind(options: UserEffectsOptions): ResourceKind<KafkaU
     buildStatus: (state, context, resource, now) =>
       buildUserStatus(state, context as UserContext, resource, now),
     related: [userSecrets],
-    indexers: { [kafkaUserClusterIndex]: (resource) => [resource.metadata?.labels?.[clusterLabel] ?? ''] },
+    indexers: {
+      [kafkaUserClusterIndex]: (resource) => [resource.metadata?.labels?.[clusterLabel] ?? ''],
+      [kafkaUserPrincipalIndex]: (resource) => {
+        const key = principalKey(options.clusters.clusterKeyOf(resource), resource as KafkaUser);
+        return key === undefined ? [] : [key];
+      },
+    },
   };
 }

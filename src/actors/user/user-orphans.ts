@@ -2,7 +2,7 @@
 // because deleting them (as Strimzi does) has locked out users created by other means. When on,
 // every resync interval, while this replica leads, the users of each cluster that have a SCRAM
 // credential, an ACL or a quota but no KafkaUser lose all three — except the operator's own
-// principal and the names the ignore pattern matches.
+// principal, the brokers' super users and the names the ignore pattern matches.
 import type { Logger } from 'pino';
 import type { KafkaUser } from '../../api/kafka-user.ts';
 import type { ExternalKafkaCluster } from '../../supervisor/config.ts';
@@ -10,8 +10,6 @@ import type { KafkaAdmin } from '../kafka/kafka-admin.ts';
 import { clusterLabel, type KafkaClusters } from '../kafka/kafka-clusters.ts';
 import { removeFromKafka } from './user-kafka.ts';
 import { otherUsernameOf, usernameOf } from './user-principal.ts';
-import { secretValue } from './user-secret.ts';
-import type { UserSecretStore } from './user-secret-store.ts';
 
 const principalPrefix = 'User:';
 
@@ -41,8 +39,8 @@ export async function kafkaUsernames(admin: KafkaAdmin): Promise<string[]> {
 export interface OrphanSweepOptions {
   clusters: string[];
   adminFor: (cluster: string) => Promise<KafkaAdmin>;
-  // The operator's own user name in the cluster (never deleted), undefined without SASL.
-  ownUsername: (cluster: string) => Promise<string | undefined>;
+  // The user names never deleted in the cluster: the operator's own and the super users'.
+  reservedUsernames: (cluster: string) => Promise<ReadonlySet<string>>;
   // The watched KafkaUsers of the cluster; undefined while the informer has not synced.
   kafkaUsersOf: (cluster: string) => readonly KafkaUser[] | undefined;
   ignored: RegExp | undefined;
@@ -56,8 +54,8 @@ export async function sweepOrphanUsers(options: OrphanSweepOptions): Promise<Rec
     const kafkaUsers = options.kafkaUsersOf(cluster);
     if (!kafkaUsers) continue;
     const admin = await options.adminFor(cluster);
-    const own = await options.ownUsername(cluster);
-    const keep = (name: string) => name === own || (options.ignored?.test(name) ?? false);
+    const reserved = await options.reservedUsernames(cluster);
+    const keep = (name: string) => reserved.has(name) || (options.ignored?.test(name) ?? false);
     const orphans = orphanUsernames(await kafkaUsernames(admin), kafkaUsers, keep);
     for (const name of orphans) {
       await removeFromKafka(admin, name, !name.startsWith('CN='));
@@ -91,27 +89,23 @@ export function startOrphanSweeps(
 export interface OrphanSweepSources {
   kafkaClusters: Record<string, ExternalKafkaCluster>;
   clusters: KafkaClusters;
-  secrets: UserSecretStore;
   kafkaUsersOf: OrphanSweepOptions['kafkaUsersOf'];
   ignored: RegExp | undefined;
   logger: Logger;
 }
 
-// The sweep over the clusters of KAFKA_CLUSTERS; the operator's own user is the one its
-// credentials Secret names.
+// The sweep over the clusters of KAFKA_CLUSTERS.
 export function orphanSweepOver(sources: OrphanSweepSources): OrphanSweepOptions {
+  const labelled = (cluster: string) => ({ metadata: { labels: { [clusterLabel]: cluster } } });
   return {
     clusters: Object.keys(sources.kafkaClusters),
-    adminFor: (cluster) => sources.clusters.adminFor({ metadata: { labels: { [clusterLabel]: cluster } } }),
-    ownUsername: async (cluster) => {
-      const reference = sources.kafkaClusters[cluster]?.credentialsSecret;
-      if (!reference) return undefined;
-      const [namespace = '', name = ''] = reference.split('/');
-      const username = secretValue(await sources.secrets.read(namespace, name), 'username')?.toString('utf8');
-      // Without it the sweep cannot tell the operator's own user from an orphan: it does nothing.
-      if (!username)
-        throw new Error(`Secret ${reference} has no username: orphan Kafka users are left alone`);
-      return username;
+    adminFor: (cluster) => sources.clusters.adminFor(labelled(cluster)),
+    reservedUsernames: async (cluster) => {
+      const { operator, superUsers } = await sources.clusters.reservedPrincipals(labelled(cluster));
+      const principals = [...superUsers, ...(operator ? [operator] : [])];
+      return new Set(
+        principals.flatMap((p) => (p.startsWith(principalPrefix) ? [p.slice(principalPrefix.length)] : [])),
+      );
     },
     kafkaUsersOf: sources.kafkaUsersOf,
     ignored: sources.ignored,

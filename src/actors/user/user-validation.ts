@@ -18,6 +18,17 @@ const operations: readonly string[] = aclOperations;
 // OpenSSL's limit on a certificate's common name, which is the user's name for tls users.
 export const maximumCommonNameLength = 64;
 
+// The longest string Kafka's requests carry (a 16-bit length): a longer ACL resource name or host
+// makes the broker drop the connection, and with it the calls of every user in the same request.
+export const maximumKafkaStringBytes = 32_767;
+
+function tooLongForKafka(at: string, value: string | undefined): string[] {
+  const bytes = Buffer.byteLength(value ?? '', 'utf8');
+  return bytes > maximumKafkaStringBytes
+    ? [`${at} is ${bytes} bytes long; Kafka takes at most ${maximumKafkaStringBytes}`]
+    : [];
+}
+
 function aclProblems(rule: KafkaUserAclRule, index: number): string[] {
   const at = `spec.authorization.acls[${index}]`;
   const problems: string[] = [];
@@ -27,6 +38,8 @@ function aclProblems(rule: KafkaUserAclRule, index: number): string[] {
   } else if (type !== 'cluster' && !rule.resource.name) {
     problems.push(`${at}.resource.name is required for a ${type} rule`);
   }
+  problems.push(...tooLongForKafka(`${at}.resource.name`, rule.resource?.name));
+  problems.push(...tooLongForKafka(`${at}.host`, rule.host));
   const pattern = rule.resource?.patternType;
   if (pattern !== undefined && !patternTypes.includes(pattern)) {
     problems.push(

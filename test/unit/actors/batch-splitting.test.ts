@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
-  aloneWhenRefusedAsOne,
   describeEachOrAll,
   describeEachUpTo,
+  eachAloneAfterWholeFailure,
   inRequestsOfAtMost,
   inUniqueRounds,
 } from '../../../src/actors/kafka/batch-splitting.ts';
@@ -80,7 +80,7 @@ test('a request Kafka refuses as a whole goes again call by call, and each call 
   const requests: string[][] = [];
   const policy = (call: string) =>
     new KafkaAdminError(`${call}: too many partitions in one request`, kafkaErrorCodes.POLICY_VIOLATION);
-  const send = aloneWhenRefusedAsOne<string, string>(async (calls) => {
+  const send = eachAloneAfterWholeFailure<string, string>(async (calls) => {
     requests.push(calls);
     if (calls.length > 1 && calls.includes('huge')) return calls.map(policy);
     return calls.map((call) => (call === 'huge' ? policy(call) : `${call} created`));
@@ -95,11 +95,28 @@ test('a request Kafka refuses as a whole goes again call by call, and each call 
 
 test('calls that fail each for their own reason, or one call alone, are not sent again', async () => {
   let requests = 0;
-  const send = aloneWhenRefusedAsOne<string, string>(async (calls) => {
+  const send = eachAloneAfterWholeFailure<string, string>(async (calls) => {
     requests++;
     return calls.map((call, index) => new KafkaAdminError(`${call} refused`, 40 + index));
   });
   await send(['a', 'b']);
   await send(['c']);
   assert.equal(requests, 2);
+});
+
+test('a request that fails as a whole is sent again for each call alone, and each call gets its own answer', async () => {
+  const requests: string[][] = [];
+  const send = eachAloneAfterWholeFailure<string, string>(async (calls) => {
+    requests.push(calls);
+    if (calls.includes('bad')) throw new Error(`Kafka could not read the request of ${calls.length}`);
+    return calls.map((call) => `${call} done`);
+  });
+  const results = await send(['alice', 'bad', 'carol']);
+  assert.deepEqual(requests, [['alice', 'bad', 'carol'], ['alice'], ['bad'], ['carol']]);
+  assert.deepEqual(
+    results.map((r) => (r instanceof Error ? r.message : r)),
+    ['alice done', 'Kafka could not read the request of 1', 'carol done'],
+  );
+  await assert.rejects(send(['bad']), /the request of 1/);
+  assert.equal(requests.length, 5, 'a call alone is not sent twice');
 });

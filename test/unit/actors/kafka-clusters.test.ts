@@ -234,3 +234,34 @@ test("a managed cluster's Secrets are read again once a minute: unchanged they k
     secrets['team/events-cluster-operator-certs'] = renewed ?? {};
   }
 });
+
+test("the principals no KafkaUser may take: an external cluster's login user and listed super users, a managed Kafka's own parts and spec super users", async () => {
+  const managed = kafka({ entityOperator: { userOperator: {} } });
+  managed.spec.kafka.authorization = { type: 'simple', superUsers: ['ops', 'CN=auditor'] };
+  const { clusters } = clustersWith([managed], {
+    clusters: {
+      shared: { bootstrap: 'shared-1:9092', credentialsSecret: 'ops/credentials', superUsers: ['User:root'] },
+    },
+  });
+  assert.deepEqual(await clusters.reservedPrincipals(resource('KafkaUser', 'shared')), {
+    operator: 'User:admin',
+    superUsers: new Set(['User:root']),
+  });
+  const { operator, superUsers } = await clusters.reservedPrincipals(resource('KafkaUser', 'events'));
+  assert.equal(operator, undefined);
+  for (const principal of ['User:ops', 'User:CN=auditor', 'User:CN=cluster-operator,O=io.strimzi']) {
+    assert.ok(superUsers.has(principal), principal);
+  }
+});
+
+test('one cluster key for every resource that reaches one cluster: an external one across namespaces, a managed one per namespace', () => {
+  const { clusters } = clustersWith([]);
+  assert.equal(clusters.clusterKeyOf(resource('KafkaUser', 'shared', 'a')), 'external:shared');
+  assert.equal(clusters.clusterKeyOf(resource('KafkaUser', 'shared', 'b')), 'external:shared');
+  assert.equal(clusters.clusterKeyOf(resource('KafkaUser', 'events', 'a')), 'managed:a/events');
+  assert.notEqual(clusters.clusterKeyOf(resource('KafkaUser', 'events', 'b')), 'managed:a/events');
+  assert.equal(
+    clusters.clusterKeyOf({ kind: 'KafkaUser', metadata: { name: 'x', namespace: 'a' } }),
+    undefined,
+  );
+});

@@ -154,3 +154,24 @@ test("a tls user's name longer than a certificate's common name may be is refuse
   assert.match(problem ?? '', /at most 64 characters; u+ has 65/);
   assert.deepEqual(validateUser(user({ authentication: { type: 'scram-sha-512' } }, 'u'.repeat(65))), []);
 });
+
+test('an ACL resource name or host longer than Kafka reads is refused before it reaches a shared request', () => {
+  // Bytes count, not characters: 16,384 two-byte characters are one byte too many.
+  const twoByteCharacters = 'é'.repeat(16_384);
+  const problems = validateUser(
+    user({
+      authorization: {
+        type: 'simple',
+        acls: [
+          { resource: { type: 'topic', name: twoByteCharacters }, operations: ['Read'] },
+          { resource: { type: 'topic', name: 'orders' }, host: 'h'.repeat(32_768), operations: ['Read'] },
+          { resource: { type: 'topic', name: 'x'.repeat(32_767) }, operations: ['Read'] },
+        ],
+      },
+    }),
+  );
+  assert.deepEqual(problems, [
+    'spec.authorization.acls[0].resource.name is 32768 bytes long; Kafka takes at most 32767',
+    'spec.authorization.acls[1].host is 32768 bytes long; Kafka takes at most 32767',
+  ]);
+});

@@ -25,13 +25,19 @@ test('WATCH_NAMESPACES takes a list or * for all namespaces', () => {
   assert.equal(loadConfig({ WATCH_NAMESPACES: '*' }).watchNamespaces, 'all');
 });
 
-test('KAFKA_CLUSTERS names external clusters with their bootstrap and credentials Secret', () => {
+test('KAFKA_CLUSTERS names external clusters with their bootstrap, credentials Secret and super users', () => {
   const config = loadConfig({
     KAFKA_CLUSTERS:
-      '{"prod": {"bootstrap": "k1:9092,k2:9092", "credentialsSecret": "ops/prod-admin", "tls": true}}',
+      '{"prod": {"bootstrap": "k1:9092,k2:9092", "credentialsSecret": "ops/prod-admin", "tls": true, ' +
+      '"superUsers": ["User:ops"]}}',
   });
   assert.deepEqual(config.kafkaClusters, {
-    prod: { bootstrap: 'k1:9092,k2:9092', credentialsSecret: 'ops/prod-admin', tls: true },
+    prod: {
+      bootstrap: 'k1:9092,k2:9092',
+      credentialsSecret: 'ops/prod-admin',
+      tls: true,
+      superUsers: ['User:ops'],
+    },
   });
 });
 
@@ -45,6 +51,10 @@ test('every bad setting is refused with an error that names it', () => {
     [
       { KAFKA_CLUSTERS: '{"x": {"bootstrap": "h:1", "credentialsSecret": "nons"}}' },
       /KAFKA_CLUSTERS\.x\.credentialsSecret/,
+    ],
+    [
+      { KAFKA_CLUSTERS: '{"x": {"bootstrap": "h:1", "superUsers": ["ops"]}}' },
+      /KAFKA_CLUSTERS\.x\.superUsers/,
     ],
     [{ LEASE_DURATION_MS: '5000', LEASE_RENEW_DEADLINE_MS: '5000' }, /LEASE_RENEW_DEADLINE_MS/],
     [{ REDIS_URL: 'http://redis' }, /REDIS_URL/],

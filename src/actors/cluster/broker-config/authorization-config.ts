@@ -18,12 +18,15 @@ export function internalPrincipals(cluster: string): string[] {
   ].map((commonName) => `CN=${commonName},O=io.strimzi`);
 }
 
+/** super.users of a cluster's brokers: its own parts' principals and spec.kafka.authorization.superUsers. */
+export function superUserPrincipals(cluster: string, superUsers: readonly string[]): string[] {
+  return [...internalPrincipals(cluster), ...superUsers].map((user) => `User:${user}`);
+}
+
 export function authorizationSection(model: ClusterModel): Section {
   const authorization = model.authorization;
   if (!authorization) return { title: 'Authorization (off)', entries: [] };
-  const superUsers = [...internalPrincipals(model.name), ...authorization.superUsers].map(
-    (user) => `User:${user}`,
-  );
+  const superUsers = superUserPrincipals(model.name, authorization.superUsers);
   return {
     title: 'Authorization',
     entries: [
