@@ -68,6 +68,16 @@ export function statusEquivalent(a: unknown, b: unknown): boolean {
   return [...keys].every((key) => statusEquivalent(a[key], b[key]));
 }
 
+/** Whether two statuses say the same of the resource: the same conditions, by type, status and reason. */
+export function sameConditions(a: unknown, b: unknown): boolean {
+  const summary = (status: unknown) =>
+    ((status as { conditions?: Condition[] } | undefined)?.conditions ?? [])
+      .map((condition) => `${condition.type}=${condition.status}/${condition.reason ?? ''}`)
+      .sort()
+      .join(',');
+  return summary(a) === summary(b);
+}
+
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null;
 }

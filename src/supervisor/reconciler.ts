@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import { waitFor } from 'xstate';
 import type { CustomResources } from '../actors/kubernetes/custom-resources.ts';
 import type { EventRecorder } from '../actors/kubernetes/event-recorder.ts';
-import { statusEquivalent } from '../api/conditions.ts';
+import { sameConditions, statusEquivalent } from '../api/conditions.ts';
 import type { FailureRecord } from '../machines/reconcile-failure.ts';
 import { settledTag } from '../machines/resource-machine.ts';
 import type { ActorRegistry } from './actor-registry.ts';
@@ -96,14 +96,17 @@ export function createReconciler(options: ReconcilerOptions) {
           metrics.statusWrites.inc({ kind });
         }
       };
-      const stateChanged = state !== previousState;
-      if (stateChanged) log.info({ from: previousState, to: state }, 'state changed');
+      if (state !== previousState) log.info({ from: previousState, to: state }, 'state changed');
+      // An Event says what changed for the resource, not for its actor: a fresh actor (after a restart or
+      // a change of leader) that finds the resource as its status already says records none.
+      const observedChange =
+        status !== undefined && !sameConditions(status, (resource as { status?: unknown }).status);
       // Fenced: once this replica stops leading, no status or Event of its reconciles is written.
       signal.throwIfAborted();
       // The status and the Event are independent writes: one round trip instead of two.
       await Promise.all([
         writeStatus(),
-        stateChanged ? recordStateChange(resource, state, lastError, log) : undefined,
+        observedChange ? recordStateChange(resource, state, lastError, log) : undefined,
       ]);
       metrics.reconciles.inc({ kind, result: state });
       const generation = resource.metadata?.generation;

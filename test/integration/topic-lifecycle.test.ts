@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { Admin } from '@platformatic/kafka';
 import { operatorFixture } from '../support/operator-fixture.ts';
-import { type OperatorProcess, startOperatorProcess } from '../support/operator-process.ts';
+import { type OperatorProcess, reconcileSpans, startOperatorProcess } from '../support/operator-process.ts';
 import { waitFor } from '../support/wait.ts';
 
 const fixture = await operatorFixture('topic-lifecycle');
@@ -134,4 +134,31 @@ test('every log line of a reconcile carries kind, namespace, name and a reconcil
     !JSON.stringify(operator.logs()).includes(fixture.kafka.adminPassword),
     'no password in the logs',
   );
+});
+
+test('a restarted operator records no Event for a KafkaTopic that is as its status already says', async () => {
+  await topics.create('steady', { topicName: `steady-${fixture.namespace}` });
+  await topics.waitReady('steady');
+  const readyEvents = async () =>
+    (
+      await fixture.core.listNamespacedEvent({
+        namespace: fixture.namespace,
+        fieldSelector: 'involvedObject.name=steady',
+      })
+    ).items.filter((event) => event.reason === 'StateReady').length;
+  await waitFor('the StateReady Event of the first reconcile', async () =>
+    (await readyEvents()) > 0 ? true : undefined,
+  );
+  const before = await readyEvents();
+
+  await operator.stop();
+  operator = startOperatorProcess('topic-lifecycle-restarted', fixture.env);
+  httpPort = await operator.httpPort();
+  // A reconcile's Event is written before it logs that it finished.
+  await waitFor('the restarted operator to reconcile the topic', async () =>
+    reconcileSpans([operator], fixture.namespace, 'steady').some((span) => span.end !== undefined)
+      ? true
+      : undefined,
+  );
+  assert.equal(await readyEvents(), before, 'no new StateReady Event');
 });

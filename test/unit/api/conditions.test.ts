@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { type Condition, setCondition, statusEquivalent } from '../../../src/api/conditions.ts';
+import {
+  type Condition,
+  sameConditions,
+  setCondition,
+  statusEquivalent,
+} from '../../../src/api/conditions.ts';
 
 const earlier = new Date('2026-01-01T10:00:00.123Z');
 const later = new Date('2026-01-01T10:05:00.987Z');
@@ -94,4 +99,30 @@ test('statuses that differ in anything but transition times are not equivalent',
     assert.equal(statusEquivalent(variant, base), false, JSON.stringify(variant));
   }
   assert.equal(statusEquivalent(undefined, undefined), true);
+});
+
+test('two statuses say the same when their conditions match by type, status and reason, in any order', () => {
+  const ready = {
+    type: 'Ready',
+    status: 'True',
+    reason: 'Reconciled',
+    lastTransitionTime: '2026-01-01T00:00:00Z',
+  };
+  const warning = { type: 'Warning', status: 'True', reason: 'ZooKeeperIgnored', lastTransitionTime: 't' };
+  assert.equal(
+    sameConditions(
+      { conditions: [ready, warning], observedGeneration: 1 },
+      { conditions: [warning, { ...ready, message: 'other words', lastTransitionTime: 'later' }] },
+    ),
+    true,
+  );
+  assert.equal(
+    sameConditions({ conditions: [ready] }, { conditions: [{ ...ready, status: 'False' }] }),
+    false,
+  );
+  assert.equal(
+    sameConditions({ conditions: [ready] }, { conditions: [{ ...ready, reason: 'Other' }] }),
+    false,
+  );
+  assert.equal(sameConditions({ conditions: [ready] }, undefined), false, 'a resource with no status yet');
 });
