@@ -7,6 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { ApiException, KubeConfig, RbacAuthorizationV1Api } from '@kubernetes/client-node';
+import { Admin, ConfigResourceTypes } from '@platformatic/kafka';
 import { kubeConfigThroughProxy } from '../support/apiserver-proxy.ts';
 import { kubernetesAuditLog, runDirectory } from '../support/environment.ts';
 import { operatorFixture } from '../support/operator-fixture.ts';
@@ -21,6 +22,10 @@ const topics = fixture.kafkaTopics;
 const auditedNamespace = 'kao-audited';
 const lease = { LEASE_DURATION_MS: '4000', LEASE_RENEW_DEADLINE_MS: '3000', LEASE_RETRY_PERIOD_MS: '500' };
 const running: OperatorProcess[] = [];
+const kafkaObserver = new Admin({
+  clientId: 'fencing-observer',
+  bootstrapBrokers: [fixture.kafka.bootstrap],
+});
 const proxies: TcpProxy[] = [];
 
 const ignoreConflict = (error: unknown) => {
@@ -66,6 +71,7 @@ before(async () => {
 after(async () => {
   await Promise.all(running.map((replica) => replica.stop()));
   await Promise.all(proxies.map((proxy) => proxy.close()));
+  await kafkaObserver.close();
   await fixture.cleanup();
 });
 
@@ -102,16 +108,22 @@ function leadingSince(replica: OperatorProcess): number | undefined {
   return line ? Date.parse(line.time) : undefined;
 }
 
-// Patches the topics without pause until stopped; returns the last generation of each.
-function keepChanging(names: string[]): { stop: () => Promise<Map<string, number>> } {
+interface LastChange {
+  generation: number;
+  retentionMs: number;
+}
+
+// Patches the topics without pause until stopped; returns the last change of each.
+function keepChanging(names: string[]): { stop: () => Promise<Map<string, LastChange>> } {
   let changing = true;
-  const generations = new Map<string, number>();
-  let retention = 100_000;
+  const changes = new Map<string, LastChange>();
+  let retentionMs = 100_000;
   const loop = (async () => {
     while (changing) {
       for (const name of names) {
-        const patched = await topics.patch(name, { spec: { config: { 'retention.ms': retention++ } } });
-        generations.set(name, patched.metadata?.generation ?? 0);
+        retentionMs++;
+        const patched = await topics.patch(name, { spec: { config: { 'retention.ms': retentionMs } } });
+        changes.set(name, { generation: patched.metadata?.generation ?? 0, retentionMs });
       }
     }
   })();
@@ -119,7 +131,7 @@ function keepChanging(names: string[]): { stop: () => Promise<Map<string, number
     stop: async () => {
       changing = false;
       await loop;
-      return generations;
+      return changes;
     },
   };
 }
@@ -171,8 +183,16 @@ async function handOver(
       ? true
       : undefined,
   );
-  const generations = await changes.stop();
-  for (const [name, generation] of generations) await topics.waitObserved(name, generation, 60_000);
+  const lastChanges = await changes.stop();
+  for (const [name, { generation, retentionMs }] of lastChanges) {
+    await topics.waitObserved(name, generation, 60_000);
+    // Kafka's own view: the last change stands, no stale write of the old leader came after it.
+    const [described] = await kafkaObserver.describeConfigs({
+      resources: [{ resourceType: ConfigResourceTypes.TOPIC, resourceName: `${name}-${namespace}` }],
+    });
+    const retention = described?.configs?.find((config) => config.name === 'retention.ms')?.value;
+    assert.equal(retention, String(retentionMs), `${name}: Kafka holds the last change`);
+  }
 }
 
 test('a leader stopped by SIGTERM drains and then releases the Lease: none of its writes lands after the follower takes over', async () => {
