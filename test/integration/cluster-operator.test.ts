@@ -372,9 +372,21 @@ async function patchKafka(namespace: string, body: object): Promise<void> {
   );
 }
 
-test('scaling a pool up adds a Ready pod with its certificate; scaling down removes the empty node and its parts', async () => {
+// The persistent example with the broker pool's claims deleted with their nodes.
+function brokerClaimsDeletedWithNodes(): Manifest[] {
+  return manifests('clusters/separate-roles-persistent.yaml').map((manifest) => {
+    if (manifest.kind !== 'KafkaNodePool' || manifest.metadata?.name !== 'broker') return manifest;
+    const pool = structuredClone(manifest) as KafkaNodePool;
+    if (pool.spec.storage.type === 'jbod') {
+      for (const volume of pool.spec.storage.volumes ?? []) Object.assign(volume, { deleteClaim: true });
+    }
+    return pool;
+  });
+}
+
+test('scaling a pool up adds a Ready pod with its certificate; a scale-down Kafka cannot be asked about is refused, and goes ahead with the skip annotation', async () => {
   const namespace = takeNamespace();
-  await createAll(namespace, manifests('clusters/separate-roles-ephemeral.yaml'));
+  await createAll(namespace, brokerClaimsDeletedWithNodes());
   await readyKafka(namespace);
   const before = (await readPool(namespace, 'broker')).status?.nodeIds ?? [];
   assert.equal(before.length, 3);
@@ -392,19 +404,57 @@ test('scaling a pool up adds a Ready pod with its certificate; scaling down remo
   const added = (grown.status?.nodeIds ?? []).filter((id) => !before.includes(id));
   assert.equal(added.length, 1);
   const newPod = `my-cluster-broker-${added[0]}`;
+  const newClaim = `data-0-${newPod}`;
   const parts = await clusterParts(namespace);
   const pod = parts.pods.find((p) => p.metadata?.name === newPod);
   assert.ok(pod && isReady(pod), `${newPod} is Ready`);
   assert.ok(parts.secretNames.includes(newPod), `${newPod} has its certificate Secret`);
   assert.ok(parts.configMapNames.includes(newPod), `${newPod} has its ConfigMap`);
+  assert.ok(parts.claimNames.includes(newClaim), `${newPod} has its claim`);
 
+  // On kwok no broker runs: whether the node holds replicas cannot be asked, so nothing may go.
   await patchPool(namespace, 'broker', { replicas: 3 });
+  const refused = await waitFor(
+    'the scale-down to be refused',
+    async () => {
+      const notReady = conditionOf(await readKafka(namespace), 'NotReady');
+      return notReady?.reason === 'ScaleDownCheckFailed' ? notReady : undefined;
+    },
+    120_000,
+    500,
+  );
+  assert.match(refused.message ?? '', new RegExp(`broker nodes ${added[0]} .*could not be checked`));
+  const warning = await waitFor('a Warning Event saying the scale-down was refused', async () => {
+    const events = await core.listNamespacedEvent({
+      namespace,
+      fieldSelector: 'involvedObject.kind=Kafka,involvedObject.name=my-cluster',
+    });
+    return events.items.find((event) => event.reason === 'ScaleDownCheckFailed');
+  });
+  assert.equal(warning.type, 'Warning');
+  assert.equal(warning.message, refused.message);
+  const kept = await clusterParts(namespace);
+  const keptPod = kept.pods.find((p) => p.metadata?.name === newPod);
+  assert.ok(keptPod && isReady(keptPod) && !keptPod.metadata?.deletionTimestamp, `${newPod} still runs`);
+  assert.equal(keptPod.metadata?.uid, pod.metadata?.uid, `${newPod} is the same pod`);
+  for (const names of [kept.secretNames, kept.configMapNames, kept.claimNames]) {
+    assert.ok(
+      names.some((name) => name.endsWith(newPod)),
+      `${newPod}'s parts are kept: ${names}`,
+    );
+  }
+  assert.deepEqual((await readPool(namespace, 'broker')).status?.nodeIds, grown.status?.nodeIds);
+
+  await patchKafka(namespace, {
+    metadata: { annotations: { 'strimzi.io/skip-broker-scaledown-check': 'true' } },
+  });
   await waitFor(
     `${newPod} and its parts to be removed`,
     async () => {
       const pool = await readPool(namespace, 'broker');
       const now = await clusterParts(namespace);
-      const gone = ![...now.podNames, ...now.secretNames, ...now.configMapNames].includes(newPod);
+      const names = [...now.podNames, ...now.secretNames, ...now.configMapNames, ...now.claimNames];
+      const gone = !names.some((name) => name.endsWith(newPod));
       return pool.status?.replicas === 3 && gone ? now : undefined;
     },
     120_000,
