@@ -17,7 +17,8 @@ import {
 const defaultQuorumFetchTimeoutMs = 2_000;
 
 export interface RestartGate {
-  activeController(): Promise<number>;
+  // The quorum leader, asked before `waiting` are put in order.
+  activeController(waiting: readonly RestartCandidate[]): Promise<number>;
   // Throws a retryable ReconcileFailure naming the node and why, unless Kafka can lose it now.
   ensureSafeToRestart(node: RestartCandidate): Promise<void>;
   // Resolves once Kafka says the restarted node is back; throws when it is not within the timeout.
@@ -68,9 +69,10 @@ export class KafkaRestartGate implements RestartGate {
     this.#fetchTimeoutMs = quorumFetchTimeoutMs(model);
   }
 
-  async activeController(): Promise<number> {
+  async activeController(waiting: readonly RestartCandidate[]): Promise<number> {
+    const nodes = waiting.map((node) => node.id).join(', ');
     const quorum = await this.#admin.describeMetadataQuorum().catch((error: unknown) => {
-      throw this.#unchecked('which controller is active', error);
+      throw this.#unchecked(`which controller is active, to restart nodes ${nodes} in order`, error);
     });
     return quorum.leaderId;
   }
