@@ -6,6 +6,8 @@ import type { Logger } from 'pino';
 import { createClusterKind, nodePoolsByCluster } from './actors/cluster/cluster-kind.ts';
 import { AdminPartitionReplicaCheck } from './actors/cluster/partition-replica-check.ts';
 import { RecreatingPodRoller } from './actors/cluster/pod-roller.ts';
+import { KafkaRestartGate } from './actors/cluster/restart-gate.ts';
+import { PlatformaticClusterHealthAdmin } from './actors/kafka/cluster-health-admin.ts';
 import { KafkaClusters } from './actors/kafka/kafka-clusters.ts';
 import { PlatformaticKafkaAdmin } from './actors/kafka/platformatic-admin.ts';
 import { CustomResources } from './actors/kubernetes/custom-resources.ts';
@@ -126,6 +128,8 @@ export async function startOperator(config: OperatorConfig, logger: Logger, kube
       supervisor.byIndex(kafkaNodePoolType.kind, nodePoolsByCluster, clusterKey) as KafkaNodePool[],
     replicaCheck: new AdminPartitionReplicaCheck({ timeoutMs: 5_000 }),
     roller: new RecreatingPodRoller(objects, config.operationTimeoutMs),
+    openRestartGate: (access, model) =>
+      new KafkaRestartGate(new PlatformaticClusterHealthAdmin({ ...access, timeoutMs: 5_000 }), model),
     operator: { namespace: config.operatorNamespace, podLabels: operatorPodLabels },
     operationTimeoutMs: config.operationTimeoutMs,
     operatorVersion,

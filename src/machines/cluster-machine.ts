@@ -1,7 +1,8 @@
 // The life of one Kafka cluster (a Kafka and its KafkaNodePools). Each reconcile applies what the
 // spec asks (model, certificates, every object but the pods) and plans the pod changes; then scaling
-// adds and removes nodes, rolling replaces pods whose spec changed one at a time, and observing waits
-// for every pod to be Ready and reads the listeners' addresses before the cluster is ready.
+// adds and removes nodes, rolling replaces pods whose spec changed one at a time, each when Kafka can
+// lose its node, and observing waits for every pod to be Ready and reads the listeners' addresses
+// before the cluster is ready.
 // Effects are named here and provided by src/actors/cluster, so tests can drive this with fakes.
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { assign, fromPromise, setup } from 'xstate';
@@ -30,7 +31,7 @@ export interface ClusterPlan {
   create: KubernetesObject[];
   // Pods of nodes that are no longer wanted, as they are now.
   remove: KubernetesObject[];
-  // Pods whose spec changed, as they should be recreated, in the order to roll them.
+  // Pods whose spec changed, as they should be recreated; the rolling step orders them as Kafka needs.
   roll: KubernetesObject[];
 }
 

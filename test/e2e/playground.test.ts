@@ -20,6 +20,10 @@ import {
   startPlayground,
 } from '../../scripts/playground/playground.ts';
 import { listenerAddresses } from '../../scripts/playground/summary.ts';
+import { PlatformaticClusterHealthAdmin } from '../../src/actors/kafka/cluster-health-admin.ts';
+import { managedClusterAccess } from '../../src/actors/kafka/managed-cluster-access.ts';
+import { secretDataReader } from '../../src/actors/kubernetes/secret-data.ts';
+import type { Kafka as KafkaResource } from '../../src/api/kafka.ts';
 import { kafkaType, resourceTypeForKind } from '../../src/api/resources.ts';
 import { waitFor } from '../support/wait.ts';
 import { alive, brokerProcesses } from './broker-processes.ts';
@@ -255,6 +259,51 @@ test('a broker pod deleted by hand comes back as a new process and rejoins the c
     300_000,
     2_000,
   );
+});
+
+test('a configuration change restarts every node once, one at a time, asked of Kafka, the active controller last', async () => {
+  const custom = playground.kubeConfig.makeApiClient(CustomObjectsApi);
+  const read = async () =>
+    (await custom.getNamespacedCustomObject({
+      ...kafkaType,
+      namespace: playground.namespace,
+      name: playground.cluster,
+    })) as KafkaResource;
+  // Asked as the operator asks: the replication listener, with the operator's certificate.
+  const access = await managedClusterAccess(await read(), secretDataReader(core));
+  const admin = new PlatformaticClusterHealthAdmin({ ...access, timeoutMs: 10_000 });
+  const leader = await admin.describeMetadataQuorum().finally(() => admin.close());
+  const before = brokerProcesses(bridge);
+  for (const pid of before.values()) seenBrokerPids.add(pid);
+  await custom.patchNamespacedCustomObject(
+    {
+      ...kafkaType,
+      namespace: playground.namespace,
+      name: playground.cluster,
+      body: { spec: { kafka: { config: { 'num.io.threads': 9 } } } },
+    },
+    setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+  );
+  // Which pods have a new broker process, in the order they got it, and the most found down at once.
+  const restarted: string[] = [];
+  let mostDown = 0;
+  await waitFor(
+    'every node to run a new broker process',
+    async () => {
+      const now = brokerProcesses(bridge);
+      for (const pid of now.values()) seenBrokerPids.add(pid);
+      mostDown = Math.max(mostDown, [...before.keys()].filter((pod) => !now.has(pod)).length);
+      for (const [pod, pid] of now) {
+        if (pid !== before.get(pod) && !restarted.includes(pod)) restarted.push(pod);
+      }
+      return restarted.length === before.size ? true : undefined;
+    },
+    900_000,
+    200,
+  );
+  await playgroundReady(playground, 300_000, ['Kafka']);
+  assert.ok(mostDown <= 1, `at most one node down at once (seen ${mostDown})`);
+  assert.equal(restarted.at(-1), `${playground.cluster}-dual-role-${leader.leaderId}`, `order ${restarted}`);
 });
 
 test('deleting the Kafka stops every broker process', async () => {

@@ -26,14 +26,16 @@ const suffix = randomUUID().slice(0, 8);
 const check = new AdminPartitionReplicaCheck({ timeoutMs: 5_000 });
 
 // Waits until the check sees a topic just created (it reaches the brokers' metadata a moment later).
-async function holdingOnceVisible(access: ClusterAccess, nodeIds: number[], wait = waitFor) {
-  return wait('the check to see the new topic', async () => {
+async function holdingOnceVisible(access: ClusterAccess, nodeIds: number[], topic: string, wait = waitFor) {
+  return wait(`the check to see topic ${topic}`, async () => {
     const answer = await check.nodesHoldingReplicas(access, nodeIds);
-    return 'holding' in answer && answer.holding.length > 0 ? answer : undefined;
+    return 'holding' in answer && answer.holding.some(({ topics }) => topics.includes(topic))
+      ? answer
+      : undefined;
   });
 }
 
-test('the nodes that hold replicas of a topic are reported; a node that holds none is not', async (t) => {
+test('the nodes that hold replicas of a topic are reported with the topic; a node that holds none is not', async (t) => {
   const bootstrap = kafkaClusterEnvironment().bootstrap.split(',');
   const admin = new Admin({ clientId: 'replica-check-test', bootstrapBrokers: bootstrap });
   const topic = `replica-check-${suffix}`;
@@ -45,7 +47,14 @@ test('the nodes that hold replicas of a topic are reported; a node that holds no
   assert.equal(brokers.length, 3);
   await admin.createTopics({ topics: [topic], partitions: 1, replicas: 3 });
   const absent = Math.max(...brokers) + 100;
-  assert.deepEqual(await holdingOnceVisible({ bootstrap }, [...brokers, absent]), { holding: brokers });
+  const answer = await holdingOnceVisible({ bootstrap }, [...brokers, absent], topic);
+  assert.deepEqual(
+    answer.holding.map(({ node }) => node),
+    brokers,
+  );
+  // The shared cluster holds other tests' topics too.
+  for (const { node, topics } of answer.holding)
+    assert.ok(topics.includes(topic), `node ${node} names ${topic}`);
 });
 
 test('a cluster the operator cannot reach cannot be checked, and the result says why', async () => {
@@ -117,7 +126,7 @@ test("on a cluster the operator runs, the check logs in on the replication liste
   );
   const waitWhileRunning: typeof waitFor = (what, probe) =>
     booted.nodes.waitWhileRunning(what, probe, 60_000);
-  assert.deepEqual(await holdingOnceVisible(local, [node.id, node.id + 1], waitWhileRunning), {
-    holding: [node.id],
+  assert.deepEqual(await holdingOnceVisible(local, [node.id, node.id + 1], 'held', waitWhileRunning), {
+    holding: [{ node: node.id, topics: ['held'] }],
   });
 });

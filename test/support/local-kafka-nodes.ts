@@ -51,12 +51,17 @@ export interface LocalNode {
   process: ChildProcess;
 }
 
+type StartArguments = Parameters<LocalKafkaNodes['start']>;
+
 export class LocalKafkaNodes {
   readonly #model: ClusterModel;
   readonly #root: string;
   readonly #hosts: Map<string, string>;
   readonly #hostsFile: string;
+  // The running nodes (a node held down by stopNode is not among them).
   readonly nodes: LocalNode[] = [];
+  // How each node was started, by pod name, so that a node held down can start again as it was.
+  readonly #started = new Map<string, StartArguments>();
 
   constructor(model: ClusterModel, root: string) {
     this.#model = model;
@@ -120,7 +125,7 @@ export class LocalKafkaNodes {
     const script = join(directory, 'kafka-start.sh');
     writeFileSync(script, map(startupScript));
     const logFile = join(logDirectory, `${this.#model.name}-${node.podName}.log`);
-    const output = openSync(logFile, 'w');
+    const output = openSync(logFile, 'a');
     // Its own process group, so that stopping it stops the JVMs the scripts exec.
     const child = spawn('sh', [script], {
       detached: true,
@@ -129,7 +134,25 @@ export class LocalKafkaNodes {
     });
     const local = { node, address, directory, logFile, process: child };
     this.nodes.push(local);
+    this.#started.set(node.podName, [node, files, startupScript, environment, paths]);
     return local;
+  }
+
+  /** Stops one node (TERM: a controlled shutdown) and holds it down until startAgain. */
+  async stopNode(podName: string, graceMs = 15_000): Promise<void> {
+    const index = this.nodes.findIndex((local) => local.node.podName === podName);
+    const local = this.nodes[index];
+    if (!local) throw new Error(`${podName} is not running`);
+    this.nodes.splice(index, 1);
+    await stopProcessGroup(local.process, graceMs);
+  }
+
+  /** Starts a node held down by stopNode again, with its files and data as they were. */
+  startAgain(podName: string): LocalNode {
+    const started = this.#started.get(podName);
+    if (!started) throw new Error(`${podName} was never started`);
+    if (this.nodes.some((local) => local.node.podName === podName)) throw new Error(`${podName} is running`);
+    return this.start(...started);
   }
 
   // The image's bin scripts, reduced to what the start-up script calls, with the cluster's names resolvable.

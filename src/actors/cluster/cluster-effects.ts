@@ -14,6 +14,7 @@ import type { Kafka } from '../../api/kafka.ts';
 import type { KafkaNodePool } from '../../api/kafka-node-pool.ts';
 import { kafkaNodePoolType } from '../../api/resources.ts';
 import type { ClusterPlan, ClusterStepInput, ListenerStatus } from '../../machines/cluster-machine.ts';
+import { managedClusterAccess } from '../kafka/managed-cluster-access.ts';
 import type { CustomResources } from '../kubernetes/custom-resources.ts';
 import {
   type KubernetesObjects,
@@ -25,6 +26,7 @@ import {
   secretType,
   serviceType,
 } from '../kubernetes/kubernetes-objects.ts';
+import { secretDataReader } from '../kubernetes/secret-data.ts';
 import { applyChangedObjects } from './apply-objects.ts';
 import type { AssignedAddresses } from './broker-config/advertised-addresses.ts';
 import { caSecretIds, ensureClusterAuthorities } from './cluster-certificates.ts';
@@ -42,11 +44,16 @@ import { clusterLabel, kindLabel, poolNameLabel } from './desired-objects/object
 import { listenerStatuses, nodePortCertificateAddresses } from './listener-addresses.ts';
 import { ensureNodeCertificates } from './node-certificates.ts';
 import { buildOperatorCertificateSecret } from './operator-certificate.ts';
-import { type PartitionReplicaCheck, replicationAccess } from './partition-replica-check.ts';
+import {
+  type ClusterAccess,
+  type PartitionReplicaCheck,
+  replicationAccess,
+} from './partition-replica-check.ts';
 import { nodeIdOf, planPods } from './pod-plan.ts';
 import { waitForPodsReady } from './pod-readiness.ts';
 import type { PodRoller } from './pod-roller.ts';
 import { pruneObjects } from './prune-objects.ts';
+import type { RestartGate } from './restart-gate.ts';
 import { rollPods } from './roll-pods.ts';
 import { holdBackScaleDown } from './scale-down-check.ts';
 import { scaleNodes } from './scale-nodes.ts';
@@ -59,6 +66,8 @@ export interface ClusterEffectsOptions {
   poolsOf: (kafka: Kafka) => KafkaNodePool[];
   replicaCheck: PartitionReplicaCheck;
   roller: PodRoller;
+  // Opens what Kafka says about restarting the nodes of one cluster, for one roll.
+  openRestartGate: (access: ClusterAccess, model: ClusterModel) => RestartGate;
   // The operator's pods, which the network policy lets reach the controller and replication ports.
   operator: OperatorPeer;
   // How long a pod may take to become Ready (or to go away) before the reconcile fails.
@@ -184,12 +193,20 @@ export function createClusterEffects(options: ClusterEffectsOptions) {
   }
 
   async function rollClusterPods({ kafka, plan }: ClusterStepInput, signal: AbortSignal): Promise<void> {
-    await rollPods(api, options.roller, {
-      namespace: kafka.metadata?.namespace ?? '',
-      roll: plan.roll,
-      timeoutMs: options.operationTimeoutMs,
-      signal,
-    });
+    // The operator's certificate and the cluster CA, as applying left them in their Secrets.
+    const access = await managedClusterAccess(kafka, secretDataReader(options.core));
+    const gate = options.openRestartGate(access, plan.model);
+    try {
+      await rollPods(api, options.roller, {
+        namespace: kafka.metadata?.namespace ?? '',
+        roll: plan.roll,
+        gate,
+        timeoutMs: options.operationTimeoutMs,
+        signal,
+      });
+    } finally {
+      await gate.close();
+    }
   }
 
   async function writePoolStatuses(kafka: Kafka, model: ClusterModel): Promise<void> {

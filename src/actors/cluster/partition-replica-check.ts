@@ -1,6 +1,6 @@
-// Whether brokers about to be removed still hold partition replicas. Removing such a broker loses
-// data, so a scale-down is held back (as Strimzi does) whenever the cluster's admin API answers;
-// when it cannot be reached nothing can be checked and the scale-down goes ahead.
+// Whether brokers about to be removed still hold partition replicas, and of which topics. Removing
+// such a broker loses data, so a scale-down is held back (as Strimzi does); when the cluster's admin
+// API cannot be asked, the answer says why, and the scale-down is refused as well.
 import type { ConnectionOptions as TlsOptions } from 'node:tls';
 import { Admin } from '@platformatic/kafka';
 import type { KeyAndCertificate } from '../certificates/certificates.ts';
@@ -13,8 +13,14 @@ export interface ClusterAccess {
   tls?: TlsOptions;
 }
 
-// `holding`: the nodes asked about that hold at least one replica; `unchecked`: why nobody could tell.
-export type ReplicaCheckResult = { holding: number[] } | { unchecked: string };
+// A node asked about that holds at least one replica, with the topics of its replicas (sorted).
+export interface NodeReplicas {
+  node: number;
+  topics: string[];
+}
+
+// `holding`: the nodes that hold replicas, by node id; `unchecked`: why nobody could tell.
+export type ReplicaCheckResult = { holding: NodeReplicas[] } | { unchecked: string };
 
 export interface PartitionReplicaCheck {
   nodesHoldingReplicas(access: ClusterAccess, nodeIds: readonly number[]): Promise<ReplicaCheckResult>;
@@ -57,13 +63,19 @@ export class AdminPartitionReplicaCheck implements PartitionReplicaCheck {
     try {
       const topics = await admin.listTopics({ includeInternals: true });
       const metadata = await admin.metadata({ topics, forceUpdate: true });
-      const holding = new Set<number>();
-      for (const topic of metadata.topics.values()) {
+      const topicsByNode = new Map<number, Set<string>>();
+      for (const [name, topic] of metadata.topics) {
         for (const partition of topic.partitions) {
-          for (const replica of partition.replicas) if (nodeIds.includes(replica)) holding.add(replica);
+          for (const replica of partition.replicas) {
+            if (!nodeIds.includes(replica)) continue;
+            topicsByNode.set(replica, (topicsByNode.get(replica) ?? new Set()).add(name));
+          }
         }
       }
-      return { holding: [...holding].sort((a, b) => a - b) };
+      const holding = [...topicsByNode]
+        .map(([node, topics]) => ({ node, topics: [...topics].sort() }))
+        .sort((a, b) => a.node - b.node);
+      return { holding };
     } catch (error) {
       // Unreachable (the usual case when the operator runs outside the cluster's network): said, not thrown.
       return {

@@ -21,7 +21,8 @@ function why(pod: V1Pod | undefined): string {
   return `phase ${pod.status?.phase ?? 'unknown'}${conditions.length > 0 ? `, ${conditions.join(', ')}` : ''}`;
 }
 
-async function pollUntil(
+// Polls `probe` until it holds; `onTimeout` says why it did not within the timeout.
+export async function pollUntil(
   probe: () => Promise<boolean>,
   options: PodWaitOptions,
   onTimeout: () => Promise<ReconcileFailure>,

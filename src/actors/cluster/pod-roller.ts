@@ -1,6 +1,6 @@
-// How a pod whose spec changed is replaced. PodRoller is the seam for a roller that asks the brokers
-// first (is the controller quorum healthy, would a partition go under min.insync.replicas); this one
-// deletes the pod, recreates it with the new spec and waits for it to be Ready.
+// How a pod whose spec changed is replaced, once the rolling step (roll-pods.ts) has asked Kafka
+// whether its node may go: this one deletes the pod, recreates it with the new spec and waits for it
+// to be Ready.
 import type { KubernetesObject, V1Pod } from '@kubernetes/client-node';
 import type { KubernetesObjects } from '../kubernetes/kubernetes-objects.ts';
 import { type PodWaitOptions, waitForPodGone, waitForPodsReady } from './pod-readiness.ts';

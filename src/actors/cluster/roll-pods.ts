@@ -1,16 +1,37 @@
-// The rolling step: pods whose spec changed are replaced one at a time, in the plan's order
-// (controllers first), each Ready before the next goes down.
+// The rolling step: pods whose spec changed are replaced one at a time, in the order Kafka needs
+// (restart-safety.ts), each only when Kafka can lose its node now and the next only once Kafka says
+// the restarted node is back. A node whose pod is not Ready serves nothing and goes without asking.
 import type { KubernetesObject, V1Pod } from '@kubernetes/client-node';
 import { type KubernetesObjects, podType } from '../kubernetes/kubernetes-objects.ts';
-import { needsRestart } from './pod-plan.ts';
+import { brokerRoleLabel } from './desired-objects/object-metadata.ts';
+import { isPodReady, needsRestart, nodeIdOf, runsController } from './pod-plan.ts';
 import { waitForPodsReady } from './pod-readiness.ts';
 import type { PodRoller } from './pod-roller.ts';
+import type { RestartGate } from './restart-gate.ts';
+import { type RestartCandidate, type RestartStep, restartOrder } from './restart-safety.ts';
 
 export interface RollPodsOptions {
   namespace: string;
   roll: readonly KubernetesObject[];
+  gate: RestartGate;
   timeoutMs: number;
   signal: AbortSignal;
+}
+
+interface PodToRoll {
+  desired: KubernetesObject;
+  // Undefined when the pod is gone (someone deleted it): it is created, nothing is restarted.
+  current?: V1Pod;
+}
+
+function restartCandidate(pod: KubernetesObject): RestartCandidate {
+  return {
+    id: nodeIdOf(pod),
+    roles: [
+      ...(runsController(pod) ? (['controller'] as const) : []),
+      ...(pod.metadata?.labels?.[brokerRoleLabel] === 'true' ? (['broker'] as const) : []),
+    ],
+  };
 }
 
 export async function rollPods(
@@ -18,21 +39,35 @@ export async function rollPods(
   roller: PodRoller,
   options: RollPodsOptions,
 ): Promise<string[]> {
-  const { namespace, signal, timeoutMs } = options;
+  const { namespace, signal, timeoutMs, gate } = options;
+  // Read again: an earlier attempt may have rolled some already, or someone deleted one.
+  const pods: PodToRoll[] = await Promise.all(
+    options.roll.map(async (desired) => ({
+      desired,
+      current: await api.get<V1Pod>(podType, namespace, desired.metadata?.name ?? ''),
+    })),
+  );
+  const steps: RestartStep<PodToRoll>[] = pods
+    .filter(({ desired, current }) => current === undefined || needsRestart(desired, current))
+    .map((item) => ({
+      node: restartCandidate(item.desired),
+      serving: item.current !== undefined && isPodReady(item.current),
+      item,
+    }));
+  const serving = steps.filter((step) => step.serving).map((step) => step.node);
+  const active = serving.length > 0 ? await gate.activeController(serving) : undefined;
   const rolled: string[] = [];
-  for (const desired of options.roll) {
+  for (const { node, serving, item } of restartOrder(steps, active)) {
     signal.throwIfAborted();
-    const name = desired.metadata?.name ?? '';
-    // Read again: an earlier attempt may have rolled it already, or someone deleted it.
-    const current = await api.get<V1Pod>(podType, namespace, name);
-    if (current === undefined) {
-      await api.create(desired);
+    const name = item.desired.metadata?.name ?? '';
+    if (item.current === undefined) {
+      await api.create(item.desired);
       await waitForPodsReady(api, namespace, [name], { timeoutMs, signal });
-    } else if (needsRestart(desired, current)) {
-      await roller.roll(current, desired, signal);
     } else {
-      continue;
+      if (serving) await gate.ensureSafeToRestart(node);
+      await roller.roll(item.current, item.desired, signal);
     }
+    await gate.waitUntilBack(node, { timeoutMs, signal });
     rolled.push(name);
   }
   return rolled;

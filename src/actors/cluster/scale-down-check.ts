@@ -1,18 +1,24 @@
 // Holds back the removal of brokers that still hold partition replicas, as Strimzi does: the nodes
-// stay (the model is built again with them retained) and a Warning says what was reverted and why.
-// When the cluster's admin API cannot be reached nothing can be checked, and a Warning says that too.
+// stay (the model is built again with them retained) and a Warning names the topics on each node.
+// A check that cannot be answered refuses the scale-down: the reconcile fails before anything is
+// removed and is retried, unless the Kafka says to skip the check.
 import type { V1Pod } from '@kubernetes/client-node';
 import type { Kafka } from '../../api/kafka.ts';
 import type { KafkaNodePool } from '../../api/kafka-node-pool.ts';
+import { ReconcileFailure } from '../../machines/reconcile-failure.ts';
 import {
   buildClusterModel,
   type ClusterModel,
   type ClusterWarning,
   type ExistingState,
 } from './cluster-model.ts';
+import { kafkaIdentity } from './cluster-names.ts';
 import { brokerRoleLabel } from './desired-objects/object-metadata.ts';
-import type { ClusterAccess, PartitionReplicaCheck } from './partition-replica-check.ts';
+import type { ClusterAccess, NodeReplicas, PartitionReplicaCheck } from './partition-replica-check.ts';
 import { nodeIdOf } from './pod-plan.ts';
+
+// Strimzi's annotation: the user takes the risk of removing brokers without asking Kafka first.
+export const skipScaleDownCheckAnnotation = 'strimzi.io/skip-broker-scaledown-check';
 
 export interface CheckedModel {
   model: ClusterModel;
@@ -32,40 +38,42 @@ export async function holdBackScaleDown(
     )
     .map(nodeIdOf);
   if (removedBrokers.length === 0) return { model, warnings: [] };
+  if (input.kafka.metadata?.annotations?.[skipScaleDownCheckAnnotation] === 'true') {
+    return { model, warnings: [] };
+  }
   const result = await check.nodesHoldingReplicas(access, removedBrokers);
   if ('unchecked' in result) {
-    return {
-      model,
-      warnings: [
-        {
-          reason: 'ScaleDownNotChecked',
-          message:
-            `Removing broker nodes ${removedBrokers.join(', ')} without checking that they hold no partition ` +
-            `replicas: ${result.unchecked}`,
-        },
-      ],
-    };
+    throw new ReconcileFailure(
+      'ScaleDownCheckFailed',
+      `${kafkaIdentity(input.kafka)}: the removal of broker nodes ${removedBrokers.join(', ')} is refused because ` +
+        `whether they hold partition replicas could not be checked: ${result.unchecked}. Nothing was removed; ` +
+        `the check is retried. To remove them without the check, set the annotation ${skipScaleDownCheckAnnotation}: "true" on the Kafka.`,
+    );
   }
   if (result.holding.length === 0) return { model, warnings: [] };
   const retained = buildClusterModel(input.kafka, input.pools, {
     ...input.existing,
-    retainedNodeIds: [...(input.existing.retainedNodeIds ?? []), ...result.holding],
+    retainedNodeIds: [...(input.existing.retainedNodeIds ?? []), ...result.holding.map(({ node }) => node)],
   });
   return { model: retained, warnings: revertWarnings(retained, result.holding) };
 }
 
+function describeReplicas({ node, topics }: NodeReplicas): string {
+  return `node ${node} (topics ${topics.join(', ')})`;
+}
+
 // One Warning per pool, worded as Strimzi's so that tools matching it keep working.
-function revertWarnings(model: ClusterModel, holding: readonly number[]): ClusterWarning[] {
+function revertWarnings(model: ClusterModel, holding: readonly NodeReplicas[]): ClusterWarning[] {
   return model.pools.flatMap((pool) => {
-    const kept = pool.nodeIds.filter((id) => holding.includes(id));
+    const kept = holding.filter(({ node }) => pool.nodeIds.includes(node));
     if (kept.length === 0) return [];
     return [
       {
         reason: 'ScaleDownPreventionCheck',
         message:
           `Reverting scale-down of KafkaNodePool ${pool.name} by changing number of replicas to ${pool.replicas}: ` +
-          `nodes ${kept.join(', ')} still hold partition replicas; move them away (kafka-reassign-partitions or ` +
-          'Cruise Control), then scale down again',
+          `${kept.map(describeReplicas).join('; ')} still hold partition replicas; move them away ` +
+          '(kafka-reassign-partitions or Cruise Control), then scale down again',
       },
     ];
   });

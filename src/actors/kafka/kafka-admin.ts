@@ -108,6 +108,37 @@ export interface KafkaAdmin {
 // part-grown.
 export const kafkaRecordsPerRequest = 10_000;
 
+// What the cluster operator reads of a Kafka it runs before and after it restarts a node.
+export interface PartitionReplicas {
+  topic: string;
+  partition: number;
+  replicas: number[];
+  isr: number[];
+}
+
+export interface QuorumVoter {
+  id: number;
+  // Epoch milliseconds; undefined when the leader has no record of the voter catching up.
+  lastCaughtUpTimestamp?: number;
+}
+
+export interface QuorumState {
+  // -1 while no leader is elected.
+  leaderId: number;
+  voters: QuorumVoter[];
+}
+
+export interface ClusterHealthAdmin {
+  // The brokers registered and unfenced: describeCluster lists no other.
+  describeBrokers(): Promise<number[]>;
+  describeMetadataQuorum(): Promise<QuorumState>;
+  // Every partition of every topic, internal ones included.
+  describePartitions(): Promise<PartitionReplicas[]>;
+  // The min.insync.replicas in force for each topic: its own value, else the broker's.
+  describeMinInsyncReplicas(topics: readonly string[]): Promise<Map<string, number>>;
+  close(): Promise<void>;
+}
+
 // A Kafka error code with its name, as the protocol defines them (the ones the operator acts on).
 export const kafkaErrorCodes = {
   UNKNOWN_TOPIC_OR_PARTITION: 3,

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { KubernetesObject, V1PersistentVolumeClaim, V1Pod } from '@kubernetes/client-node';
 import { RecreatingPodRoller } from '../../../src/actors/cluster/pod-roller.ts';
+import type { RestartGate } from '../../../src/actors/cluster/restart-gate.ts';
 import { rollPods } from '../../../src/actors/cluster/roll-pods.ts';
 import { scaleNodes } from '../../../src/actors/cluster/scale-nodes.ts';
 import {
@@ -65,17 +66,39 @@ class FakeApiserver {
 }
 
 function pod(name: string, revision: string): V1Pod {
+  const roles = {
+    'strimzi.io/controller-role': String(/controller|dual/.test(name)),
+    'strimzi.io/broker-role': String(/broker|dual/.test(name)),
+  };
   return {
     apiVersion: 'v1',
     kind: 'Pod',
-    metadata: { name, namespace: 'kafka', annotations: { 'strimzi.io/revision': revision } },
+    metadata: { name, namespace: 'kafka', labels: roles, annotations: { 'strimzi.io/revision': revision } },
     spec: { containers: [] },
   };
 }
 
 const signal = new AbortController().signal;
 
-test('pods roll one at a time in the given order; a pod an earlier attempt already rolled is left alone', async () => {
+// What Kafka would say, scripted: the active controller, the nodes it refuses to lose, and every
+// question asked, in the apiserver's log so that the order against deletes shows.
+function fakeGate(log: string[], options: { active?: number; refuse?: number[] } = {}): RestartGate {
+  return {
+    activeController: async () => options.active ?? -1,
+    ensureSafeToRestart: async (node) => {
+      log.push(`check ${node.id} [${node.roles.join(',')}]`);
+      if (options.refuse?.includes(node.id)) {
+        throw new ReconcileFailure('RestartNotSafe', `node ${node.id} is not restarted yet`);
+      }
+    },
+    waitUntilBack: async (node) => {
+      log.push(`back ${node.id}`);
+    },
+    close: async () => undefined,
+  };
+}
+
+test('pods roll one at a time, each asked about before and back after its restart; a pod an earlier attempt already rolled is left alone', async () => {
   const server = new FakeApiserver();
   server.add(pod('c-controller-0', 'r1'));
   server.add(pod('c-broker-1', 'r2'));
@@ -84,17 +107,22 @@ test('pods roll one at a time in the given order; a pod an earlier attempt alrea
   const rolled = await rollPods(api, new RecreatingPodRoller(api, 1_000), {
     namespace: 'kafka',
     roll: [pod('c-controller-0', 'r2'), pod('c-broker-1', 'r2'), pod('c-broker-2', 'r2')],
+    gate: fakeGate(server.log),
     timeoutMs: 1_000,
     signal,
   });
   assert.deepEqual(rolled, ['c-controller-0', 'c-broker-2']);
   assert.deepEqual(server.log, [
+    'check 0 [controller]',
     'delete c-controller-0',
     'gone c-controller-0',
     'create c-controller-0',
+    'back 0',
+    'check 2 [broker]',
     'delete c-broker-2',
     'gone c-broker-2',
     'create c-broker-2',
+    'back 2',
   ]);
 });
 
@@ -107,6 +135,7 @@ test('a rolled pod that never turns Ready fails the roll with PodNotReady, and t
   const rolling = rollPods(api, new RecreatingPodRoller(api, 300), {
     namespace: 'kafka',
     roll: [pod('c-broker-0', 'r2'), pod('c-broker-1', 'r2')],
+    gate: fakeGate(server.log),
     timeoutMs: 300,
     signal,
   });
@@ -117,6 +146,67 @@ test('a rolled pod that never turns Ready fails the roll with PodNotReady, and t
     return true;
   });
   assert.ok(!server.log.some((line) => line.endsWith('c-broker-1')), 'c-broker-1 was not touched');
+});
+
+test('a roll asks Kafka before each restart and goes: pods not Ready, controller-only nodes, brokers, the active controller last', async () => {
+  const server = new FakeApiserver();
+  const names = ['c-controller-0', 'c-controller-1', 'c-dual-3', 'c-dual-4', 'c-broker-5'];
+  for (const name of names) server.add(pod(name, 'r1'));
+  // Not Ready: it serves nothing, so it goes first and Kafka is not asked about it.
+  server.neverReady.add('c-broker-5');
+  const api = server.api();
+  const rolled = await rollPods(api, new RecreatingPodRoller(api, 300), {
+    namespace: 'kafka',
+    roll: names.map((name) => pod(name, 'r2')),
+    gate: fakeGate(server.log, { active: 0 }),
+    timeoutMs: 300,
+    signal,
+  }).catch((error: unknown) => error);
+  // The pod that is not Ready stays so after its restart: the roll stops there, waiting for it.
+  assert.ok(rolled instanceof ReconcileFailure && rolled.reason === 'PodNotReady', String(rolled));
+  assert.deepEqual(server.log.slice(0, 3), ['delete c-broker-5', 'gone c-broker-5', 'create c-broker-5']);
+  server.neverReady.clear();
+  const resumed = await rollPods(api, new RecreatingPodRoller(api, 1_000), {
+    namespace: 'kafka',
+    roll: names.map((name) => pod(name, 'r2')),
+    gate: fakeGate(server.log, { active: 3 }),
+    timeoutMs: 1_000,
+    signal,
+  });
+  assert.deepEqual(resumed, ['c-controller-0', 'c-controller-1', 'c-dual-4', 'c-dual-3']);
+  assert.deepEqual(
+    server.log.filter((line) => line.startsWith('check') || line.startsWith('delete')),
+    [
+      'delete c-broker-5',
+      'check 0 [controller]',
+      'delete c-controller-0',
+      'check 1 [controller]',
+      'delete c-controller-1',
+      'check 4 [controller,broker]',
+      'delete c-dual-4',
+      'check 3 [controller,broker]',
+      'delete c-dual-3',
+    ],
+  );
+});
+
+test('a node Kafka cannot lose now is not restarted: the roll stops with the refusal before any pod goes down', async () => {
+  const server = new FakeApiserver();
+  server.add(pod('c-broker-0', 'r1'));
+  server.add(pod('c-broker-1', 'r1'));
+  const api = server.api();
+  await assert.rejects(
+    rollPods(api, new RecreatingPodRoller(api, 1_000), {
+      namespace: 'kafka',
+      roll: [pod('c-broker-0', 'r2'), pod('c-broker-1', 'r2')],
+      gate: fakeGate(server.log, { refuse: [0] }),
+      timeoutMs: 1_000,
+      signal,
+    }),
+    (error: unknown) =>
+      error instanceof ReconcileFailure && error.reason === 'RestartNotSafe' && error.retryable,
+  );
+  assert.deepEqual(server.log, ['check 0 [broker]']);
 });
 
 test('a new node whose old pod is still terminating is created once the old pod is gone', async () => {

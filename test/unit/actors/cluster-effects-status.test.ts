@@ -17,6 +17,7 @@ import {
 } from '../../../src/actors/cluster/partition-replica-check.ts';
 import { holdBackScaleDown } from '../../../src/actors/cluster/scale-down-check.ts';
 import type { ClusterContext } from '../../../src/machines/cluster-machine.ts';
+import { ReconcileFailure } from '../../../src/machines/reconcile-failure.ts';
 import {
   type ClusterFixture,
   clustersDirectory,
@@ -237,12 +238,12 @@ function scaleDownInput() {
   return { kafka, pools, existing, pods, before };
 }
 
-test('removing a broker that holds partition replicas is reverted with a ScaleDownPreventionCheck warning', async () => {
+test('removing a broker that holds partition replicas is reverted with a ScaleDownPreventionCheck warning naming its topics', async () => {
   const input = scaleDownInput();
   const scaled = buildClusterModel(input.kafka, input.pools, input.existing);
   const removed = input.before.nodes.find((node) => !scaled.nodes.some((n) => n.id === node.id));
   assert.ok(removed, 'the scale-down removes one broker');
-  const holding = check({ holding: [removed.id] });
+  const holding = check({ holding: [{ node: removed.id, topics: ['orders', 'payments'] }] });
   const checked = await holdBackScaleDown(holding, access, input, scaled);
   assert.deepEqual(holding.asked, [[removed.id]]);
   assert.ok(
@@ -253,26 +254,50 @@ test('removing a broker that holds partition replicas is reverted with a ScaleDo
   assert.match(
     checked.warnings[0]?.message ?? '',
     new RegExp(
-      `^Reverting scale-down of KafkaNodePool broker by changing number of replicas to 3: nodes ${removed.id} still`,
+      `^Reverting scale-down of KafkaNodePool broker by changing number of replicas to 3: node ${removed.id} ` +
+        '\\(topics orders, payments\\) still hold partition replicas',
     ),
   );
 });
 
-test('an empty broker is removed; when the cluster cannot be asked it is removed with a warning that says so', async () => {
+test('an empty broker is removed', async () => {
   const input = scaleDownInput();
   const scaled = buildClusterModel(input.kafka, input.pools, input.existing);
   const empty = await holdBackScaleDown(check({ holding: [] }), access, input, scaled);
   assert.equal(empty.model, scaled);
   assert.deepEqual(empty.warnings, []);
-  const unreachable = await holdBackScaleDown(
-    check({ unchecked: 'bootstrap did not answer' }),
-    access,
-    input,
-    scaled,
+});
+
+test('when the cluster cannot be asked, the scale-down is refused with a retryable ScaleDownCheckFailed that says why', async () => {
+  const input = scaleDownInput();
+  const scaled = buildClusterModel(input.kafka, input.pools, input.existing);
+  const removed = input.before.nodes.filter((node) => !scaled.nodes.some((n) => n.id === node.id));
+  await assert.rejects(
+    holdBackScaleDown(check({ unchecked: 'bootstrap did not answer' }), access, input, scaled),
+    (error: unknown) => {
+      assert.ok(error instanceof ReconcileFailure);
+      assert.equal(error.reason, 'ScaleDownCheckFailed');
+      assert.equal(error.retryable, true);
+      assert.match(error.message, new RegExp(`broker nodes ${removed.map((node) => node.id).join(', ')} `));
+      assert.match(error.message, /bootstrap did not answer/);
+      assert.match(error.message, /strimzi\.io\/skip-broker-scaledown-check: "true"/);
+      return true;
+    },
   );
-  assert.equal(unreachable.model, scaled);
-  assert.equal(unreachable.warnings[0]?.reason, 'ScaleDownNotChecked');
-  assert.match(unreachable.warnings[0]?.message ?? '', /bootstrap did not answer/);
+});
+
+test('with strimzi.io/skip-broker-scaledown-check the brokers are removed without asking the cluster', async () => {
+  const input = scaleDownInput();
+  const kafka = {
+    ...input.kafka,
+    metadata: { ...input.kafka.metadata, annotations: { 'strimzi.io/skip-broker-scaledown-check': 'true' } },
+  };
+  const scaled = buildClusterModel(kafka, input.pools, input.existing);
+  const asking = check({ unchecked: 'bootstrap did not answer' });
+  const checked = await holdBackScaleDown(asking, access, { ...input, kafka }, scaled);
+  assert.deepEqual(asking.asked, []);
+  assert.equal(checked.model, scaled);
+  assert.deepEqual(checked.warnings, []);
 });
 
 test('no broker removed: the cluster is not asked', async () => {
