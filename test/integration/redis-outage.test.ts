@@ -4,12 +4,12 @@
 // and deleted: the operator says it cannot reconcile, and applies every change once Redis is back.
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { Admin, ConfigResourceTypes } from '@platformatic/kafka';
 import { PlatformaticKafkaAdmin } from '../../src/actors/kafka/platformatic-admin.ts';
 import { runDirectory, startRedisServer } from '../support/environment.ts';
+import { freePort } from '../support/free-port.ts';
 import { kafkaUserClient } from '../support/kafka-users.ts';
 import { readMetric } from '../support/metrics.ts';
 import { operatorFixture } from '../support/operator-fixture.ts';
@@ -33,15 +33,6 @@ let redisPort: number;
 let redis: ChildProcess;
 let operator: OperatorProcess;
 let httpPort: number;
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
 
 before(async () => {
   redisPort = await freePort();

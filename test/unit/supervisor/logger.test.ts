@@ -3,7 +3,8 @@ import { Writable } from 'node:stream';
 import { test } from 'node:test';
 import { createLogger, withoutSecrets } from '../../../src/supervisor/logger.ts';
 
-test('passwords, keys and sasl.jaas.config never reach a log line, at any depth', () => {
+// The lines a logger writes, as written.
+function captured(): { lines: string[]; sink: Writable } {
   const lines: string[] = [];
   const sink = new Writable({
     write(chunk, _encoding, done) {
@@ -11,6 +12,11 @@ test('passwords, keys and sasl.jaas.config never reach a log line, at any depth'
       done();
     },
   });
+  return { lines, sink };
+}
+
+test('passwords, keys and sasl.jaas.config never reach a log line, at any depth', () => {
+  const { lines, sink } = captured();
   const logger = createLogger('info', sink);
   logger.info(
     {
@@ -42,13 +48,7 @@ test('a line with no secret logs its object as it is: nothing copied, arrays wal
 });
 
 test("a Redis client's error never shows the password its AUTH command carried; other commands keep their arguments", () => {
-  const lines: string[] = [];
-  const sink = new Writable({
-    write(chunk, _encoding, done) {
-      lines.push(String(chunk));
-      done();
-    },
-  });
+  const { lines, sink } = captured();
   const refused = Object.assign(new Error('WRONGPASS invalid username-password pair'), {
     command: { name: 'auth', args: ['redis-password-1'] },
   });
@@ -65,13 +65,7 @@ test("a Redis client's error never shows the password its AUTH command carried; 
 });
 
 test('an error with a censored property still logs with its class, message and cause', () => {
-  const lines: string[] = [];
-  const sink = new Writable({
-    write(chunk, _encoding, done) {
-      lines.push(String(chunk));
-      done();
-    },
-  });
+  const { lines, sink } = captured();
   class AdminError extends Error {}
   const error = Object.assign(new AdminError('cannot connect', { cause: new Error('login failed') }), {
     password: 'error-secret',
