@@ -88,7 +88,7 @@ console.log(`
 The operator is running (Ctrl-C stops it).
   kubectl:   KUBECONFIG=${process.env.KUBECONFIG} ${process.env.KUBECTL ?? 'kubectl'} get kafkatopics
   Kafka:     ${process.env.KAFKA_BOOTSTRAP} (PLAINTEXT), ${process.env.KAFKA_BOOTSTRAP_SASL} (SCRAM-SHA-512, user ${credentials.username}, Secret ${namespace}/local-kafka-admin)
-  Redis:     ${config.redisUrl}
+  Redis:     ${config.redis.url}
   operator:  http://127.0.0.1:${operator.httpPort}/metrics, /readyz
 Apply your own KafkaTopics with the label strimzi.io/cluster: local.`);
 

@@ -81,10 +81,9 @@ export async function startOperator(config: OperatorConfig, logger: Logger, kube
     findKafka,
     readSecret: secretDataReader(core),
   });
-  await verifyRedisCredentials(config.redisUrl, config.redisPassword, logger);
+  await verifyRedisCredentials(config.redis, logger);
   const queue = new ReconcileQueue({
-    redisUrl: config.redisUrl,
-    redisPassword: config.redisPassword,
+    redis: config.redis,
     prefix: config.queuePrefix,
     concurrency: config.reconcileConcurrency,
     coalesceMs: config.coalesceMs,

@@ -1,6 +1,8 @@
 // The operator's settings, from environment variables with documented defaults. A bad value stops
 // the process at start with a message that names the variable.
+import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
+import type { RedisConnection } from './reconcile-queue.ts';
 
 export interface ExternalKafkaCluster {
   bootstrap: string;
@@ -19,9 +21,7 @@ export interface OperatorConfig {
   labelSelector: string | undefined;
   resyncIntervalMs: number;
   informerIdleRestartMs: number;
-  redisUrl: string;
-  // Overrides a password in the URL.
-  redisPassword: string | undefined;
+  redis: RedisConnection;
   queuePrefix: string;
   reconcileConcurrency: number;
   coalesceMs: number;
@@ -183,6 +183,26 @@ function pattern(env: Environment, name: string): RegExp | undefined {
   }
 }
 
+function redisConnection(env: Environment): RedisConnection {
+  const url = env.REDIS_URL || 'redis://127.0.0.1:6379';
+  if (!/^rediss?:\/\//.test(url)) {
+    throw new ConfigError(`REDIS_URL=${JSON.stringify(url)} is not valid: expected redis://host:port`);
+  }
+  const caFile = env.REDIS_TLS_CA_FILE || undefined;
+  if (caFile && !url.startsWith('rediss://')) {
+    throw new ConfigError('REDIS_TLS_CA_FILE is set but REDIS_URL is not a rediss:// (TLS) URL');
+  }
+  let tlsCa: string | undefined;
+  if (caFile) {
+    try {
+      tlsCa = readFileSync(caFile, 'utf8');
+    } catch (error) {
+      throw new ConfigError(`REDIS_TLS_CA_FILE=${caFile} cannot be read: ${(error as Error).message}`);
+    }
+  }
+  return { url, password: env.REDIS_PASSWORD || undefined, tlsCa };
+}
+
 function retrySettings(env: Environment): OperatorConfig['retry'] {
   const initialMs = integer(env, 'RECONCILE_RETRY_INITIAL_MS', 1_000, 100);
   const maxMs = integer(env, 'RECONCILE_RETRY_MAX_MS', 300_000, 100);
@@ -220,10 +240,6 @@ export function loadConfig(env: Environment = process.env): OperatorConfig {
   if (lease.retryPeriodMs >= lease.renewDeadlineMs) {
     throw new ConfigError('LEASE_RETRY_PERIOD_MS must be less than LEASE_RENEW_DEADLINE_MS');
   }
-  const redisUrl = env.REDIS_URL || 'redis://127.0.0.1:6379';
-  if (!/^rediss?:\/\//.test(redisUrl)) {
-    throw new ConfigError(`REDIS_URL=${JSON.stringify(redisUrl)} is not valid: expected redis://host:port`);
-  }
   return {
     operatorNamespace,
     identity: env.POD_NAME || hostname(),
@@ -231,8 +247,7 @@ export function loadConfig(env: Environment = process.env): OperatorConfig {
     labelSelector: env.LABEL_SELECTOR || undefined,
     resyncIntervalMs: integer(env, 'RESYNC_INTERVAL_MS', 120_000, 1_000),
     informerIdleRestartMs: integer(env, 'INFORMER_IDLE_RESTART_MS', 300_000, 1_000),
-    redisUrl,
-    redisPassword: env.REDIS_PASSWORD || undefined,
+    redis: redisConnection(env),
     queuePrefix: env.QUEUE_PREFIX || 'kafka-actor-operator',
     reconcileConcurrency: integer(env, 'RECONCILE_CONCURRENCY', 64, 1),
     coalesceMs: integer(env, 'RECONCILE_COALESCE_MS', 200, 0),

@@ -14,10 +14,18 @@ export interface ReconcileRequest {
 // caller with the delay its back-off asks for. It throws only when aborted.
 export type ReconcileHandler = (request: ReconcileRequest, signal: AbortSignal) => Promise<void>;
 
-export interface ReconcileQueueOptions {
-  redisUrl: string;
+// Where the queue's Redis is and how to log in to it.
+export interface RedisConnection {
+  // redis://host:port, or rediss:// for TLS.
+  url: string;
   // Overrides a password in the URL (REDIS_PASSWORD, from a Secret).
-  redisPassword?: string | undefined;
+  password?: string | undefined;
+  // PEM of the CA that signed a rediss:// server's certificate, when the system's CAs do not cover it.
+  tlsCa?: string | undefined;
+}
+
+export interface ReconcileQueueOptions {
+  redis: RedisConnection;
   prefix: string;
   name?: string;
   concurrency: number;
@@ -42,8 +50,11 @@ async function within<T>(promise: Promise<T>, ms: number, fallback: T): Promise<
   }
 }
 
-function passwordOption(password: string | undefined) {
-  return password === undefined ? {} : { password };
+function clientOptions({ password, tlsCa }: RedisConnection) {
+  return {
+    ...(password === undefined ? {} : { password }),
+    ...(tlsCa === undefined ? {} : { tls: { ca: tlsCa } }),
+  };
 }
 
 function isCredentialsRefusal(error: unknown): error is Error {
@@ -58,13 +69,9 @@ export class RedisCredentialsError extends Error {
  * Connects once to tell a wrong password from an unreachable Redis: the first is an error the operator
  * cannot recover from (RedisCredentialsError); the second is waited out, and /readyz says so meanwhile.
  */
-export async function verifyRedisCredentials(
-  url: string,
-  password: string | undefined,
-  logger: Logger,
-): Promise<void> {
-  const client = new Redis(url, {
-    ...passwordOption(password),
+export async function verifyRedisCredentials(redis: RedisConnection, logger: Logger): Promise<void> {
+  const client = new Redis(redis.url, {
+    ...clientOptions(redis),
     lazyConnect: true,
     maxRetriesPerRequest: 0,
     retryStrategy: () => null,
@@ -80,7 +87,7 @@ export async function verifyRedisCredentials(
   } catch (error) {
     const refused = refusal ?? (isCredentialsRefusal(error) ? error : undefined);
     if (refused) {
-      const { host } = new URL(url);
+      const { host } = new URL(redis.url);
       throw new RedisCredentialsError(
         `Redis at ${host} refused the operator's credentials (REDIS_PASSWORD or the URL's password): ${refused.message}`,
       );
@@ -96,8 +103,7 @@ export function deduplicationId(request: ReconcileRequest): string {
 }
 
 export class ReconcileQueue {
-  readonly #options: Required<Omit<ReconcileQueueOptions, 'logger' | 'redisPassword'>> &
-    Pick<ReconcileQueueOptions, 'logger' | 'redisPassword'>;
+  readonly #options: Required<Omit<ReconcileQueueOptions, 'logger'>> & Pick<ReconcileQueueOptions, 'logger'>;
   readonly #queue: Queue<ReconcileRequest>;
   #worker: Worker<ReconcileRequest> | undefined;
   // A worker told to stop, until its running jobs are over.
@@ -122,8 +128,8 @@ export class ReconcileQueue {
   // enqueue fails at once instead of piling up, and the full resync after the reconnect covers it.
   #connection(offlineBuffer: boolean) {
     return {
-      url: this.#options.redisUrl,
-      ...passwordOption(this.#options.redisPassword),
+      url: this.#options.redis.url,
+      ...clientOptions(this.#options.redis),
       maxRetriesPerRequest: null,
       enableOfflineQueue: offlineBuffer,
     };

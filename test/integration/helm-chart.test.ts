@@ -280,6 +280,35 @@ describe('the chart renders valid manifests for every values file in ci/', () =>
     assert.equal(Buffer.from(kept?.data?.password ?? '', 'base64').toString(), 'kept-from-the-install');
   });
 
+  test("an external rediss:// Redis gets its password and its CA from the release's Secrets", () => {
+    const manifests = renderChart('ops', [
+      valuesFile({
+        redis: {
+          bundled: { enabled: false },
+          url: 'rediss://redis.infra:6380',
+          passwordSecret: { name: 'redis-login' },
+          tls: { caSecret: { name: 'redis-ca', key: 'tls-ca.pem' } },
+        },
+      }),
+    ]);
+    assert.equal(manifests.filter((m) => m.kind === 'StatefulSet' || m.kind === 'Secret').length, 0);
+    const pod = manifests.find((m) => m.kind === 'Deployment')?.spec.template.spec;
+    const env = Object.fromEntries(
+      (pod.containers[0].env as { name: string; value?: string; valueFrom?: unknown }[]).map((variable) => [
+        variable.name,
+        variable.value ?? variable.valueFrom,
+      ]),
+    );
+    assert.equal(env.REDIS_URL, 'rediss://redis.infra:6380');
+    assert.deepEqual(env.REDIS_PASSWORD, { secretKeyRef: { name: 'redis-login', key: 'password' } });
+    const mount = pod.containers[0].volumeMounts.find((m: { name: string }) => m.name === 'redis-ca');
+    assert.equal(env.REDIS_TLS_CA_FILE, `${mount.mountPath}/ca.crt`);
+    assert.deepEqual(pod.volumes.find((v: { name: string }) => v.name === 'redis-ca').secret, {
+      secretName: 'redis-ca',
+      items: [{ key: 'tls-ca.pem', path: 'ca.crt' }],
+    });
+  });
+
   test('one replica gets no PodDisruptionBudget; several get one and the same operator settings', () => {
     const single = renderChart('ops', []);
     const several = renderChart('ops', [valuesFile({ replicas: 3 })]);

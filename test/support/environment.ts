@@ -106,25 +106,31 @@ export function kafkaClusterEnvironment(): { bootstrap: string; bootstrapSasl: s
 }
 
 // Starts redis-server on a loopback port as the environment runs it (no persistence), with any further
-// arguments, and resolves once it answers; the process outlives the caller unless stopped.
+// server arguments, and resolves once redis-cli (with its own further arguments, e.g. for TLS) finds it
+// answering; the process outlives the caller unless stopped.
 export async function startRedisServer(
   port: number,
   logPath: string,
-  extraArguments: string[] = [],
+  further: { server?: string[]; cli?: string[] } = {},
 ): Promise<ChildProcess> {
   const logFile = openSync(logPath, 'a');
   const settings = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'];
-  const redis = spawn('redis-server', [...settings, '--maxmemory-policy', 'noeviction', ...extraArguments], {
-    detached: true,
-    stdio: ['ignore', logFile, logFile],
-  });
+  const redis = spawn(
+    'redis-server',
+    [...settings, '--maxmemory-policy', 'noeviction', ...(further.server ?? [])],
+    {
+      detached: true,
+      stdio: ['ignore', logFile, logFile],
+    },
+  );
   redis.unref();
   // Probes that throw count as "not yet". A Redis with a password answers NOAUTH, which says it is up.
   await waitFor(
     `redis-server on port ${port} to answer (log: ${logPath})`,
     async () =>
-      /PONG|NOAUTH/.test(execFileSync('redis-cli', ['-p', String(port), 'ping'], { encoding: 'utf8' })) ||
-      undefined,
+      /PONG|NOAUTH/.test(
+        execFileSync('redis-cli', ['-p', String(port), ...(further.cli ?? []), 'ping'], { encoding: 'utf8' }),
+      ) || undefined,
     10_000,
     100,
   );

@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { ConfigError, loadConfig } from '../../../src/supervisor/config.ts';
 
@@ -14,7 +17,7 @@ test('with no settings the operator watches its own namespace with the documente
     renewDeadlineMs: 10_000,
     retryPeriodMs: 2_000,
   });
-  assert.equal(config.redisUrl, 'redis://127.0.0.1:6379');
+  assert.deepEqual(config.redis, { url: 'redis://127.0.0.1:6379', password: undefined, tlsCa: undefined });
   assert.equal(config.useFinalizers, true);
   assert.deepEqual(config.kafkaClusters, {});
   assert.equal(config.maxTopicPartitions, 10_000);
@@ -69,4 +72,23 @@ test('every bad setting is refused with an error that names it', () => {
       (error: Error) => error instanceof ConfigError && message.test(error.message),
     );
   }
+});
+
+test('REDIS_PASSWORD and a REDIS_TLS_CA_FILE for a rediss:// URL are taken; a CA for plain redis:// or one that cannot be read is refused', () => {
+  const directory = mkdtempSync(join(tmpdir(), 'redis-ca-'));
+  const caFile = join(directory, 'ca.crt');
+  writeFileSync(caFile, '-----BEGIN CERTIFICATE-----\n');
+  assert.deepEqual(
+    loadConfig({ REDIS_URL: 'rediss://redis:6380', REDIS_PASSWORD: 'pw', REDIS_TLS_CA_FILE: caFile }).redis,
+    { url: 'rediss://redis:6380', password: 'pw', tlsCa: '-----BEGIN CERTIFICATE-----\n' },
+  );
+  assert.throws(
+    () => loadConfig({ REDIS_URL: 'redis://redis:6379', REDIS_TLS_CA_FILE: caFile }),
+    /REDIS_TLS_CA_FILE is set but REDIS_URL is not a rediss:\/\/ \(TLS\) URL/,
+  );
+  assert.throws(
+    () => loadConfig({ REDIS_URL: 'rediss://redis:6380', REDIS_TLS_CA_FILE: join(directory, 'missing.crt') }),
+    /REDIS_TLS_CA_FILE=.*missing\.crt cannot be read/,
+  );
+  rmSync(directory, { recursive: true });
 });
