@@ -28,6 +28,7 @@ import { startHttpServer } from './supervisor/http-server.ts';
 import { LeaderElector } from './supervisor/leader-election.ts';
 import { createMetrics } from './supervisor/metrics.ts';
 import { ReconcileQueue, verifyRedisCredentials } from './supervisor/reconcile-queue.ts';
+import { ApiserverAuthorizer, type GuardedService } from './supervisor/request-authorizer.ts';
 import { startStateChartView } from './supervisor/state-chart-view.ts';
 import { Supervisor } from './supervisor/supervisor.ts';
 import { WriteFence } from './supervisor/write-fence.ts';
@@ -183,10 +184,13 @@ export async function startOperator(config: OperatorConfig, logger: Logger, kube
     onNewLeader: (identity) => logger.info({ leader: identity }, 'observed leader'),
   });
 
+  const guardedBy = (service: GuardedService | undefined) =>
+    service ? new ApiserverAuthorizer(kubeConfig, service, logger) : undefined;
   const http = await startHttpServer({
     host: config.http.host,
     port: config.http.port,
     registry: metrics.registry,
+    metricsAuthorizer: guardedBy(config.http.metricsAuthorization),
     logger,
     readiness: async () => {
       const redis = await queue.ping(redisPingTimeoutMs).catch(() => false);
@@ -199,7 +203,13 @@ export async function startOperator(config: OperatorConfig, logger: Logger, kube
     },
   });
   const stateChartView = config.stateChartView
-    ? await startStateChartView({ ...config.stateChartView, registry: supervisor.registry, kinds, logger })
+    ? await startStateChartView({
+        ...config.stateChartView,
+        authorizer: guardedBy(config.stateChartView.authorization),
+        registry: supervisor.registry,
+        kinds,
+        logger,
+      })
     : undefined;
   // Said before the informers sync, which waits as long as RBAC or the apiserver stop it.
   logger.info({ httpPort: http.port, stateChartViewPort: stateChartView?.port }, 'serving HTTP');

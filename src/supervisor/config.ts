@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import type { RedisConnection } from './reconcile-queue.ts';
+import type { GuardedService } from './request-authorizer.ts';
 
 export interface ExternalKafkaCluster {
   bootstrap: string;
@@ -32,9 +33,12 @@ export interface OperatorConfig {
   shutdownDrainMs: number;
   lease: { name: string; durationMs: number; renewDeadlineMs: number; retryPeriodMs: number };
   logLevel: string;
-  http: { host: string; port: number };
+  // metricsAuthorization: /metrics answers only callers allowed `get services/proxy` on this Service.
+  http: { host: string; port: number; metricsAuthorization: GuardedService | undefined };
   // The state-chart view's address; undefined: the view is off.
-  stateChartView: { host: string; port: number } | undefined;
+  stateChartView:
+    | { host: string; port: number; authorization: GuardedService | undefined; maxStreams: number }
+    | undefined;
   kafkaClusters: Record<string, ExternalKafkaCluster>;
   useFinalizers: boolean;
   // The most partitions a KafkaTopic may ask for; more is refused before Kafka is asked.
@@ -168,7 +172,28 @@ function kafkaClusters(env: Environment): Record<string, ExternalKafkaCluster> {
 function stateChartView(env: Environment): OperatorConfig['stateChartView'] {
   const port = optionalPort(env, 'STATE_CHART_VIEW_PORT');
   if (port === undefined) return undefined;
-  return { host: env.STATE_CHART_VIEW_HOST || '127.0.0.1', port };
+  const host = env.STATE_CHART_VIEW_HOST || '127.0.0.1';
+  const authorization = guardedService(env, 'STATE_CHART_VIEW_AUTHORIZATION_SERVICE');
+  if (!['127.0.0.1', '::1', 'localhost'].includes(host) && authorization === undefined) {
+    throw new ConfigError(
+      `STATE_CHART_VIEW_HOST=${host} serves the view beyond loopback: set STATE_CHART_VIEW_AUTHORIZATION_SERVICE ` +
+        '(namespace/name of the Service whose services/proxy right admits a caller)',
+    );
+  }
+  return { host, port, authorization, maxStreams: integer(env, 'STATE_CHART_VIEW_MAX_STREAMS', 20, 1) };
+}
+
+// namespace/name of a Service, for a setting that guards an HTTP surface with it.
+function guardedService(env: Environment, name: string): GuardedService | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  const [namespace = '', service = '', ...rest] = raw.split('/');
+  if (rest.length > 0 || !dnsLabel.test(namespace) || !dnsLabel.test(service)) {
+    throw new ConfigError(
+      `${name}=${JSON.stringify(raw)} is not valid: expected namespace/name of a Service`,
+    );
+  }
+  return { namespace, name: service };
 }
 
 function pattern(env: Environment, name: string): RegExp | undefined {
@@ -255,7 +280,11 @@ export function loadConfig(env: Environment = process.env): OperatorConfig {
     shutdownDrainMs: integer(env, 'SHUTDOWN_DRAIN_MS', 10_000, 0),
     lease,
     logLevel: oneOf(env, 'LOG_LEVEL', 'info', ['trace', 'debug', 'info', 'warn', 'error', 'fatal']),
-    http: { host: env.HTTP_HOST || '0.0.0.0', port: integer(env, 'HTTP_PORT', 8080, 0) },
+    http: {
+      host: env.HTTP_HOST || '0.0.0.0',
+      port: integer(env, 'HTTP_PORT', 8080, 0),
+      metricsAuthorization: guardedService(env, 'METRICS_AUTHORIZATION_SERVICE'),
+    },
     stateChartView: stateChartView(env),
     kafkaClusters: kafkaClusters(env),
     useFinalizers: oneOf(env, 'USE_FINALIZERS', 'true', ['true', 'false']) === 'true',

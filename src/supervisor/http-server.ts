@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
+import { allowEveryone, type RequestAuthorizer } from './request-authorizer.ts';
 
 export type ReadinessCheck = () => Promise<{ ready: boolean; checks: Record<string, boolean> }>;
 export type Route = (request: IncomingMessage, response: ServerResponse) => Promise<boolean> | boolean;
@@ -13,6 +14,8 @@ export interface HttpServerOptions {
   port: number;
   registry: Registry;
   readiness: ReadinessCheck;
+  // Who may read /metrics; the probes' endpoints are open to all, as the kubelet sends no token.
+  metricsAuthorizer?: RequestAuthorizer;
   logger: Logger;
   routes?: Route[];
 }
@@ -38,6 +41,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<{ ser
       return send(response, ready ? 200 : 503, 'application/json', `${JSON.stringify({ ready, checks })}\n`);
     }
     if (path === '/metrics') {
+      const decision = await (options.metricsAuthorizer ?? allowEveryone).decide(request);
+      if (!decision.allowed) return send(response, decision.status, 'text/plain', `${decision.reason}\n`);
       return send(response, 200, options.registry.contentType, await options.registry.metrics());
     }
     for (const route of options.routes ?? []) if (await route(request, response)) return;

@@ -6,6 +6,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { ActorEntry, ActorRegistry } from './actor-registry.ts';
+import { allowEveryone, type RequestAuthorizer } from './request-authorizer.ts';
 import type { ResourceKind } from './resource-kind.ts';
 import { describeActor, summariseActor } from './state-chart/actor-view-model.ts';
 import { renderChartMermaid } from './state-chart/chart-mermaid.ts';
@@ -23,6 +24,10 @@ export interface StateChartViewOptions {
   logger: Logger;
   // How often the registry is read for changes while a page listens.
   updateIntervalMs?: number;
+  // Who may look (default: whoever reaches the port, for a view on loopback).
+  authorizer?: RequestAuthorizer;
+  // Event streams open at once; more are refused (429) so that watchers cannot make the view poll without end.
+  maxStreams?: number;
 }
 
 export interface StateChartView {
@@ -88,7 +93,9 @@ export async function startStateChartView(options: StateChartViewOptions): Promi
       .map((entry) => summariseActor(entry, chartOf(entry)))
       .sort((a, b) => a.id.localeCompare(b.id));
 
+  const authorizer = options.authorizer ?? allowEveryone;
   const updates = new LiveUpdates({
+    maxClients: options.maxStreams ?? 20,
     intervalMs: options.updateIntervalMs ?? 250,
     logger: options.logger,
     read: (watched) => {
@@ -99,7 +106,17 @@ export async function startStateChartView(options: StateChartViewOptions): Promi
     },
   });
 
-  function handle(request: IncomingMessage, response: ServerResponse) {
+  async function handle(request: IncomingMessage, response: ServerResponse) {
+    const decision = await authorizer.decide(request);
+    if (!decision.allowed) {
+      response.writeHead(decision.status, {
+        ...securityHeaders,
+        'content-type': 'text/plain',
+        ...(decision.status === 401 ? { 'www-authenticate': 'Bearer' } : {}),
+      });
+      response.end(`${decision.reason}\n`);
+      return;
+    }
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       response.writeHead(405, { ...securityHeaders, allow: 'GET, HEAD', 'content-type': 'text/plain' });
       response.end('the state-chart view is read-only\n');
@@ -118,7 +135,9 @@ export async function startStateChartView(options: StateChartViewOptions): Promi
     if (path === stylePath) return send(response, 200, 'text/css; charset=utf-8', viewStyle);
     if (path === '/events') {
       if (request.method === 'HEAD') return send(response, 200, 'text/event-stream; charset=utf-8', '');
-      updates.open(response, url.searchParams.get('actor') ?? undefined);
+      if (!updates.open(response, url.searchParams.get('actor') ?? undefined)) {
+        return send(response, 429, 'text/plain', 'too many live views are open; try again later\n');
+      }
       return;
     }
     if (path === '/api/actors') return sendJson(response, 200, { actors: summaries() });
@@ -169,13 +188,11 @@ export async function startStateChartView(options: StateChartViewOptions): Promi
   }
 
   const server = createServer((request, response) => {
-    try {
-      handle(request, response);
-    } catch (error) {
+    handle(request, response).catch((error: unknown) => {
       options.logger.error({ err: error, url: request.url }, 'state-chart view request failed');
       if (!response.headersSent) send(response, 500, 'text/plain', 'internal error; see the operator log\n');
       else response.destroy();
-    }
+    });
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error) =>

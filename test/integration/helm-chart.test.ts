@@ -15,6 +15,7 @@ import {
   KubeConfig,
   NetworkingV1Api,
   PolicyV1Api,
+  RbacAuthorizationV1Api,
 } from '@kubernetes/client-node';
 import { load, loadAll } from 'js-yaml';
 import type { Kafka } from '../../src/api/kafka.ts';
@@ -231,20 +232,29 @@ describe('the chart renders valid manifests for every values file in ci/', () =>
     assert.match(refused.stderr, /violates PodSecurity "restricted/);
   });
 
-  test('watching listed namespaces needs no cluster-wide rule; watching all uses a ClusterRole and no Role per namespace', () => {
+  test('watching listed namespaces needs no cluster-wide rule but the review of callers; watching all uses a ClusterRole and no Role per namespace', () => {
     const listed = renderChart('ops', [valuesFile({ watchNamespaces: ['team-a', 'team-b'] })]);
     const kinds = (manifests: Manifest[], kind: string) =>
       manifests.filter((m) => m.kind === kind).map((m) => `${m.metadata.namespace}/${m.metadata.name}`);
     assert.deepEqual(kinds(listed, 'ClusterRole'), []);
-    assert.deepEqual(kinds(listed, 'ClusterRoleBinding'), []);
+    // The one cluster-wide grant: Kubernetes' role for asking who a caller of /metrics is.
+    const bindings = listed.filter((m) => m.kind === 'ClusterRoleBinding');
+    assert.deepEqual(
+      bindings.map((m) => [m.metadata.name, m.roleRef.name]),
+      [['ops-kao-kafka-actor-operator-auth-delegator', 'system:auth-delegator']],
+    );
     assert.deepEqual(kinds(listed, 'Role').sort(), [
+      'ops/kao-kafka-actor-operator-http-reader',
       'ops/kao-kafka-actor-operator-leader-election',
       'team-a/kao-kafka-actor-operator',
       'team-b/kao-kafka-actor-operator',
     ]);
     const all = renderChart('ops', [valuesFile({ watchNamespaces: '*' })]);
     assert.equal(kinds(all, 'ClusterRole').length, 1);
-    assert.deepEqual(kinds(all, 'Role'), ['ops/kao-kafka-actor-operator-leader-election']);
+    assert.deepEqual(kinds(all, 'Role').sort(), [
+      'ops/kao-kafka-actor-operator-http-reader',
+      'ops/kao-kafka-actor-operator-leader-election',
+    ]);
   });
 
   test('the bundled Redis requires a password generated into a Secret that it and the operator read, and keeps it across upgrades', async () => {
@@ -530,6 +540,7 @@ describe("the operator under the chart's ServiceAccount token", () => {
       WATCH_NAMESPACES: watched,
       LEASE_NAME: deploymentSetting(manifests, 'LEASE_NAME'),
       RUN_KAFKA_CLUSTERS: deploymentSetting(manifests, 'RUN_KAFKA_CLUSTERS'),
+      METRICS_AUTHORIZATION_SERVICE: deploymentSetting(manifests, 'METRICS_AUTHORIZATION_SERVICE'),
     };
     assert.equal(operatorEnv.RUN_KAFKA_CLUSTERS, 'true', 'the chart runs Kafka clusters by default');
     operator = startOperatorProcess('helm-rbac', operatorEnv);
@@ -540,6 +551,47 @@ describe("the operator under the chart's ServiceAccount token", () => {
   after(async () => {
     await Promise.all(operators.map((started) => started.stop()));
     await fixture?.cleanup();
+  });
+
+  test("serves /metrics to a caller bound to the chart's http-reader Role and refuses others: its rights to review callers are enough", async () => {
+    const tokenOf = async (name: string) => {
+      await core.createNamespacedServiceAccount({
+        namespace: fixture.namespace,
+        body: { metadata: { name } },
+      });
+      const request = await core.createNamespacedServiceAccountToken({
+        name,
+        namespace: fixture.namespace,
+        body: { spec: { audiences: [], expirationSeconds: 600 } },
+      });
+      return request.status?.token ?? '';
+    };
+    const prometheus = await tokenOf('prometheus');
+    const stranger = await tokenOf('stranger');
+    await kc.makeApiClient(RbacAuthorizationV1Api).createNamespacedRoleBinding({
+      namespace: fixture.namespace,
+      body: {
+        metadata: { name: 'prometheus-reads-metrics' },
+        roleRef: {
+          apiGroup: 'rbac.authorization.k8s.io',
+          kind: 'Role',
+          name: 'kao-kafka-actor-operator-http-reader',
+        },
+        subjects: [{ kind: 'ServiceAccount', name: 'prometheus', namespace: fixture.namespace }],
+      },
+    });
+    const port = await operator.httpPort();
+    const metricsStatus = async (token?: string) =>
+      (
+        await fetch(`http://127.0.0.1:${port}/metrics`, {
+          headers: token ? { authorization: `Bearer ${token}` } : {},
+          signal: AbortSignal.timeout(10_000),
+        })
+      ).status;
+    assert.equal(await metricsStatus(), 401);
+    assert.equal(await metricsStatus(stranger), 403);
+    assert.equal(await metricsStatus(prometheus), 200);
+    assertRefusedNothing(operator);
   });
 
   test('reconciles a KafkaTopic in a watched namespace to Ready and removes its finalizer on deletion: the RBAC is enough', async () => {
@@ -747,7 +799,8 @@ describe("the operator under the chart's ServiceAccount token", () => {
       release,
     );
     const clusterWide = manifests.filter((m) => m.kind === 'ClusterRole' || m.kind === 'ClusterRoleBinding');
-    assert.equal(clusterWide.length, 2);
+    // The ClusterRole and its binding, and the binding to Kubernetes' role for reviewing callers.
+    assert.equal(clusterWide.length, 3);
     const kubeconfig = await installRbac(manifests, fixture.namespace);
     // Cluster-scoped objects outlive the namespaces: remove them with the test.
     t.after(() => {

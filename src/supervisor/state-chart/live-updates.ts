@@ -13,6 +13,8 @@ export interface WatchedActor {
 export interface LiveUpdatesOptions {
   // The actors a client watches: all summaries, or the detail of one actor.
   read(actorId: string | undefined): WatchedActor[];
+  // Clients at once; open() refuses more.
+  maxClients: number;
   intervalMs: number;
   logger: Logger;
 }
@@ -37,7 +39,9 @@ export class LiveUpdates {
   }
 
   // Streams to this response until the client goes away; `actorId` narrows it to one actor's detail.
-  open(response: ServerResponse, actorId: string | undefined): void {
+  // False, with nothing written, when maxClients are already listening.
+  open(response: ServerResponse, actorId: string | undefined): boolean {
+    if (this.#clients.size >= this.#options.maxClients) return false;
     response.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-store',
@@ -61,6 +65,7 @@ export class LiveUpdates {
     this.#keepAlive ??= setInterval(() => {
       for (const each of this.#clients) each.response.write(': keep-alive\n\n');
     }, keepAliveMs);
+    return true;
   }
 
   close(): void {
