@@ -24,7 +24,13 @@ import { PlatformaticClusterHealthAdmin } from '../../src/actors/kafka/cluster-h
 import { managedClusterAccess } from '../../src/actors/kafka/managed-cluster-access.ts';
 import { secretDataReader } from '../../src/actors/kubernetes/secret-data.ts';
 import type { Kafka as KafkaResource } from '../../src/api/kafka.ts';
-import { kafkaType, resourceTypeForKind } from '../../src/api/resources.ts';
+import {
+  kafkaNodePoolType,
+  kafkaTopicType,
+  kafkaType,
+  kafkaUserType,
+  resourceTypeForKind,
+} from '../../src/api/resources.ts';
 import { waitFor } from '../support/wait.ts';
 import { alive, brokerProcesses } from './broker-processes.ts';
 
@@ -36,6 +42,8 @@ const seenBrokerPids = new Set<number>();
 const tlsUser = 'my-tls-user';
 
 before(async () => {
+  // Every line the operator can write, for the scan for secrets below.
+  process.env.LOG_LEVEL = 'debug';
   playground = await startPlayground({
     ...playgroundDefaults,
     namespace: `e2e-${suffix}`,
@@ -304,6 +312,53 @@ test('a configuration change restarts every node once, one at a time, asked of K
   await playgroundReady(playground, 300_000, ['Kafka']);
   assert.ok(mostDown <= 1, `at most one node down at once (seen ${mostDown})`);
   assert.equal(restarted.at(-1), `${playground.cluster}-dual-role-${leader.leaderId}`, `order ${restarted}`);
+});
+
+test('no password or private key of the run reaches the operator log (debug), an Event, a status, /metrics or the state-chart view', async () => {
+  const { namespace } = playground;
+  const secrets = (await core.listNamespacedSecret({ namespace })).items;
+  // A PEM key is looked for by a line of its body: the same however a log escapes its line breaks.
+  const needles = secrets.flatMap((secret) =>
+    Object.entries(secret.data ?? {})
+      .filter(([key]) => /password|\.key$|sasl\.jaas\.config/.test(key))
+      .map(([key, value]) => {
+        const text = Buffer.from(value, 'base64').toString('utf8');
+        const needle = text.includes('-----BEGIN')
+          ? (text.split('\n').find((line) => line.length >= 60 && !line.startsWith('-----')) ?? text)
+          : text;
+        return { where: `Secret ${secret.metadata?.name} ${key}`, needle };
+      }),
+  );
+  assert.ok(needles.length >= 5, `only ${needles.length} secret values found in ${namespace}`);
+  const custom = playground.kubeConfig.makeApiClient(CustomObjectsApi);
+  const statuses = await Promise.all(
+    [kafkaType, kafkaNodePoolType, kafkaTopicType, kafkaUserType].map(
+      async (type) => (await custom.listNamespacedCustomObject({ ...type, namespace })).items,
+    ),
+  );
+  const events = (await core.listNamespacedEvent({ namespace })).items;
+  const { httpPort, stateChartViewPort } = playground.operator;
+  const read = async (url: string) => (await fetch(url, { signal: AbortSignal.timeout(10_000) })).text();
+  const actors = JSON.parse(await read(`http://127.0.0.1:${stateChartViewPort}/api/actors`)) as {
+    actors: { id: string }[];
+  };
+  const views = await Promise.all(
+    actors.actors.map((actor) => read(`http://127.0.0.1:${stateChartViewPort}/api/actors/${actor.id}`)),
+  );
+  const surfaces: Record<string, string> = {
+    'the operator log': playground.operator.child.log(),
+    Events: JSON.stringify(events),
+    statuses: JSON.stringify(statuses),
+    '/metrics': await read(`http://127.0.0.1:${httpPort}/metrics`),
+    'the state-chart view': views.join('\n'),
+  };
+  assert.ok(surfaces['the operator log']?.includes('"level":20'), 'the operator logs at debug');
+  const found = needles.flatMap(({ where, needle }) =>
+    Object.entries(surfaces)
+      .filter(([, text]) => text.includes(needle))
+      .map(([surface]) => `${where} in ${surface}`),
+  );
+  assert.deepEqual(found, []);
 });
 
 test('deleting the Kafka stops every broker process', async () => {
