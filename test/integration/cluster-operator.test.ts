@@ -349,7 +349,13 @@ test("a broker behind a TLS nodeport listener runs with a certificate that names
   for (const addresses of names) {
     for (const node of [1, 2, 3]) assert.ok(addresses.includes(`127.0.20.${node}`), `${addresses}`);
   }
-  await readyKafka(namespace);
+  // The status still says RestartCheckFailed until a reconcile finds the pods on the new certificates.
+  await waitFor(
+    'the Kafka to be Ready on the new certificates',
+    async () => conditionOf(await readKafka(namespace), 'Ready')?.status === 'True' || undefined,
+    120_000,
+    500,
+  );
 });
 
 test('a legacy cluster as written (Kafka 3.4.0) is NotReady with UnsupportedKafkaVersion naming the supported versions, and nothing is created', async () => {
