@@ -33,6 +33,9 @@ export interface ClusterPlan {
   remove: KubernetesObject[];
   // Pods whose spec changed, as they should be recreated; the rolling step orders them as Kafka needs.
   roll: KubernetesObject[];
+  // The KafkaNodePools annotated strimzi.io/manual-rolling-update whose pods are in `roll`: the
+  // annotation is removed once they are rolled.
+  manuallyRolledPools: string[];
 }
 
 export type ListenerStatus = NonNullable<KafkaStatus['listeners']>[number];

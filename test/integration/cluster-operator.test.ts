@@ -509,6 +509,25 @@ async function recordPodEvents(namespace: string) {
   return { events, stop: () => request.abort() };
 }
 
+// The roll asks before it deletes: by the time its refusal is in the status, a deletion would show.
+async function assertNoPodRestarted(
+  namespace: string,
+  events: PodEvent[],
+  before: V1Pod[],
+): Promise<V1Pod[]> {
+  assert.deepEqual(
+    events.filter((event) => event.deleting || event.type === 'DELETED'),
+    [],
+  );
+  const now = await clusterPods(namespace);
+  assert.deepEqual(
+    now.map((pod) => pod.metadata?.uid).sort(),
+    before.map((pod) => pod.metadata?.uid).sort(),
+    'every pod is the one that ran before',
+  );
+  return now;
+}
+
 test('a configuration change Kafka cannot be asked about restarts no pod: NotReady with RestartCheckFailed and a Warning Event', async () => {
   const namespace = takeNamespace();
   await createAll(namespace, manifests('clusters/separate-roles-ephemeral.yaml'));
@@ -525,16 +544,60 @@ test('a configuration change Kafka cannot be asked about restarts no pod: NotRea
       refused.message ?? '',
       /the roll waits because Kafka could not be asked which controller is active, to restart nodes [\d, ]+ in order/,
     );
-    // The roll asks before it deletes: by the time the refusal is in the status, a deletion would show.
-    assert.deepEqual(
-      recorder.events.filter((event) => event.deleting || event.type === 'DELETED'),
-      [],
+    await assertNoPodRestarted(namespace, recorder.events, pods);
+  } finally {
+    recorder.stop();
+  }
+});
+
+test('strimzi.io/manual-rolling-update on a pod, then on a pool, asks Kafka before restarting those nodes; unanswered, nothing restarts and the annotations stay', async () => {
+  const namespace = takeNamespace();
+  await createAll(namespace, manifests('clusters/separate-roles-ephemeral.yaml'));
+  await readyKafka(namespace);
+  const pods = await clusterPods(namespace);
+  const nodeOf = (pod: V1Pod) => Number(/-(\d+)$/.exec(pod.metadata?.name ?? '')?.[1]);
+  const brokers = pods.filter((pod) => pod.metadata?.labels?.['strimzi.io/pool-name'] === 'broker');
+  const controllers = pods.filter((pod) => pod.metadata?.labels?.['strimzi.io/pool-name'] === 'controller');
+  const [broker] = brokers;
+  assert.ok(broker && controllers.length === 3, 'three controllers and a broker');
+  const request = { metadata: { annotations: { 'strimzi.io/manual-rolling-update': 'true' } } };
+  const recorder = await recordPodEvents(namespace);
+  try {
+    // The periodic resync is an hour here: the annotation itself is what reconciles the Kafka.
+    await core.patchNamespacedPod(
+      { namespace, name: broker.metadata?.name ?? '', body: request },
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
     );
-    const now = await clusterPods(namespace);
-    assert.deepEqual(
-      now.map((pod) => pod.metadata?.uid).sort(),
-      pods.map((pod) => pod.metadata?.uid).sort(),
-      'every pod is the one that ran before',
+    // On kwok no broker runs: whether the node may restart cannot be asked, so it does not go.
+    const { refused } = await refusedWith(namespace, 'RestartCheckFailed');
+    assert.match(refused.message ?? '', new RegExp(`to restart nodes ${nodeOf(broker)} in order`));
+
+    await custom.patchNamespacedCustomObject(
+      { ...kafkaNodePoolType, namespace, name: 'controller', body: request },
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    );
+    const waiting = [...controllers, broker].map(nodeOf).sort((a, b) => a - b);
+    await waitFor(
+      `the roll to wait on Kafka for nodes ${waiting.join(', ')}`,
+      async () => {
+        const notReady = conditionOf(await readKafka(namespace), 'NotReady');
+        const named = /to restart nodes ([\d, ]+) in order/.exec(notReady?.message ?? '')?.[1];
+        const ids = named
+          ?.split(', ')
+          .map(Number)
+          .sort((a, b) => a - b);
+        return notReady?.reason === 'RestartCheckFailed' && ids?.join() === waiting.join() ? true : undefined;
+      },
+      120_000,
+      500,
+    );
+    const now = await assertNoPodRestarted(namespace, recorder.events, pods);
+    const stillAsked = now.find((pod) => pod.metadata?.name === broker.metadata?.name);
+    assert.equal(stillAsked?.metadata?.annotations?.['strimzi.io/manual-rolling-update'], 'true');
+    assert.equal(
+      (await readPool(namespace, 'controller')).metadata?.annotations?.['strimzi.io/manual-rolling-update'],
+      'true',
+      'the pool keeps its request while its nodes have not rolled',
     );
   } finally {
     recorder.stop();

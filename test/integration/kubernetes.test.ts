@@ -13,6 +13,7 @@ import {
   V1MicroTime,
   Watch,
 } from '@kubernetes/client-node';
+import { CustomResources } from '../../src/actors/kubernetes/custom-resources.ts';
 import { kubernetesEnvironment } from '../support/environment.ts';
 import { installTestCrd } from '../support/test-crd.ts';
 import { waitFor } from '../support/wait.ts';
@@ -92,6 +93,38 @@ test('a custom resource is seen through a watch and its status is patched by mer
   assert.equal(applied.status.phase, 'Applied');
   const managers = (applied.metadata.managedFields ?? []).map((f: { manager: string }) => f.manager);
   assert.ok(managers.includes('testenv'), `managed fields: ${managers.join(', ')}`);
+});
+
+test('an annotation is removed only while it has the value read: a request made again with another value stays', async () => {
+  const resources = new CustomResources(kc);
+  const type = { group, version: 'v1', kind: 'Widget', plural };
+  const annotations = { 'strimzi.io/manual-rolling-update': 'true', other: 'kept' };
+  const read = await custom.createNamespacedCustomObject({
+    ...widget,
+    body: {
+      apiVersion: `${group}/v1`,
+      kind: 'Widget',
+      metadata: { name: 'annotated', annotations },
+      spec: {},
+    },
+  });
+  await resources.removeAnnotation(type, read, 'strimzi.io/manual-rolling-update');
+  const removed = await custom.getNamespacedCustomObject({ ...widget, name: 'annotated' });
+  assert.deepEqual(removed.metadata.annotations, { other: 'kept' });
+  // Absent: nothing is sent.
+  await resources.removeAnnotation(type, removed, 'strimzi.io/manual-rolling-update');
+
+  await custom.patchNamespacedCustomObject(
+    {
+      ...widget,
+      name: 'annotated',
+      body: { metadata: { annotations: { 'strimzi.io/manual-rolling-update': 'again' } } },
+    },
+    setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+  );
+  await assert.rejects(resources.removeAnnotation(type, read, 'strimzi.io/manual-rolling-update'));
+  const kept = await custom.getNamespacedCustomObject({ ...widget, name: 'annotated' });
+  assert.equal(kept.metadata.annotations['strimzi.io/manual-rolling-update'], 'again');
 });
 
 test('a Lease is created and updated, and an update with a stale resourceVersion gets 409 Conflict', async () => {

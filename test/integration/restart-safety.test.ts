@@ -1,13 +1,22 @@
 // Real services: a three-node KRaft cluster (dual-role nodes) booted from what the operator generates
 // (test/support/generated-kafka-cluster.ts), reached as the operator reaches it: the replication listener
 // with the operator's certificate. One broker is held down (its process stopped) to see the restart gate
-// refuse a restart that would take partitions below min.insync.replicas, and allow it once it is back.
+// refuse a restart that would take partitions below min.insync.replicas, and allow it once it is back;
+// and a configuration Kafka takes at runtime, written to the cluster-wide default entity, reaching
+// every broker with no process restarted (kafkajs reads each broker's own view).
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { Admin } from '@platformatic/kafka';
+import { isDeepStrictEqual } from 'node:util';
+import { Admin, ConfigResourceTypes } from '@platformatic/kafka';
+import { Kafka as KafkaClient, logLevel } from 'kafkajs';
+import {
+  clusterDefaultChanges,
+  dynamicUserConfig,
+} from '../../src/actors/cluster/broker-config/dynamic-config.ts';
 import {
   buildClusterModel,
   type ClusterModel,
@@ -22,6 +31,7 @@ import { ReconcileFailure } from '../../src/machines/reconcile-failure.ts';
 import { runDirectory } from '../support/environment.ts';
 import { bootGeneratedCluster, type GeneratedKafkaCluster } from '../support/generated-kafka-cluster.ts';
 import { testEnvironmentKafkaVersion } from '../support/local-kafka-nodes.ts';
+import { waitFor } from '../support/wait.ts';
 
 const suffix = randomUUID().slice(0, 8);
 const namespace = `restart-${suffix}`;
@@ -174,4 +184,82 @@ test('with one broker held down, restarting another is refused naming the partit
   booted.nodes.startAgain(heldPod);
   await gate.waitUntilBack(held, { timeoutMs: 120_000, signal: AbortSignal.timeout(130_000) });
   await gate.ensureSafeToRestart(first);
+});
+
+test('a configuration Kafka takes at runtime, written once to the cluster-wide default entity, reaches every broker with no process restarted, and goes when no longer wanted', async () => {
+  const processes = booted.nodes.nodes.map((node) => node.process.pid);
+  const client = new KafkaClient({
+    clientId: `dynamic-${suffix}`,
+    brokers: model.nodes.map((node) => `${booted.hostOf(node)}:9092`),
+    logLevel: logLevel.NOTHING,
+    socketFactory: ({ host, port, onConnect }) =>
+      connect({ host, port, lookup: booted.nodes.lookup }, onConnect),
+  });
+  const kafkajs = client.admin();
+  await kafkajs.connect();
+  const keys = ['num.io.threads', 'log.cleaner.threads'];
+  // Each broker answers for its own configuration: the value in force there and where it comes from.
+  const brokerViews = async () => {
+    const { resources } = await kafkajs.describeConfigs({
+      includeSynonyms: false,
+      resources: model.nodes.map((node) => ({
+        type: ConfigResourceTypes.BROKER,
+        name: String(node.id),
+        configNames: keys,
+      })),
+    });
+    return resources.map((resource) =>
+      Object.fromEntries(resource.configEntries.map((entry) => [entry.configName, entry.configValue])),
+    );
+  };
+  const defaultsBecome = (expected: Record<string, string>) =>
+    waitFor(`the cluster-wide defaults to be ${JSON.stringify(expected)}`, async () =>
+      isDeepStrictEqual(await admin.describeClusterDefaults(), expected) ? true : undefined,
+    );
+  try {
+    // The spec's dynamic part (min.insync.replicas 2), which Kafka's controller already holds, and two more.
+    const specified = dynamicUserConfig(model.brokerConfig);
+    assert.deepEqual(specified, { 'min.insync.replicas': '2' });
+    assert.deepEqual(await admin.describeClusterDefaults(), specified);
+    const runtime: Record<string, string> = { 'num.io.threads': '5', 'log.cleaner.threads': '2' };
+    const wanted = { ...specified, ...runtime };
+    const before = await brokerViews();
+    for (const view of before) assert.notDeepEqual(view, runtime, 'the brokers start with other values');
+    const changes = clusterDefaultChanges(wanted, await admin.describeClusterDefaults());
+    assert.deepEqual(changes, { set: runtime, remove: [] });
+    await admin.alterClusterDefaults(changes);
+    // The controllers publish the change through the metadata log: each broker takes it shortly after.
+    await defaultsBecome(wanted);
+    await waitFor(
+      'every broker to run with the new values',
+      async () =>
+        (await brokerViews()).every((view) => keys.every((key) => view[key] === runtime[key]))
+          ? true
+          : undefined,
+      60_000,
+      500,
+    );
+    assert.deepEqual(clusterDefaultChanges(wanted, await admin.describeClusterDefaults()), {
+      set: {},
+      remove: [],
+    });
+
+    const dropped = clusterDefaultChanges(specified, await admin.describeClusterDefaults());
+    assert.deepEqual(dropped, { set: {}, remove: ['log.cleaner.threads', 'num.io.threads'] });
+    await admin.alterClusterDefaults(dropped);
+    await defaultsBecome(specified);
+    await waitFor(
+      'every broker to run with its values from before',
+      async () => (isDeepStrictEqual(await brokerViews(), before) ? true : undefined),
+      60_000,
+      500,
+    );
+    assert.deepEqual(
+      booted.nodes.nodes.map((node) => [node.process.pid, node.process.exitCode]),
+      processes.map((pid) => [pid, null]),
+      'every Kafka process is the one that ran before',
+    );
+  } finally {
+    await kafkajs.disconnect();
+  }
 });

@@ -49,7 +49,7 @@ import {
   type PartitionReplicaCheck,
   replicationAccess,
 } from './partition-replica-check.ts';
-import { nodeIdOf, planPods } from './pod-plan.ts';
+import { isManualRollRequested, manualRollingUpdateAnnotation, nodeIdOf, planPods } from './pod-plan.ts';
 import { waitForPodsReady } from './pod-readiness.ts';
 import type { PodRoller } from './pod-roller.ts';
 import { pruneObjects } from './prune-objects.ts';
@@ -178,7 +178,11 @@ export function createClusterEffects(options: ClusterEffectsOptions) {
       model,
       warnings,
       clusterCaCertificate: authorities.clusterCa.certificatePem,
-      ...planPods(wantedPods, pods),
+      ...planPods(
+        wantedPods,
+        pods,
+        new Set(pools.filter(isManualRollRequested).map((pool) => pool.metadata?.name ?? '')),
+      ),
     };
   }
 
@@ -200,12 +204,22 @@ export function createClusterEffects(options: ClusterEffectsOptions) {
       await rollPods(api, options.roller, {
         namespace: kafka.metadata?.namespace ?? '',
         roll: plan.roll,
+        manualPools: new Set(plan.manuallyRolledPools),
         gate,
         timeoutMs: options.operationTimeoutMs,
         signal,
       });
     } finally {
       await gate.close();
+    }
+    await removeManualRollRequests(kafka, plan.manuallyRolledPools);
+  }
+
+  // Strimzi's behaviour: a pool's manual rolling update is done once every pod of it has rolled.
+  async function removeManualRollRequests(kafka: Kafka, rolledPools: readonly string[]): Promise<void> {
+    for (const pool of options.poolsOf(kafka)) {
+      if (!rolledPools.includes(pool.metadata?.name ?? '')) continue;
+      await options.resources.removeAnnotation(kafkaNodePoolType, pool, manualRollingUpdateAnnotation);
     }
   }
 

@@ -1,10 +1,12 @@
 // Which pods a reconcile creates, removes and replaces: pods are managed directly, as Strimzi's pod
 // sets do, and most of a pod's spec cannot change in place, so a changed pod is recreated (rolled).
 import type { KubernetesObject, V1Pod } from '@kubernetes/client-node';
-import { controllerRoleLabel } from './desired-objects/object-metadata.ts';
+import { controllerRoleLabel, poolNameLabel } from './desired-objects/object-metadata.ts';
 
 export const revisionAnnotation = 'strimzi.io/revision';
 export const configurationHashAnnotation = 'strimzi.io/configuration-hash';
+// Strimzi's request to restart a pod, or every pod of a KafkaNodePool, once.
+export const manualRollingUpdateAnnotation = 'strimzi.io/manual-rolling-update';
 
 // The annotations that change exactly when the running pod no longer matches what is wanted.
 const restartAnnotations = [revisionAnnotation, configurationHashAnnotation];
@@ -13,12 +15,22 @@ export interface PodChanges {
   create: KubernetesObject[];
   remove: KubernetesObject[];
   roll: KubernetesObject[];
+  // The KafkaNodePools that asked for a manual rolling update: their annotation goes once the roll is done.
+  manuallyRolledPools: string[];
 }
 
 const nameOf = (object: KubernetesObject) => object.metadata?.name ?? '';
 
 export function nodeIdOf(pod: KubernetesObject): number {
   return Number(/-(\d+)$/.exec(nameOf(pod))?.[1] ?? Number.NaN);
+}
+
+export function poolOf(pod: KubernetesObject): string {
+  return pod.metadata?.labels?.[poolNameLabel] ?? '';
+}
+
+export function isManualRollRequested(object: KubernetesObject | undefined): boolean {
+  return object?.metadata?.annotations?.[manualRollingUpdateAnnotation] === 'true';
 }
 
 export function runsController(pod: KubernetesObject): boolean {
@@ -30,9 +42,11 @@ function hasFinished(pod: V1Pod): boolean {
   return pod.status?.phase === 'Failed' || pod.status?.phase === 'Succeeded';
 }
 
+// The pod recreated from `desired` carries no manual-rolling-update annotation: it restarts once.
 export function needsRestart(desired: KubernetesObject, current: V1Pod): boolean {
   return (
     hasFinished(current) ||
+    isManualRollRequested(current) ||
     restartAnnotations.some(
       (key) =>
         desired.metadata?.annotations?.[key] !== undefined &&
@@ -49,18 +63,29 @@ export function rollOrder<T extends KubernetesObject>(pods: T[]): T[] {
   );
 }
 
-// A pod being deleted counts as absent: it is created again once it is gone.
-export function planPods(desired: KubernetesObject[], current: V1Pod[]): PodChanges {
+// A pod being deleted counts as absent: it is created again once it is gone. Every running pod of a
+// pool in `manualPools` is rolled.
+export function planPods(
+  desired: KubernetesObject[],
+  current: V1Pod[],
+  manualPools: ReadonlySet<string> = new Set(),
+): PodChanges {
   const live = current.filter((pod) => !pod.metadata?.deletionTimestamp);
   const currentByName = new Map(live.map((pod) => [nameOf(pod), pod]));
   const desiredNames = new Set(desired.map(nameOf));
   const create = desired.filter((pod) => !currentByName.has(nameOf(pod)));
   const roll = desired.filter((pod) => {
     const existing = currentByName.get(nameOf(pod));
-    return existing !== undefined && needsRestart(pod, existing);
+    return existing !== undefined && (manualPools.has(poolOf(pod)) || needsRestart(pod, existing));
   });
   const remove = live.filter((pod) => !desiredNames.has(nameOf(pod)));
-  return { create: rollOrder(create), remove: rollOrder(remove), roll: rollOrder(roll) };
+  const manuallyRolledPools = [...manualPools].filter((pool) => roll.some((pod) => poolOf(pod) === pool));
+  return {
+    create: rollOrder(create),
+    remove: rollOrder(remove),
+    roll: rollOrder(roll),
+    manuallyRolledPools: manuallyRolledPools.sort(),
+  };
 }
 
 export function isPodReady(pod: V1Pod): boolean {

@@ -1,10 +1,11 @@
 // The rolling step: pods whose spec changed are replaced one at a time, in the order Kafka needs
 // (restart-safety.ts), each only when Kafka can lose its node now and the next only once Kafka says
 // the restarted node is back. A node whose pod is not Ready serves nothing and goes without asking.
+// A manual rolling update (on the pod, or on its pool) goes through the same steps.
 import type { KubernetesObject, V1Pod } from '@kubernetes/client-node';
 import { type KubernetesObjects, podType } from '../kubernetes/kubernetes-objects.ts';
 import { brokerRoleLabel } from './desired-objects/object-metadata.ts';
-import { isPodReady, needsRestart, nodeIdOf, runsController } from './pod-plan.ts';
+import { isPodReady, needsRestart, nodeIdOf, poolOf, runsController } from './pod-plan.ts';
 import { waitForPodsReady } from './pod-readiness.ts';
 import type { PodRoller } from './pod-roller.ts';
 import type { RestartGate } from './restart-gate.ts';
@@ -13,6 +14,8 @@ import { type RestartCandidate, type RestartStep, restartOrder } from './restart
 export interface RollPodsOptions {
   namespace: string;
   roll: readonly KubernetesObject[];
+  // KafkaNodePools annotated strimzi.io/manual-rolling-update: each of their pods restarts.
+  manualPools?: ReadonlySet<string>;
   gate: RestartGate;
   timeoutMs: number;
   signal: AbortSignal;
@@ -39,7 +42,7 @@ export async function rollPods(
   roller: PodRoller,
   options: RollPodsOptions,
 ): Promise<string[]> {
-  const { namespace, signal, timeoutMs, gate } = options;
+  const { namespace, signal, timeoutMs, gate, manualPools = new Set() } = options;
   // Read again: an earlier attempt may have rolled some already, or someone deleted one.
   const pods: PodToRoll[] = await Promise.all(
     options.roll.map(async (desired) => ({
@@ -48,7 +51,10 @@ export async function rollPods(
     })),
   );
   const steps: RestartStep<PodToRoll>[] = pods
-    .filter(({ desired, current }) => current === undefined || needsRestart(desired, current))
+    .filter(
+      ({ desired, current }) =>
+        current === undefined || manualPools.has(poolOf(desired)) || needsRestart(desired, current),
+    )
     .map((item) => ({
       node: restartCandidate(item.desired),
       serving: item.current !== undefined && isPodReady(item.current),

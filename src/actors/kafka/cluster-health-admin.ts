@@ -1,19 +1,31 @@
 // ClusterHealthAdmin on @platformatic/kafka: one connection to a Kafka the operator runs, for the
-// reads that decide whether a node may restart. Requests go to whichever bootstrap broker answers;
-// a broker forwards DescribeQuorum to the active controller.
+// reads that decide whether a node may restart, and for the cluster-wide configuration it takes at
+// runtime. Requests go to whichever bootstrap broker answers; a broker forwards DescribeQuorum to the
+// active controller, and IncrementalAlterConfigs to the controllers.
 import type { ConnectionOptions as TlsOptions } from 'node:tls';
 import {
   ConfigResourceTypes,
+  ConfigSources,
   DescribeClusterEndpointTypes,
   describeClusterV1,
   describeConfigsV4,
   describeQuorumV2,
+  IncrementalAlterConfigOperationTypes,
+  incrementalAlterConfigsV1,
   metadataV12,
 } from '@platformatic/kafka';
 import { AdminConnection, kafkaFailure } from './admin-connection.ts';
-import type { ClusterHealthAdmin, PartitionReplicas, QuorumState } from './kafka-admin.ts';
+import type {
+  ClusterDefaultsAdmin,
+  ClusterHealthAdmin,
+  ConfigChanges,
+  PartitionReplicas,
+  QuorumState,
+} from './kafka-admin.ts';
 
 const metadataTopic = '__cluster_metadata';
+// The BROKER config resource that holds the cluster-wide defaults.
+const clusterDefaultEntity = '';
 const minInsyncReplicasKey = 'min.insync.replicas';
 
 export interface ClusterHealthAdminOptions {
@@ -23,7 +35,7 @@ export interface ClusterHealthAdminOptions {
   timeoutMs: number;
 }
 
-export class PlatformaticClusterHealthAdmin implements ClusterHealthAdmin {
+export class PlatformaticClusterHealthAdmin implements ClusterHealthAdmin, ClusterDefaultsAdmin {
   readonly #connection: AdminConnection;
 
   constructor(options: ClusterHealthAdminOptions) {
@@ -110,6 +122,64 @@ export class PlatformaticClusterHealthAdmin implements ClusterHealthAdmin {
       values.set(result.resourceName, Number(value));
     }
     return values;
+  }
+
+  async describeClusterDefaults(): Promise<Record<string, string>> {
+    const what = 'describing the cluster-wide broker configuration';
+    const response = await this.#connection.request(
+      what,
+      (connection) =>
+        describeConfigsV4.api.async(
+          connection,
+          [
+            {
+              resourceType: ConfigResourceTypes.BROKER,
+              resourceName: clusterDefaultEntity,
+              configurationKeys: null,
+            },
+          ],
+          false,
+          false,
+        ),
+      'results',
+    );
+    const result = response.results[0];
+    if (!result) throw new Error(`${what}: Kafka returned no result`);
+    if (result.errorCode !== 0) throw kafkaFailure(what, result);
+    return Object.fromEntries(
+      result.configs
+        .filter((config) => config.configSource === ConfigSources.DYNAMIC_DEFAULT_BROKER_CONFIG)
+        .map((config) => [config.name, config.value ?? '']),
+    );
+  }
+
+  async alterClusterDefaults(changes: ConfigChanges): Promise<void> {
+    const what = 'altering the cluster-wide broker configuration';
+    const configs = [
+      ...Object.entries(changes.set).map(([name, value]) => ({
+        name,
+        configOperation: IncrementalAlterConfigOperationTypes.SET,
+        value,
+      })),
+      ...changes.remove.map((name) => ({
+        name,
+        configOperation: IncrementalAlterConfigOperationTypes.DELETE,
+      })),
+    ];
+    if (configs.length === 0) return;
+    const response = await this.#connection.request(
+      what,
+      (connection) =>
+        incrementalAlterConfigsV1.api.async(
+          connection,
+          [{ resourceType: ConfigResourceTypes.BROKER, resourceName: clusterDefaultEntity, configs }],
+          false,
+        ),
+      'responses',
+    );
+    for (const result of response.responses) {
+      if (result.errorCode !== 0) throw kafkaFailure(what, result);
+    }
   }
 
   async close(): Promise<void> {

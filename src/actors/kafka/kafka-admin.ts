@@ -139,6 +139,14 @@ export interface ClusterHealthAdmin {
   close(): Promise<void>;
 }
 
+// The cluster-wide default entity of a Kafka the operator runs (the BROKER config resource named ""),
+// where the configuration Kafka takes at runtime is written once for every node, controllers included.
+export interface ClusterDefaultsAdmin {
+  // The configs set on the default entity, by name (none of Kafka's defaults or static values).
+  describeClusterDefaults(): Promise<Record<string, string>>;
+  alterClusterDefaults(changes: ConfigChanges): Promise<void>;
+}
+
 // A Kafka error code with its name, as the protocol defines them (the ones the operator acts on).
 export const kafkaErrorCodes = {
   UNKNOWN_TOPIC_OR_PARTITION: 3,

@@ -65,6 +65,20 @@ export class CustomResources {
     });
   }
 
+  // Removes an annotation only while it still has the value read, so a request made again since stays.
+  async removeAnnotation(type: ResourceType, resource: KubernetesObject, annotation: string): Promise<void> {
+    const value = resource.metadata?.annotations?.[annotation];
+    if (value === undefined) return;
+    const path = `/metadata/annotations/${annotation.replaceAll('~', '~0').replaceAll('/', '~1')}`;
+    await this.#jsonPatch(type, resource, [
+      { op: 'test', path, value },
+      { op: 'remove', path },
+    ]).catch((error: unknown) => {
+      if (error instanceof ApiException && error.code === 404) return;
+      throw error;
+    });
+  }
+
   async #jsonPatch(type: ResourceType, resource: KubernetesObject, patch: object[]): Promise<void> {
     await this.#api.patchNamespacedCustomObject(
       {

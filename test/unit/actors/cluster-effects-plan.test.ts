@@ -93,6 +93,28 @@ test('a pod that is being deleted is created again, and one that ran to an end i
   assert.deepEqual(plan.remove, []);
 });
 
+test('strimzi.io/manual-rolling-update on a pod rolls it, and on a pool rolls every running pod of the pool', () => {
+  const annotations = { 'strimzi.io/revision': 'r1' };
+  const inPool = (name: string, pool: string, extra: Record<string, string> = {}) => {
+    const made = pod(name, { ...annotations, ...extra });
+    made.metadata = { ...made.metadata, labels: { ...made.metadata?.labels, 'strimzi.io/pool-name': pool } };
+    return made;
+  };
+  const desired = [inPool('c-a-0', 'a'), inPool('c-a-1', 'a'), inPool('c-b-2', 'b'), inPool('c-b-3', 'b')];
+  const current = [
+    inPool('c-a-0', 'a'),
+    inPool('c-a-1', 'a', { 'strimzi.io/manual-rolling-update': 'true' }),
+    inPool('c-b-2', 'b'),
+    inPool('c-b-3', 'b', { 'strimzi.io/manual-rolling-update': 'false' }),
+  ];
+  const byPod = planPods(desired, current);
+  assert.deepEqual(names(byPod.roll), ['c-a-1']);
+  assert.deepEqual(byPod.manuallyRolledPools, []);
+  const byPool = planPods(desired, current, new Set(['b', 'gone']));
+  assert.deepEqual(names(byPool.roll), ['c-a-1', 'c-b-2', 'c-b-3']);
+  assert.deepEqual(byPool.manuallyRolledPools, ['b'], 'a pool with no pod to roll keeps nothing to remove');
+});
+
 test('pods roll controllers first (dual-role nodes count as controllers), then brokers, each by node id', () => {
   const ordered = rollOrder([
     pod('c-broker-11', {}),

@@ -209,6 +209,65 @@ test('a node Kafka cannot lose now is not restarted: the roll stops with the ref
   assert.deepEqual(server.log, ['check 0 [broker]']);
 });
 
+test('a manual rolling update goes through the same checks: an annotated pod rolls once, a requested pool rolls each of its pods', async () => {
+  const server = new FakeApiserver();
+  const annotated = pod('c-broker-0', 'r1');
+  annotated.metadata = {
+    ...annotated.metadata,
+    annotations: { ...annotated.metadata?.annotations, 'strimzi.io/manual-rolling-update': 'true' },
+  };
+  server.add(annotated);
+  for (const name of ['c-broker-1', 'c-dual-2']) {
+    const member = pod(name, 'r1');
+    member.metadata = {
+      ...member.metadata,
+      labels: { ...member.metadata?.labels, 'strimzi.io/pool-name': 'b' },
+    };
+    server.add(member);
+  }
+  const api = server.api();
+  const desired = ['c-broker-0', 'c-broker-1', 'c-dual-2'].map((name) => {
+    const wanted = pod(name, 'r1');
+    if (name !== 'c-broker-0')
+      wanted.metadata = {
+        ...wanted.metadata,
+        labels: { ...wanted.metadata?.labels, 'strimzi.io/pool-name': 'b' },
+      };
+    return wanted;
+  });
+  const rolled = await rollPods(api, new RecreatingPodRoller(api, 1_000), {
+    namespace: 'kafka',
+    roll: desired,
+    manualPools: new Set(['b']),
+    gate: fakeGate(server.log, { active: 2 }),
+    timeoutMs: 1_000,
+    signal,
+  });
+  assert.deepEqual(rolled, ['c-broker-0', 'c-broker-1', 'c-dual-2']);
+  assert.deepEqual(
+    server.log.filter((line) => line.startsWith('check') || line.startsWith('delete')),
+    [
+      'check 0 [broker]',
+      'delete c-broker-0',
+      'check 1 [broker]',
+      'delete c-broker-1',
+      'check 2 [controller,broker]',
+      'delete c-dual-2',
+    ],
+  );
+  // The recreated pod has no annotation: rolling again without the pool's request restarts nothing.
+  assert.deepEqual(
+    await rollPods(api, new RecreatingPodRoller(api, 1_000), {
+      namespace: 'kafka',
+      roll: desired,
+      gate: fakeGate(server.log),
+      timeoutMs: 1_000,
+      signal,
+    }),
+    [],
+  );
+});
+
 test('a new node whose old pod is still terminating is created once the old pod is gone', async () => {
   const server = new FakeApiserver();
   server.add(pod('c-broker-3', 'r1'));

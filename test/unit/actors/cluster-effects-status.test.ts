@@ -96,7 +96,15 @@ function context(overrides: Partial<ClusterContext>): ClusterContext {
     key: 'kafka/my-cluster',
     consecutiveFailures: 0,
     reconciledGeneration: 3,
-    plan: { model, warnings: [], clusterCaCertificate: 'CA', create: [], remove: [], roll: [] },
+    plan: {
+      model,
+      warnings: [],
+      clusterCaCertificate: 'CA',
+      create: [],
+      remove: [],
+      roll: [],
+      manuallyRolledPools: [],
+    },
     listeners: [],
     ...overrides,
   };

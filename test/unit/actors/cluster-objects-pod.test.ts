@@ -66,7 +66,7 @@ test('a version change changes the image, the kafka-version annotation and the r
   assert.notEqual(revision(pod), revision(firstPod()));
 });
 
-test("the pool's template labels, annotations, affinity and tolerations reach the pod, Strimzi's labels win", () => {
+test("the pool's template labels, annotations (but a manual rolling update request), affinity and tolerations reach the pod, Strimzi's labels win", () => {
   const fixture = dualRole();
   const affinity = {
     nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [] } },
@@ -76,7 +76,7 @@ test("the pool's template labels, annotations, affinity and tolerations reach th
     pod: {
       metadata: {
         labels: { team: 'streaming', 'strimzi.io/cluster': 'other' },
-        annotations: { owner: 'ops' },
+        annotations: { owner: 'ops', 'strimzi.io/manual-rolling-update': 'true' },
       },
       affinity,
       tolerations,
@@ -86,6 +86,8 @@ test("the pool's template labels, annotations, affinity and tolerations reach th
   assert.equal(pod.metadata?.labels?.team, 'streaming');
   assert.equal(pod.metadata?.labels?.['strimzi.io/cluster'], 'my-cluster');
   assert.equal(pod.metadata?.annotations?.owner, 'ops');
+  // A pod born with the request would be restarted again after every restart.
+  assert.equal(pod.metadata?.annotations?.['strimzi.io/manual-rolling-update'], undefined);
   assert.deepEqual(pod.spec?.affinity, affinity);
   assert.deepEqual(pod.spec?.tolerations, tolerations);
 });

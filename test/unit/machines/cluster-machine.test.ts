@@ -32,6 +32,7 @@ function plan(changes: Partial<Pick<ClusterPlan, 'create' | 'remove' | 'roll'>> 
     create: [],
     remove: [],
     roll: [],
+    manuallyRolledPools: [],
     ...changes,
   };
 }

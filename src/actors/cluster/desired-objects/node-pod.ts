@@ -5,7 +5,11 @@
 import type { V1Pod } from '@kubernetes/client-node';
 import type { ClusterModel, NodeModel, PoolModel } from '../cluster-model.ts';
 import { brokersServiceName } from '../cluster-names.ts';
-import { configurationHashAnnotation, revisionAnnotation } from '../pod-plan.ts';
+import {
+  configurationHashAnnotation,
+  manualRollingUpdateAnnotation,
+  revisionAnnotation,
+} from '../pod-plan.ts';
 import { objectHash } from './content-hash.ts';
 import { nodeContainer } from './node-container.ts';
 import { nodeVolumes } from './node-volumes.ts';
@@ -42,8 +46,11 @@ export function buildNodePod(
   pool: PoolModel,
   inputs: NodePodInputs,
 ): V1Pod {
+  // A pod created with a manual rolling update request would be restarted after every restart.
+  const { [manualRollingUpdateAnnotation]: _request, ...templateAnnotations } =
+    pool.template.annotations ?? {};
   const annotations: Record<string, string> = {
-    ...pool.template.annotations,
+    ...templateAnnotations,
     [configurationHashAnnotation]: inputs.configurationHash,
     [serverCertificateHashAnnotation]: inputs.serverCertificateHash,
     [kafkaVersionAnnotation]: model.kafkaVersion,
