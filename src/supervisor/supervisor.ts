@@ -3,17 +3,21 @@
 // periodic resync feeds. Only while leading does it take reconciles off the queue.
 import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
-import type { CustomResources } from '../actors/kubernetes/custom-resources.ts';
-import type { EventRecorder } from '../actors/kubernetes/event-recorder.ts';
 import type { ResourceType } from '../api/resources.ts';
 import { ActorRegistry } from './actor-registry.ts';
 import type { BackoffPolicy } from './backoff.ts';
+import {
+  type EventSink,
+  needsReconcile,
+  type RelatedKind,
+  type ResourceKind,
+  type StatusWriter,
+} from './contract.ts';
 import { ResourceInformer } from './informer.ts';
 import type { OperatorMetrics } from './metrics.ts';
 import { objectKey } from './object-key.ts';
 import { deduplicationId, type ReconcileQueue, type ReconcileRequest } from './reconcile-queue.ts';
 import { createReconciler, type ReconcileOutcome } from './reconciler.ts';
-import type { RelatedKind, ResourceKind } from './resource-kind.ts';
 import { RetryLedger } from './retry-ledger.ts';
 
 export interface SupervisorOptions {
@@ -26,24 +30,10 @@ export interface SupervisorOptions {
   retry: BackoffPolicy;
   informerIdleRestartMs: number;
   queue: ReconcileQueue;
-  resources: CustomResources;
-  events: EventRecorder;
+  resources: StatusWriter;
+  events: EventSink;
   metrics: OperatorMetrics;
   logger: Logger;
-}
-
-// An update that changes only status or bookkeeping — the operator's own status and finalizer
-// writes among them — needs no reconcile; the periodic resync still covers everything (a
-// finalizer someone removed comes back then).
-export function needsReconcile(updated: KubernetesObject, old: KubernetesObject): boolean {
-  const a = updated.metadata;
-  const b = old.metadata;
-  return (
-    a?.generation !== b?.generation ||
-    a?.deletionTimestamp !== b?.deletionTimestamp ||
-    JSON.stringify(a?.labels ?? {}) !== JSON.stringify(b?.labels ?? {}) ||
-    JSON.stringify(a?.annotations ?? {}) !== JSON.stringify(b?.annotations ?? {})
-  );
 }
 
 // Why a resource is enqueued. A change (its own, a related object's, what it waits for) reconciles it

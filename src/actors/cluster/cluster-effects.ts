@@ -12,12 +12,13 @@ import type {
 import { statusEquivalent } from '../../api/conditions.ts';
 import type { Kafka } from '../../api/kafka.ts';
 import type { KafkaNodePool } from '../../api/kafka-node-pool.ts';
+import { KubernetesRequestError } from '../../api/kubernetes-request.ts';
 import { kafkaNodePoolType } from '../../api/resources.ts';
 import type { ClusterPlan, ClusterStepInput, ListenerStatus } from '../../machines/cluster-machine.ts';
+import type { ClusterModel, ExistingState } from '../../machines/cluster-model.ts';
 import type { CustomResources } from '../kubernetes/custom-resources.ts';
 import {
   type KubernetesObjects,
-  KubernetesRequestError,
   namespacedObjectTypes,
   nodeType,
   type ObjectType,
@@ -28,7 +29,7 @@ import {
 import { applyChangedObjects } from './apply-objects.ts';
 import type { AssignedAddresses } from './broker-config/advertised-addresses.ts';
 import { caSecretIds, ensureClusterAuthorities } from './cluster-certificates.ts';
-import { buildClusterModel, type ClusterModel, type ExistingState } from './cluster-model.ts';
+import { buildClusterModel } from './cluster-model.ts';
 import { perBrokerServiceName } from './cluster-names.ts';
 import { buildPoolStatus } from './cluster-status.ts';
 import {

@@ -10,7 +10,7 @@ import type {
   ClusterWarning,
   ProbeModel,
   RackModel,
-} from './cluster-model.ts';
+} from '../../machines/cluster-model.ts';
 import { obsoleteConfigKeys } from './kafka-config-rules.ts';
 import { stringifyConfig } from './listener-model.ts';
 

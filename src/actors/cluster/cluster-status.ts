@@ -5,7 +5,7 @@ import { setCondition } from '../../api/conditions.ts';
 import type { Kafka, KafkaStatus } from '../../api/kafka.ts';
 import type { KafkaNodePool, KafkaNodePoolStatus } from '../../api/kafka-node-pool.ts';
 import type { ClusterContext } from '../../machines/cluster-machine.ts';
-import type { ClusterModel, PoolModel } from './cluster-model.ts';
+import type { ClusterModel, PoolModel } from '../../machines/cluster-model.ts';
 import { clusterSelector, poolNameLabel } from './desired-objects/object-metadata.ts';
 
 // Each condition keeps its transition time while one of the same type and reason held before.

@@ -3,7 +3,6 @@
 import type { Storage, StorageVolume } from '../../api/common.ts';
 import type { Kafka } from '../../api/kafka.ts';
 import type { KafkaNodePool } from '../../api/kafka-node-pool.ts';
-import { ReconcileFailure } from '../../machines/reconcile-failure.ts';
 import type {
   ClusterWarning,
   ExistingState,
@@ -13,7 +12,8 @@ import type {
   PoolModel,
   StorageModel,
   VolumeModel,
-} from './cluster-model.ts';
+} from '../../machines/cluster-model.ts';
+import { ReconcileFailure } from '../../machines/reconcile-failure.ts';
 import { kafkaIdentity, podName } from './cluster-names.ts';
 import { assignNodeIds, nextNodeIdsAnnotation, removeNodeIdsAnnotation } from './node-ids.ts';
 

@@ -1,10 +1,9 @@
 // The scaling step: pods of new nodes are created and waited for, pods of removed nodes deleted, and
 // their claims with deleteClaim: true deleted once no pod mounts them.
 import type { KubernetesObject, V1PersistentVolumeClaim, V1Pod } from '@kubernetes/client-node';
+import { isNotFound, KubernetesRequestError } from '../../api/kubernetes-request.ts';
 import {
-  isNotFound,
   type KubernetesObjects,
-  KubernetesRequestError,
   persistentVolumeClaimType,
   podType,
 } from '../kubernetes/kubernetes-objects.ts';

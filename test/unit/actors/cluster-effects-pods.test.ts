@@ -6,11 +6,8 @@ import type { KubernetesObject, V1PersistentVolumeClaim, V1Pod } from '@kubernet
 import { RecreatingPodRoller } from '../../../src/actors/cluster/pod-roller.ts';
 import { rollPods } from '../../../src/actors/cluster/roll-pods.ts';
 import { scaleNodes } from '../../../src/actors/cluster/scale-nodes.ts';
-import {
-  type KubernetesObjects,
-  KubernetesRequestError,
-  type ObjectType,
-} from '../../../src/actors/kubernetes/kubernetes-objects.ts';
+import type { KubernetesObjects, ObjectType } from '../../../src/actors/kubernetes/kubernetes-objects.ts';
+import { KubernetesRequestError } from '../../../src/api/kubernetes-request.ts';
 import { ReconcileFailure } from '../../../src/machines/reconcile-failure.ts';
 
 // Objects by kind/name. Pods turn Ready when read after creation, unless named in `neverReady`;

@@ -2,7 +2,7 @@
 // brokers only, with Strimzi's discovery annotation) and the headless `<cluster>-kafka-brokers` that gives
 // every node, ready or not, the DNS name its peers and certificates use.
 import type { V1Service, V1ServicePort } from '@kubernetes/client-node';
-import type { ClusterModel, ListenerModel } from '../cluster-model.ts';
+import type { ClusterModel, ListenerModel } from '../../../machines/cluster-model.ts';
 import {
   bootstrapServiceName,
   brokersServiceName,

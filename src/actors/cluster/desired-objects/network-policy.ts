@@ -6,7 +6,7 @@ import type {
   V1NetworkPolicyIngressRule,
   V1NetworkPolicyPeer,
 } from '@kubernetes/client-node';
-import type { ClusterModel } from '../cluster-model.ts';
+import type { ClusterModel } from '../../../machines/cluster-model.ts';
 import { controlPlaneListener, replicationListener } from '../cluster-names.ts';
 import { clusterLabels, clusterSelector, kafkaOwnerReference, nameLabel } from './object-metadata.ts';
 

@@ -3,7 +3,7 @@
 // hash, certificate hash, Kafka version, CA generations) and a revision over all of it, so that comparing
 // revisions tells whether the running pod must be replaced.
 import type { V1Pod } from '@kubernetes/client-node';
-import type { ClusterModel, NodeModel, PoolModel } from '../cluster-model.ts';
+import type { ClusterModel, NodeModel, PoolModel } from '../../../machines/cluster-model.ts';
 import { brokersServiceName } from '../cluster-names.ts';
 import { configurationHashAnnotation, revisionAnnotation } from '../pod-plan.ts';
 import { objectHash } from './content-hash.ts';

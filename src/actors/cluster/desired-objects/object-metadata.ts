@@ -1,7 +1,7 @@
 // Strimzi's labels and the owner reference on every object of a cluster, so that tools written for
 // Strimzi select them, and deleting the Kafka deletes them (Kubernetes garbage collection).
 import type { V1OwnerReference } from '@kubernetes/client-node';
-import type { ClusterModel, NodeModel } from '../cluster-model.ts';
+import type { ClusterModel, NodeModel } from '../../../machines/cluster-model.ts';
 
 export const clusterLabel = 'strimzi.io/cluster';
 export const kindLabel = 'strimzi.io/kind';

@@ -1,6 +1,9 @@
-// What the runtime needs to know about one kind of custom resource: where it lives in the API,
-// the machine that drives each resource (effects already provided), and the status each settled
-// state shows. The runtime is the same for every kind.
+// The runtime's whole contract with the kinds it runs: what it needs to know about one kind of custom
+// resource (where it lives in the API, the machine that drives each resource with its effects already
+// provided, the status each settled state shows, what else it watches), the reconcile decision it
+// applies to updates, and where it writes status and Events. The runtime is the same for every kind.
+// A kind's machine ends each reconcile in a state tagged settledTag (src/api/reconcile-outcome.ts),
+// named `failed` when it failed, with the failure in context.lastError.
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { AnyStateMachine } from 'xstate';
 import type { ResourceType } from '../api/resources.ts';
@@ -46,4 +49,31 @@ export interface ResourceKind<R extends KubernetesObject = KubernetesObject> {
   indexers?: Record<string, Indexer<KubernetesObject>>;
   related?: RelatedKind[];
   waiters?: Waiters<R>;
+}
+
+// An update that changes only status or bookkeeping — the operator's own status and finalizer
+// writes among them — needs no reconcile; the periodic resync still covers everything (a
+// finalizer someone removed comes back then).
+export function needsReconcile(updated: KubernetesObject, old: KubernetesObject): boolean {
+  const a = updated.metadata;
+  const b = old.metadata;
+  return (
+    a?.generation !== b?.generation ||
+    a?.deletionTimestamp !== b?.deletionTimestamp ||
+    JSON.stringify(a?.labels ?? {}) !== JSON.stringify(b?.labels ?? {}) ||
+    JSON.stringify(a?.annotations ?? {}) !== JSON.stringify(b?.annotations ?? {})
+  );
+}
+
+// Where the runtime writes the status of a reconciled resource.
+export interface StatusWriter {
+  patchStatus(type: ResourceType, ref: { namespace: string; name: string }, status: object): Promise<void>;
+}
+
+// Where the runtime records the Event of a resource whose observed state changed.
+export interface EventSink {
+  record(
+    resource: KubernetesObject,
+    event: { type: 'Normal' | 'Warning'; reason: string; message: string },
+  ): Promise<void>;
 }

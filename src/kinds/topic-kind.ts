@@ -1,12 +1,16 @@
 // The KafkaTopic kind as the runtime runs it: the topic machine with its effects provided, and
 // the status of each settled state.
 import { fromPromise } from 'xstate';
-import type { KafkaTopic } from '../../api/kafka-topic.ts';
-import { kafkaTopicType } from '../../api/resources.ts';
-import { type TopicContext, type TopicReconciled, topicMachine } from '../../machines/topic-machine.ts';
-import type { ResourceKind } from '../../supervisor/resource-kind.ts';
-import { createTopicEffects, kafkaTopicIdentity, type TopicEffectsOptions } from './topic-effects.ts';
-import { buildTopicStatus } from './topic-status.ts';
+import {
+  createTopicEffects,
+  kafkaTopicIdentity,
+  type TopicEffectsOptions,
+} from '../actors/topic/topic-effects.ts';
+import { buildTopicStatus } from '../actors/topic/topic-status.ts';
+import type { KafkaTopic } from '../api/kafka-topic.ts';
+import { kafkaTopicType } from '../api/resources.ts';
+import { type TopicContext, type TopicReconciled, topicMachine } from '../machines/topic-machine.ts';
+import type { ResourceKind } from '../supervisor/contract.ts';
 
 // The index of KafkaTopics by the Kafka topic they name, to find rivals without a scan.
 export const kafkaTopicIndex = 'kafkaTopic';

@@ -1,16 +1,7 @@
 // The operator's settings, from environment variables with documented defaults. A bad value stops
 // the process at start with a message that names the variable.
 import { hostname } from 'node:os';
-
-export interface ExternalKafkaCluster {
-  bootstrap: string;
-  // A Secret (namespace/name) with `username` and `password` for SASL/SCRAM-SHA-512; absent: no SASL.
-  credentialsSecret?: string;
-  tls?: boolean;
-  // The brokers' super.users (User:<name> principals): Kafka does not disclose it, and no
-  // KafkaUser may take one of them.
-  superUsers?: string[];
-}
+import type { ExternalKafkaCluster } from './actors/kafka/kafka-clusters.ts';
 
 export interface OperatorConfig {
   operatorNamespace: string;

@@ -3,24 +3,23 @@
 // strimzi.io/cluster label) and the pods of its nodes — and the topics and users that wait for it.
 import type { KubernetesObject, V1Pod } from '@kubernetes/client-node';
 import { fromPromise } from 'xstate';
-import type { Kafka } from '../../api/kafka.ts';
-import type { KafkaNodePool } from '../../api/kafka-node-pool.ts';
-import { kafkaNodePoolType, kafkaTopicType, kafkaType, kafkaUserType } from '../../api/resources.ts';
+import { type ClusterEffectsOptions, createClusterEffects } from '../actors/cluster/cluster-effects.ts';
+import { buildKafkaStatus } from '../actors/cluster/cluster-status.ts';
+import { clusterLabel, kindLabel } from '../actors/cluster/desired-objects/object-metadata.ts';
+import { isPodReady } from '../actors/cluster/pod-plan.ts';
+import { isKafkaReady } from '../actors/kafka/managed-cluster-access.ts';
+import { podType } from '../actors/kubernetes/kubernetes-objects.ts';
+import type { Kafka } from '../api/kafka.ts';
+import type { KafkaNodePool } from '../api/kafka-node-pool.ts';
+import { kafkaNodePoolType, kafkaTopicType, kafkaType, kafkaUserType } from '../api/resources.ts';
 import {
   type ClusterContext,
   type ClusterPlan,
   type ClusterStepInput,
   clusterMachine,
   type ListenerStatus,
-} from '../../machines/cluster-machine.ts';
-import type { RelatedKind, ResourceKind, Waiters } from '../../supervisor/resource-kind.ts';
-import { needsReconcile } from '../../supervisor/supervisor.ts';
-import { isKafkaReady } from '../kafka/managed-cluster-access.ts';
-import { podType } from '../kubernetes/kubernetes-objects.ts';
-import { type ClusterEffectsOptions, createClusterEffects } from './cluster-effects.ts';
-import { buildKafkaStatus } from './cluster-status.ts';
-import { clusterLabel, kindLabel } from './desired-objects/object-metadata.ts';
-import { isPodReady } from './pod-plan.ts';
+} from '../machines/cluster-machine.ts';
+import { needsReconcile, type RelatedKind, type ResourceKind, type Waiters } from '../supervisor/contract.ts';
 
 // The index of KafkaNodePools by the Kafka they belong to: namespace/cluster.
 export const nodePoolsByCluster = 'cluster';

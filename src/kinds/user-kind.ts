@@ -1,15 +1,15 @@
 // The KafkaUser kind as the runtime runs it: the user machine with its effects provided, and the
 // status of each settled state.
 import { fromPromise } from 'xstate';
-import type { KafkaUser } from '../../api/kafka-user.ts';
-import { kafkaUserType } from '../../api/resources.ts';
-import { type UserContext, type UserReconciled, userMachine } from '../../machines/user-machine.ts';
-import type { RelatedKind, ResourceKind } from '../../supervisor/resource-kind.ts';
-import { clusterLabel } from '../kafka/kafka-clusters.ts';
-import { createUserEffects, type UserEffectsOptions } from './user-effects.ts';
-import { principalKey } from './user-ownership.ts';
-import { buildUserStatus } from './user-status.ts';
-import { forceRenewAnnotation, isForcedRenewal } from './user-tls.ts';
+import { clusterLabel } from '../actors/kafka/kafka-clusters.ts';
+import { createUserEffects, type UserEffectsOptions } from '../actors/user/user-effects.ts';
+import { principalKey } from '../actors/user/user-ownership.ts';
+import { buildUserStatus } from '../actors/user/user-status.ts';
+import { forceRenewAnnotation, isForcedRenewal } from '../actors/user/user-tls.ts';
+import type { KafkaUser } from '../api/kafka-user.ts';
+import { kafkaUserType } from '../api/resources.ts';
+import { type UserContext, type UserReconciled, userMachine } from '../machines/user-machine.ts';
+import type { RelatedKind, ResourceKind } from '../supervisor/contract.ts';
 
 // The index of KafkaUsers by the Kafka cluster they belong to, for the orphan sweep.
 export const kafkaUserClusterIndex = 'cluster';
