@@ -1,5 +1,5 @@
-// The KafkaTopic kind as the runtime runs it: the topic machine with its effects provided, and
-// the status of each settled state.
+// The KafkaTopic kind as the runtime runs it: the topics' cache, the topic machine with its effects
+// provided, and the status of each settled state.
 import { fromPromise } from 'xstate';
 import {
   createTopicEffects,
@@ -10,13 +10,26 @@ import { buildTopicStatus } from '../actors/topic/topic-status.ts';
 import type { KafkaTopic } from '../api/kafka-topic.ts';
 import { kafkaTopicType } from '../api/resources.ts';
 import { type TopicContext, type TopicReconciled, topicMachine } from '../machines/topic-machine.ts';
-import type { ResourceKind } from '../supervisor/contract.ts';
+import type { ResourceCaches, ResourceInformer, ResourceKind } from '../supervisor/contract.ts';
 
 // The index of KafkaTopics by the Kafka topic they name, to find rivals without a scan.
-export const kafkaTopicIndex = 'kafkaTopic';
+const kafkaTopicIndex = 'kafkaTopic';
 
-export function createTopicKind(options: TopicEffectsOptions): ResourceKind<KafkaTopic> {
-  const effects = createTopicEffects(options);
+export function watchTopics(caches: ResourceCaches, labelSelector: string | undefined) {
+  return caches.watch<KafkaTopic>(kafkaTopicType, {
+    labelSelector,
+    indexers: { [kafkaTopicIndex]: (topic) => [kafkaTopicIdentity(topic)] },
+  });
+}
+
+export function createTopicKind(
+  topics: ResourceInformer<KafkaTopic>,
+  options: Omit<TopicEffectsOptions, 'topicsNaming'>,
+): ResourceKind<KafkaTopic> {
+  const effects = createTopicEffects({
+    ...options,
+    topicsNaming: (identity) => topics.byIndex(kafkaTopicIndex, identity),
+  });
   return {
     type: kafkaTopicType,
     machine: topicMachine.provide({
@@ -30,6 +43,5 @@ export function createTopicKind(options: TopicEffectsOptions): ResourceKind<Kafk
     }),
     buildStatus: (state, context, resource, now) =>
       buildTopicStatus(state, context as TopicContext, resource, now),
-    indexers: { [kafkaTopicIndex]: (resource) => [kafkaTopicIdentity(resource as KafkaTopic)] },
   };
 }

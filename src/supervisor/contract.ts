@@ -1,26 +1,22 @@
-// The runtime's whole contract with the kinds it runs: what it needs to know about one kind of custom
-// resource (where it lives in the API, the machine that drives each resource with its effects already
-// provided, the status each settled state shows, what else it watches), the reconcile decision it
-// applies to updates, and where it writes status and Events. The runtime is the same for every kind.
+// The runtime's whole contract with the kinds it runs: the caches a kind's effects read, what it needs
+// to know about one kind of custom resource (where it lives in the API, the machine that drives each
+// resource with its effects already provided, the status each settled state shows, which related
+// objects reconcile it), the reconcile decision it applies to updates, and where it writes status and
+// Events. The runtime is the same for every kind.
 // A kind's machine ends each reconcile in a state tagged settledTag (src/api/reconcile-outcome.ts),
 // named `failed` when it failed, with the failure in context.lastError.
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { AnyStateMachine } from 'xstate';
 import type { ResourceType } from '../api/resources.ts';
-import type { Indexer } from './indexed-cache.ts';
+
+export type { ResourceInformer } from './informer.ts';
+export type { ResourceCaches, WatchOptions } from './resource-caches.ts';
 
 // Another kind of object whose changes reconcile resources of this kind: a Kafka's node pools, and
-// the pods of its nodes. Watched by an informer of its own, whose cache the kind's effects may query.
+// the pods of its nodes. Watched by a cache of its own, which the kind's effects may query.
 export interface RelatedKind {
-  // group '' is the core API group (pods).
+  // Its cache (ResourceCaches.watch) says what is watched: group '' is the core API group (pods).
   type: ResourceType;
-  // Narrows what is watched, e.g. strimzi.io/kind=Kafka for the pods of Kafka clusters.
-  labelSelector?: string;
-  // Watch and cache the objects' metadata only, when the kind's effects never read the rest from the
-  // cache (a user's Secret: its deletion and annotations matter, its data is read when reconciled).
-  metadataOnly?: boolean;
-  // What the cache keeps of each object, when thousands are watched for a field or two.
-  trim?: (object: KubernetesObject) => KubernetesObject;
   // The keys (namespace/name) of the resources to reconcile when this object changes.
   ownerKeys(object: KubernetesObject): string[];
   // Whether a new object reconciles its owners (default true). The Secrets a user's reconcile
@@ -28,7 +24,6 @@ export interface RelatedKind {
   reconcileOnAdd?: boolean;
   // Whether an update needs its owners reconciled; by default, as for the kind's own resources.
   needsReconcile?(updated: KubernetesObject, old: KubernetesObject): boolean;
-  indexers?: Record<string, Indexer<KubernetesObject>>;
 }
 
 // Resources of other kinds that fail while they wait for a resource of this kind (topics and users for
@@ -45,8 +40,6 @@ export interface ResourceKind<R extends KubernetesObject = KubernetesObject> {
   machine: AnyStateMachine;
   // The status for a settled state, or undefined when that state changes nothing.
   buildStatus(state: string, context: unknown, resource: R, now: Date): object | undefined;
-  // Secondary indexes of the informer's cache, which the kind's effects query.
-  indexers?: Record<string, Indexer<KubernetesObject>>;
   related?: RelatedKind[];
   waiters?: Waiters<R>;
 }
