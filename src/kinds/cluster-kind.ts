@@ -6,12 +6,12 @@ import type { KubernetesObject, V1Pod } from '@kubernetes/client-node';
 import { fromPromise } from 'xstate';
 import { type ClusterEffectsOptions, createClusterEffects } from '../actors/cluster/cluster-effects.ts';
 import { buildKafkaStatus } from '../actors/cluster/cluster-status.ts';
-import { clusterLabel, kindLabel } from '../actors/cluster/desired-objects/object-metadata.ts';
 import { isPodReady } from '../actors/cluster/pod-plan.ts';
 import { isKafkaReady } from '../actors/kafka/managed-cluster-access.ts';
 import { podType } from '../actors/kubernetes/kubernetes-objects.ts';
 import type { Kafka } from '../api/kafka.ts';
 import type { KafkaNodePool } from '../api/kafka-node-pool.ts';
+import { clusterLabel, kindLabel } from '../api/labels.ts';
 import { kafkaNodePoolType, kafkaTopicType, kafkaType, kafkaUserType } from '../api/resources.ts';
 import {
   type ClusterContext,

@@ -2,12 +2,13 @@
 // machine with its effects provided, and the status of each settled state.
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { fromPromise } from 'xstate';
-import { clusterLabel, type KafkaClusters } from '../actors/kafka/kafka-clusters.ts';
+import type { KafkaClusters } from '../actors/kafka/kafka-clusters.ts';
 import { createUserEffects, type UserEffectsOptions } from '../actors/user/user-effects.ts';
 import { principalKey } from '../actors/user/user-ownership.ts';
 import { buildUserStatus } from '../actors/user/user-status.ts';
-import { forceRenewAnnotation, isForcedRenewal } from '../actors/user/user-tls.ts';
+import { isForcedRenewal } from '../actors/user/user-tls.ts';
 import type { KafkaUser } from '../api/kafka-user.ts';
+import { clusterLabel, forceRenewAnnotation, kindLabel } from '../api/labels.ts';
 import { kafkaUserType } from '../api/resources.ts';
 import { type UserContext, type UserReconciled, userMachine } from '../machines/user-machine.ts';
 import type { RelatedKind, ResourceCaches, ResourceInformer, ResourceKind } from '../supervisor/contract.ts';
@@ -47,7 +48,7 @@ const userSecretType = { group: '', version: 'v1', kind: 'Secret', plural: 'secr
 
 export function watchUserSecrets(caches: ResourceCaches) {
   return caches.watch<KubernetesObject>(userSecretType, {
-    labelSelector: 'strimzi.io/kind=KafkaUser',
+    labelSelector: `${kindLabel}=KafkaUser`,
     metadataOnly: true,
     trim: ({ metadata }) => ({
       metadata: {

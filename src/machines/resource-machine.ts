@@ -2,6 +2,7 @@
 // resource as it is now, the tag of the states a reconcile ends in, and the annotations that
 // steer a machine.
 import type { KubernetesObject } from '@kubernetes/client-node';
+import { pauseAnnotation } from '../api/labels.ts';
 import { type FailureRecord, settledTag } from '../api/reconcile-outcome.ts';
 import { describeFailure } from './reconcile-failure.ts';
 
@@ -9,8 +10,6 @@ export interface ReconcileEvent<R extends KubernetesObject> {
   type: 'RECONCILE';
   resource: R;
 }
-
-export const pauseAnnotation = 'strimzi.io/pause-reconciliation';
 
 export function isBeingDeleted(resource: KubernetesObject): boolean {
   return Boolean(resource.metadata?.deletionTimestamp);

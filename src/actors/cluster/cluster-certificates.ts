@@ -3,8 +3,9 @@
 // a new CA rolls them. The nodes' certificates follow once the model is final (node-certificates.ts).
 import type { CoreV1Api, V1Secret } from '@kubernetes/client-node';
 import type { Kafka } from '../../api/kafka.ts';
+import { caKeyGenerationAnnotation } from '../../api/labels.ts';
 import type { ClusterModel } from '../../machines/cluster-model.ts';
-import { caKeyGenerationAnnotation, caSecretNames, generation } from '../certificates/ca-secrets.ts';
+import { caSecretNames, generation } from '../certificates/ca-secrets.ts';
 import {
   type CaRole,
   caSettingsFrom,

@@ -13,6 +13,7 @@ import { statusEquivalent } from '../../api/conditions.ts';
 import type { Kafka } from '../../api/kafka.ts';
 import type { KafkaNodePool } from '../../api/kafka-node-pool.ts';
 import { KubernetesRequestError } from '../../api/kubernetes-request.ts';
+import { clusterLabel, kindLabel, poolNameLabel } from '../../api/labels.ts';
 import { kafkaNodePoolType } from '../../api/resources.ts';
 import type { ClusterPlan, ClusterStepInput, ListenerStatus } from '../../machines/cluster-machine.ts';
 import type { ClusterModel, ExistingState } from '../../machines/cluster-model.ts';
@@ -39,7 +40,6 @@ import {
   supportingObjects,
 } from './desired-objects/desired-objects.ts';
 import type { OperatorPeer } from './desired-objects/network-policy.ts';
-import { clusterLabel, kindLabel, poolNameLabel } from './desired-objects/object-metadata.ts';
 import { listenerStatuses, nodePortCertificateAddresses } from './listener-addresses.ts';
 import { ensureNodeCertificates } from './node-certificates.ts';
 import { buildOperatorCertificateSecret } from './operator-certificate.ts';

@@ -1,10 +1,7 @@
 // Which pods a reconcile creates, removes and replaces: pods are managed directly, as Strimzi's pod
 // sets do, and most of a pod's spec cannot change in place, so a changed pod is recreated (rolled).
 import type { KubernetesObject, V1Pod } from '@kubernetes/client-node';
-import { controllerRoleLabel } from './desired-objects/object-metadata.ts';
-
-export const revisionAnnotation = 'strimzi.io/revision';
-export const configurationHashAnnotation = 'strimzi.io/configuration-hash';
+import { configurationHashAnnotation, controllerRoleLabel, revisionAnnotation } from '../../api/labels.ts';
 
 // The annotations that change exactly when the running pod no longer matches what is wanted.
 const restartAnnotations = [revisionAnnotation, configurationHashAnnotation];

@@ -4,9 +4,9 @@
 import type { V1Pod } from '@kubernetes/client-node';
 import type { Kafka } from '../../api/kafka.ts';
 import type { KafkaNodePool } from '../../api/kafka-node-pool.ts';
+import { brokerRoleLabel } from '../../api/labels.ts';
 import type { ClusterModel, ClusterWarning, ExistingState } from '../../machines/cluster-model.ts';
 import { buildClusterModel } from './cluster-model.ts';
-import { brokerRoleLabel } from './desired-objects/object-metadata.ts';
 import type { ClusterAccess, PartitionReplicaCheck } from './partition-replica-check.ts';
 import { nodeIdOf } from './pod-plan.ts';
 

@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { Kafka } from '../../api/kafka.ts';
+import { clusterLabel } from '../../api/labels.ts';
 import { ReconcileFailure } from '../../machines/reconcile-failure.ts';
 import { superUserPrincipals } from '../cluster/broker-config/authorization-config.ts';
 import type { ClusterAccess } from '../cluster/partition-replica-check.ts';
@@ -23,8 +24,6 @@ export interface ExternalKafkaCluster {
   // KafkaUser may take one of them.
   superUsers?: string[];
 }
-
-export const clusterLabel = 'strimzi.io/cluster';
 
 export type AdminFactory = (settings: KafkaConnectionSettings) => KafkaAdmin;
 

@@ -2,6 +2,7 @@
 // brokers only, with Strimzi's discovery annotation) and the headless `<cluster>-kafka-brokers` that gives
 // every node, ready or not, the DNS name its peers and certificates use.
 import type { V1Service, V1ServicePort } from '@kubernetes/client-node';
+import { discoveryLabel } from '../../../api/labels.ts';
 import type { ClusterModel, ListenerModel } from '../../../machines/cluster-model.ts';
 import {
   bootstrapServiceName,
@@ -9,13 +10,7 @@ import {
   controlPlaneListener,
   replicationListener,
 } from '../cluster-names.ts';
-import {
-  brokersSelector,
-  clusterLabels,
-  clusterSelector,
-  discoveryLabel,
-  kafkaOwnerReference,
-} from './object-metadata.ts';
+import { brokersSelector, clusterLabels, clusterSelector, kafkaOwnerReference } from './object-metadata.ts';
 import { controlPlanePortName, listenerPortName, replicationPortName } from './port-names.ts';
 
 export function buildBootstrapService(model: ClusterModel): V1Service {

@@ -3,8 +3,8 @@
 // Issuing is an effect (the cluster CA signs); these builders are pure.
 import { isIP } from 'node:net';
 import type { V1Secret } from '@kubernetes/client-node';
+import { caCertGenerationAnnotation } from '../../../api/labels.ts';
 import type { ClusterModel, NodeModel } from '../../../machines/cluster-model.ts';
-import { caCertGenerationAnnotation } from '../../certificates/ca-secrets.ts';
 import type { KeyAndCertificate } from '../../certificates/certificates.ts';
 import {
   bootstrapServiceName,
