@@ -7,8 +7,8 @@ import { PooledKubeConfig } from '../src/actors/kubernetes/pooled-kube-config.ts
 import { installCustomResourceDefinitions } from '../src/api/install.ts';
 import type { KafkaTopic } from '../src/api/kafka-topic.ts';
 import { kafkaTopicType } from '../src/api/resources.ts';
+import { loadConfig } from '../src/config.ts';
 import { startOperator } from '../src/operator.ts';
-import { loadConfig } from '../src/supervisor/config.ts';
 import { createLogger } from '../src/supervisor/logger.ts';
 
 function required(name: string): string {

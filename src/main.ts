@@ -1,7 +1,7 @@
 // The operator's entry point: configuration from the environment, then run until SIGTERM/SIGINT.
 
+import { ConfigError, loadConfig } from './config.ts';
 import { startOperator } from './operator.ts';
-import { ConfigError, loadConfig } from './supervisor/config.ts';
 import { createLogger } from './supervisor/logger.ts';
 
 let config: ReturnType<typeof loadConfig>;

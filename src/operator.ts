@@ -1,9 +1,9 @@
-// Builds and runs one operator replica from its configuration: Kubernetes clients, the Kafka
-// connections, the kinds it serves, the supervisor, leader election and the HTTP server.
+// Builds and runs one operator replica from its configuration, each part after what it reads:
+// Kubernetes clients, the caches, the Kafka connections, the kinds it serves (reading the caches), the
+// supervisor, leader election and the HTTP server.
 import { readFileSync } from 'node:fs';
 import { CoreV1Api } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
-import { createClusterKind, nodePoolsByCluster } from './actors/cluster/cluster-kind.ts';
 import { AdminPartitionReplicaCheck } from './actors/cluster/partition-replica-check.ts';
 import { RecreatingPodRoller } from './actors/cluster/pod-roller.ts';
 import { KafkaRestartGate } from './actors/cluster/restart-gate.ts';
@@ -15,20 +15,17 @@ import { EventRecorder } from './actors/kubernetes/event-recorder.ts';
 import { KubernetesObjects } from './actors/kubernetes/kubernetes-objects.ts';
 import { PooledKubeConfig } from './actors/kubernetes/pooled-kube-config.ts';
 import { secretDataReader } from './actors/kubernetes/secret-data.ts';
-import { createTopicKind, kafkaTopicIndex } from './actors/topic/topic-kind.ts';
-import { createUserKind, kafkaUserClusterIndex, kafkaUserPrincipalIndex } from './actors/user/user-kind.ts';
 import { orphanSweepOver, startOrphanSweeps } from './actors/user/user-orphans.ts';
-import type { Kafka } from './api/kafka.ts';
-import type { KafkaNodePool } from './api/kafka-node-pool.ts';
-import type { KafkaTopic } from './api/kafka-topic.ts';
-import type { KafkaUser } from './api/kafka-user.ts';
-import { kafkaNodePoolType, kafkaTopicType, kafkaType, kafkaUserType } from './api/resources.ts';
-import type { OperatorConfig } from './supervisor/config.ts';
+import type { OperatorConfig } from './config.ts';
+import { createClusterKind, watchClusters } from './kinds/cluster-kind.ts';
+import { createTopicKind, watchTopics } from './kinds/topic-kind.ts';
+import { createUserKind, usersOfCluster, watchUserSecrets, watchUsers } from './kinds/user-kind.ts';
 import { startHttpServer } from './supervisor/http-server.ts';
 import { LeaderElector } from './supervisor/leader-election.ts';
 import { createMetrics } from './supervisor/metrics.ts';
 import { ReconcileQueue, verifyRedisCredentials } from './supervisor/reconcile-queue.ts';
 import { ApiserverAuthorizer, type GuardedService } from './supervisor/request-authorizer.ts';
+import { ResourceCaches } from './supervisor/resource-caches.ts';
 import { startStateChartView } from './supervisor/state-chart-view.ts';
 import { Supervisor } from './supervisor/supervisor.ts';
 import { WriteFence } from './supervisor/write-fence.ts';
@@ -66,9 +63,15 @@ export async function startOperator(config: OperatorConfig, logger: Logger, kube
   const metrics = createMetrics();
   const core = kubeConfig.makeApiClient(CoreV1Api);
   const resources = new CustomResources(kubeConfig);
+  const caches = new ResourceCaches({
+    kubeConfig,
+    namespaces: config.watchNamespaces,
+    idleRestartMs: config.informerIdleRestartMs,
+    logger,
+  });
   // The Kafkas this operator runs (none unless RUN_KAFKA_CLUSTERS is on: no informer, nothing cached).
-  const findKafka = (namespace: string, name: string) =>
-    supervisor.cached(kafkaType.kind, namespace, name) as Kafka | undefined;
+  const kafkaClusters = config.runKafkaClusters ? watchClusters(caches, config.labelSelector) : undefined;
+  const findKafka = (namespace: string, name: string) => kafkaClusters?.kafkas.get(namespace, name);
   // Open while this replica holds the Lease: no Kafka write of a former leader's work goes out.
   const fence = new WriteFence();
   const clusters = new KafkaClusters({
@@ -82,6 +85,9 @@ export async function startOperator(config: OperatorConfig, logger: Logger, kube
     findKafka,
     readSecret: secretDataReader(core),
   });
+  const topics = watchTopics(caches, config.labelSelector);
+  const users = watchUsers(caches, config.labelSelector, clusters);
+  watchUserSecrets(caches);
   await verifyRedisCredentials(config.redis, logger);
   const queue = new ReconcileQueue({
     redis: config.redis,
@@ -92,13 +98,11 @@ export async function startOperator(config: OperatorConfig, logger: Logger, kube
     logger,
   });
   const events = new EventRecorder(kubeConfig, 'kafka-actor-operator', config.identity);
-  const topicKind = createTopicKind({
+  const topicKind = createTopicKind(topics, {
     clusters,
     resources,
     useFinalizers: config.useFinalizers,
     maxPartitions: config.maxTopicPartitions,
-    topicsNaming: (identity) =>
-      supervisor.byIndex(kafkaTopicType.kind, kafkaTopicIndex, identity) as KafkaTopic[],
     // An Event that cannot be written is logged; it does not fail what it reports.
     recordEvent: (topic, event) =>
       events
@@ -107,7 +111,7 @@ export async function startOperator(config: OperatorConfig, logger: Logger, kube
           logger.warn({ err: error, event: event.reason }, 'could not record a Kubernetes Event'),
         ),
   });
-  const userKind = createUserKind({
+  const userKind = createUserKind(users, {
     clusters,
     resources,
     core,
@@ -117,32 +121,31 @@ export async function startOperator(config: OperatorConfig, logger: Logger, kube
       renewalDays: config.users.certificateRenewalDays,
     },
     findKafka,
-    usersNaming: (key) => supervisor.byIndex(kafkaUserType.kind, kafkaUserPrincipalIndex, key) as KafkaUser[],
   });
   const objects = new KubernetesObjects(kubeConfig);
-  const clusterKind = createClusterKind({
-    api: objects,
-    core,
-    resources,
-    nodePoolsIndexed: (clusterKey) =>
-      supervisor.byIndex(kafkaNodePoolType.kind, nodePoolsByCluster, clusterKey) as KafkaNodePool[],
-    replicaCheck: new AdminPartitionReplicaCheck({ timeoutMs: 5_000 }),
-    roller: new RecreatingPodRoller(objects, config.operationTimeoutMs),
-    openRestartGate: (access, model) =>
-      new KafkaRestartGate(new PlatformaticClusterHealthAdmin({ ...access, timeoutMs: 5_000 }), model),
-    operator: { namespace: config.operatorNamespace, podLabels: operatorPodLabels },
-    operationTimeoutMs: config.operationTimeoutMs,
-    operatorVersion,
-  });
-  const kinds = config.runKafkaClusters ? [topicKind, userKind, clusterKind] : [topicKind, userKind];
-  const supervisor: Supervisor = new Supervisor({
-    kubeConfig,
+  const kinds = kafkaClusters
+    ? [
+        topicKind,
+        userKind,
+        createClusterKind(kafkaClusters.nodePools, {
+          api: objects,
+          core,
+          resources,
+          replicaCheck: new AdminPartitionReplicaCheck({ timeoutMs: 5_000 }),
+          roller: new RecreatingPodRoller(objects, config.operationTimeoutMs),
+          openRestartGate: (access, model) =>
+            new KafkaRestartGate(new PlatformaticClusterHealthAdmin({ ...access, timeoutMs: 5_000 }), model),
+          operator: { namespace: config.operatorNamespace, podLabels: operatorPodLabels },
+          operationTimeoutMs: config.operationTimeoutMs,
+          operatorVersion,
+        }),
+      ]
+    : [topicKind, userKind];
+  const supervisor = new Supervisor({
+    caches,
     kinds,
-    namespaces: config.watchNamespaces,
-    labelSelector: config.labelSelector,
     resyncIntervalMs: config.resyncIntervalMs,
     retry: config.retry,
-    informerIdleRestartMs: config.informerIdleRestartMs,
     queue,
     resources,
     events,
@@ -152,10 +155,7 @@ export async function startOperator(config: OperatorConfig, logger: Logger, kube
   const orphanSweep = orphanSweepOver({
     kafkaClusters: config.kafkaClusters,
     clusters,
-    kafkaUsersOf: (cluster) =>
-      supervisor.hasSynced()
-        ? (supervisor.byIndex(kafkaUserType.kind, kafkaUserClusterIndex, cluster) as KafkaUser[])
-        : undefined,
+    kafkaUsersOf: (cluster) => (caches.hasSynced() ? usersOfCluster(users, cluster) : undefined),
     ignored: config.users.ignoredUsers,
     logger,
   });

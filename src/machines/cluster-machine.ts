@@ -6,8 +6,8 @@
 // Effects are named here and provided by src/actors/cluster, so tests can drive this with fakes.
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { assign, fromPromise, setup } from 'xstate';
-import type { ClusterModel, ClusterWarning } from '../actors/cluster/cluster-model.ts';
 import type { Kafka, KafkaStatus } from '../api/kafka.ts';
+import type { ClusterModel, ClusterWarning } from './cluster-model.ts';
 import {
   afterFailure,
   afterSuccess,

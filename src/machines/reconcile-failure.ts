@@ -1,5 +1,7 @@
 // What an effect throws when a reconcile cannot reach the desired state: a reason users can act on.
 // `retryable` failures are retried with backoff; the others wait for the resource to change.
+import type { FailureRecord } from '../api/reconcile-outcome.ts';
+
 export class ReconcileFailure extends Error {
   readonly reason: string;
   readonly retryable: boolean;
@@ -10,12 +12,6 @@ export class ReconcileFailure extends Error {
     this.reason = reason;
     this.retryable = options.retryable ?? true;
   }
-}
-
-export interface FailureRecord {
-  reason: string;
-  message: string;
-  retryable: boolean;
 }
 
 // Anything an effect throws becomes a record; an unexpected error keeps its class name as the

@@ -2,17 +2,14 @@
 // resource as it is now, the tag of the states a reconcile ends in, and the annotations that
 // steer a machine.
 import type { KubernetesObject } from '@kubernetes/client-node';
-import { describeFailure, type FailureRecord } from './reconcile-failure.ts';
+import { pauseAnnotation } from '../api/labels.ts';
+import { type FailureRecord, settledTag } from '../api/reconcile-outcome.ts';
+import { describeFailure } from './reconcile-failure.ts';
 
 export interface ReconcileEvent<R extends KubernetesObject> {
   type: 'RECONCILE';
   resource: R;
 }
-
-// A reconcile is over when the actor reaches a state with this tag.
-export const settledTag = 'settled';
-
-export const pauseAnnotation = 'strimzi.io/pause-reconciliation';
 
 export function isBeingDeleted(resource: KubernetesObject): boolean {
   return Boolean(resource.metadata?.deletionTimestamp);

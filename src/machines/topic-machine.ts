@@ -4,6 +4,8 @@
 // Effects are named here and provided by src/actors/topic, so tests can drive this with fakes.
 import { assign, fromPromise, setup } from 'xstate';
 import type { KafkaTopic } from '../api/kafka-topic.ts';
+import { managedAnnotation } from '../api/labels.ts';
+import { settledTag } from '../api/reconcile-outcome.ts';
 import {
   afterFailure,
   afterSuccess,
@@ -12,7 +14,6 @@ import {
   type ReconcileMemory,
   resourceGuards,
   settledState,
-  settledTag,
   toFailed,
 } from './resource-machine.ts';
 
@@ -28,8 +29,6 @@ export interface TopicContext extends ReconcileMemory {
 }
 
 export type TopicEvent = ReconcileEvent<KafkaTopic>;
-
-export const managedAnnotation = 'strimzi.io/managed';
 
 export function isUnmanaged(resource: KafkaTopic): boolean {
   return resource.metadata?.annotations?.[managedAnnotation] === 'false';

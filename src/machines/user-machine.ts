@@ -4,6 +4,7 @@
 // Effects are named here and provided by src/actors/user, so tests can drive this with fakes.
 import { assign, fromPromise, setup } from 'xstate';
 import type { KafkaUser } from '../api/kafka-user.ts';
+import { settledTag } from '../api/reconcile-outcome.ts';
 import {
   afterFailure,
   afterSuccess,
@@ -12,7 +13,6 @@ import {
   type ReconcileMemory,
   resourceGuards,
   settledState,
-  settledTag,
   toFailed,
 } from './resource-machine.ts';
 

@@ -5,9 +5,9 @@ import type { KubernetesObject } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { type AnyActorRef, createActor } from 'xstate';
 import { type BackoffPolicy, backoffDelay } from './backoff.ts';
+import type { ResourceKind } from './contract.ts';
 import type { OperatorMetrics } from './metrics.ts';
 import { objectKey } from './object-key.ts';
-import type { ResourceKind } from './resource-kind.ts';
 
 export interface Transition {
   at: string;

@@ -5,23 +5,20 @@ import { randomUUID } from 'node:crypto';
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { waitFor } from 'xstate';
-import type { CustomResources } from '../actors/kubernetes/custom-resources.ts';
-import type { EventRecorder } from '../actors/kubernetes/event-recorder.ts';
 import { sameConditions, statusEquivalent } from '../api/conditions.ts';
-import type { FailureRecord } from '../machines/reconcile-failure.ts';
-import { settledTag } from '../machines/resource-machine.ts';
+import { type FailureRecord, settledTag } from '../api/reconcile-outcome.ts';
 import type { ActorRegistry } from './actor-registry.ts';
+import type { EventSink, ResourceKind, StatusWriter } from './contract.ts';
 import type { OperatorMetrics } from './metrics.ts';
 import type { ReconcileRequest } from './reconcile-queue.ts';
-import type { ResourceKind } from './resource-kind.ts';
 
 export interface ReconcilerOptions {
   kinds: Map<string, ResourceKind>;
   registry: ActorRegistry;
   // The resource as the informer's cache has it now; undefined once it is gone.
   currentResource: (kind: string, key: string) => KubernetesObject | undefined;
-  resources: CustomResources;
-  events: EventRecorder;
+  resources: StatusWriter;
+  events: EventSink;
   metrics: OperatorMetrics;
   logger: Logger;
 }

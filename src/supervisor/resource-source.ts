@@ -9,7 +9,7 @@ import {
   type V1Status,
   Watch,
 } from '@kubernetes/client-node';
-import { KubernetesObjects, KubernetesRequestError } from '../actors/kubernetes/kubernetes-objects.ts';
+import { KubernetesRequestError, KubernetesRequests } from '../api/kubernetes-request.ts';
 
 export interface ListedObjects<T> {
   items: T[];
@@ -106,12 +106,12 @@ function withoutManagedFields<T extends KubernetesObject>(object: T): T {
 
 export class KubernetesResourceSource<T extends KubernetesObject> implements ResourceSource<T> {
   readonly #options: KubernetesResourceSourceOptions<T>;
-  readonly #objects: KubernetesObjects;
+  readonly #requests: KubernetesRequests;
   readonly #watch: Watch;
 
   constructor(options: KubernetesResourceSourceOptions<T>) {
     this.#options = options;
-    this.#objects = new KubernetesObjects(options.kubeConfig);
+    this.#requests = new KubernetesRequests(options.kubeConfig);
     this.#watch = new Watch(
       options.metadataOnly ? acceptingMetadataOnly(options.kubeConfig) : options.kubeConfig,
     );
@@ -127,7 +127,7 @@ export class KubernetesResourceSource<T extends KubernetesObject> implements Res
     try {
       for (;;) {
         const timeout = AbortSignal.any([AbortSignal.timeout(listTimeoutMs), ...(signal ? [signal] : [])]);
-        const result = await this.#objects.request<{
+        const result = await this.#requests.request<{
           items: T[] | null;
           metadata?: { resourceVersion?: string; continue?: string };
         }>(HttpMethod.GET, this.#collectionPath(namespace), {

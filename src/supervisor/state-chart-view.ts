@@ -6,8 +6,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { ActorEntry, ActorRegistry } from './actor-registry.ts';
+import type { ResourceKind } from './contract.ts';
 import { allowEveryone, type RequestAuthorizer } from './request-authorizer.ts';
-import type { ResourceKind } from './resource-kind.ts';
 import { describeActor, summariseActor } from './state-chart/actor-view-model.ts';
 import { renderChartMermaid } from './state-chart/chart-mermaid.ts';
 import { renderChartSvg } from './state-chart/chart-svg.ts';

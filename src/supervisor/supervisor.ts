@@ -1,49 +1,37 @@
-// The supervisor owns lifecycle: an informer per kind, an actor per resource (spawned when it
-// appears, stopped when it is gone), and the queue that every add, update, delete, relist and
-// periodic resync feeds. Only while leading does it take reconciles off the queue.
-import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
+// The supervisor owns lifecycle: an actor per resource (spawned when it appears in its kind's cache,
+// stopped when it is gone), and the queue that every add, update, delete, relist and periodic resync
+// of the caches feeds. Only while leading does it take reconciles off the queue.
+import type { KubernetesObject } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
-import type { CustomResources } from '../actors/kubernetes/custom-resources.ts';
-import type { EventRecorder } from '../actors/kubernetes/event-recorder.ts';
-import type { ResourceType } from '../api/resources.ts';
 import { ActorRegistry } from './actor-registry.ts';
 import type { BackoffPolicy } from './backoff.ts';
-import { ResourceInformer } from './informer.ts';
+import {
+  type EventSink,
+  needsReconcile,
+  type RelatedKind,
+  type ResourceKind,
+  type StatusWriter,
+} from './contract.ts';
+import type { ResourceInformer } from './informer.ts';
 import type { OperatorMetrics } from './metrics.ts';
 import { objectKey } from './object-key.ts';
 import { deduplicationId, type ReconcileQueue, type ReconcileRequest } from './reconcile-queue.ts';
 import { createReconciler, type ReconcileOutcome } from './reconciler.ts';
-import type { RelatedKind, ResourceKind } from './resource-kind.ts';
+import type { ResourceCaches } from './resource-caches.ts';
 import { RetryLedger } from './retry-ledger.ts';
 
 export interface SupervisorOptions {
-  kubeConfig: KubeConfig;
+  // The caches of the kinds and of their related kinds, already declared.
+  caches: ResourceCaches;
   kinds: ResourceKind[];
-  namespaces: string[] | 'all';
-  labelSelector: string | undefined;
   resyncIntervalMs: number;
   // A failing resource is retried after initialMs, the wait doubling up to maxMs while its generation stays.
   retry: BackoffPolicy;
-  informerIdleRestartMs: number;
   queue: ReconcileQueue;
-  resources: CustomResources;
-  events: EventRecorder;
+  resources: StatusWriter;
+  events: EventSink;
   metrics: OperatorMetrics;
   logger: Logger;
-}
-
-// An update that changes only status or bookkeeping — the operator's own status and finalizer
-// writes among them — needs no reconcile; the periodic resync still covers everything (a
-// finalizer someone removed comes back then).
-export function needsReconcile(updated: KubernetesObject, old: KubernetesObject): boolean {
-  const a = updated.metadata;
-  const b = old.metadata;
-  return (
-    a?.generation !== b?.generation ||
-    a?.deletionTimestamp !== b?.deletionTimestamp ||
-    JSON.stringify(a?.labels ?? {}) !== JSON.stringify(b?.labels ?? {}) ||
-    JSON.stringify(a?.annotations ?? {}) !== JSON.stringify(b?.annotations ?? {})
-  );
 }
 
 // Why a resource is enqueued. A change (its own, a related object's, what it waits for) reconciles it
@@ -54,9 +42,6 @@ export class Supervisor {
   readonly #options: SupervisorOptions;
   readonly #retries: RetryLedger;
   readonly #kinds: Map<string, ResourceKind>;
-  readonly #informers = new Map<string, ResourceInformer<KubernetesObject>>();
-  // Informers of related kinds (node pools, pods), by kind: they enqueue their owners' keys.
-  readonly #relatedInformers = new Map<string, ResourceInformer<KubernetesObject>>();
   readonly registry: ActorRegistry;
   #resyncTimer: NodeJS.Timeout | undefined;
   #depthTimer: NodeJS.Timeout | undefined;
@@ -75,45 +60,7 @@ export class Supervisor {
   }
 
   hasSynced(): boolean {
-    return this.#allInformers().every((informer) => informer.hasSynced());
-  }
-
-  // The cached resources of one kind (or related kind) that an index files under `value`.
-  byIndex(kind: string, index: string, value: string): KubernetesObject[] {
-    return (this.#informers.get(kind) ?? this.#relatedInformers.get(kind))?.byIndex(index, value) ?? [];
-  }
-
-  // One cached resource of a kind (or related kind), by namespace and name.
-  cached(kind: string, namespace: string, name: string): KubernetesObject | undefined {
-    return (this.#informers.get(kind) ?? this.#relatedInformers.get(kind))?.get(namespace, name);
-  }
-
-  #allInformers(): ResourceInformer<KubernetesObject>[] {
-    return [...this.#informers.values(), ...this.#relatedInformers.values()];
-  }
-
-  #createInformer(
-    type: ResourceType,
-    {
-      labelSelector,
-      indexers,
-      metadataOnly,
-      trim,
-    }: Pick<RelatedKind, 'labelSelector' | 'indexers' | 'metadataOnly' | 'trim'>,
-  ): ResourceInformer<KubernetesObject> {
-    return new ResourceInformer<KubernetesObject>({
-      kubeConfig: this.#options.kubeConfig,
-      group: type.group,
-      version: type.version,
-      plural: type.plural,
-      namespaces: this.#options.namespaces,
-      labelSelector,
-      indexers,
-      metadataOnly,
-      trim,
-      idleRestartMs: this.#options.informerIdleRestartMs,
-      logger: this.#options.logger,
-    });
+    return this.#options.caches.hasSynced();
   }
 
   isLeading(): boolean {
@@ -121,23 +68,14 @@ export class Supervisor {
   }
 
   async start(): Promise<void> {
+    const { caches } = this.#options;
     for (const kind of this.#kinds.values()) {
-      const informer = this.#createInformer(kind.type, {
-        labelSelector: this.#options.labelSelector,
-        indexers: kind.indexers,
-      });
-      this.#watch(kind.type.kind, informer);
-      this.#informers.set(kind.type.kind, informer);
+      this.#watch(kind.type.kind, caches.informerOf(kind.type.kind));
       for (const related of kind.related ?? []) {
-        if (this.#relatedInformers.has(related.type.kind)) {
-          throw new Error(`${related.type.kind} is declared related by more than one kind`);
-        }
-        const relatedInformer = this.#createInformer(related.type, related);
-        this.#watchRelated(kind.type.kind, related, relatedInformer);
-        this.#relatedInformers.set(related.type.kind, relatedInformer);
+        this.#watchRelated(kind.type.kind, related, caches.informerOf(related.type.kind));
       }
     }
-    await Promise.all(this.#allInformers().map((informer) => informer.start()));
+    await caches.start();
     // Redis runs without persistence in small installs: after a reconnect the queue may be empty.
     await this.#options.queue.onConnectionChange((connected) => {
       this.#options.metrics.redisConnected.set(Number(connected));
@@ -190,7 +128,11 @@ export class Supervisor {
         .filter((entry) => {
           if (entry.kind !== waitingKind) return false;
           const at = entry.key.indexOf('/');
-          const candidate = this.cached(waitingKind, entry.key.slice(0, at), entry.key.slice(at + 1));
+          const candidate = this.#options.caches.cached(
+            waitingKind,
+            entry.key.slice(0, at),
+            entry.key.slice(at + 1),
+          );
           return candidate !== undefined && waiters.waitsFor(candidate, resource);
         })
         .map((entry) => entry.key);
@@ -200,8 +142,8 @@ export class Supervisor {
 
   #generationOf(request: ReconcileRequest): number | undefined {
     const at = request.key.indexOf('/');
-    return this.cached(request.kind, request.key.slice(0, at), request.key.slice(at + 1))?.metadata
-      ?.generation;
+    return this.#options.caches.cached(request.kind, request.key.slice(0, at), request.key.slice(at + 1))
+      ?.metadata?.generation;
   }
 
   // What is left of the request's back-off at the generation the cache has now.
@@ -225,7 +167,9 @@ export class Supervisor {
   }
 
   #enqueueEverything(): void {
-    for (const [kind, informer] of this.#informers) this.#enqueue(kind, informer.keys(), 'resync');
+    for (const kind of this.#kinds.keys()) {
+      this.#enqueue(kind, this.#options.caches.informerOf(kind).keys(), 'resync');
+    }
   }
 
   // After a reconcile: a failure starts or lengthens the resource's back-off, and one that may succeed on
@@ -255,7 +199,7 @@ export class Supervisor {
       registry: this.registry,
       currentResource: (kind, key) => {
         const at = key.indexOf('/');
-        return this.#informers.get(kind)?.get(key.slice(0, at), key.slice(at + 1));
+        return this.#options.caches.cached(kind, key.slice(0, at), key.slice(at + 1));
       },
       resources: this.#options.resources,
       events: this.#options.events,
@@ -295,7 +239,7 @@ export class Supervisor {
   async stop(): Promise<void> {
     await this.stopReconciling('shutting down');
     clearInterval(this.#depthTimer);
-    await Promise.all(this.#allInformers().map((informer) => informer.stop()));
+    await this.#options.caches.stop();
     this.registry.stopAll();
   }
 }

@@ -10,14 +10,11 @@ import { after, before, describe, test } from 'node:test';
 import { Admin, Connection } from '@platformatic/kafka';
 import { issueCertificate } from '../../src/actors/certificates/certificates.ts';
 import type { AssignedAddresses } from '../../src/actors/cluster/broker-config/advertised-addresses.ts';
-import {
-  buildClusterModel,
-  type ClusterModel,
-  type NodeModel,
-} from '../../src/actors/cluster/cluster-model.ts';
+import { buildClusterModel } from '../../src/actors/cluster/cluster-model.ts';
 import { alterScramCredentials, buildScramUpsertion } from '../../src/actors/kafka/scram-credentials.ts';
 import type { Kafka } from '../../src/api/kafka.ts';
 import type { KafkaNodePool } from '../../src/api/kafka-node-pool.ts';
+import type { ClusterModel, NodeModel } from '../../src/machines/cluster-model.ts';
 import { runDirectory } from '../support/environment.ts';
 import { bootGeneratedCluster, type GeneratedKafkaCluster } from '../support/generated-kafka-cluster.ts';
 import { nodeAddress, testEnvironmentKafkaVersion } from '../support/local-kafka-nodes.ts';

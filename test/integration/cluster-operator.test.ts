@@ -18,9 +18,9 @@ import {
 } from '@kubernetes/client-node';
 import { readCertificate } from '../../src/actors/certificates/certificates.ts';
 import { serverCertificateHash } from '../../src/actors/cluster/desired-objects/node-certificates.ts';
-import { serverCertificateHashAnnotation } from '../../src/actors/cluster/desired-objects/node-pod.ts';
 import type { Kafka } from '../../src/api/kafka.ts';
 import type { KafkaNodePool } from '../../src/api/kafka-node-pool.ts';
+import { serverCertificateHashAnnotation } from '../../src/api/labels.ts';
 import { kafkaNodePoolType, kafkaType } from '../../src/api/resources.ts';
 import { fixturesDirectory } from '../support/cluster-fixtures.ts';
 import { conditionOf, kafkaClusterClient, type Manifest, readManifests } from '../support/manifests.ts';

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { CoreV1Api, type V1Secret } from '@kubernetes/client-node';
 import { buildCaSecrets } from '../../src/actors/certificates/ca-secrets.ts';
-import { buildClusterModel, type ClusterModel } from '../../src/actors/cluster/cluster-model.ts';
+import { buildClusterModel } from '../../src/actors/cluster/cluster-model.ts';
 import {
   buildOperatorCertificateSecret,
   ensureOperatorCertificate,
@@ -21,6 +21,7 @@ import { PooledKubeConfig } from '../../src/actors/kubernetes/pooled-kube-config
 import { secretDataReader } from '../../src/actors/kubernetes/secret-data.ts';
 import type { Kafka } from '../../src/api/kafka.ts';
 import type { KafkaNodePool } from '../../src/api/kafka-node-pool.ts';
+import type { ClusterModel } from '../../src/machines/cluster-model.ts';
 import { kubernetesEnvironment, runDirectory } from '../support/environment.ts';
 import { bootGeneratedCluster } from '../support/generated-kafka-cluster.ts';
 import { testEnvironmentKafkaVersion } from '../support/local-kafka-nodes.ts';

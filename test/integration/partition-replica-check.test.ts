@@ -8,7 +8,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { Admin } from '@platformatic/kafka';
-import { buildClusterModel, type ClusterModel } from '../../src/actors/cluster/cluster-model.ts';
+import { buildClusterModel } from '../../src/actors/cluster/cluster-model.ts';
 import { ensureOperatorCertificate } from '../../src/actors/cluster/operator-certificate.ts';
 import {
   AdminPartitionReplicaCheck,
@@ -17,6 +17,7 @@ import {
 } from '../../src/actors/cluster/partition-replica-check.ts';
 import type { Kafka } from '../../src/api/kafka.ts';
 import type { KafkaNodePool } from '../../src/api/kafka-node-pool.ts';
+import type { ClusterModel } from '../../src/machines/cluster-model.ts';
 import { kafkaClusterEnvironment, runDirectory } from '../support/environment.ts';
 import { bootGeneratedCluster } from '../support/generated-kafka-cluster.ts';
 import { testEnvironmentKafkaVersion } from '../support/local-kafka-nodes.ts';

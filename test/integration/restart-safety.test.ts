@@ -17,16 +17,13 @@ import {
   clusterDefaultChanges,
   dynamicUserConfig,
 } from '../../src/actors/cluster/broker-config/dynamic-config.ts';
-import {
-  buildClusterModel,
-  type ClusterModel,
-  type NodeModel,
-} from '../../src/actors/cluster/cluster-model.ts';
+import { buildClusterModel } from '../../src/actors/cluster/cluster-model.ts';
 import { KafkaRestartGate, readClusterHealth } from '../../src/actors/cluster/restart-gate.ts';
 import type { RestartCandidate } from '../../src/actors/cluster/restart-safety.ts';
 import { PlatformaticClusterHealthAdmin } from '../../src/actors/kafka/cluster-health-admin.ts';
 import type { Kafka } from '../../src/api/kafka.ts';
 import type { KafkaNodePool } from '../../src/api/kafka-node-pool.ts';
+import type { ClusterModel, NodeModel } from '../../src/machines/cluster-model.ts';
 import { ReconcileFailure } from '../../src/machines/reconcile-failure.ts';
 import { runDirectory } from '../support/environment.ts';
 import { bootGeneratedCluster, type GeneratedKafkaCluster } from '../support/generated-kafka-cluster.ts';

@@ -5,7 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadAll } from 'js-yaml';
 import type { AssignedAddresses } from '../../src/actors/cluster/broker-config/advertised-addresses.ts';
-import { buildClusterModel, type ClusterModel } from '../../src/actors/cluster/cluster-model.ts';
+import { buildClusterModel } from '../../src/actors/cluster/cluster-model.ts';
 import {
   buildDesiredObjects,
   type DesiredObjectInputs,
@@ -13,6 +13,7 @@ import {
 } from '../../src/actors/cluster/desired-objects/desired-objects.ts';
 import type { Kafka } from '../../src/api/kafka.ts';
 import type { KafkaNodePool } from '../../src/api/kafka-node-pool.ts';
+import type { ClusterModel } from '../../src/machines/cluster-model.ts';
 
 export const fixturesDirectory = join(import.meta.dirname, '../fixtures');
 export const clustersDirectory = join(fixturesDirectory, 'clusters');

@@ -22,9 +22,9 @@ import {
 } from '../../src/actors/cluster/broker-config/broker-paths.ts';
 import { buildNodeConfiguration } from '../../src/actors/cluster/broker-config/node-configuration.ts';
 import { buildStartupScript } from '../../src/actors/cluster/broker-config/startup-script.ts';
-import type { ClusterModel, NodeModel } from '../../src/actors/cluster/cluster-model.ts';
 import { nodeHostName } from '../../src/actors/cluster/cluster-names.ts';
 import { jvmEnvironment } from '../../src/actors/cluster/desired-objects/jvm-environment.ts';
+import type { ClusterModel, NodeModel } from '../../src/machines/cluster-model.ts';
 import { kafkaLibrary, LocalKafkaNodes } from './local-kafka-nodes.ts';
 
 export interface GeneratedKafkaCluster {

@@ -13,8 +13,8 @@ import {
   kafkaHome,
   nodeAddressEnvVar,
 } from '../../src/actors/cluster/broker-config/broker-paths.ts';
-import type { ClusterModel, NodeModel } from '../../src/actors/cluster/cluster-model.ts';
 import { nodeHostName } from '../../src/actors/cluster/cluster-names.ts';
+import type { ClusterModel, NodeModel } from '../../src/machines/cluster-model.ts';
 import { waitFor } from './wait.ts';
 
 const repoRoot = join(import.meta.dirname, '..', '..');

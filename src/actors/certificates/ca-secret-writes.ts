@@ -2,9 +2,7 @@
 // first) and replace carrying the resourceVersion read (fails with 409 if anyone wrote since), so
 // that actors racing on one CA find out and read again, which server-side apply would not tell them.
 import { ApiException, type CoreV1Api, type V1OwnerReference, type V1Secret } from '@kubernetes/client-node';
-
-// Strimzi's request, on the certificate Secret, for a new CA certificate now.
-export const forceRenewAnnotation = 'strimzi.io/force-renew';
+import { forceRenewAnnotation } from '../../api/labels.ts';
 
 export async function readSecret(
   core: CoreV1Api,

@@ -4,6 +4,14 @@
 
 import { createPrivateKey, createPublicKey, X509Certificate } from 'node:crypto';
 import type { V1OwnerReference, V1Secret } from '@kubernetes/client-node';
+import {
+  caCertGenerationAnnotation,
+  caKeyGenerationAnnotation,
+  clusterLabel,
+  componentTypeLabel,
+  kindLabel,
+  nameLabel,
+} from '../../api/labels.ts';
 import { buildPkcs12, type KeyAndCertificate } from './certificates.ts';
 
 export type CaRole = 'cluster' | 'clients';
@@ -12,8 +20,6 @@ export const caCertificateKey = 'ca.crt';
 export const caPrivateKeyKey = 'ca.key';
 export const caTruststoreKey = 'ca.p12';
 export const caTruststorePasswordKey = 'ca.password';
-export const caCertGenerationAnnotation = 'strimzi.io/ca-cert-generation';
-export const caKeyGenerationAnnotation = 'strimzi.io/ca-key-generation';
 
 export interface CaSecretNames {
   certSecretName: string;
@@ -37,10 +43,10 @@ export function caSubject(role: CaRole, keyGeneration: number): { commonName: st
 
 export function caSecretLabels(cluster: string): Record<string, string> {
   return {
-    'strimzi.io/cluster': cluster,
-    'strimzi.io/kind': 'Kafka',
-    'strimzi.io/name': 'strimzi',
-    'strimzi.io/component-type': 'certificate-authority',
+    [clusterLabel]: cluster,
+    [kindLabel]: 'Kafka',
+    [nameLabel]: 'strimzi',
+    [componentTypeLabel]: 'certificate-authority',
     'app.kubernetes.io/name': 'certificate-authority',
     'app.kubernetes.io/instance': labelValue(cluster),
     'app.kubernetes.io/part-of': labelValue(`strimzi-${cluster}`),

@@ -2,21 +2,18 @@
 // its certificate inside the renewal window, or uses the user's own when the operator must not generate.
 // Racing actors converge on one CA: every write fails on a conflict, and a conflict means read again.
 import type { CoreV1Api, V1OwnerReference, V1Secret } from '@kubernetes/client-node';
-import { ReconcileFailure } from '../../machines/reconcile-failure.ts';
 import {
-  adoptSecrets,
+  caCertGenerationAnnotation,
+  caKeyGenerationAnnotation,
   forceRenewAnnotation,
-  isConflict,
-  readSecret,
-  writeSecret,
-} from './ca-secret-writes.ts';
+} from '../../api/labels.ts';
+import { ReconcileFailure } from '../../machines/reconcile-failure.ts';
+import { adoptSecrets, isConflict, readSecret, writeSecret } from './ca-secret-writes.ts';
 import {
   buildCaSecrets,
   type CaRole,
   type CaSecretNames,
-  caCertGenerationAnnotation,
   caCertificateKey,
-  caKeyGenerationAnnotation,
   caPrivateKeyKey,
   caSecretNames,
   caSubject,

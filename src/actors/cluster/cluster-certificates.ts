@@ -3,7 +3,9 @@
 // a new CA rolls them. The nodes' certificates follow once the model is final (node-certificates.ts).
 import type { CoreV1Api, V1Secret } from '@kubernetes/client-node';
 import type { Kafka } from '../../api/kafka.ts';
-import { caKeyGenerationAnnotation, caSecretNames, generation } from '../certificates/ca-secrets.ts';
+import { caKeyGenerationAnnotation } from '../../api/labels.ts';
+import type { ClusterModel } from '../../machines/cluster-model.ts';
+import { caSecretNames, generation } from '../certificates/ca-secrets.ts';
 import {
   type CaRole,
   caSettingsFrom,
@@ -11,7 +13,6 @@ import {
 } from '../certificates/certificate-authority.ts';
 import type { KeyAndCertificate } from '../certificates/certificates.ts';
 import { type KubernetesObjects, secretType } from '../kubernetes/kubernetes-objects.ts';
-import type { ClusterModel } from './cluster-model.ts';
 import type { CaGenerations } from './desired-objects/node-pod.ts';
 import { kafkaOwnerReference } from './desired-objects/object-metadata.ts';
 import type { CertificateSettings } from './node-certificates.ts';

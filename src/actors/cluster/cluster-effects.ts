@@ -12,13 +12,15 @@ import type {
 import { statusEquivalent } from '../../api/conditions.ts';
 import type { Kafka } from '../../api/kafka.ts';
 import type { KafkaNodePool } from '../../api/kafka-node-pool.ts';
+import { KubernetesRequestError } from '../../api/kubernetes-request.ts';
+import { clusterLabel, kindLabel, manualRollingUpdateAnnotation, poolNameLabel } from '../../api/labels.ts';
 import { kafkaNodePoolType } from '../../api/resources.ts';
 import type { ClusterPlan, ClusterStepInput, ListenerStatus } from '../../machines/cluster-machine.ts';
+import type { ClusterModel, ExistingState } from '../../machines/cluster-model.ts';
 import { managedClusterAccess } from '../kafka/managed-cluster-access.ts';
 import type { CustomResources } from '../kubernetes/custom-resources.ts';
 import {
   type KubernetesObjects,
-  KubernetesRequestError,
   namespacedObjectTypes,
   nodeType,
   type ObjectType,
@@ -30,7 +32,7 @@ import { secretDataReader } from '../kubernetes/secret-data.ts';
 import { applyChangedObjects } from './apply-objects.ts';
 import type { AssignedAddresses } from './broker-config/advertised-addresses.ts';
 import { caSecretIds, ensureClusterAuthorities } from './cluster-certificates.ts';
-import { buildClusterModel, type ClusterModel, type ExistingState } from './cluster-model.ts';
+import { buildClusterModel } from './cluster-model.ts';
 import { perBrokerServiceName } from './cluster-names.ts';
 import { buildPoolStatus } from './cluster-status.ts';
 import {
@@ -40,7 +42,6 @@ import {
   supportingObjects,
 } from './desired-objects/desired-objects.ts';
 import type { OperatorPeer } from './desired-objects/network-policy.ts';
-import { clusterLabel, kindLabel, poolNameLabel } from './desired-objects/object-metadata.ts';
 import { listenerStatuses, nodePortCertificateAddresses } from './listener-addresses.ts';
 import { ensureNodeCertificates } from './node-certificates.ts';
 import { buildOperatorCertificateSecret } from './operator-certificate.ts';
@@ -49,7 +50,7 @@ import {
   type PartitionReplicaCheck,
   replicationAccess,
 } from './partition-replica-check.ts';
-import { isManualRollRequested, manualRollingUpdateAnnotation, nodeIdOf, planPods } from './pod-plan.ts';
+import { isManualRollRequested, nodeIdOf, planPods } from './pod-plan.ts';
 import { waitForPodsReady } from './pod-readiness.ts';
 import type { PodRoller } from './pod-roller.ts';
 import { pruneObjects } from './prune-objects.ts';

@@ -4,13 +4,14 @@
 import { createHash } from 'node:crypto';
 import type { Kafka } from '../../api/kafka.ts';
 import type { KafkaNodePool } from '../../api/kafka-node-pool.ts';
+import { kraftAnnotation, nodePoolsAnnotation } from '../../api/labels.ts';
 import type {
   AuthorizationModel,
   ClusterModel,
   ClusterWarning,
   ProbeModel,
   RackModel,
-} from './cluster-model.ts';
+} from '../../machines/cluster-model.ts';
 import { obsoleteConfigKeys } from './kafka-config-rules.ts';
 import { stringifyConfig } from './listener-model.ts';
 
@@ -29,7 +30,7 @@ type ClusterFields = Pick<
 >;
 
 // Since Strimzi 0.48 these annotations are ignored: KRaft and node pools are always on.
-const ignoredAnnotations = ['strimzi.io/kraft', 'strimzi.io/node-pools'];
+const ignoredAnnotations = [kraftAnnotation, nodePoolsAnnotation];
 
 export function modelClusterFields(
   kafka: Kafka,

@@ -1,6 +1,6 @@
 // Warnings about specs that run but risk data or availability, with the reasons Strimzi's KafkaSpecChecker
 // gives them, so that tools watching for those conditions keep working.
-import type { ClusterModel, ClusterWarning, NodeModel, StorageModel } from './cluster-model.ts';
+import type { ClusterModel, ClusterWarning, NodeModel, StorageModel } from '../../machines/cluster-model.ts';
 
 export function specWarnings(model: ClusterModel): ClusterWarning[] {
   const brokers = model.nodes.filter((node) => node.roles.includes('broker'));

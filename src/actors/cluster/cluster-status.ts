@@ -4,9 +4,10 @@ import type { Condition, ConditionUpdate } from '../../api/conditions.ts';
 import { setCondition } from '../../api/conditions.ts';
 import type { Kafka, KafkaStatus } from '../../api/kafka.ts';
 import type { KafkaNodePool, KafkaNodePoolStatus } from '../../api/kafka-node-pool.ts';
+import { poolNameLabel } from '../../api/labels.ts';
 import type { ClusterContext } from '../../machines/cluster-machine.ts';
-import type { ClusterModel, PoolModel } from './cluster-model.ts';
-import { clusterSelector, poolNameLabel } from './desired-objects/object-metadata.ts';
+import type { ClusterModel, PoolModel } from '../../machines/cluster-model.ts';
+import { clusterSelector } from './desired-objects/object-metadata.ts';
 
 // Each condition keeps its transition time while one of the same type and reason held before.
 function withTransitionTimes(previous: readonly Condition[] | undefined, next: ConditionUpdate[], now: Date) {

@@ -3,8 +3,8 @@
 // even elect two leaders. A spec that adds, removes or re-roles controllers is refused before anything changes.
 import type { Kafka } from '../../api/kafka.ts';
 import type { KafkaNodePool } from '../../api/kafka-node-pool.ts';
+import type { ExistingState, NodeModel } from '../../machines/cluster-model.ts';
 import { ReconcileFailure } from '../../machines/reconcile-failure.ts';
-import type { ExistingState, NodeModel } from './cluster-model.ts';
 import { kafkaIdentity } from './cluster-names.ts';
 import { implicitPoolName } from './node-pool-model.ts';
 

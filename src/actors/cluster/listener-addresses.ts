@@ -3,7 +3,7 @@
 // the bootstrap node port; for loadbalancer the load balancer's address.
 import type { V1Node, V1Pod, V1Service } from '@kubernetes/client-node';
 import type { ListenerStatus } from '../../machines/cluster-machine.ts';
-import type { ClusterModel, ListenerModel } from './cluster-model.ts';
+import type { ClusterModel, ListenerModel } from '../../machines/cluster-model.ts';
 import { bootstrapServiceName, listenerBootstrapServiceName } from './cluster-names.ts';
 import type { NodePortAddresses } from './node-certificates.ts';
 

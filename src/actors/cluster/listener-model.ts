@@ -1,7 +1,11 @@
 // The user listeners of spec.kafka.listeners with their configuration read into typed fields.
 import type { KafkaConfigValue } from '../../api/common.ts';
 import type { KafkaListener, KafkaListenerConfiguration } from '../../api/kafka.ts';
-import type { ListenerBootstrap, ListenerBrokerOverride, ListenerModel } from './cluster-model.ts';
+import type {
+  ListenerBootstrap,
+  ListenerBrokerOverride,
+  ListenerModel,
+} from '../../machines/cluster-model.ts';
 import { kafkaListenerName } from './cluster-names.ts';
 
 type WrittenBroker = NonNullable<KafkaListenerConfiguration['brokers']>[number];

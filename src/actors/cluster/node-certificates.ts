@@ -4,6 +4,7 @@
 // issued only when one of those changes.
 import { X509Certificate } from 'node:crypto';
 import type { V1Secret } from '@kubernetes/client-node';
+import type { ClusterModel } from '../../machines/cluster-model.ts';
 import {
   type CertificateRequest,
   isSignedBy,
@@ -12,7 +13,6 @@ import {
   needsRenewal,
   readCertificate,
 } from '../certificates/certificates.ts';
-import type { ClusterModel } from './cluster-model.ts';
 import {
   nodeCertificateKeys,
   nodeCertificateNames,

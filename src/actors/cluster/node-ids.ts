@@ -1,10 +1,8 @@
 // Node ids per pool, as Strimzi assigns them: ids a pool already has stay; a scale-down removes the ids
 // named by strimzi.io/remove-node-ids first, else the highest; a scale-up takes ids from
 // strimzi.io/next-node-ids first, else the lowest free one. Ids are unique across the pools of a cluster.
+import { nextNodeIdsAnnotation, removeNodeIdsAnnotation } from '../../api/labels.ts';
 import { ReconcileFailure } from '../../machines/reconcile-failure.ts';
-
-export const nextNodeIdsAnnotation = 'strimzi.io/next-node-ids';
-export const removeNodeIdsAnnotation = 'strimzi.io/remove-node-ids';
 
 export interface NodeIdRequest {
   /** The pool name. */

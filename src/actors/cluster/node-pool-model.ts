@@ -3,7 +3,7 @@
 import type { Storage, StorageVolume } from '../../api/common.ts';
 import type { Kafka } from '../../api/kafka.ts';
 import type { KafkaNodePool } from '../../api/kafka-node-pool.ts';
-import { ReconcileFailure } from '../../machines/reconcile-failure.ts';
+import { clusterLabel, nextNodeIdsAnnotation, removeNodeIdsAnnotation } from '../../api/labels.ts';
 import type {
   ClusterWarning,
   ExistingState,
@@ -13,14 +13,13 @@ import type {
   PoolModel,
   StorageModel,
   VolumeModel,
-} from './cluster-model.ts';
+} from '../../machines/cluster-model.ts';
+import { ReconcileFailure } from '../../machines/reconcile-failure.ts';
 import { kafkaIdentity, podName } from './cluster-names.ts';
-import { assignNodeIds, nextNodeIdsAnnotation, removeNodeIdsAnnotation } from './node-ids.ts';
+import { assignNodeIds } from './node-ids.ts';
 
 /** The pool a v1beta2 Kafka without KafkaNodePools runs as (Strimzi's migration names it so). */
 export const implicitPoolName = 'kafka';
-
-const clusterLabel = 'strimzi.io/cluster';
 
 /** The KafkaNodePools that belong to a Kafka: same namespace, label strimzi.io/cluster=<name>. */
 export function poolsOf(kafka: Kafka, pools: readonly KafkaNodePool[]): KafkaNodePool[] {

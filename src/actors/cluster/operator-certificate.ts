@@ -3,8 +3,8 @@
 // kept in the Secret <cluster>-cluster-operator-certs. With it the operator reaches the cluster's admin
 // API on the replication listener.
 import type { V1Secret } from '@kubernetes/client-node';
+import type { ClusterModel } from '../../machines/cluster-model.ts';
 import type { KeyAndCertificate } from '../certificates/certificates.ts';
-import type { ClusterModel } from './cluster-model.ts';
 import { clusterLabels, kafkaOwnerReference } from './desired-objects/object-metadata.ts';
 import { type CertificateSettings, certificateIn, keepOrIssue } from './node-certificates.ts';
 

@@ -3,8 +3,8 @@
 // API cannot be asked, the answer says why, and the scale-down is refused as well.
 import type { ConnectionOptions as TlsOptions } from 'node:tls';
 import { Admin } from '@platformatic/kafka';
+import type { ClusterModel } from '../../machines/cluster-model.ts';
 import type { KeyAndCertificate } from '../certificates/certificates.ts';
-import type { ClusterModel } from './cluster-model.ts';
 import { bootstrapServiceName, replicationListener } from './cluster-names.ts';
 
 // Where and how the operator reaches a cluster's admin API.

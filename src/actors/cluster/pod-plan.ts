@@ -1,12 +1,13 @@
 // Which pods a reconcile creates, removes and replaces: pods are managed directly, as Strimzi's pod
 // sets do, and most of a pod's spec cannot change in place, so a changed pod is recreated (rolled).
 import type { KubernetesObject, V1Pod } from '@kubernetes/client-node';
-import { controllerRoleLabel, poolNameLabel } from './desired-objects/object-metadata.ts';
-
-export const revisionAnnotation = 'strimzi.io/revision';
-export const configurationHashAnnotation = 'strimzi.io/configuration-hash';
-// Strimzi's request to restart a pod, or every pod of a KafkaNodePool, once.
-export const manualRollingUpdateAnnotation = 'strimzi.io/manual-rolling-update';
+import {
+  configurationHashAnnotation,
+  controllerRoleLabel,
+  manualRollingUpdateAnnotation,
+  poolNameLabel,
+  revisionAnnotation,
+} from '../../api/labels.ts';
 
 // The annotations that change exactly when the running pod no longer matches what is wanted.
 const restartAnnotations = [revisionAnnotation, configurationHashAnnotation];

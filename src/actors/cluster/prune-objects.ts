@@ -2,14 +2,13 @@
 // removed node's ConfigMap and certificates. PersistentVolumeClaims hold data: one goes only when its
 // volume said deleteClaim: true (Strimzi's strimzi.io/delete-claim annotation) and no pod mounts it.
 import type { KubernetesObject, V1Pod } from '@kubernetes/client-node';
+import { deleteClaimAnnotation } from '../../api/labels.ts';
 import {
   type KubernetesObjects,
   persistentVolumeClaimType,
   podType,
 } from '../kubernetes/kubernetes-objects.ts';
 import { objectId } from './apply-objects.ts';
-
-export const deleteClaimAnnotation = 'strimzi.io/delete-claim';
 
 function isOwnedBy(object: KubernetesObject, ownerUid: string): boolean {
   return object.metadata?.ownerReferences?.some((reference) => reference.uid === ownerUid) ?? false;

@@ -2,9 +2,10 @@
 // which controller is active, whether a node may go now, and whether a restarted node is back. A
 // question Kafka does not answer is a refusal too: the roll fails (retryable) and is retried with
 // backoff, with the node and the reason in the Kafka's status.
+
+import type { ClusterModel } from '../../machines/cluster-model.ts';
 import { ReconcileFailure } from '../../machines/reconcile-failure.ts';
 import type { ClusterHealthAdmin } from '../kafka/kafka-admin.ts';
-import type { ClusterModel } from './cluster-model.ts';
 import { type PodWaitOptions, pollUntil } from './pod-readiness.ts';
 import {
   type ClusterHealth,

@@ -3,8 +3,8 @@
 // the restarted node is back. A node whose pod is not Ready serves nothing and goes without asking.
 // A manual rolling update (on the pod, or on its pool) goes through the same steps.
 import type { KubernetesObject, V1Pod } from '@kubernetes/client-node';
+import { brokerRoleLabel } from '../../api/labels.ts';
 import { type KubernetesObjects, podType } from '../kubernetes/kubernetes-objects.ts';
-import { brokerRoleLabel } from './desired-objects/object-metadata.ts';
 import { isPodReady, needsRestart, nodeIdOf, poolOf, runsController } from './pod-plan.ts';
 import { waitForPodsReady } from './pod-readiness.ts';
 import type { PodRoller } from './pod-roller.ts';

@@ -5,20 +5,13 @@
 import type { V1Pod } from '@kubernetes/client-node';
 import type { Kafka } from '../../api/kafka.ts';
 import type { KafkaNodePool } from '../../api/kafka-node-pool.ts';
+import { brokerRoleLabel, skipScaleDownCheckAnnotation } from '../../api/labels.ts';
+import type { ClusterModel, ClusterWarning, ExistingState } from '../../machines/cluster-model.ts';
 import { ReconcileFailure } from '../../machines/reconcile-failure.ts';
-import {
-  buildClusterModel,
-  type ClusterModel,
-  type ClusterWarning,
-  type ExistingState,
-} from './cluster-model.ts';
+import { buildClusterModel } from './cluster-model.ts';
 import { kafkaIdentity } from './cluster-names.ts';
-import { brokerRoleLabel } from './desired-objects/object-metadata.ts';
 import type { ClusterAccess, NodeReplicas, PartitionReplicaCheck } from './partition-replica-check.ts';
 import { nodeIdOf } from './pod-plan.ts';
-
-// Strimzi's annotation: the user takes the risk of removing brokers without asking Kafka first.
-export const skipScaleDownCheckAnnotation = 'strimzi.io/skip-broker-scaledown-check';
 
 export interface CheckedModel {
   model: ClusterModel;

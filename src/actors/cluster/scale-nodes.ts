@@ -1,15 +1,14 @@
 // The scaling step: pods of new nodes are created and waited for, pods of removed nodes deleted, and
 // their claims with deleteClaim: true deleted once no pod mounts them.
 import type { KubernetesObject, V1PersistentVolumeClaim, V1Pod } from '@kubernetes/client-node';
+import { isNotFound, KubernetesRequestError } from '../../api/kubernetes-request.ts';
+import { deleteClaimAnnotation } from '../../api/labels.ts';
 import {
-  isNotFound,
   type KubernetesObjects,
-  KubernetesRequestError,
   persistentVolumeClaimType,
   podType,
 } from '../kubernetes/kubernetes-objects.ts';
 import { waitForPodGone, waitForPodsReady } from './pod-readiness.ts';
-import { deleteClaimAnnotation } from './prune-objects.ts';
 
 export interface ScaleNodesOptions {
   namespace: string;

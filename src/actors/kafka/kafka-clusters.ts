@@ -4,8 +4,8 @@
 import { createHash } from 'node:crypto';
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { Kafka } from '../../api/kafka.ts';
+import { clusterLabel } from '../../api/labels.ts';
 import { ReconcileFailure } from '../../machines/reconcile-failure.ts';
-import type { ExternalKafkaCluster } from '../../supervisor/config.ts';
 import { superUserPrincipals } from '../cluster/broker-config/authorization-config.ts';
 import type { ClusterAccess } from '../cluster/partition-replica-check.ts';
 import type { KafkaAdmin } from './kafka-admin.ts';
@@ -14,7 +14,16 @@ import type { KafkaConnectionSettings } from './platformatic-admin.ts';
 
 export type { SecretReader };
 
-export const clusterLabel = 'strimzi.io/cluster';
+// A Kafka cluster the operator does not run, as KAFKA_CLUSTERS configures it.
+export interface ExternalKafkaCluster {
+  bootstrap: string;
+  // A Secret (namespace/name) with `username` and `password` for SASL/SCRAM-SHA-512; absent: no SASL.
+  credentialsSecret?: string;
+  tls?: boolean;
+  // The brokers' super.users (User:<name> principals): Kafka does not disclose it, and no
+  // KafkaUser may take one of them.
+  superUsers?: string[];
+}
 
 export type AdminFactory = (settings: KafkaConnectionSettings) => KafkaAdmin;
 

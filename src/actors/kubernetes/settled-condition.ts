@@ -1,7 +1,7 @@
 // The one condition a resource's status shows for the state its actor settled in, as Strimzi
 // shows it; shared by the kinds whose status carries a single condition.
 import { type Condition, type ConditionUpdate, setCondition } from '../../api/conditions.ts';
-import type { FailureRecord } from '../../machines/reconcile-failure.ts';
+import type { FailureRecord } from '../../api/reconcile-outcome.ts';
 
 // undefined for the states that say nothing new (pending, reconciling, deleting, deleted, …).
 export function settledCondition(

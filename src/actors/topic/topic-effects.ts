@@ -2,9 +2,10 @@
 // make the Kafka topic exist as the spec says — created, adopted, its configs and partitions
 // aligned — refuse what Kafka cannot do, and delete it through the finalizer.
 import type { KafkaTopic } from '../../api/kafka-topic.ts';
+import { clusterLabel, managedAnnotation } from '../../api/labels.ts';
 import { kafkaTopicType } from '../../api/resources.ts';
 import { ReconcileFailure } from '../../machines/reconcile-failure.ts';
-import { isUnmanaged, managedAnnotation, type TopicReconciled } from '../../machines/topic-machine.ts';
+import { isUnmanaged, type TopicReconciled } from '../../machines/topic-machine.ts';
 import {
   type ConfigChanges,
   type KafkaAdmin,
@@ -13,7 +14,7 @@ import {
   kafkaRecordsPerRequest,
   type TopicDescription,
 } from '../kafka/kafka-admin.ts';
-import { clusterLabel, type KafkaClusters } from '../kafka/kafka-clusters.ts';
+import type { KafkaClusters } from '../kafka/kafka-clusters.ts';
 import type { CustomResources } from '../kubernetes/custom-resources.ts';
 import type { EventToRecord } from '../kubernetes/event-recorder.ts';
 import { configChanges, kafkaConfigOf, validateTopicConfig } from './topic-config.ts';

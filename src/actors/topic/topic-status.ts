@@ -1,7 +1,8 @@
 // The status a KafkaTopic shows for the state its actor settled in, in Strimzi's form.
 import type { ConditionUpdate } from '../../api/conditions.ts';
 import type { KafkaTopic, KafkaTopicStatus } from '../../api/kafka-topic.ts';
-import { managedAnnotation, type TopicContext } from '../../machines/topic-machine.ts';
+import { managedAnnotation } from '../../api/labels.ts';
+import type { TopicContext } from '../../machines/topic-machine.ts';
 import { settledCondition, soleCondition } from '../kubernetes/settled-condition.ts';
 
 // The one condition each settled state shows; undefined for the states that say nothing new

@@ -4,6 +4,7 @@
 import type { CoreV1Api, V1Secret } from '@kubernetes/client-node';
 import type { Kafka } from '../../api/kafka.ts';
 import type { KafkaUser } from '../../api/kafka-user.ts';
+import { forceRenewAnnotation } from '../../api/labels.ts';
 import { kafkaUserType } from '../../api/resources.ts';
 import { ReconcileFailure } from '../../machines/reconcile-failure.ts';
 import type { UserReconciled } from '../../machines/user-machine.ts';
@@ -27,12 +28,7 @@ import { desiredQuotas } from './user-quotas.ts';
 import { appliedPasswordAnnotation, desiredPassword, ensureScramCredential } from './user-scram.ts';
 import { buildUserSecret, isOwnedBy, scramSecretData, secretDiffers, userSecretName } from './user-secret.ts';
 import { UserSecretStore } from './user-secret-store.ts';
-import {
-  buildTlsUserSecret,
-  forceRenewAnnotation,
-  isForcedRenewal,
-  type UserCertificateSettings,
-} from './user-tls.ts';
+import { buildTlsUserSecret, isForcedRenewal, type UserCertificateSettings } from './user-tls.ts';
 import { validateUser } from './user-validation.ts';
 
 // The same name as Strimzi's topic operator finalizer, for the user operator.

@@ -5,9 +5,9 @@
 // principal, the brokers' super users and the names the ignore pattern matches.
 import type { Logger } from 'pino';
 import type { KafkaUser } from '../../api/kafka-user.ts';
-import type { ExternalKafkaCluster } from '../../supervisor/config.ts';
+import { clusterLabel } from '../../api/labels.ts';
 import type { KafkaAdmin } from '../kafka/kafka-admin.ts';
-import { clusterLabel, type KafkaClusters } from '../kafka/kafka-clusters.ts';
+import type { ExternalKafkaCluster, KafkaClusters } from '../kafka/kafka-clusters.ts';
 import { removeFromKafka } from './user-kafka.ts';
 import { otherUsernameOf, usernameOf } from './user-principal.ts';
 

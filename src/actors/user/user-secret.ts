@@ -2,6 +2,7 @@
 // keep working: named as the user, labelled as Strimzi labels it, owned by the KafkaUser.
 import type { V1Secret } from '@kubernetes/client-node';
 import type { KafkaUser } from '../../api/kafka-user.ts';
+import { kindLabel } from '../../api/labels.ts';
 import { userNameOf } from './user-principal.ts';
 
 // Strimzi's user operator's name in the app.kubernetes.io labels of the Secrets it makes.
@@ -24,7 +25,7 @@ export function userSecretLabels(user: KafkaUser): Record<string, string> {
   const inherited = Object.entries(user.metadata?.labels ?? {}).filter(([key]) => !excludedLabel.test(key));
   return {
     ...Object.fromEntries(inherited),
-    'strimzi.io/kind': 'KafkaUser',
+    [kindLabel]: 'KafkaUser',
     'app.kubernetes.io/name': userOperatorName,
     'app.kubernetes.io/instance': labelValue(name),
     'app.kubernetes.io/part-of': labelValue(`strimzi-${name}`),

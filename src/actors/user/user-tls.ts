@@ -4,6 +4,7 @@
 // Strimzi reads it) issues a new one.
 import type { V1Secret } from '@kubernetes/client-node';
 import type { KafkaUser } from '../../api/kafka-user.ts';
+import { forceRenewAnnotation } from '../../api/labels.ts';
 import {
   buildPkcs12,
   generatePassword,
@@ -14,8 +15,6 @@ import {
 } from '../certificates/certificates.ts';
 import { userNameOf } from './user-principal.ts';
 import { buildUserSecret, secretValue, type TlsCredentials, tlsSecretData } from './user-secret.ts';
-
-export const forceRenewAnnotation = 'strimzi.io/force-renew';
 
 export interface UserCertificateSettings {
   // Defaults for users whose spec.authentication sets neither, as Strimzi's clients CA's.

@@ -3,13 +3,10 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { buildNodeConfiguration } from '../../../src/actors/cluster/broker-config/node-configuration.ts';
 import { buildStartupScript } from '../../../src/actors/cluster/broker-config/startup-script.ts';
-import {
-  buildClusterModel,
-  type ClusterModel,
-  type NodeModel,
-} from '../../../src/actors/cluster/cluster-model.ts';
+import { buildClusterModel } from '../../../src/actors/cluster/cluster-model.ts';
 import type { Kafka } from '../../../src/api/kafka.ts';
 import type { KafkaNodePool } from '../../../src/api/kafka-node-pool.ts';
+import type { ClusterModel, NodeModel } from '../../../src/machines/cluster-model.ts';
 import { ReconcileFailure } from '../../../src/machines/reconcile-failure.ts';
 import { legacyDirectory, readClusterFixture } from '../../support/cluster-fixtures.ts';
 import { kafkaResource, nodePoolResource } from '../../support/cluster-resources.ts';

@@ -7,11 +7,8 @@ import { RecreatingPodRoller } from '../../../src/actors/cluster/pod-roller.ts';
 import type { RestartGate } from '../../../src/actors/cluster/restart-gate.ts';
 import { rollPods } from '../../../src/actors/cluster/roll-pods.ts';
 import { scaleNodes } from '../../../src/actors/cluster/scale-nodes.ts';
-import {
-  type KubernetesObjects,
-  KubernetesRequestError,
-  type ObjectType,
-} from '../../../src/actors/kubernetes/kubernetes-objects.ts';
+import type { KubernetesObjects, ObjectType } from '../../../src/actors/kubernetes/kubernetes-objects.ts';
+import { KubernetesRequestError } from '../../../src/api/kubernetes-request.ts';
 import { ReconcileFailure } from '../../../src/machines/reconcile-failure.ts';
 
 // Objects by kind/name. Pods turn Ready when read after creation, unless named in `neverReady`;

@@ -2,16 +2,16 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { createActor, fromPromise, waitFor } from 'xstate';
-import type { ClusterModel } from '../../../src/actors/cluster/cluster-model.ts';
 import type { Kafka } from '../../../src/api/kafka.ts';
+import { settledTag } from '../../../src/api/reconcile-outcome.ts';
 import {
   type ClusterPlan,
   type ClusterStepInput,
   clusterMachine,
   type ListenerStatus,
 } from '../../../src/machines/cluster-machine.ts';
+import type { ClusterModel } from '../../../src/machines/cluster-model.ts';
 import { ReconcileFailure } from '../../../src/machines/reconcile-failure.ts';
-import { settledTag } from '../../../src/machines/resource-machine.ts';
 
 function kafka(metadata: Partial<Kafka['metadata']> = {}): Kafka {
   return {

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createActor, fromPromise, waitFor } from 'xstate';
 import type { KafkaTopic } from '../../../src/api/kafka-topic.ts';
+import { settledTag } from '../../../src/api/reconcile-outcome.ts';
 import { ReconcileFailure } from '../../../src/machines/reconcile-failure.ts';
-import { settledTag } from '../../../src/machines/resource-machine.ts';
 import { type TopicReconciled, topicMachine } from '../../../src/machines/topic-machine.ts';
 
 function topic(overrides: Partial<KafkaTopic['metadata']> = {}): KafkaTopic {

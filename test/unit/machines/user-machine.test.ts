@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createActor, fromPromise, waitFor } from 'xstate';
 import type { KafkaUser } from '../../../src/api/kafka-user.ts';
+import { settledTag } from '../../../src/api/reconcile-outcome.ts';
 import { ReconcileFailure } from '../../../src/machines/reconcile-failure.ts';
-import { settledTag } from '../../../src/machines/resource-machine.ts';
 import { type UserReconciled, userMachine } from '../../../src/machines/user-machine.ts';
 import { sanitiseContext } from '../../../src/supervisor/state-chart/context-sanitiser.ts';
 

@@ -3,8 +3,8 @@ import { test } from 'node:test';
 import { pino } from 'pino';
 import { createMachine } from 'xstate';
 import { ActorRegistry } from '../../../src/supervisor/actor-registry.ts';
+import type { ResourceKind } from '../../../src/supervisor/contract.ts';
 import { createMetrics } from '../../../src/supervisor/metrics.ts';
-import type { ResourceKind } from '../../../src/supervisor/resource-kind.ts';
 import { waitFor } from '../../support/wait.ts';
 
 // A machine whose action throws on CRASH: the actor errors, as a bug in a machine would make it.

@@ -6,8 +6,8 @@ import type { KafkaTopic } from '../../../src/api/kafka-topic.ts';
 import { ReconcileFailure } from '../../../src/machines/reconcile-failure.ts';
 import { type TopicReconciled, topicMachine } from '../../../src/machines/topic-machine.ts';
 import { ActorRegistry } from '../../../src/supervisor/actor-registry.ts';
+import type { ResourceKind } from '../../../src/supervisor/contract.ts';
 import { createMetrics } from '../../../src/supervisor/metrics.ts';
-import type { ResourceKind } from '../../../src/supervisor/resource-kind.ts';
 import { type StateChartView, startStateChartView } from '../../../src/supervisor/state-chart-view.ts';
 import { waitFor } from '../../support/wait.ts';
 

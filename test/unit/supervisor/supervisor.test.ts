@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { needsReconcile } from '../../../src/supervisor/supervisor.ts';
+import { needsReconcile } from '../../../src/supervisor/contract.ts';
 
 const base = {
   metadata: { name: 't', namespace: 'n', generation: 1, resourceVersion: '1', labels: { a: '1' } },

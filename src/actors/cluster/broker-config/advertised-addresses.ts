@@ -1,8 +1,9 @@
 // The address a broker advertises to clients on each user listener. configuration.brokers' advertisedHost and
 // advertisedPort win; otherwise it depends on how the listener is exposed. Node ports and load balancer
 // addresses are Kubernetes' choice: the cluster effects read them from the per-broker Services and pass them in.
+
+import type { ClusterModel, ListenerModel, NodeModel } from '../../../machines/cluster-model.ts';
 import { ReconcileFailure } from '../../../machines/reconcile-failure.ts';
-import type { ClusterModel, ListenerModel, NodeModel } from '../cluster-model.ts';
 import { nodeHostName, perBrokerServiceName } from '../cluster-names.ts';
 import { nodeAddressEnvVar } from './broker-paths.ts';
 import { environmentReference } from './config-providers.ts';

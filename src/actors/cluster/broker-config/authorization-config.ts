@@ -1,7 +1,7 @@
 // The authorizer and its super users. Besides the user's super users, the principals of the cluster's own
 // parts are super users, as in Strimzi: the brokers (replication), the entity operators, Kafka Exporter,
 // Cruise Control and the operator itself, each by its certificate from the cluster CA.
-import type { ClusterModel } from '../cluster-model.ts';
+import type { ClusterModel } from '../../../machines/cluster-model.ts';
 import type { Section } from './properties.ts';
 
 const standardAuthorizer = 'org.apache.kafka.metadata.authorizer.StandardAuthorizer';

@@ -1,7 +1,7 @@
 // Where a node's files live in its pod (the official apache/kafka image keeps Kafka in /opt/kafka): the
 // per-node ConfigMap, the certificates the configuration points at, and the data volumes. The pod builder
 // mounts exactly these paths; the broker configuration refers to them.
-import type { ListenerModel, StorageModel, VolumeModel } from '../cluster-model.ts';
+import type { ListenerModel, StorageModel, VolumeModel } from '../../../machines/cluster-model.ts';
 
 /** The Kafka installation of the apache/kafka image. */
 export const kafkaHome = '/opt/kafka';

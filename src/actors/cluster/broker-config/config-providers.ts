@@ -1,6 +1,6 @@
 // Values Kafka reads at start-up rather than from the ConfigMap, through its own config providers: files of the
 // mounted Secrets (keys never enter the ConfigMap) and environment variables (the node's address and rack).
-import type { ClusterModel } from '../cluster-model.ts';
+import type { ClusterModel } from '../../../machines/cluster-model.ts';
 import { kafkaHome } from './broker-paths.ts';
 import type { Section } from './properties.ts';
 

@@ -1,7 +1,7 @@
 // Listeners: the controller (CONTROLPLANE-9090) and replication (REPLICATION-9091) listeners, both mutual TLS
 // with the cluster CA as Strimzi runs them, and the user listeners with their security protocol,
 // authentication (mutual TLS, SCRAM-SHA-512, custom) and TLS certificates; then the listener lists.
-import type { ClusterModel, ListenerModel, NodeModel } from '../cluster-model.ts';
+import type { ClusterModel, ListenerModel, NodeModel } from '../../../machines/cluster-model.ts';
 import { controlPlaneListener, nodeHostName, replicationListener } from '../cluster-names.ts';
 import { type AssignedAddresses, advertisedAddress } from './advertised-addresses.ts';
 import { clientsCaCertsDir, clusterCaCertsDir, listenerCertsDir, nodeCertsDir } from './broker-paths.ts';

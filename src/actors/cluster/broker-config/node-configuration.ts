@@ -1,6 +1,6 @@
 // The server.properties of one node, by concern: roles and quorum, listeners and their security,
 // authorization, log directories, config providers, then the user's configuration.
-import type { ClusterModel, NodeModel } from '../cluster-model.ts';
+import type { ClusterModel, NodeModel } from '../../../machines/cluster-model.ts';
 import type { AssignedAddresses } from './advertised-addresses.ts';
 import { authorizationSection } from './authorization-config.ts';
 import { configProviderSection } from './config-providers.ts';

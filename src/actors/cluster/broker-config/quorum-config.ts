@@ -1,6 +1,6 @@
 // KRaft roles and quorum: what the node does, how it finds the controllers, and its rack. The quorum is static
 // (controller.quorum.voters lists every controller), as Strimzi configures it.
-import type { ClusterModel, NodeModel } from '../cluster-model.ts';
+import type { ClusterModel, NodeModel } from '../../../machines/cluster-model.ts';
 import { controlPlaneListener, nodeHostName } from '../cluster-names.ts';
 import { environmentReference } from './config-providers.ts';
 import type { Entry, Section } from './properties.ts';

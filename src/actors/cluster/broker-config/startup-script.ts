@@ -3,7 +3,7 @@
 // container's environment (KAFKA_HEAP_OPTS and friends, read by kafka-run-class.sh).
 // The quorum is static (controller.quorum.voters), so formatting needs no --initial-controllers/--standalone;
 // --ignore-formatted keeps a restart from touching formatted directories and formats new JBOD volumes.
-import type { ClusterModel, NodeModel } from '../cluster-model.ts';
+import type { ClusterModel, NodeModel } from '../../../machines/cluster-model.ts';
 import { configDir, kafkaHome, serverConfigKey } from './broker-paths.ts';
 
 export function buildStartupScript(model: ClusterModel, node: NodeModel): string {

@@ -1,6 +1,6 @@
 // Log directories on the data volumes; the KRaft metadata log on the volume marked kraftMetadata: shared
 // (otherwise Kafka keeps it in the first log directory).
-import type { NodeModel, PoolModel } from '../cluster-model.ts';
+import type { NodeModel, PoolModel } from '../../../machines/cluster-model.ts';
 import { dataVolumes, logDir } from './broker-paths.ts';
 import type { Section } from './properties.ts';
 

@@ -1,5 +1,5 @@
 // The user's spec.kafka.config, written last (config.providers is merged into the providers section).
-import type { ClusterModel } from '../cluster-model.ts';
+import type { ClusterModel } from '../../../machines/cluster-model.ts';
 import type { Section } from './properties.ts';
 
 export function userConfigSection(model: ClusterModel): Section {

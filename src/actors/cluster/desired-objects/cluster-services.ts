@@ -2,20 +2,15 @@
 // brokers only, with Strimzi's discovery annotation) and the headless `<cluster>-kafka-brokers` that gives
 // every node, ready or not, the DNS name its peers and certificates use.
 import type { V1Service, V1ServicePort } from '@kubernetes/client-node';
-import type { ClusterModel, ListenerModel } from '../cluster-model.ts';
+import { discoveryLabel } from '../../../api/labels.ts';
+import type { ClusterModel, ListenerModel } from '../../../machines/cluster-model.ts';
 import {
   bootstrapServiceName,
   brokersServiceName,
   controlPlaneListener,
   replicationListener,
 } from '../cluster-names.ts';
-import {
-  brokersSelector,
-  clusterLabels,
-  clusterSelector,
-  discoveryLabel,
-  kafkaOwnerReference,
-} from './object-metadata.ts';
+import { brokersSelector, clusterLabels, clusterSelector, kafkaOwnerReference } from './object-metadata.ts';
 import { controlPlanePortName, listenerPortName, replicationPortName } from './port-names.ts';
 
 export function buildBootstrapService(model: ClusterModel): V1Service {

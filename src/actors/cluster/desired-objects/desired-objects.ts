@@ -13,11 +13,11 @@ import type {
   V1Service,
   V1ServiceAccount,
 } from '@kubernetes/client-node';
+import type { ClusterModel, NodeModel, PoolModel } from '../../../machines/cluster-model.ts';
 import type { KeyAndCertificate } from '../../certificates/certificates.ts';
 import type { AssignedAddresses } from '../broker-config/advertised-addresses.ts';
 import { buildNodeConfiguration } from '../broker-config/node-configuration.ts';
 import { buildStartupScript } from '../broker-config/startup-script.ts';
-import type { ClusterModel, NodeModel, PoolModel } from '../cluster-model.ts';
 import { buildBootstrapService, buildBrokersService } from './cluster-services.ts';
 import { buildListenerBootstrapServices, buildPerBrokerServices } from './listener-services.ts';
 import { buildNetworkPolicy, type OperatorPeer } from './network-policy.ts';

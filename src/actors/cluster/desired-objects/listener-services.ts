@@ -3,7 +3,7 @@
 // `<cluster>-kafka-<listener>-bootstrap`, and a per-broker service per broker node, with the node ports,
 // load balancer addresses, labels and annotations the listener's configuration asks for.
 import type { V1Service, V1ServiceSpec } from '@kubernetes/client-node';
-import type { ClusterModel, ListenerModel, NodeModel } from '../cluster-model.ts';
+import type { ClusterModel, ListenerModel, NodeModel } from '../../../machines/cluster-model.ts';
 import { listenerBootstrapServiceName, perBrokerServiceName } from '../cluster-names.ts';
 import { namedPort } from './cluster-services.ts';
 import {

@@ -6,9 +6,10 @@ import type {
   V1NetworkPolicyIngressRule,
   V1NetworkPolicyPeer,
 } from '@kubernetes/client-node';
-import type { ClusterModel } from '../cluster-model.ts';
+import { nameLabel } from '../../../api/labels.ts';
+import type { ClusterModel } from '../../../machines/cluster-model.ts';
 import { controlPlaneListener, replicationListener } from '../cluster-names.ts';
-import { clusterLabels, clusterSelector, kafkaOwnerReference, nameLabel } from './object-metadata.ts';
+import { clusterLabels, clusterSelector, kafkaOwnerReference } from './object-metadata.ts';
 
 /** Where the operator's pods run, so that the policy lets them reach the controller and replication ports. */
 export interface OperatorPeer {

@@ -3,9 +3,9 @@
 // Issuing is an effect (the cluster CA signs); these builders are pure.
 import { isIP } from 'node:net';
 import type { V1Secret } from '@kubernetes/client-node';
-import { caCertGenerationAnnotation } from '../../certificates/ca-secrets.ts';
+import { caCertGenerationAnnotation } from '../../../api/labels.ts';
+import type { ClusterModel, NodeModel } from '../../../machines/cluster-model.ts';
 import type { KeyAndCertificate } from '../../certificates/certificates.ts';
-import type { ClusterModel, NodeModel } from '../cluster-model.ts';
 import {
   bootstrapServiceName,
   brokersServiceName,

@@ -2,8 +2,8 @@
 // (key server.config), the start-up script, the cluster id and metadata version; and the hash of it all
 // that the pod carries, so that any change to what the node starts with rolls the node.
 import type { V1ConfigMap } from '@kubernetes/client-node';
+import type { ClusterModel, NodeModel } from '../../../machines/cluster-model.ts';
 import { serverConfigKey, startupScriptKey } from '../broker-config/broker-paths.ts';
-import type { ClusterModel, NodeModel } from '../cluster-model.ts';
 import { objectHash } from './content-hash.ts';
 import { kafkaOwnerReference, nodeLabels } from './object-metadata.ts';
 

@@ -1,8 +1,8 @@
 // The kafka container of a node's pod: the official image running the start-up script from the node's
 // ConfigMap, the node's ports, its addresses from the downward API, JVM settings and probes.
 import type { V1Container, V1ContainerPort, V1EnvVar } from '@kubernetes/client-node';
+import type { ClusterModel, NodeModel, PoolModel } from '../../../machines/cluster-model.ts';
 import { configDir, nodeAddressEnvVar, startupScriptKey } from '../broker-config/broker-paths.ts';
-import type { ClusterModel, NodeModel, PoolModel } from '../cluster-model.ts';
 import { controlPlaneListener, replicationListener } from '../cluster-names.ts';
 import { jvmEnvironment } from './jvm-environment.ts';
 import { nodeProbes } from './node-probes.ts';

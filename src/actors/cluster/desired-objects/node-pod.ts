@@ -3,24 +3,23 @@
 // hash, certificate hash, Kafka version, CA generations) and a revision over all of it, so that comparing
 // revisions tells whether the running pod must be replaced.
 import type { V1Pod } from '@kubernetes/client-node';
-import type { ClusterModel, NodeModel, PoolModel } from '../cluster-model.ts';
-import { brokersServiceName } from '../cluster-names.ts';
 import {
+  clientsCaCertGenerationAnnotation,
+  clusterCaCertGenerationAnnotation,
+  clusterCaKeyGenerationAnnotation,
   configurationHashAnnotation,
+  kafkaVersionAnnotation,
   manualRollingUpdateAnnotation,
   revisionAnnotation,
-} from '../pod-plan.ts';
+  serverCertificateHashAnnotation,
+} from '../../../api/labels.ts';
+import type { ClusterModel, NodeModel, PoolModel } from '../../../machines/cluster-model.ts';
+import { brokersServiceName } from '../cluster-names.ts';
 import { objectHash } from './content-hash.ts';
 import { nodeContainer } from './node-container.ts';
 import { nodeVolumes } from './node-volumes.ts';
 import { kafkaOwnerReference, podLabels } from './object-metadata.ts';
 import { serviceAccountName } from './service-account.ts';
-
-export const serverCertificateHashAnnotation = 'strimzi.io/server-cert-hash';
-export const kafkaVersionAnnotation = 'strimzi.io/kafka-version';
-export const clusterCaCertGenerationAnnotation = 'strimzi.io/cluster-ca-cert-generation';
-export const clusterCaKeyGenerationAnnotation = 'strimzi.io/cluster-ca-key-generation';
-export const clientsCaCertGenerationAnnotation = 'strimzi.io/clients-ca-cert-generation';
 
 // The official apache/kafka image runs as appuser (uid and gid 1000): volumes are made writable for it.
 const imageGroupId = 1000;

@@ -2,7 +2,7 @@
 // on controllers) with the timings of spec.kafka.livenessProbe/readinessProbe, and a startup probe that holds
 // liveness back while a slow JVM starts, so a busy machine does not restart a node before it has started.
 import type { V1Container, V1Probe } from '@kubernetes/client-node';
-import type { NodeModel, ProbeModel } from '../cluster-model.ts';
+import type { NodeModel, ProbeModel } from '../../../machines/cluster-model.ts';
 import { controlPlaneListener, replicationListener } from '../cluster-names.ts';
 import { isBroker } from './object-metadata.ts';
 

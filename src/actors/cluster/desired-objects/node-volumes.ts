@@ -2,6 +2,12 @@
 // (broker-config/broker-paths.ts): the data volumes (emptyDir or the node's claims), the per-node ConfigMap,
 // the node's certificate Secret, the CA certificates, and the own certificates of TLS listeners.
 import type { V1Volume, V1VolumeMount } from '@kubernetes/client-node';
+import type {
+  ClusterModel,
+  ListenerModel,
+  NodeModel,
+  StorageModel,
+} from '../../../machines/cluster-model.ts';
 import { caSecretNames } from '../../certificates/ca-secrets.ts';
 import {
   clientsCaCertsDir,
@@ -12,7 +18,6 @@ import {
   nodeCertsDir,
   persistentVolumeClaimName,
 } from '../broker-config/broker-paths.ts';
-import type { ClusterModel, ListenerModel, NodeModel, StorageModel } from '../cluster-model.ts';
 import { isBroker } from './object-metadata.ts';
 
 // Strimzi's /tmp: a small memory-backed emptyDir, scratch space that survives a read-only root filesystem.

@@ -1,17 +1,17 @@
 // Strimzi's labels and the owner reference on every object of a cluster, so that tools written for
 // Strimzi select them, and deleting the Kafka deletes them (Kubernetes garbage collection).
 import type { V1OwnerReference } from '@kubernetes/client-node';
-import type { ClusterModel, NodeModel } from '../cluster-model.ts';
-
-export const clusterLabel = 'strimzi.io/cluster';
-export const kindLabel = 'strimzi.io/kind';
-export const nameLabel = 'strimzi.io/name';
-export const componentTypeLabel = 'strimzi.io/component-type';
-export const poolNameLabel = 'strimzi.io/pool-name';
-export const podNameLabel = 'strimzi.io/pod-name';
-export const brokerRoleLabel = 'strimzi.io/broker-role';
-export const controllerRoleLabel = 'strimzi.io/controller-role';
-export const discoveryLabel = 'strimzi.io/discovery';
+import {
+  brokerRoleLabel,
+  clusterLabel,
+  componentTypeLabel,
+  controllerRoleLabel,
+  kindLabel,
+  nameLabel,
+  podNameLabel,
+  poolNameLabel,
+} from '../../../api/labels.ts';
+import type { ClusterModel, NodeModel } from '../../../machines/cluster-model.ts';
 
 const componentType = 'kafka';
 const managedBy = 'strimzi-cluster-operator';

@@ -3,9 +3,9 @@
 // reconcile knows whether to delete them with their node, and owned by the Kafka only when deleteClaim
 // is true, so that deleting the Kafka keeps the data of the others.
 import type { V1PersistentVolumeClaim } from '@kubernetes/client-node';
+import { deleteClaimAnnotation } from '../../../api/labels.ts';
+import type { ClusterModel, NodeModel, PoolModel } from '../../../machines/cluster-model.ts';
 import { dataVolumes, persistentVolumeClaimName } from '../broker-config/broker-paths.ts';
-import type { ClusterModel, NodeModel, PoolModel } from '../cluster-model.ts';
-import { deleteClaimAnnotation } from '../prune-objects.ts';
 import { kafkaOwnerReference, nodeLabels } from './object-metadata.ts';
 
 export function buildNodeClaims(

@@ -2,7 +2,7 @@
 // The pods have no controller with a scale subresource, so Kubernetes only honours minAvailable:
 // Strimzi writes it as (number of nodes - 1), and so does this.
 import type { V1PodDisruptionBudget } from '@kubernetes/client-node';
-import type { ClusterModel } from '../cluster-model.ts';
+import type { ClusterModel } from '../../../machines/cluster-model.ts';
 import {
   clusterLabels,
   clusterSelector,

@@ -1,6 +1,6 @@
 // Strimzi's port names in pods and services (the tcp- prefix lets Istio pick the protocol); the three
 // listeners of Strimzi's examples keep their historical names so that existing clients' ports resolve.
-import type { ListenerModel } from '../cluster-model.ts';
+import type { ListenerModel } from '../../../machines/cluster-model.ts';
 
 export const controlPlanePortName = 'tcp-ctrlplane';
 export const replicationPortName = 'tcp-replication';

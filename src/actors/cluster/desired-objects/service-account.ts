@@ -1,6 +1,6 @@
 // The ServiceAccount the Kafka pods run as, named as Strimzi names it: `<cluster>-kafka`.
 import type { V1ServiceAccount } from '@kubernetes/client-node';
-import type { ClusterModel } from '../cluster-model.ts';
+import type { ClusterModel } from '../../../machines/cluster-model.ts';
 import { clusterLabels, kafkaComponentName, kafkaOwnerReference } from './object-metadata.ts';
 
 export function serviceAccountName(model: ClusterModel): string {

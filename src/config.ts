@@ -2,18 +2,9 @@
 // the process at start with a message that names the variable.
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import type { RedisConnection } from './reconcile-queue.ts';
-import type { GuardedService } from './request-authorizer.ts';
-
-export interface ExternalKafkaCluster {
-  bootstrap: string;
-  // A Secret (namespace/name) with `username` and `password` for SASL/SCRAM-SHA-512; absent: no SASL.
-  credentialsSecret?: string;
-  tls?: boolean;
-  // The brokers' super.users (User:<name> principals): Kafka does not disclose it, and no
-  // KafkaUser may take one of them.
-  superUsers?: string[];
-}
+import type { ExternalKafkaCluster } from './actors/kafka/kafka-clusters.ts';
+import type { RedisConnection } from './supervisor/reconcile-queue.ts';
+import type { GuardedService } from './supervisor/request-authorizer.ts';
 
 export interface OperatorConfig {
   operatorNamespace: string;

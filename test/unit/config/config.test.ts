@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { ConfigError, loadConfig } from '../../../src/supervisor/config.ts';
+import { ConfigError, loadConfig } from '../../../src/config.ts';
 
 test('with no settings the operator watches its own namespace with the documented defaults', () => {
   const config = loadConfig({ OPERATOR_NAMESPACE: 'kafka', POD_NAME: 'operator-0' });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ConfigError, loadConfig } from '../../../src/supervisor/config.ts';
+import { ConfigError, loadConfig } from '../../../src/config.ts';
 
 test('the state-chart view is off unless STATE_CHART_VIEW_PORT is set', () => {
   assert.equal(loadConfig({}).stateChartView, undefined);

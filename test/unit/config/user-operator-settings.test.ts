@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ConfigError, loadConfig } from '../../../src/supervisor/config.ts';
+import { ConfigError, loadConfig } from '../../../src/config.ts';
 
 test("the user operator's settings default to Strimzi's certificate validity and renewal, and to leaving orphans alone", () => {
   assert.deepEqual(loadConfig({}).users, {

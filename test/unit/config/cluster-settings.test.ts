@@ -1,7 +1,7 @@
 // The settings of the cluster operator: whether it runs Kafka clusters, and how long it waits for pods.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ConfigError, loadConfig } from '../../../src/supervisor/config.ts';
+import { ConfigError, loadConfig } from '../../../src/config.ts';
 
 test('by default the operator runs Kafka clusters and waits 5 minutes for a pod, as Strimzi', () => {
   const config = loadConfig({});

@@ -1,29 +1,36 @@
-// The Kafka kind as the runtime runs it: the cluster machine with its effects provided, the status of
-// each settled state, and the kinds whose changes reconcile a Kafka — its KafkaNodePools (by their
-// strimzi.io/cluster label) and the pods of its nodes — and the topics and users that wait for it.
+// The Kafka kind as the runtime runs it: the caches of the Kafkas and of the kinds whose changes
+// reconcile a Kafka — its KafkaNodePools (by their strimzi.io/cluster label) and the pods of its nodes —,
+// the cluster machine with its effects provided, the status of each settled state, and the topics and
+// users that wait for it.
 import type { KubernetesObject, V1Pod } from '@kubernetes/client-node';
 import { fromPromise } from 'xstate';
-import type { Kafka } from '../../api/kafka.ts';
-import type { KafkaNodePool } from '../../api/kafka-node-pool.ts';
-import { kafkaNodePoolType, kafkaTopicType, kafkaType, kafkaUserType } from '../../api/resources.ts';
+import { type ClusterEffectsOptions, createClusterEffects } from '../actors/cluster/cluster-effects.ts';
+import { buildKafkaStatus } from '../actors/cluster/cluster-status.ts';
+import { isPodReady } from '../actors/cluster/pod-plan.ts';
+import { isKafkaReady } from '../actors/kafka/managed-cluster-access.ts';
+import { podType } from '../actors/kubernetes/kubernetes-objects.ts';
+import type { Kafka } from '../api/kafka.ts';
+import type { KafkaNodePool } from '../api/kafka-node-pool.ts';
+import { clusterLabel, kindLabel } from '../api/labels.ts';
+import { kafkaNodePoolType, kafkaTopicType, kafkaType, kafkaUserType } from '../api/resources.ts';
 import {
   type ClusterContext,
   type ClusterPlan,
   type ClusterStepInput,
   clusterMachine,
   type ListenerStatus,
-} from '../../machines/cluster-machine.ts';
-import type { RelatedKind, ResourceKind, Waiters } from '../../supervisor/resource-kind.ts';
-import { needsReconcile } from '../../supervisor/supervisor.ts';
-import { isKafkaReady } from '../kafka/managed-cluster-access.ts';
-import { podType } from '../kubernetes/kubernetes-objects.ts';
-import { type ClusterEffectsOptions, createClusterEffects } from './cluster-effects.ts';
-import { buildKafkaStatus } from './cluster-status.ts';
-import { clusterLabel, kindLabel } from './desired-objects/object-metadata.ts';
-import { isPodReady } from './pod-plan.ts';
+} from '../machines/cluster-machine.ts';
+import {
+  needsReconcile,
+  type RelatedKind,
+  type ResourceCaches,
+  type ResourceInformer,
+  type ResourceKind,
+  type Waiters,
+} from '../supervisor/contract.ts';
 
 // The index of KafkaNodePools by the Kafka they belong to: namespace/cluster.
-export const nodePoolsByCluster = 'cluster';
+const nodePoolsByCluster = 'cluster';
 
 function clusterKey(object: KubernetesObject): string[] {
   const cluster = object.metadata?.labels?.[clusterLabel];
@@ -44,18 +51,20 @@ function podChanged(updated: KubernetesObject, old: KubernetesObject): boolean {
   );
 }
 
+// The caches of the Kafkas, their KafkaNodePools and the pods of their nodes.
+export function watchClusters(caches: ResourceCaches, labelSelector: string | undefined) {
+  caches.watch(podResource, { labelSelector: `${kindLabel}=Kafka` });
+  return {
+    kafkas: caches.watch<Kafka>(kafkaType, { labelSelector }),
+    nodePools: caches.watch<KafkaNodePool>(kafkaNodePoolType, {
+      indexers: { [nodePoolsByCluster]: clusterKey },
+    }),
+  };
+}
+
 const relatedKinds: RelatedKind[] = [
-  {
-    type: kafkaNodePoolType,
-    ownerKeys: clusterKey,
-    indexers: { [nodePoolsByCluster]: clusterKey },
-  },
-  {
-    type: podResource,
-    labelSelector: `${kindLabel}=Kafka`,
-    ownerKeys: clusterKey,
-    needsReconcile: podChanged,
-  },
+  { type: kafkaNodePoolType, ownerKeys: clusterKey },
+  { type: podResource, ownerKeys: clusterKey, needsReconcile: podChanged },
 ];
 
 // Topics and users of a Kafka fail while it runs no operator for them or is not Ready: once it is Ready
@@ -72,16 +81,18 @@ const topicsAndUsers: Waiters<Kafka> = {
 };
 
 export interface ClusterKindOptions extends Omit<ClusterEffectsOptions, 'poolsOf'> {
-  // The cached KafkaNodePools under an index value of nodePoolsByCluster.
-  nodePoolsIndexed: (clusterKey: string) => KafkaNodePool[];
   // package.json's version: status.operatorLastSuccessfulVersion.
   operatorVersion: string;
 }
 
-export function createClusterKind(options: ClusterKindOptions): ResourceKind<Kafka> {
+export function createClusterKind(
+  nodePools: ResourceInformer<KafkaNodePool>,
+  options: ClusterKindOptions,
+): ResourceKind<Kafka> {
   const effects = createClusterEffects({
     ...options,
-    poolsOf: (kafka) => options.nodePoolsIndexed(`${kafka.metadata?.namespace}/${kafka.metadata?.name}`),
+    poolsOf: (kafka) =>
+      nodePools.byIndex(nodePoolsByCluster, `${kafka.metadata?.namespace}/${kafka.metadata?.name}`),
   });
   return {
     type: kafkaType,
