@@ -1,14 +1,9 @@
-// The cluster model (its types: src/machines/cluster-model.ts): everything the builders (broker configuration, desired Kubernetes objects) need,
-// derived from a Kafka, its KafkaNodePools and what exists now. Pure: no I/O, throws ReconcileFailure
-// on specs that cannot run, before any effect (the cluster machine relies on that: nothing is created).
-//
-// Changes for helpers E and F are noted here:
-// - Names (pods, services, listener names in Kafka) come from cluster-names.ts, not from string templates.
-// - ExistingState.retainedNodeIds keeps nodes whose removal was refused (they still hold replicas).
-// - rack is a RackModel (topology-label or environment-variable).
-// - `pools` may hold any KafkaNodePools: only those labelled strimzi.io/cluster=<name> in the namespace count.
-// - Changing the controllers of a running cluster is refused (ControllerQuorumChangeNotSupported).
-// - warnings include Strimzi's spec checks (KafkaDefaultReplicationFactor, KafkaKRaftControllerNodeCount, ...).
+// Builds the cluster model (its types: src/machines/cluster-model.ts): everything the builders (broker
+// configuration, desired Kubernetes objects) need, derived from a Kafka, its KafkaNodePools and what
+// exists now. Pure: no I/O; throws ReconcileFailure on specs that cannot run, before any effect (the
+// cluster machine relies on that: nothing is created). Only the pools labelled strimzi.io/cluster=<name>
+// in the Kafka's namespace count; nodes whose removal was refused stay (ExistingState.retainedNodeIds);
+// a change of a running cluster's controllers is refused (ControllerQuorumChangeNotSupported).
 import type { Kafka } from '../../api/kafka.ts';
 import type { KafkaNodePool } from '../../api/kafka-node-pool.ts';
 import type { ClusterModel, ClusterWarning, ExistingState } from '../../machines/cluster-model.ts';
