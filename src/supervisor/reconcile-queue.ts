@@ -135,12 +135,16 @@ export class ReconcileQueue {
     };
   }
 
-  // `delayMs` defaults to the coalescing window; a retry passes what its back-off has left.
-  async enqueue(request: ReconcileRequest, delayMs = this.#options.coalesceMs): Promise<void> {
+  // `delayMs` defaults to the coalescing window; a retry passes what its back-off has left. A job already
+  // waiting for the resource absorbs this one (it reads the resource as it is when it runs), so a
+  // resource that changes without pause is still reconciled once per window; `cutShort` replaces a
+  // job that waits out a back-off, so that a change is tried now.
+  async enqueue(
+    request: ReconcileRequest,
+    { delayMs = this.#options.coalesceMs, cutShort = false }: { delayMs?: number; cutShort?: boolean } = {},
+  ): Promise<void> {
     await this.#queue.add(request.kind, request, {
-      // replace: a waiting job (coalescing, or waiting out a back-off) gives way to this one, which
-      // the caller has given the delay that holds now.
-      deduplication: { id: deduplicationId(request), keepLastIfActive: true, replace: true },
+      deduplication: { id: deduplicationId(request), keepLastIfActive: true, replace: cutShort },
       delay: Math.max(delayMs, this.#options.coalesceMs),
       removeOnComplete: true,
       removeOnFail: true,

@@ -35,6 +35,12 @@ export class RetryLedger {
     this.#streaks.delete(id);
   }
 
+  /** Whether a retry of the resource waits out a back-off now, whatever the generation. */
+  waiting(id: string): boolean {
+    const streak = this.#streaks.get(id);
+    return streak !== undefined && streak.retryAt > this.#now();
+  }
+
   /** What is left of the resource's back-off at this generation; 0 when none applies. */
   remainingMs(id: string, generation: number | undefined): number {
     const streak = this.#streaks.get(id);

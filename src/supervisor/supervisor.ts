@@ -158,8 +158,8 @@ export class Supervisor {
       keys.map((key) => {
         const request = { kind, key };
         return cause === 'resync'
-          ? queue.enqueue(request, this.#backoffLeftMs(request))
-          : queue.enqueue(request);
+          ? queue.enqueue(request, { delayMs: this.#backoffLeftMs(request) })
+          : queue.enqueue(request, { cutShort: this.#retries.waiting(deduplicationId(request)) });
       }),
     ).catch((error: unknown) =>
       logger.error({ kind, keys: keys.length, err: error }, 'cannot enqueue reconciles'),
@@ -186,7 +186,7 @@ export class Supervisor {
       { kind: request.kind, key: request.key, retryInMs: delayMs },
       'reconcile failed; retrying after the back-off',
     );
-    await this.#options.queue.enqueue(request, this.#backoffLeftMs(request));
+    await this.#options.queue.enqueue(request, { delayMs: this.#backoffLeftMs(request) });
   }
 
   // Leadership acquired: reconcile everything now and every resync interval.

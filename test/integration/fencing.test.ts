@@ -20,7 +20,14 @@ const fixture = await operatorFixture('fencing');
 const { core, namespace } = fixture;
 const topics = fixture.kafkaTopics;
 const auditedNamespace = 'kao-audited';
-const lease = { LEASE_DURATION_MS: '4000', LEASE_RENEW_DEADLINE_MS: '3000', LEASE_RETRY_PERIOD_MS: '500' };
+// client-go's timings, as the chart runs the operator; a resync every 2 s keeps reconciles coming even
+// if an event were missed (the fencing, not the event flow, is what this file proves).
+const lease = {
+  LEASE_DURATION_MS: '15000',
+  LEASE_RENEW_DEADLINE_MS: '10000',
+  LEASE_RETRY_PERIOD_MS: '2000',
+  RESYNC_INTERVAL_MS: '2000',
+};
 const running: OperatorProcess[] = [];
 const kafkaObserver = new Admin({
   clientId: 'fencing-observer',
@@ -114,20 +121,23 @@ interface LastChange {
 }
 
 // Patches the topics without pause until stopped; returns the last change of each.
-function keepChanging(names: string[]): { stop: () => Promise<Map<string, LastChange>> } {
+function keepChanging(names: string[]): { made: () => number; stop: () => Promise<Map<string, LastChange>> } {
   let changing = true;
   const changes = new Map<string, LastChange>();
   let retentionMs = 100_000;
+  let made = 0;
   const loop = (async () => {
     while (changing) {
       for (const name of names) {
         retentionMs++;
         const patched = await topics.patch(name, { spec: { config: { 'retention.ms': retentionMs } } });
         changes.set(name, { generation: patched.metadata?.generation ?? 0, retentionMs });
+        made++;
       }
     }
   })();
   return {
+    made: () => made,
     stop: async () => {
       changing = false;
       await loop;
@@ -171,13 +181,14 @@ async function handOver(
   for (const name of names) await topics.waitReady(name);
   const changes = keepChanging(names);
   // Reconciles of the changing topics are in flight when leadership goes.
-  await waitFor('the leader to reconcile the changes', async () =>
-    leader.logs().filter((line) => line.msg === 'reconcile started').length > names.length * 3
-      ? true
-      : undefined,
-  );
+  await waitFor('the leader to reconcile the changes', async () => {
+    const started = leader.logs().filter((line) => line.msg === 'reconcile started').length;
+    if (started > names.length * 3) return true;
+    // Said in the timeout's message: whether the changes were made at all.
+    throw new Error(`${changes.made()} changes made, ${started} reconciles started`);
+  });
   await takeLeadershipAway();
-  await waitFor('the follower to lead', async () => leadingSince(follower), 30_000, 100);
+  await waitFor('the follower to lead', async () => leadingSince(follower), 60_000, 100);
   await waitFor('the follower to reconcile the changes', async () =>
     follower.logs().filter((line) => line.msg === 'reconcile started').length > names.length
       ? true
@@ -230,7 +241,7 @@ test('a leader cut off from the apiserver loses the Lease, and once it can reach
 
   await handOver(['cut-1', 'cut-2', 'cut-3'], leader, follower, async () => {
     await proxy.cut();
-    await waitFor('the follower to lead', async () => leadingSince(follower), 30_000, 100);
+    await waitFor('the follower to lead', async () => leadingSince(follower), 60_000, 100);
     await proxy.restore();
   });
   const { takeover, late } = writesAfterTakeover('fencing-c', 'fencing-d');
