@@ -50,3 +50,12 @@ test('a settled reconcile forgets the back-off', () => {
   assert.equal(ledger.remainingMs('Kafka/a/k', 1), 0);
   assert.equal(ledger.failed('Kafka/a/k', 1), 1_000);
 });
+
+test('a retry waits while its back-off runs, whatever the generation a change brings', () => {
+  const { ledger, clock } = ledgerAt();
+  assert.equal(ledger.waiting('KafkaTopic/a/t'), false);
+  ledger.failed('KafkaTopic/a/t', 1);
+  assert.equal(ledger.waiting('KafkaTopic/a/t'), true);
+  clock.time += 1_000;
+  assert.equal(ledger.waiting('KafkaTopic/a/t'), false, 'the back-off has passed');
+});
