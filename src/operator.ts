@@ -5,7 +5,6 @@ import { readFileSync } from 'node:fs';
 import { CoreV1Api } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { AdminPartitionReplicaCheck } from './actors/cluster/partition-replica-check.ts';
-import { RecreatingPodRoller } from './actors/cluster/pod-roller.ts';
 import { KafkaRestartGate } from './actors/cluster/restart-gate.ts';
 import { PlatformaticClusterHealthAdmin } from './actors/kafka/cluster-health-admin.ts';
 import { KafkaClusters } from './actors/kafka/kafka-clusters.ts';
@@ -132,7 +131,6 @@ export async function startOperator(config: OperatorConfig, logger: Logger, kube
           core,
           resources,
           replicaCheck: new AdminPartitionReplicaCheck({ timeoutMs: 5_000 }),
-          roller: new RecreatingPodRoller(objects, config.operationTimeoutMs),
           openRestartGate: (access, model) =>
             new KafkaRestartGate(new PlatformaticClusterHealthAdmin({ ...access, timeoutMs: 5_000 }), model),
           operator: { namespace: config.operatorNamespace, podLabels: operatorPodLabels },

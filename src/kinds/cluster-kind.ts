@@ -17,8 +17,10 @@ import {
   type ClusterContext,
   type ClusterPlan,
   type ClusterStepInput,
+  type ClusterWait,
   clusterMachine,
   type ListenerStatus,
+  type StepProgress,
 } from '../machines/cluster-machine.ts';
 import {
   needsReconcile,
@@ -101,11 +103,13 @@ export function createClusterKind(
         applyCluster: fromPromise<ClusterPlan, Kafka>(({ input, signal }) =>
           effects.applyCluster(input, signal),
         ),
-        scaleCluster: fromPromise<void, ClusterStepInput>(({ input, signal }) =>
+        scaleCluster: fromPromise<StepProgress, ClusterStepInput>(({ input, signal }) =>
           effects.scaleCluster(input, signal),
         ),
-        rollPods: fromPromise<void, ClusterStepInput>(({ input, signal }) => effects.rollPods(input, signal)),
-        observeCluster: fromPromise<ListenerStatus[], ClusterStepInput>(({ input, signal }) =>
+        rollPods: fromPromise<StepProgress, ClusterStepInput>(({ input, signal }) =>
+          effects.rollPods(input, signal),
+        ),
+        observeCluster: fromPromise<ListenerStatus[] | ClusterWait, ClusterStepInput>(({ input, signal }) =>
           effects.observeCluster(input, signal),
         ),
       },

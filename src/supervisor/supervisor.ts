@@ -180,6 +180,12 @@ export class Supervisor {
       this.#retries.forget(id);
       return;
     }
+    if (outcome.result === 'wait') {
+      // A watch event for the resource cuts the wait short, as it does a back-off.
+      this.#retries.waits(id, outcome.generation, outcome.retryAfterMs ?? 0);
+      await this.#options.queue.enqueue(request, { delayMs: this.#backoffLeftMs(request) });
+      return;
+    }
     const delayMs = this.#retries.failed(id, outcome.generation);
     if (outcome.result === 'failed') return;
     this.#options.logger.info(

@@ -1,6 +1,7 @@
 // What a Kafka's actor does to the world, one effect per state of the cluster machine: applying
 // (model, certificates, every object but the pods, pruning, the pod plan), scaling, rolling and
-// observing (every pod Ready, the listeners' addresses, the KafkaNodePools' status).
+// observing (every pod Ready, the listeners' addresses, the KafkaNodePools' status). A step that must
+// wait returns what it waits for instead of holding the reconcile.
 import type {
   CoreV1Api,
   KubernetesObject,
@@ -15,7 +16,14 @@ import type { KafkaNodePool } from '../../api/kafka-node-pool.ts';
 import { KubernetesRequestError } from '../../api/kubernetes-request.ts';
 import { clusterLabel, kindLabel, manualRollingUpdateAnnotation, poolNameLabel } from '../../api/labels.ts';
 import { kafkaNodePoolType } from '../../api/resources.ts';
-import type { ClusterPlan, ClusterStepInput, ListenerStatus } from '../../machines/cluster-machine.ts';
+import type {
+  ClusterPlan,
+  ClusterStep,
+  ClusterStepInput,
+  ClusterWait,
+  ListenerStatus,
+  StepProgress,
+} from '../../machines/cluster-machine.ts';
 import type { ClusterModel, ExistingState } from '../../machines/cluster-model.ts';
 import { managedClusterAccess } from '../kafka/managed-cluster-access.ts';
 import type { CustomResources } from '../kubernetes/custom-resources.ts';
@@ -35,6 +43,7 @@ import { caSecretIds, ensureClusterAuthorities } from './cluster-certificates.ts
 import { buildClusterModel } from './cluster-model.ts';
 import { perBrokerServiceName } from './cluster-names.ts';
 import { buildPoolStatus } from './cluster-status.ts';
+import { continueWaiting, podWaitRetryMs, type WaitRequest } from './cluster-waits.ts';
 import {
   buildDesiredObjects,
   buildServices,
@@ -50,14 +59,13 @@ import {
   type PartitionReplicaCheck,
   replicationAccess,
 } from './partition-replica-check.ts';
-import { isManualRollRequested, nodeIdOf, planPods } from './pod-plan.ts';
-import { waitForPodsReady } from './pod-readiness.ts';
-import type { PodRoller } from './pod-roller.ts';
+import { isManualRollRequested, nodeIdOf, planPods, poolOf } from './pod-plan.ts';
+import { podsNotReady } from './pod-readiness.ts';
 import { pruneObjects } from './prune-objects.ts';
 import type { RestartGate } from './restart-gate.ts';
 import { rollPods } from './roll-pods.ts';
 import { holdBackScaleDown } from './scale-down-check.ts';
-import { scaleNodes } from './scale-nodes.ts';
+import { createAbsentPods, readPods, removeNodes } from './scale-nodes.ts';
 
 export interface ClusterEffectsOptions {
   api: KubernetesObjects;
@@ -66,12 +74,12 @@ export interface ClusterEffectsOptions {
   // The watched KafkaNodePools of a Kafka (the informer's cache, by strimzi.io/cluster).
   poolsOf: (kafka: Kafka) => KafkaNodePool[];
   replicaCheck: PartitionReplicaCheck;
-  roller: PodRoller;
   // Opens what Kafka says about restarting the nodes of one cluster, for one roll.
   openRestartGate: (access: ClusterAccess, model: ClusterModel) => RestartGate;
   // The operator's pods, which the network policy lets reach the controller and replication ports.
   operator: OperatorPeer;
-  // How long a pod may take to become Ready (or to go away) before the reconcile fails.
+  // How long a step may wait for the same thing (a pod to start, a node to be back in Kafka) before
+  // the reconcile fails with what it waited for.
   operationTimeoutMs: number;
 }
 
@@ -168,6 +176,7 @@ export function createClusterEffects(options: ClusterEffectsOptions) {
     // The services as just applied come last, so they stand for the ones read before.
     await applyChangedObjects(api, supporting, [...current, ...services.current], signal);
     const wantedPods = desiredPods(desired);
+    const rolledPods = await handOverManualRollRequests(pods, pools);
     await pruneObjects(
       api,
       [...supporting, ...wantedPods],
@@ -179,48 +188,86 @@ export function createClusterEffects(options: ClusterEffectsOptions) {
       model,
       warnings,
       clusterCaCertificate: authorities.clusterCa.certificatePem,
-      ...planPods(
-        wantedPods,
-        pods,
-        new Set(pools.filter(isManualRollRequested).map((pool) => pool.metadata?.name ?? '')),
-      ),
+      ...planPods(wantedPods, rolledPods),
     };
   }
 
-  async function scaleCluster({ kafka, plan }: ClusterStepInput, signal: AbortSignal): Promise<void> {
-    await scaleNodes(api, {
-      namespace: kafka.metadata?.namespace ?? '',
-      create: plan.create,
-      remove: plan.remove,
-      timeoutMs: options.operationTimeoutMs,
-      signal,
+  // Strimzi's manual rolling update of a KafkaNodePool: each of its pods is annotated to roll (a pod
+  // created again is not), then the pool's annotation is removed; the roll carries on from the pods,
+  // across reconciles. Returns the pods as annotated.
+  async function handOverManualRollRequests(pods: V1Pod[], pools: KafkaNodePool[]): Promise<V1Pod[]> {
+    const requested = new Set(pools.filter(isManualRollRequested).map((pool) => pool.metadata?.name ?? ''));
+    if (requested.size === 0) return pods;
+    const annotated = await Promise.all(
+      pods.map(async (pod) => {
+        if (!requested.has(poolOf(pod)) || isManualRollRequested(pod) || pod.metadata?.deletionTimestamp) {
+          return pod;
+        }
+        const annotations = { [manualRollingUpdateAnnotation]: 'true' };
+        await api.annotate(pod, annotations);
+        return {
+          ...pod,
+          metadata: { ...pod.metadata, annotations: { ...pod.metadata?.annotations, ...annotations } },
+        };
+      }),
+    );
+    for (const pool of pools) {
+      if (requested.has(pool.metadata?.name ?? '')) {
+        await options.resources.removeAnnotation(kafkaNodePoolType, pool, manualRollingUpdateAnnotation);
+      }
+    }
+    return annotated;
+  }
+
+  function waitOrThrow(step: ClusterStep, input: ClusterStepInput, request: WaitRequest): ClusterWait {
+    return continueWaiting(step, request, input.waiting, options.operationTimeoutMs, Date.now());
+  }
+
+  async function readPodsOf(model: ClusterModel): Promise<V1Pod[]> {
+    return api.list<V1Pod>(podType, model.namespace, clusterObjectSelector(model.name));
+  }
+
+  async function scaleCluster(input: ClusterStepInput, signal: AbortSignal): Promise<StepProgress> {
+    const { namespace } = input.plan.model;
+    await createAbsentPods(api, input.plan.create, signal);
+    await removeNodes(api, namespace, input.plan.remove, signal);
+    const created = input.plan.create.map((pod) => pod.metadata?.name ?? '');
+    const starting = podsNotReady(await readPods(api, namespace, created), created);
+    if (!starting) return undefined;
+    return waitOrThrow('scaling', input, {
+      reason: 'ScalingUp',
+      subject: `ready ${starting.names.join(',')}`,
+      message: `Waiting for new pods to be Ready: ${starting.details}`,
+      retryAfterMs: podWaitRetryMs,
     });
   }
 
-  async function rollClusterPods({ kafka, plan }: ClusterStepInput, signal: AbortSignal): Promise<void> {
-    // The operator's certificate and the cluster CA, as applying left them in their Secrets.
-    const access = await managedClusterAccess(kafka, secretDataReader(options.core));
-    const gate = options.openRestartGate(access, plan.model);
+  async function rollClusterPods(input: ClusterStepInput, signal: AbortSignal): Promise<StepProgress> {
+    const { kafka, plan } = input;
+    // Opened at the first question to Kafka, with the operator's certificate and the cluster CA as
+    // applying left them in their Secrets.
+    let opened: Promise<RestartGate> | undefined;
+    const gate = () => {
+      opened ??= managedClusterAccess(kafka, secretDataReader(options.core)).then((access) =>
+        options.openRestartGate(access, plan.model),
+      );
+      return opened;
+    };
     try {
-      await rollPods(api, options.roller, {
-        namespace: kafka.metadata?.namespace ?? '',
+      const request = await rollPods(api, {
         roll: plan.roll,
-        manualPools: new Set(plan.manuallyRolledPools),
+        create: plan.create,
+        pods: await readPodsOf(plan.model),
         gate,
-        timeoutMs: options.operationTimeoutMs,
         signal,
       });
+      return request === undefined ? undefined : waitOrThrow('rolling', input, request);
     } finally {
-      await gate.close();
-    }
-    await removeManualRollRequests(kafka, plan.manuallyRolledPools);
-  }
-
-  // Strimzi's behaviour: a pool's manual rolling update is done once every pod of it has rolled.
-  async function removeManualRollRequests(kafka: Kafka, rolledPools: readonly string[]): Promise<void> {
-    for (const pool of options.poolsOf(kafka)) {
-      if (!rolledPools.includes(pool.metadata?.name ?? '')) continue;
-      await options.resources.removeAnnotation(kafkaNodePoolType, pool, manualRollingUpdateAnnotation);
+      // A gate that could not be opened failed the step above with its own error.
+      await opened?.then(
+        (restartGate) => restartGate.close(),
+        () => undefined,
+      );
     }
   }
 
@@ -271,21 +318,28 @@ export function createClusterEffects(options: ClusterEffectsOptions) {
   }
 
   async function observeCluster(
-    { kafka, plan }: ClusterStepInput,
-    signal: AbortSignal,
-  ): Promise<ListenerStatus[]> {
+    input: ClusterStepInput,
+    _signal: AbortSignal,
+  ): Promise<ListenerStatus[] | ClusterWait> {
+    const { kafka, plan } = input;
     const { model } = plan;
-    await waitForPodsReady(
-      api,
-      model.namespace,
-      model.nodes.map((node) => node.podName),
-      { timeoutMs: options.operationTimeoutMs, signal },
-    );
     const selector = clusterObjectSelector(model.name);
     const [pods, services] = await Promise.all([
-      api.list<V1Pod>(podType, model.namespace, selector),
+      readPodsOf(model),
       api.list<V1Service>(serviceType, model.namespace, selector),
     ]);
+    const starting = podsNotReady(
+      pods,
+      model.nodes.map((node) => node.podName),
+    );
+    if (starting) {
+      return waitOrThrow('observing', input, {
+        reason: 'PodsNotReady',
+        subject: `ready ${starting.names.join(',')}`,
+        message: `Waiting for pods to be Ready: ${starting.details}; check kubectl describe pod and the pod logs`,
+        retryAfterMs: podWaitRetryMs,
+      });
+    }
     // Only nodeport listeners need the Kubernetes nodes (and the permission to read them).
     const nodes = model.listeners.some((listener) => listener.type === 'nodeport')
       ? await readNodes(pods)
