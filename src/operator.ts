@@ -2,15 +2,14 @@
 // Kubernetes clients, the caches, the Kafka connections, the kinds it serves (reading the caches), the
 // supervisor, leader election and the HTTP server.
 import { readFileSync } from 'node:fs';
-import { CoreV1Api } from '@kubernetes/client-node';
+import { CoreV1Api, type KubernetesObject } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { AdminPartitionReplicaCheck } from './actors/cluster/partition-replica-check.ts';
-import { KafkaRestartGate } from './actors/cluster/restart-gate.ts';
 import { PlatformaticClusterHealthAdmin } from './actors/kafka/cluster-health-admin.ts';
 import { KafkaClusters } from './actors/kafka/kafka-clusters.ts';
 import { PlatformaticKafkaAdmin } from './actors/kafka/platformatic-admin.ts';
 import { CustomResources } from './actors/kubernetes/custom-resources.ts';
-import { EventRecorder } from './actors/kubernetes/event-recorder.ts';
+import { EventRecorder, type EventToRecord } from './actors/kubernetes/event-recorder.ts';
 import { KubernetesObjects } from './actors/kubernetes/kubernetes-objects.ts';
 import { PooledKubeConfig } from './actors/kubernetes/pooled-kube-config.ts';
 import { secretDataReader } from './actors/kubernetes/secret-data.ts';
@@ -97,18 +96,19 @@ export async function startOperator(config: OperatorConfig, logger: Logger, kube
     logger,
   });
   const events = new EventRecorder(kubeConfig, 'kafka-actor-operator', config.identity);
+  // An Event that cannot be written is logged; it does not fail what it reports.
+  const recordEvent = (resource: KubernetesObject, event: EventToRecord) =>
+    events
+      .record(resource, event)
+      .catch((error: unknown) =>
+        logger.warn({ err: error, event: event.reason }, 'could not record a Kubernetes Event'),
+      );
   const topicKind = createTopicKind(topics, {
     clusters,
     resources,
     useFinalizers: config.useFinalizers,
     maxPartitions: config.maxTopicPartitions,
-    // An Event that cannot be written is logged; it does not fail what it reports.
-    recordEvent: (topic, event) =>
-      events
-        .record(topic, event)
-        .catch((error: unknown) =>
-          logger.warn({ err: error, event: event.reason }, 'could not record a Kubernetes Event'),
-        ),
+    recordEvent,
   });
   const userKind = createUserKind(users, {
     clusters,
@@ -131,8 +131,8 @@ export async function startOperator(config: OperatorConfig, logger: Logger, kube
           core,
           resources,
           replicaCheck: new AdminPartitionReplicaCheck({ timeoutMs: 5_000 }),
-          openRestartGate: (access, model) =>
-            new KafkaRestartGate(new PlatformaticClusterHealthAdmin({ ...access, timeoutMs: 5_000 }), model),
+          openClusterAdmin: (access) => new PlatformaticClusterHealthAdmin({ ...access, timeoutMs: 5_000 }),
+          recordEvent,
           operator: { namespace: config.operatorNamespace, podLabels: operatorPodLabels },
           operationTimeoutMs: config.operationTimeoutMs,
           operatorVersion,

@@ -528,16 +528,21 @@ async function assertNoPodRestarted(
   return now;
 }
 
-test('a configuration change Kafka cannot be asked about restarts no pod: NotReady with RestartCheckFailed and a Warning Event', async () => {
+test('a configuration change Kafka cannot be asked about restarts no pod: NotReady with ConfigurationUpdateFailed (taken at runtime) or RestartCheckFailed (needs a restart) and a Warning Event', async () => {
   const namespace = takeNamespace();
   await createAll(namespace, manifests('clusters/separate-roles-ephemeral.yaml'));
   await readyKafka(namespace);
   const pods = await clusterPods(namespace);
   const recorder = await recordPodEvents(namespace);
   try {
+    // Kafka takes these at runtime: written to Kafka, which cannot be reached on kwok; no restart either way.
     await patchKafka(namespace, {
       spec: { kafka: { config: { 'num.io.threads': 12, 'num.network.threads': 5 } } },
     });
+    const { refused: unwritten } = await refusedWith(namespace, 'ConfigurationUpdateFailed');
+    assert.match(unwritten.message ?? '', /the configuration Kafka takes at runtime could not be written/);
+    // A node must restart for this one.
+    await patchKafka(namespace, { spec: { kafka: { config: { 'auto.create.topics.enable': false } } } });
     // On kwok no broker runs: whether a node may restart cannot be asked, so none may go.
     const { refused } = await refusedWith(namespace, 'RestartCheckFailed');
     assert.match(
@@ -550,7 +555,7 @@ test('a configuration change Kafka cannot be asked about restarts no pod: NotRea
   }
 });
 
-test('strimzi.io/manual-rolling-update on a pod, then on a pool, asks Kafka before restarting those nodes; unanswered, nothing restarts and the annotations stay', async () => {
+test('strimzi.io/manual-rolling-update on a pod, then on a pool (handed to its pods), asks Kafka before restarting those nodes; unanswered, nothing restarts and the pods keep the request', async () => {
   const namespace = takeNamespace();
   await createAll(namespace, manifests('clusters/separate-roles-ephemeral.yaml'));
   await readyKafka(namespace);
@@ -592,12 +597,19 @@ test('strimzi.io/manual-rolling-update on a pod, then on a pool, asks Kafka befo
       500,
     );
     const now = await assertNoPodRestarted(namespace, recorder.events, pods);
-    const stillAsked = now.find((pod) => pod.metadata?.name === broker.metadata?.name);
-    assert.equal(stillAsked?.metadata?.annotations?.['strimzi.io/manual-rolling-update'], 'true');
+    // The pool's request is on each of its pods now, which keep it until they have rolled.
+    for (const asked of [broker, ...controllers]) {
+      const pod = now.find((candidate) => candidate.metadata?.name === asked.metadata?.name);
+      assert.equal(
+        pod?.metadata?.annotations?.['strimzi.io/manual-rolling-update'],
+        'true',
+        pod?.metadata?.name,
+      );
+    }
     assert.equal(
       (await readPool(namespace, 'controller')).metadata?.annotations?.['strimzi.io/manual-rolling-update'],
-      'true',
-      'the pool keeps its request while its nodes have not rolled',
+      undefined,
+      'the pool handed its request to its pods',
     );
   } finally {
     recorder.stop();

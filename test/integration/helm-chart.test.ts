@@ -18,6 +18,7 @@ import {
   RbacAuthorizationV1Api,
 } from '@kubernetes/client-node';
 import { load, loadAll } from 'js-yaml';
+import { clusterProgressReasons } from '../../src/actors/cluster/cluster-waits.ts';
 import type { Kafka } from '../../src/api/kafka.ts';
 import { kafkaType } from '../../src/api/resources.ts';
 import { writeCustomResourceDefinitions } from '../../src/api/write-crds.ts';
@@ -477,7 +478,9 @@ async function readyKafka(namespace: string, operator: OperatorProcess): Promise
         plural: kafkaType.plural,
         name: 'my-cluster',
       })) as Kafka;
-      const settled = current.status?.conditions?.find((c) => c.type === 'Ready' || c.type === 'NotReady');
+      const settled = current.status?.conditions?.find(
+        (c) => c.type === 'Ready' || (c.type === 'NotReady' && !clusterProgressReasons.has(c.reason ?? '')),
+      );
       return settled && current.status?.observedGeneration === current.metadata?.generation
         ? current
         : undefined;

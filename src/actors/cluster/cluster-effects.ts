@@ -14,7 +14,13 @@ import { statusEquivalent } from '../../api/conditions.ts';
 import type { Kafka } from '../../api/kafka.ts';
 import type { KafkaNodePool } from '../../api/kafka-node-pool.ts';
 import { KubernetesRequestError } from '../../api/kubernetes-request.ts';
-import { clusterLabel, kindLabel, manualRollingUpdateAnnotation, poolNameLabel } from '../../api/labels.ts';
+import {
+  clusterLabel,
+  dynamicConfigurationHashAnnotation,
+  kindLabel,
+  manualRollingUpdateAnnotation,
+  poolNameLabel,
+} from '../../api/labels.ts';
 import { kafkaNodePoolType } from '../../api/resources.ts';
 import type {
   ClusterPlan,
@@ -25,8 +31,11 @@ import type {
   StepProgress,
 } from '../../machines/cluster-machine.ts';
 import type { ClusterModel, ExistingState } from '../../machines/cluster-model.ts';
+import { ReconcileFailure } from '../../machines/reconcile-failure.ts';
+import type { ClusterDefaultsAdmin, ClusterHealthAdmin } from '../kafka/kafka-admin.ts';
 import { managedClusterAccess } from '../kafka/managed-cluster-access.ts';
 import type { CustomResources } from '../kubernetes/custom-resources.ts';
+import type { EventToRecord } from '../kubernetes/event-recorder.ts';
 import {
   type KubernetesObjects,
   namespacedObjectTypes,
@@ -39,6 +48,7 @@ import {
 import { secretDataReader } from '../kubernetes/secret-data.ts';
 import { applyChangedObjects } from './apply-objects.ts';
 import type { AssignedAddresses } from './broker-config/advertised-addresses.ts';
+import { clusterDefaultChanges, dynamicUserConfig } from './broker-config/dynamic-config.ts';
 import { caSecretIds, ensureClusterAuthorities } from './cluster-certificates.ts';
 import { buildClusterModel } from './cluster-model.ts';
 import { perBrokerServiceName } from './cluster-names.ts';
@@ -48,6 +58,7 @@ import {
   buildDesiredObjects,
   buildServices,
   desiredPods,
+  dynamicConfigurationHash,
   supportingObjects,
 } from './desired-objects/desired-objects.ts';
 import type { OperatorPeer } from './desired-objects/network-policy.ts';
@@ -62,7 +73,7 @@ import {
 import { isManualRollRequested, nodeIdOf, planPods, poolOf } from './pod-plan.ts';
 import { podsNotReady } from './pod-readiness.ts';
 import { pruneObjects } from './prune-objects.ts';
-import type { RestartGate } from './restart-gate.ts';
+import { KafkaRestartGate, type RestartGate } from './restart-gate.ts';
 import { rollPods } from './roll-pods.ts';
 import { holdBackScaleDown } from './scale-down-check.ts';
 import { createAbsentPods, readPods, removeNodes } from './scale-nodes.ts';
@@ -74,8 +85,11 @@ export interface ClusterEffectsOptions {
   // The watched KafkaNodePools of a Kafka (the informer's cache, by strimzi.io/cluster).
   poolsOf: (kafka: Kafka) => KafkaNodePool[];
   replicaCheck: PartitionReplicaCheck;
-  // Opens what Kafka says about restarting the nodes of one cluster, for one roll.
-  openRestartGate: (access: ClusterAccess, model: ClusterModel) => RestartGate;
+  // Opens an Admin client of one cluster, for one step: what Kafka says about restarting its nodes, and
+  // the configuration it takes at runtime.
+  openClusterAdmin: (access: ClusterAccess) => ClusterHealthAdmin & ClusterDefaultsAdmin;
+  // An Event that cannot be written is logged by the recorder; it does not fail what it reports.
+  recordEvent: (kafka: Kafka, event: EventToRecord) => Promise<void>;
   // The operator's pods, which the network policy lets reach the controller and replication ports.
   operator: OperatorPeer;
   // How long a step may wait for the same thing (a pod to start, a node to be back in Kafka) before
@@ -130,6 +144,14 @@ function assignedAddresses(model: ClusterModel, services: readonly KubernetesObj
     }
   }
   return assigned;
+}
+
+// Keys only: a value may be sensitive, and the spec already says it.
+function describeChanges(set: Record<string, string>, remove: readonly string[]): string {
+  return [
+    ...(Object.keys(set).length > 0 ? [`set ${Object.keys(set).sort().join(', ')}`] : []),
+    ...(remove.length > 0 ? [`removed ${remove.join(', ')}`] : []),
+  ].join('; ');
 }
 
 export function createClusterEffects(options: ClusterEffectsOptions) {
@@ -219,6 +241,62 @@ export function createClusterEffects(options: ClusterEffectsOptions) {
     return annotated;
   }
 
+  async function openAdmin(kafka: Kafka): Promise<ClusterHealthAdmin & ClusterDefaultsAdmin> {
+    return options.openClusterAdmin(await managedClusterAccess(kafka, secretDataReader(options.core)));
+  }
+
+  // The configuration Kafka takes at runtime is written to Kafka's cluster-wide default entity, once
+  // every node runs, and restarts nothing; each pod then carries the hash of what was written. Kafka
+  // is asked only when a pod's hash differs, so a cluster whose configuration did not change needs no
+  // connection to Kafka here.
+  async function applyDynamicConfiguration(
+    kafka: Kafka,
+    model: ClusterModel,
+    pods: readonly V1Pod[],
+    signal: AbortSignal,
+  ): Promise<void> {
+    const hash = dynamicConfigurationHash(model);
+    const stale = pods.filter(
+      (pod) => pod.metadata?.annotations?.[dynamicConfigurationHashAnnotation] !== hash,
+    );
+    if (stale.length === 0) return;
+    const admin = await openAdmin(kafka);
+    try {
+      await writeClusterDefaults(kafka, admin, dynamicUserConfig(model.brokerConfig), signal);
+    } catch (error) {
+      throw new ReconcileFailure(
+        'ConfigurationUpdateFailed',
+        `Kafka ${model.namespace}/${model.name}: the configuration Kafka takes at runtime could not be ` +
+          `written: ${error instanceof Error ? error.message : String(error)}. It is retried.`,
+        { cause: error },
+      );
+    } finally {
+      await admin.close();
+    }
+    for (const pod of stale) {
+      signal.throwIfAborted();
+      await api.annotate(pod, { [dynamicConfigurationHashAnnotation]: hash });
+    }
+  }
+
+  async function writeClusterDefaults(
+    kafka: Kafka,
+    admin: ClusterDefaultsAdmin,
+    desired: Record<string, string>,
+    signal: AbortSignal,
+  ): Promise<void> {
+    const changes = clusterDefaultChanges(desired, await admin.describeClusterDefaults());
+    if (Object.keys(changes.set).length + changes.remove.length === 0) return;
+    // Fenced: a replica that stopped leading writes nothing more.
+    signal.throwIfAborted();
+    await admin.alterClusterDefaults(changes);
+    await options.recordEvent(kafka, {
+      type: 'Normal',
+      reason: 'ConfigurationUpdated',
+      message: `Kafka took the configuration at runtime, no node restarted: ${describeChanges(changes.set, changes.remove)}`,
+    });
+  }
+
   function waitOrThrow(step: ClusterStep, input: ClusterStepInput, request: WaitRequest): ClusterWait {
     return continueWaiting(step, request, input.waiting, options.operationTimeoutMs, Date.now());
   }
@@ -248,9 +326,7 @@ export function createClusterEffects(options: ClusterEffectsOptions) {
     // applying left them in their Secrets.
     let opened: Promise<RestartGate> | undefined;
     const gate = () => {
-      opened ??= managedClusterAccess(kafka, secretDataReader(options.core)).then((access) =>
-        options.openRestartGate(access, plan.model),
-      );
+      opened ??= openAdmin(kafka).then((admin) => new KafkaRestartGate(admin, plan.model));
       return opened;
     };
     try {
@@ -319,7 +395,7 @@ export function createClusterEffects(options: ClusterEffectsOptions) {
 
   async function observeCluster(
     input: ClusterStepInput,
-    _signal: AbortSignal,
+    signal: AbortSignal,
   ): Promise<ListenerStatus[] | ClusterWait> {
     const { kafka, plan } = input;
     const { model } = plan;
@@ -334,12 +410,13 @@ export function createClusterEffects(options: ClusterEffectsOptions) {
     );
     if (starting) {
       return waitOrThrow('observing', input, {
-        reason: 'PodsNotReady',
+        reason: 'PodsStarting',
         subject: `ready ${starting.names.join(',')}`,
         message: `Waiting for pods to be Ready: ${starting.details}; check kubectl describe pod and the pod logs`,
         retryAfterMs: podWaitRetryMs,
       });
     }
+    await applyDynamicConfiguration(kafka, model, pods, signal);
     // Only nodeport listeners need the Kubernetes nodes (and the permission to read them).
     const nodes = model.listeners.some((listener) => listener.type === 'nodeport')
       ? await readNodes(pods)

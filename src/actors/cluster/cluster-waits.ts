@@ -11,6 +11,15 @@ export interface WaitRequest {
   retryAfterMs: number;
 }
 
+// The NotReady reasons of a cluster whose steps are under way rather than failed, for tools that wait
+// for a reconcile to come to an end.
+export const clusterProgressReasons: ReadonlySet<string> = new Set([
+  'ScalingUp',
+  'RollingUpdate',
+  'NodeNotBack',
+  'PodsStarting',
+]);
+
 // Pods are watched: their events end a wait at once, and the requeue only covers a lost event.
 export const podWaitRetryMs = 10_000;
 // Kafka is not watched: a restarted broker catching up is looked at again this often.

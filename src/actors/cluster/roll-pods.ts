@@ -72,6 +72,9 @@ export async function rollPods(
   const others = input.pods.filter((pod) => !rolling.has(nameOf(pod)));
   const notServing = restartOrder(steps.filter((step) => !step.serving))[0];
   if (notServing) return restart(api, notServing, `its pod is not Ready; ${left}`);
+  // Asked first: a Kafka that cannot say which controller is active cannot say anything else either.
+  const gate = steps.length > 0 || others.length > 0 ? await input.gate() : undefined;
+  const active = steps.length > 0 ? await gate?.activeController(steps.map((step) => step.node)) : undefined;
   // Every node that is not being restarted must be serving and back in Kafka before another goes, and
   // before the roll counts as done.
   const othersNotReady = podsNotReady(others, others.map(nameOf));
@@ -83,8 +86,7 @@ export async function rollPods(
       retryAfterMs: podWaitRetryMs,
     };
   }
-  const notBack =
-    others.length > 0 ? await (await input.gate()).notBack(others.map(restartCandidate)) : undefined;
+  const notBack = others.length > 0 ? await gate?.notBack(others.map(restartCandidate)) : undefined;
   if (notBack) {
     return {
       reason: 'NodeNotBack',
@@ -93,12 +95,8 @@ export async function rollPods(
       retryAfterMs: kafkaWaitRetryMs,
     };
   }
-  if (steps.length === 0) return undefined;
-  const gate = await input.gate();
-  const next = restartOrder(
-    steps,
-    await gate.activeController(steps.map((step) => step.node)),
-  )[0] as RestartStep<V1Pod>;
+  const next = restartOrder(steps, active)[0];
+  if (!next || !gate) return undefined;
   signal.throwIfAborted();
   // Throws a retryable refusal naming the node and why; the roll waits with back-off.
   await gate.ensureSafeToRestart(next.node);

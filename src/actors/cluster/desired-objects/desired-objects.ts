@@ -16,9 +16,11 @@ import type {
 import type { ClusterModel, NodeModel, PoolModel } from '../../../machines/cluster-model.ts';
 import type { KeyAndCertificate } from '../../certificates/certificates.ts';
 import type { AssignedAddresses } from '../broker-config/advertised-addresses.ts';
+import { dynamicUserConfig, staticUserConfig } from '../broker-config/dynamic-config.ts';
 import { buildNodeConfiguration } from '../broker-config/node-configuration.ts';
 import { buildStartupScript } from '../broker-config/startup-script.ts';
 import { buildBootstrapService, buildBrokersService } from './cluster-services.ts';
+import { objectHash } from './content-hash.ts';
 import { buildListenerBootstrapServices, buildPerBrokerServices } from './listener-services.ts';
 import { buildNetworkPolicy, type OperatorPeer } from './network-policy.ts';
 import { buildNodeCertificateSecret, serverCertificateHash } from './node-certificates.ts';
@@ -115,8 +117,10 @@ function buildNodeObjects(
       `node ${node.id} of Kafka ${model.namespace}/${model.name} has no certificate: issue it first`,
     );
   }
+  const staticModel = { ...model, brokerConfig: staticUserConfig(model.brokerConfig) };
   const { configMap, configurationHash } = buildNodeConfigMap(model, node, {
     serverConfig: buildNodeConfiguration(model, node, inputs.assignedAddresses),
+    staticServerConfig: buildNodeConfiguration(staticModel, node, inputs.assignedAddresses),
     startupScript: buildStartupScript(model, node),
   });
   return {
@@ -132,10 +136,16 @@ function buildNodeObjects(
     services: buildPerBrokerServices(model, node),
     pod: buildNodePod(model, node, pool, {
       configurationHash,
+      dynamicConfigurationHash: dynamicConfigurationHash(model),
       serverCertificateHash: serverCertificateHash(certificate),
       caGenerations: inputs.caGenerations,
     }),
   };
+}
+
+// What the pods carry of the configuration Kafka takes at runtime (see dynamic-config.ts).
+export function dynamicConfigurationHash(model: Pick<ClusterModel, 'brokerConfig'>): string {
+  return objectHash(dynamicUserConfig(model.brokerConfig));
 }
 
 function poolOf(model: ClusterModel, node: NodeModel): PoolModel {
