@@ -12,7 +12,7 @@ import {
   PatchStrategy,
   setHeaderOptions,
 } from '@kubernetes/client-node';
-import { Kafka, logLevel } from 'kafkajs';
+import { ConfigResourceTypes, Kafka, logLevel } from 'kafkajs';
 import {
   type Playground,
   playgroundDefaults,
@@ -269,49 +269,280 @@ test('a broker pod deleted by hand comes back as a new process and rejoins the c
   );
 });
 
-test('a configuration change restarts every node once, one at a time, asked of Kafka, the active controller last', async () => {
+async function readKafkaResource(): Promise<KafkaResource> {
   const custom = playground.kubeConfig.makeApiClient(CustomObjectsApi);
-  const read = async () =>
-    (await custom.getNamespacedCustomObject({
-      ...kafkaType,
-      namespace: playground.namespace,
-      name: playground.cluster,
-    })) as KafkaResource;
-  // Asked as the operator asks: the replication listener, with the operator's certificate.
-  const access = await managedClusterAccess(await read(), secretDataReader(core));
-  const admin = new PlatformaticClusterHealthAdmin({ ...access, timeoutMs: 10_000 });
-  const leader = await admin.describeMetadataQuorum().finally(() => admin.close());
-  const before = brokerProcesses(bridge);
-  for (const pid of before.values()) seenBrokerPids.add(pid);
+  return (await custom.getNamespacedCustomObject({
+    ...kafkaType,
+    namespace: playground.namespace,
+    name: playground.cluster,
+  })) as KafkaResource;
+}
+
+async function patchKafkaResource(body: object): Promise<void> {
+  const custom = playground.kubeConfig.makeApiClient(CustomObjectsApi);
   await custom.patchNamespacedCustomObject(
-    {
-      ...kafkaType,
-      namespace: playground.namespace,
-      name: playground.cluster,
-      body: { spec: { kafka: { config: { 'num.io.threads': 9 } } } },
-    },
+    { ...kafkaType, namespace: playground.namespace, name: playground.cluster, body },
     setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
   );
-  // Which pods have a new broker process, in the order they got it, and the most found down at once.
-  const restarted: string[] = [];
-  let mostDown = 0;
-  await waitFor(
-    'every node to run a new broker process',
-    async () => {
-      const now = brokerProcesses(bridge);
-      for (const pid of now.values()) seenBrokerPids.add(pid);
-      mostDown = Math.max(mostDown, [...before.keys()].filter((pod) => !now.has(pod)).length);
-      for (const [pod, pid] of now) {
-        if (pid !== before.get(pod) && !restarted.includes(pod)) restarted.push(pod);
+}
+
+// kafkajs as the operator connects: the replication listener, with the operator's certificate (a super user).
+async function operatorClient(): Promise<Kafka> {
+  const access = await managedClusterAccess(await readKafkaResource(), secretDataReader(core));
+  return new Kafka({
+    clientId: `e2e-operator-${suffix}`,
+    brokers: access.bootstrap,
+    ssl: access.tls,
+    logLevel: logLevel.NOTHING,
+  });
+}
+
+async function activeController(): Promise<number> {
+  const access = await managedClusterAccess(await readKafkaResource(), secretDataReader(core));
+  const admin = new PlatformaticClusterHealthAdmin({ ...access, timeoutMs: 10_000 });
+  return (await admin.describeMetadataQuorum().finally(() => admin.close())).leaderId;
+}
+
+// An idempotent producer with acks=all sending to my-topic without pause, one record at a time, until
+// stopped: which records Kafka acknowledged, and which sends failed after the client's own retries.
+function steadyProducer(kafka: Kafka, runId: string) {
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, retry: { retries: 10 } });
+  const acknowledged: number[] = [];
+  const failures: string[] = [];
+  let stopping = false;
+  const running = (async () => {
+    await producer.connect();
+    for (let sequence = 0; !stopping; sequence++) {
+      try {
+        await producer.send({
+          topic: 'my-topic',
+          acks: -1,
+          messages: [{ key: `${runId}-${sequence % 7}`, value: `${runId}-${sequence}` }],
+        });
+        acknowledged.push(sequence);
+      } catch (error) {
+        failures.push(`${sequence}: ${error instanceof Error ? error.message : String(error)}`);
       }
-      return restarted.length === before.size ? true : undefined;
+    }
+    await producer.disconnect();
+  })();
+  return {
+    acknowledged,
+    failures,
+    async stop() {
+      stopping = true;
+      await running;
     },
-    900_000,
-    200,
+  };
+}
+
+// Every record of the run in my-topic, read from the beginning up to the end offsets as they are now.
+async function recordsOfRun(kafka: Kafka, runId: string): Promise<number[]> {
+  const admin = kafka.admin();
+  await admin.connect();
+  const ends = await admin.fetchTopicOffsets('my-topic').finally(() => admin.disconnect());
+  const remaining = new Map(
+    ends.filter((end) => end.high !== end.low).map((end) => [end.partition, Number(end.high)]),
   );
-  await playgroundReady(playground, 300_000, ['Kafka']);
+  const consumer = kafka.consumer({ groupId: `my-group-${runId}` });
+  await consumer.connect();
+  const seen: number[] = [];
+  try {
+    await consumer.subscribe({ topic: 'my-topic', fromBeginning: true });
+    const caughtUp = new Promise<void>((resolve) => {
+      if (remaining.size === 0) resolve();
+      void consumer.run({
+        eachMessage: async ({ partition, message }) => {
+          const value = message.value?.toString() ?? '';
+          if (value.startsWith(`${runId}-`)) seen.push(Number(value.slice(runId.length + 1)));
+          if (Number(message.offset) + 1 >= (remaining.get(partition) ?? 0)) remaining.delete(partition);
+          if (remaining.size === 0) resolve();
+        },
+      });
+    });
+    await waitFor('the consumer to reach the end of my-topic', () => caughtUp.then(() => true), 180_000);
+  } finally {
+    await consumer.disconnect();
+  }
+  return seen;
+}
+
+test('a configuration change that needs a restart rolls every node once, one at a time, asked of Kafka, the active controller last, and an acks=all producer loses nothing', async () => {
+  const leader = await activeController();
+  const before = brokerProcesses(bridge);
+  for (const pid of before.values()) seenBrokerPids.add(pid);
+  const users = await scramClient();
+  const operator = await operatorClient();
+  const runId = `roll-${suffix}`;
+  const producer = steadyProducer(users, runId);
+  // Which pods have a new broker process, in the order they got it, and the most found down at once;
+  // and, for each pod deleted, whether Kafka was seen with every partition of my-topic fully in sync
+  // between the deletion before it and this one (a controlled shutdown takes its broker out of the ISR,
+  // so it is the deletion that counts, not the end of the process).
+  const restarted: string[] = [];
+  const inSyncBeforeDeletion: boolean[] = [];
+  const deleting = new Set<string>();
+  let seenInSync = false;
+  let mostDown = 0;
+  const admin = operator.admin();
+  await admin.connect();
+  try {
+    await onceAclsApplied('the producer to get its first acknowledgement', async () =>
+      producer.acknowledged.length > 0 ? true : undefined,
+    );
+    // The playground's Kafka sets min.insync.replicas 2 and my-topic has 3 replicas: Kafka can lose one.
+    await patchKafkaResource({ spec: { kafka: { config: { 'queued.max.requests': 600 } } } });
+    await waitFor(
+      'every node to run a new broker process',
+      async () => {
+        const partitions = await admin
+          .fetchTopicMetadata({ topics: ['my-topic'] })
+          .then((metadata) => metadata.topics[0]?.partitions ?? [])
+          .catch(() => []);
+        if (
+          partitions.length === 3 &&
+          partitions.every((partition) => partition.isr.length === partition.replicas.length)
+        ) {
+          seenInSync = true;
+        }
+        const pods = await core.listNamespacedPod({
+          namespace: playground.namespace,
+          labelSelector: `strimzi.io/cluster=${playground.cluster},strimzi.io/pool-name`,
+        });
+        for (const pod of pods.items) {
+          const uid = pod.metadata?.uid ?? '';
+          if (pod.metadata?.deletionTimestamp && !deleting.has(uid)) {
+            deleting.add(uid);
+            inSyncBeforeDeletion.push(seenInSync);
+            seenInSync = false;
+          }
+        }
+        const now = brokerProcesses(bridge);
+        for (const pid of now.values()) seenBrokerPids.add(pid);
+        mostDown = Math.max(mostDown, [...before.keys()].filter((pod) => !now.has(pod)).length);
+        for (const [pod, pid] of now) {
+          if (pid !== before.get(pod) && !restarted.includes(pod)) restarted.push(pod);
+        }
+        return restarted.length === before.size ? true : undefined;
+      },
+      900_000,
+      200,
+    );
+    await playgroundReady(playground, 300_000, ['Kafka']);
+  } finally {
+    await admin.disconnect();
+    await producer.stop();
+  }
   assert.ok(mostDown <= 1, `at most one node down at once (seen ${mostDown})`);
-  assert.equal(restarted.at(-1), `${playground.cluster}-dual-role-${leader.leaderId}`, `order ${restarted}`);
+  assert.equal(restarted.at(-1), `${playground.cluster}-dual-role-${leader}`, `order ${restarted}`);
+  assert.deepEqual(inSyncBeforeDeletion, [true, true, true], 'every partition in sync before each node went');
+  assert.deepEqual(producer.failures, []);
+  assert.ok(producer.acknowledged.length > 100, `${producer.acknowledged.length} records acknowledged`);
+  const read = await recordsOfRun(users, runId);
+  const counts = new Map<number, number>();
+  for (const sequence of read) counts.set(sequence, (counts.get(sequence) ?? 0) + 1);
+  assert.deepEqual(
+    producer.acknowledged.filter((sequence) => counts.get(sequence) !== 1),
+    [],
+    'every acknowledged record read back exactly once',
+  );
+});
+
+test('a configuration change Kafka takes at runtime restarts nothing: each broker reports the new value', async () => {
+  const before = brokerProcesses(bridge);
+  await patchKafkaResource({ spec: { kafka: { config: { 'num.io.threads': 9 } } } });
+  const admin = (await operatorClient()).admin();
+  await admin.connect();
+  try {
+    await waitFor(
+      'every broker to report num.io.threads 9',
+      async () => {
+        const { resources } = await admin.describeConfigs({
+          includeSynonyms: false,
+          resources: [...before.keys()].map((pod) => ({
+            type: ConfigResourceTypes.BROKER,
+            name: pod.slice(pod.lastIndexOf('-') + 1),
+            configNames: ['num.io.threads'],
+          })),
+        });
+        return resources.every((resource) => resource.configEntries[0]?.configValue === '9')
+          ? true
+          : undefined;
+      },
+      120_000,
+      1_000,
+    );
+  } finally {
+    await admin.disconnect();
+  }
+  await playgroundReady(playground, 120_000, ['Kafka']);
+  const events = await core.listNamespacedEvent({
+    namespace: playground.namespace,
+    fieldSelector: `involvedObject.kind=Kafka,involvedObject.name=${playground.cluster}`,
+  });
+  const updated = events.items.find((event) => event.reason === 'ConfigurationUpdated');
+  assert.match(updated?.message ?? '', /no node restarted: set num\.io\.threads/);
+  assert.deepEqual(brokerProcesses(bridge), before, 'the same broker processes run');
+});
+
+test('with one broker held down, a manual roll of another waits, naming the partitions, and completes once it is back', async () => {
+  const leader = await activeController();
+  const [held, rolled] = [0, 1, 2]
+    .filter((id) => id !== leader)
+    .map((id) => `${playground.cluster}-dual-role-${id}`);
+  const heldPid = brokerProcesses(bridge).get(held ?? '');
+  const rolledPid = brokerProcesses(bridge).get(rolled ?? '');
+  assert.ok(held && rolled && heldPid && rolledPid, 'two brokers that are not the active controller');
+  const users = await scramClient();
+  process.kill(heldPid, 'SIGSTOP');
+  try {
+    const heldId = Number(held.slice(held.lastIndexOf('-') + 1));
+    await waitFor(
+      `Kafka to take broker ${heldId} out of the in-sync replicas`,
+      async () => {
+        const partitions = await topicReplicas(users, 'my-topic');
+        return partitions.length === 3 && partitions.every((partition) => !partition.isr.includes(heldId))
+          ? true
+          : undefined;
+      },
+      180_000,
+      1_000,
+    );
+    await core.patchNamespacedPod(
+      {
+        namespace: playground.namespace,
+        name: rolled,
+        body: { metadata: { annotations: { 'strimzi.io/manual-rolling-update': 'true' } } },
+      },
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    );
+    const waiting = await waitFor(
+      'the roll to wait, naming the partitions of my-topic',
+      async () => {
+        const notReady = (await readKafkaResource()).status?.conditions?.find((c) => c.type === 'NotReady');
+        return notReady && /my-topic-\d/.test(notReady.message ?? '') ? notReady : undefined;
+      },
+      180_000,
+      1_000,
+    );
+    assert.match(waiting.reason ?? '', /^(NodeNotBack|RestartNotSafe)$/);
+    assert.equal(brokerProcesses(bridge).get(rolled), rolledPid, `${rolled} still runs its broker`);
+  } finally {
+    process.kill(heldPid, 'SIGCONT');
+  }
+  const restartedPid = await waitFor(
+    `${rolled} to run a new broker process`,
+    async () => {
+      const pid = brokerProcesses(bridge).get(rolled);
+      return pid !== undefined && pid !== rolledPid ? pid : undefined;
+    },
+    600_000,
+    1_000,
+  );
+  seenBrokerPids.add(restartedPid);
+  await playgroundReady(playground, 300_000, ['Kafka']);
+  const pod = await core.readNamespacedPod({ namespace: playground.namespace, name: rolled });
+  assert.equal(pod.metadata?.annotations?.['strimzi.io/manual-rolling-update'], undefined);
 });
 
 test('no password or private key of the run reaches the operator log (debug), an Event, a status, /metrics or the state-chart view', async () => {
