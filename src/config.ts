@@ -1,7 +1,9 @@
 // The operator's settings, from environment variables with documented defaults. A bad value stops
 // the process at start with a message that names the variable.
+
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import type { ExternalKafkaCluster } from './actors/kafka/kafka-clusters.ts';
 import type { RedisConnection } from './supervisor/reconcile-queue.ts';
 import type { GuardedService } from './supervisor/request-authorizer.ts';
@@ -38,9 +40,11 @@ export interface OperatorConfig {
   // Whether this operator runs Kafka clusters (Kafka and KafkaNodePool resources); off, it manages only
   // topics and users, and needs no rights on pods, services or nodes.
   runKafkaClusters: boolean;
-  // How long a cluster's pod may take to become Ready, or to go, before its reconcile fails (Strimzi's
-  // STRIMZI_OPERATION_TIMEOUT_MS).
+  // How long a cluster's step may wait for the same thing (a pod to start or go, a node to be back in
+  // Kafka) before the Kafka is NotReady with the reason (Strimzi's STRIMZI_OPERATION_TIMEOUT_MS).
   operationTimeoutMs: number;
+  // The brokers' readiness agent jar (kafka-agent/build.sh writes it under dist/).
+  brokerAgentJar: string;
 }
 
 export interface UserOperatorSettings {
@@ -285,5 +289,8 @@ export function loadConfig(env: Environment = process.env): OperatorConfig {
     users: userOperatorSettings(env),
     runKafkaClusters: oneOf(env, 'RUN_KAFKA_CLUSTERS', 'true', ['true', 'false']) === 'true',
     operationTimeoutMs: integer(env, 'OPERATION_TIMEOUT_MS', 300_000, 1_000),
+    brokerAgentJar:
+      env.BROKER_AGENT_JAR ||
+      fileURLToPath(new URL('../dist/kafka-agent/broker-state-agent.jar', import.meta.url)),
   };
 }

@@ -14,7 +14,7 @@ import { KubernetesObjects } from './actors/kubernetes/kubernetes-objects.ts';
 import { PooledKubeConfig } from './actors/kubernetes/pooled-kube-config.ts';
 import { secretDataReader } from './actors/kubernetes/secret-data.ts';
 import { orphanSweepOver, startOrphanSweeps } from './actors/user/user-orphans.ts';
-import type { OperatorConfig } from './config.ts';
+import { ConfigError, type OperatorConfig } from './config.ts';
 import { createClusterKind, watchClusters } from './kinds/cluster-kind.ts';
 import { createTopicKind, watchTopics } from './kinds/topic-kind.ts';
 import { createUserKind, usersOfCluster, watchUserSecrets, watchUsers } from './kinds/user-kind.ts';
@@ -27,6 +27,18 @@ import { ResourceCaches } from './supervisor/resource-caches.ts';
 import { startStateChartView } from './supervisor/state-chart-view.ts';
 import { Supervisor } from './supervisor/supervisor.ts';
 import { WriteFence } from './supervisor/write-fence.ts';
+
+// The brokers' readiness agent, shipped to every cluster the operator runs: without it no broker turns Ready.
+function readBrokerAgentJar(path: string): string {
+  try {
+    return readFileSync(path).toString('base64');
+  } catch (error) {
+    throw new ConfigError(
+      `BROKER_AGENT_JAR: cannot read the brokers' readiness agent at ${path} (bash kafka-agent/build.sh ` +
+        `builds it): ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+}
 
 export interface RunningOperator {
   httpPort: number;
@@ -135,6 +147,7 @@ export async function startOperator(config: OperatorConfig, logger: Logger, kube
           recordEvent,
           operator: { namespace: config.operatorNamespace, podLabels: operatorPodLabels },
           operationTimeoutMs: config.operationTimeoutMs,
+          brokerAgentJar: readBrokerAgentJar(config.brokerAgentJar),
           operatorVersion,
         }),
       ]

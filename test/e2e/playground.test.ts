@@ -12,7 +12,8 @@ import {
   PatchStrategy,
   setHeaderOptions,
 } from '@kubernetes/client-node';
-import { ConfigResourceTypes, Kafka, logLevel } from 'kafkajs';
+import { ConfigResourceTypes } from '@platformatic/kafka';
+import { Kafka, logLevel } from 'kafkajs';
 import {
   type Playground,
   playgroundDefaults,

@@ -92,6 +92,8 @@ export interface ClusterEffectsOptions {
   recordEvent: (kafka: Kafka, event: EventToRecord) => Promise<void>;
   // The operator's pods, which the network policy lets reach the controller and replication ports.
   operator: OperatorPeer;
+  // The brokers' readiness agent jar (kafka-agent/), base64-encoded.
+  brokerAgentJar: string;
   // How long a step may wait for the same thing (a pod to start, a node to be back in Kafka) before
   // the reconcile fails with what it waited for.
   operationTimeoutMs: number;
@@ -190,6 +192,7 @@ export function createClusterEffects(options: ClusterEffectsOptions) {
       caGenerations: authorities.caGenerations,
       assignedAddresses: assignedAddresses(model, services.current),
       operator: options.operator,
+      brokerAgentJar: options.brokerAgentJar,
     });
     const supporting = [
       ...supportingObjects(desired),

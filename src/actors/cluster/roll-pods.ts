@@ -78,21 +78,17 @@ export async function rollPods(
   // Every node that is not being restarted must be serving and back in Kafka before another goes, and
   // before the roll counts as done.
   const othersNotReady = podsNotReady(others, others.map(nameOf));
-  if (othersNotReady) {
-    return {
-      reason: 'RollingUpdate',
-      subject: `ready ${othersNotReady.names.join(',')}`,
-      message: `Rolling update: waiting for pods to be Ready before the next restart (${othersNotReady.details}); ${left}`,
-      retryAfterMs: podWaitRetryMs,
-    };
-  }
   const notBack = others.length > 0 ? await gate?.notBack(others.map(restartCandidate)) : undefined;
-  if (notBack) {
+  if (othersNotReady || notBack) {
+    const waitingFor = [
+      ...(othersNotReady ? [`pods to be Ready (${othersNotReady.details})`] : []),
+      ...(notBack ? [`Kafka to take the nodes back (${notBack})`] : []),
+    ];
     return {
-      reason: 'NodeNotBack',
-      subject: `back ${others.map(nameOf).join(',')}`,
-      message: `Rolling update: waiting for Kafka to take the nodes back before the next restart: ${notBack}; ${left}`,
-      retryAfterMs: kafkaWaitRetryMs,
+      reason: notBack ? 'NodeNotBack' : 'RollingUpdate',
+      subject: `others ${others.map(nameOf).join(',')}`,
+      message: `Rolling update: waiting for ${waitingFor.join(' and ')} before the next restart; ${left}`,
+      retryAfterMs: notBack ? kafkaWaitRetryMs : podWaitRetryMs,
     };
   }
   const next = restartOrder(steps, active)[0];

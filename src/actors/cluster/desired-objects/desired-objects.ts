@@ -19,6 +19,7 @@ import type { AssignedAddresses } from '../broker-config/advertised-addresses.ts
 import { dynamicUserConfig, staticUserConfig } from '../broker-config/dynamic-config.ts';
 import { buildNodeConfiguration } from '../broker-config/node-configuration.ts';
 import { buildStartupScript } from '../broker-config/startup-script.ts';
+import { buildBrokerAgentConfigMap } from './broker-agent.ts';
 import { buildBootstrapService, buildBrokersService } from './cluster-services.ts';
 import { objectHash } from './content-hash.ts';
 import { buildListenerBootstrapServices, buildPerBrokerServices } from './listener-services.ts';
@@ -39,6 +40,8 @@ export interface DesiredObjectInputs {
   assignedAddresses?: AssignedAddresses;
   /** The operator's pods, which the network policy lets reach the controller and replication ports. */
   operator: OperatorPeer;
+  /** The brokers' readiness agent jar, base64-encoded. */
+  brokerAgentJar: string;
 }
 
 export interface DesiredNodeObjects {
@@ -54,6 +57,7 @@ export interface DesiredNodeObjects {
 
 export interface DesiredObjects {
   serviceAccount: V1ServiceAccount;
+  brokerAgent: V1ConfigMap;
   /** The bootstrap, brokers and listener bootstrap services. */
   services: V1Service[];
   podDisruptionBudget: V1PodDisruptionBudget;
@@ -65,6 +69,7 @@ export interface DesiredObjects {
 export function buildDesiredObjects(model: ClusterModel, inputs: DesiredObjectInputs): DesiredObjects {
   return {
     serviceAccount: buildServiceAccount(model),
+    brokerAgent: buildBrokerAgentConfigMap(model, inputs.brokerAgentJar),
     services: buildClusterServices(model),
     podDisruptionBudget: buildPodDisruptionBudget(model),
     networkPolicy: buildNetworkPolicy(model, inputs.operator),
@@ -85,6 +90,7 @@ export function buildServices(model: ClusterModel): V1Service[] {
 export function supportingObjects(desired: DesiredObjects): KubernetesObject[] {
   return [
     desired.serviceAccount,
+    desired.brokerAgent,
     ...desired.services,
     desired.podDisruptionBudget,
     desired.networkPolicy,
