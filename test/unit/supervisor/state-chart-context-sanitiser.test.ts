@@ -83,3 +83,22 @@ test('error messages without secrets are shown unchanged', () => {
     assert.equal(scrubSecrets(message), message);
   }
 });
+
+test("a Kafka's wait is shown by its reason and message, without what else the step keeps", () => {
+  const shown = sanitiseContext({
+    waiting: {
+      step: 'rolling',
+      reason: 'NodeNotBack',
+      message: 'Rolling update: waiting for Kafka to take the nodes back (broker 2 is not in sync on orders-0)',
+      subject: 'others c-broker-2',
+      since: 1,
+      retryAfterMs: 2_000,
+    },
+  });
+  assert.deepEqual(shown, {
+    waiting: {
+      reason: 'NodeNotBack',
+      message: 'Rolling update: waiting for Kafka to take the nodes back (broker 2 is not in sync on orders-0)',
+    },
+  });
+});
