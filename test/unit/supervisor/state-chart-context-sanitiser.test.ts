@@ -89,7 +89,8 @@ test("a Kafka's wait is shown by its reason and message, without what else the s
     waiting: {
       step: 'rolling',
       reason: 'NodeNotBack',
-      message: 'Rolling update: waiting for Kafka to take the nodes back (broker 2 is not in sync on orders-0)',
+      message:
+        'Rolling update: waiting for Kafka to take the nodes back (broker 2 is not in sync on orders-0)',
       subject: 'others c-broker-2',
       since: 1,
       retryAfterMs: 2_000,
@@ -98,7 +99,8 @@ test("a Kafka's wait is shown by its reason and message, without what else the s
   assert.deepEqual(shown, {
     waiting: {
       reason: 'NodeNotBack',
-      message: 'Rolling update: waiting for Kafka to take the nodes back (broker 2 is not in sync on orders-0)',
+      message:
+        'Rolling update: waiting for Kafka to take the nodes back (broker 2 is not in sync on orders-0)',
     },
   });
 });
