@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
   ApiException,
+  AuthorizationV1Api,
   CoreV1Api,
   CustomObjectsApi,
   KubeConfig,
@@ -451,6 +452,31 @@ function codeOf(request: Promise<unknown>): Promise<unknown> {
   );
 }
 
+// An action asked of the apiserver: verb, [group/]resource[/subresource], namespace (none: cluster-wide), name.
+type AccessCheck = [verb: string, resource: string, namespace?: string, name?: string];
+
+// The actions among `checks` whose SelfSubjectAccessReview, made with `as`, answers `allowed`.
+async function accessChecks(as: KubeConfig, checks: AccessCheck[], allowed: boolean): Promise<string[]> {
+  const reviews = as.makeApiClient(AuthorizationV1Api);
+  const answers = await Promise.all(
+    checks.map(async ([verb, resource, namespace, name]) => {
+      // A group has a dot in its name; the core group has none and no name.
+      const parts = resource.split('/');
+      const [group, plural, subresource] = parts[0]?.includes('.') ? parts : ['', ...parts];
+      const review = await reviews.createSelfSubjectAccessReview({
+        body: {
+          spec: { resourceAttributes: { verb, group, resource: plural, subresource, namespace, name } },
+        },
+      });
+      const where = namespace === undefined ? 'cluster-wide' : `in ${namespace}`;
+      return review.status?.allowed === allowed
+        ? [`${verb} ${resource}${name ? ` ${name}` : ''} ${where}`]
+        : [];
+    }),
+  );
+  return answers.flat();
+}
+
 function assertRefusedNothing(operator: OperatorProcess): void {
   const forbidden = operator.logs().filter((line) => /forbidden/i.test(JSON.stringify(line)));
   assert.deepEqual(forbidden, [], `the operator was refused nothing it needed (log: ${operator.logFile})`);
@@ -706,6 +732,69 @@ describe("the operator under the chart's ServiceAccount token", () => {
       ),
       403,
     );
+  });
+
+  test('its ServiceAccount may do what the operator does and none of a sample of what it must not: other namespaces, pods/exec, nodes, RBAC, tokens, patching pods', async () => {
+    const release = fixture.namespace;
+    const lease = deploymentSetting(
+      renderChart(release, [valuesFile({ watchNamespaces: [watched] })]),
+      'LEASE_NAME',
+    );
+    const needed: AccessCheck[] = [
+      ['get', 'secrets', watched],
+      ['update', 'secrets', watched],
+      ['delete', 'secrets', watched],
+      ['watch', 'kafka.strimzi.io/kafkatopics', watched],
+      ['patch', 'kafka.strimzi.io/kafkausers/status', watched],
+      ['patch', 'kafka.strimzi.io/kafkanodepools', watched],
+      ['create', 'pods', watched],
+      ['delete', 'pods', watched],
+      ['patch', 'services', watched],
+      ['create', 'serviceaccounts', watched],
+      ['create', 'events', watched],
+      ['update', 'coordination.k8s.io/leases', release, lease],
+      ['create', 'authentication.k8s.io/tokenreviews'],
+      ['create', 'authorization.k8s.io/subjectaccessreviews'],
+    ];
+    const forbidden: AccessCheck[] = [
+      ['get', 'secrets', unwatched],
+      ['list', 'secrets', unwatched],
+      ['list', 'secrets'],
+      ['list', 'secrets', 'kube-system'],
+      ['create', 'pods/exec', watched],
+      ['get', 'pods/exec', watched],
+      ['create', 'pods/attach', watched],
+      ['create', 'pods/portforward', watched],
+      ['create', 'pods', unwatched],
+      ['patch', 'pods', watched],
+      ['update', 'pods', watched],
+      ['update', 'services', watched],
+      ['watch', 'configmaps', watched],
+      ['create', 'serviceaccounts/token', watched],
+      ['get', 'nodes'],
+      ['patch', 'nodes'],
+      ['update', 'nodes'],
+      ['delete', 'nodes'],
+      ['create', 'nodes'],
+      ['get', 'nodes/proxy'],
+      ['create', 'rbac.authorization.k8s.io/roles', watched],
+      ['create', 'rbac.authorization.k8s.io/rolebindings', watched],
+      ['create', 'rbac.authorization.k8s.io/rolebindings', release],
+      ['bind', 'rbac.authorization.k8s.io/clusterroles'],
+      ['escalate', 'rbac.authorization.k8s.io/roles', watched],
+      ['create', 'rbac.authorization.k8s.io/clusterroles'],
+      ['create', 'rbac.authorization.k8s.io/clusterrolebindings'],
+      ['update', 'coordination.k8s.io/leases', release, 'another-operators-lease'],
+      ['create', 'kafka.strimzi.io/kafkatopics', watched],
+      ['delete', 'kafka.strimzi.io/kafkausers', watched],
+      ['update', 'apiextensions.k8s.io/customresourcedefinitions'],
+      ['create', 'admissionregistration.k8s.io/mutatingwebhookconfigurations'],
+      ['delete', 'namespaces', watched],
+    ];
+    const refusedNeeded = await accessChecks(asOperator, needed, false);
+    assert.deepEqual(refusedNeeded, [], 'refused what the operator needs');
+    const allowedForbidden = await accessChecks(asOperator, forbidden, true);
+    assert.deepEqual(allowedForbidden, [], 'allowed what the operator must not do');
   });
 
   test('told to watch a namespace the chart does not cover, it never becomes ready and logs that it is forbidden', async () => {
