@@ -19,6 +19,7 @@ import {
   RbacAuthorizationV1Api,
 } from '@kubernetes/client-node';
 import { load, loadAll } from 'js-yaml';
+import { controlPlaneListener, replicationListener } from '../../src/actors/cluster/cluster-names.ts';
 import type { Kafka } from '../../src/api/kafka.ts';
 import { kafkaType } from '../../src/api/resources.ts';
 import { writeCustomResourceDefinitions } from '../../src/api/write-crds.ts';
@@ -318,6 +319,108 @@ describe('the chart renders valid manifests for every values file in ci/', () =>
       secretName: 'redis-ca',
       items: [{ key: 'tls-ca.pem', path: 'ca.crt' }],
     });
+  });
+
+  // The operator's NetworkPolicy is checked as rendered (and accepted by the apiserver in the dry runs
+  // above): the test apiserver, like any cluster without an enforcing network plugin, does not apply it.
+  test("the operator's NetworkPolicy admits only its metrics, probe and view ports and lets it reach only DNS, the apiserver, Redis and Kafka; networkPolicy.enabled: false removes it", () => {
+    const operatorPolicy = (manifests: Manifest[]) =>
+      manifests.find((m) => m.kind === 'NetworkPolicy' && m.metadata.name === 'kao-kafka-actor-operator');
+    const podOfKind = (manifests: Manifest[], kind: string) =>
+      manifests.find((m) => m.kind === kind)?.spec.template;
+    // Each egress rule as "ports -> destinations", to compare whole rules at once.
+    interface EgressRule {
+      ports: { port: number | string; protocol?: string }[];
+      to?: unknown[];
+    }
+    const egress = (policy: Manifest | undefined) =>
+      ((policy?.spec.egress ?? []) as EgressRule[]).map((rule) => {
+        const ports = rule.ports.map((port) => `${port.port}${port.protocol ? `/${port.protocol}` : ''}`);
+        return `${ports.join(',')} -> ${JSON.stringify(rule.to ?? 'anywhere')}`;
+      });
+
+    const defaults = renderChart('ops', []);
+    const policy = operatorPolicy(defaults);
+    const operatorPod = podOfKind(defaults, 'Deployment');
+    assert.deepEqual(policy?.spec.podSelector.matchLabels, operatorPod.metadata.labels);
+    assert.deepEqual(policy?.spec.policyTypes, ['Ingress', 'Egress']);
+    assert.deepEqual(policy?.spec.ingress, [{ ports: [{ port: 'http' }] }]);
+    assert.deepEqual(operatorPod.spec.containers[0].ports, [{ name: 'http', containerPort: 8080 }]);
+    const redisPod = podOfKind(defaults, 'StatefulSet');
+    assert.ok(redisPod.spec.containers[0].ports.some((port: { name: string }) => port.name === 'redis'));
+    const kafkaPods = (namespaces: object) => ({
+      podSelector: { matchLabels: { 'strimzi.io/kind': 'Kafka' } },
+      namespaceSelector: namespaces,
+    });
+    const inNamespaces = (values: string[]) => ({
+      matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values }],
+    });
+    const kafkaPorts = `${controlPlaneListener.port},${replicationListener.port}`;
+    assert.deepEqual(egress(policy), [
+      '53/UDP,53/TCP -> "anywhere"',
+      '443,6443 -> "anywhere"',
+      `redis -> ${JSON.stringify([{ podSelector: { matchLabels: redisPod.metadata.labels } }])}`,
+      `${kafkaPorts} -> ${JSON.stringify([kafkaPods(inNamespaces(['ops']))])}`,
+    ]);
+
+    const exposed = operatorPolicy(
+      renderChart('ops', [
+        valuesFile({
+          watchNamespaces: '*',
+          stateChartView: { enabled: true, service: { enabled: true } },
+          networkPolicy: {
+            ingressFrom: [
+              { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } },
+            ],
+            apiServer: { ports: [6443], cidrs: ['10.0.0.10/32'] },
+          },
+        }),
+      ]),
+    );
+    assert.deepEqual(exposed?.spec.ingress, [
+      {
+        ports: [{ port: 'http' }, { port: 'view' }],
+        from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }],
+      },
+    ]);
+    assert.ok(egress(exposed).includes('6443 -> [{"ipBlock":{"cidr":"10.0.0.10/32"}}]'));
+    assert.ok(egress(exposed).includes(`${kafkaPorts} -> ${JSON.stringify([kafkaPods({})])}`));
+
+    const external = operatorPolicy(
+      renderChart('ops', [
+        valuesFile({
+          watchNamespaces: ['team-a', 'team-b'],
+          redis: { bundled: { enabled: false }, url: 'rediss://redis.infra:6380' },
+          kafkaClusters: {
+            prod: { bootstrap: 'kafka-1:9093,kafka-2:9093' },
+            audit: { bootstrap: 'audit-kafka:19092' },
+          },
+          rbac: { operands: false },
+          networkPolicy: { extraEgress: [{ ports: [{ port: 8443 }] }] },
+        }),
+      ]),
+    );
+    assert.deepEqual(egress(external), [
+      '53/UDP,53/TCP -> "anywhere"',
+      '443,6443 -> "anywhere"',
+      '6380 -> "anywhere"',
+      '19092,9093 -> "anywhere"',
+      '8443 -> "anywhere"',
+    ]);
+    const fromSecret = operatorPolicy(
+      renderChart('ops', [
+        valuesFile({ redis: { bundled: { enabled: false }, urlSecret: { name: 'redis-url' } } }),
+      ]),
+    );
+    assert.ok(egress(fromSecret).includes('6379 -> "anywhere"'));
+
+    const off = renderChart('ops', [valuesFile({ networkPolicy: { enabled: false } })]);
+    assert.equal(operatorPolicy(off), undefined);
+    assert.deepEqual(
+      off.filter((m) => m.kind === 'NetworkPolicy').map((m) => m.metadata.name),
+      ['kao-kafka-actor-operator-redis'],
+      "the bundled Redis's own policy stays",
+    );
   });
 
   test('one replica gets no PodDisruptionBudget; several get one and the same operator settings', () => {

@@ -93,6 +93,27 @@ namespaces whose Secrets the watched-namespace rules already cover.
 {{- toJson $byNamespace -}}
 {{- end -}}
 
+{{/* The port of redis.url, 6379 when it names none; networkPolicy.redisPort for a URL kept in a Secret. */}}
+{{- define "kao.externalRedisPort" -}}
+{{- $host := (urlParse (.Values.redis.url | default "redis://redis")).host -}}
+{{- if and .Values.redis.url (regexMatch ":[0-9]+$" $host) -}}
+{{- regexFind "[0-9]+$" $host -}}
+{{- else -}}
+{{- .Values.networkPolicy.redisPort -}}
+{{- end -}}
+{{- end -}}
+
+{{/* The ports of kafkaClusters' bootstrap addresses, as a sorted JSON list of numbers. */}}
+{{- define "kao.kafkaClusterPorts" -}}
+{{- $ports := list -}}
+{{- range $cluster, $settings := .Values.kafkaClusters -}}
+{{- range splitList "," $settings.bootstrap -}}
+{{- $ports = append $ports (regexFind "[0-9]+$" . | int) -}}
+{{- end -}}
+{{- end -}}
+{{- $ports | uniq | sortAlpha | toJson -}}
+{{- end -}}
+
 {{/* Settings that no schema can check alone: they depend on each other. */}}
 {{- define "kao.validate" -}}
 {{- $election := .Values.leaderElection -}}
