@@ -29,6 +29,7 @@ import { freePort } from '../support/free-port.ts';
 import { kafkaTopicApi, kafkaTopicClient } from '../support/kafka-topics.ts';
 import { isReady, kafkaUserClient } from '../support/kafka-users.ts';
 import { kafkaClusterClient, readManifests } from '../support/manifests.ts';
+import { markdownTable } from '../support/markdown-table.ts';
 import { operatorFixture } from '../support/operator-fixture.ts';
 import { type OperatorProcess, startOperatorProcess } from '../support/operator-process.ts';
 import { waitFor } from '../support/wait.ts';
@@ -321,6 +322,140 @@ describe('the chart renders valid manifests for every values file in ci/', () =>
     });
   });
 
+  test('docs/security.md lists exactly the rules the chart binds to its ServiceAccount and the Role it defines for callers, for listed and all namespaces, with and without operands', async () => {
+    const rbac = kc.makeApiClient(RbacAuthorizationV1Api);
+    const delegation = await rbac.readClusterRole({ name: 'system:auth-delegator' });
+    const scopes = run(kubernetes.kubectl, [
+      '--kubeconfig',
+      kubernetes.kubeconfig,
+      'api-resources',
+      '--namespaced=false',
+      '--output=name',
+    ]);
+    assert.equal(scopes.status, 0, scopes.stderr);
+    const clusterScoped = new Set(scopes.stdout.trim().split('\n'));
+    const credentials = { prod: { bootstrap: 'kafka:9093', credentialsSecret: 'kafka-ops/prod-admin' } };
+    const scenarios: [GrantScenario, object][] = [
+      [
+        { operands: true, all: false, reviews: true, credentialsOutside: true },
+        { watchNamespaces: ['team-a', 'team-b'], kafkaClusters: credentials },
+      ],
+      [
+        { operands: false, all: false, reviews: false, credentialsOutside: true },
+        {
+          watchNamespaces: ['team-a', 'team-b'],
+          kafkaClusters: credentials,
+          rbac: { operands: false },
+          metrics: { authorization: { enabled: false } },
+        },
+      ],
+      [
+        { operands: true, all: true, reviews: true, credentialsOutside: false },
+        { watchNamespaces: '*', kafkaClusters: credentials },
+      ],
+      [
+        { operands: false, all: true, reviews: true, credentialsOutside: false },
+        {
+          watchNamespaces: '*',
+          rbac: { operands: false },
+          metrics: { authorization: { enabled: false } },
+          stateChartView: { enabled: true, service: { enabled: true } },
+        },
+      ],
+    ];
+    for (const [scenario, values] of scenarios) {
+      const manifests = renderChart('ops', [valuesFile(values)]);
+      const serviceAccount = manifests.find((m) => m.kind === 'ServiceAccount')?.metadata.name;
+      const watchedNamespaces = scenario.all ? [] : ['team-a', 'team-b'];
+      const leaseName = deploymentSetting(manifests, 'LEASE_NAME');
+      const grants: string[] = [];
+      const perWatchedNamespace = new Map<string, string[]>();
+      const bindings = manifests.filter((m) => m.kind === 'RoleBinding' || m.kind === 'ClusterRoleBinding');
+      for (const binding of bindings) {
+        const bindsOperator = binding.subjects.some(
+          (subject: { kind: string; name: string }) =>
+            subject.kind === 'ServiceAccount' && subject.name === serviceAccount,
+        );
+        assert.ok(bindsOperator, `${binding.kind} ${binding.metadata.name} binds the operator`);
+        // A ClusterRoleBinding has none.
+        const namespace = binding.metadata.namespace ?? '';
+        const role =
+          binding.roleRef.name === 'system:auth-delegator'
+            ? delegation
+            : manifests.find(
+                (m) =>
+                  m.kind === binding.roleRef.kind &&
+                  m.metadata.name === binding.roleRef.name &&
+                  (m.metadata.namespace ?? '') === namespace,
+              );
+        assert.ok(role, `the role ${binding.roleRef.name} of ${binding.metadata.name}`);
+        const where = (group: string, resource: string) => {
+          if (binding.kind === 'ClusterRoleBinding') {
+            const base = resource.split('/')[0];
+            return clusterScoped.has(group ? `${base}.${group}` : `${base}`)
+              ? 'cluster-wide'
+              : 'watched namespaces';
+          }
+          if (watchedNamespaces.includes(namespace)) return 'watched namespaces';
+          return namespace === 'ops' ? 'release namespace' : 'credentials namespaces';
+        };
+        const names = (resourceNames: string[] | undefined) => {
+          if (resourceNames === undefined) return 'all';
+          if (JSON.stringify(resourceNames) === JSON.stringify([leaseName]))
+            return 'leaderElection.leaseName';
+          if (namespace === 'kafka-ops' && JSON.stringify(resourceNames) === '["prod-admin"]') {
+            return 'kafkaClusters.*.credentialsSecret';
+          }
+          return JSON.stringify(resourceNames);
+        };
+        const keys = (role.rules ?? []).flatMap(
+          (rule: { apiGroups: string[]; resources: string[]; verbs: string[]; resourceNames?: string[] }) =>
+            rule.apiGroups.flatMap((group) =>
+              rule.resources.map((resource) =>
+                grantKey({
+                  group,
+                  resource,
+                  verbs: rule.verbs,
+                  where: where(group, resource),
+                  names: names(rule.resourceNames),
+                }),
+              ),
+            ),
+        );
+        if (binding.kind === 'RoleBinding' && watchedNamespaces.includes(namespace)) {
+          perWatchedNamespace.set(namespace, [...(perWatchedNamespace.get(namespace) ?? []), ...keys].sort());
+        }
+        grants.push(...keys);
+      }
+      const [first, ...others] = [...perWatchedNamespace.values()];
+      for (const other of others)
+        assert.deepEqual(other, first, 'every watched namespace gets the same rules');
+      assert.deepEqual(
+        [...new Set(grants)].sort(),
+        documentedGrants(scenario).map(grantKey).sort(),
+        `docs/security.md for ${JSON.stringify(values)}`,
+      );
+
+      const forCallers = manifests
+        .filter((m) => m.kind === 'Role' && m.metadata.name.endsWith('-http-reader'))
+        .flatMap((role) =>
+          role.rules.flatMap((rule: { apiGroups: string[]; resources: string[]; verbs: string[] }) =>
+            rule.apiGroups.flatMap((group) =>
+              rule.resources.map((resource) =>
+                grantKey({ group, resource, verbs: rule.verbs, where: 'release namespace', names: '' }),
+              ),
+            ),
+          ),
+        );
+      assert.deepEqual(
+        forCallers.sort(),
+        documentedGrants(scenario, 'for-callers')
+          .map((grant) => grantKey({ ...grant, names: '' }))
+          .sort(),
+      );
+    }
+  });
+
   // The operator's NetworkPolicy is checked as rendered (and accepted by the apiserver in the dry runs
   // above): the test apiserver, like any cluster without an enforcing network plugin, does not apply it.
   test("the operator's NetworkPolicy admits only its metrics, probe and view ports and lets it reach only DNS, the apiserver, Redis and Kafka; networkPolicy.enabled: false removes it", () => {
@@ -555,26 +690,70 @@ function codeOf(request: Promise<unknown>): Promise<unknown> {
   );
 }
 
-// An action asked of the apiserver: verb, [group/]resource[/subresource], namespace (none: cluster-wide), name.
-type AccessCheck = [verb: string, resource: string, namespace?: string, name?: string];
+const securityDoc = readFileSync(join(import.meta.dirname, '..', '..', 'docs', 'security.md'), 'utf8');
+
+// What decides which rows of docs/security.md's tables an install gets.
+interface GrantScenario {
+  operands: boolean;
+  all: boolean;
+  // The operator reviews callers: /metrics is authorized or the view is exposed.
+  reviews: boolean;
+  credentialsOutside: boolean;
+}
+
+const grantConditions: Record<string, (scenario: GrantScenario) => boolean> = {
+  always: () => true,
+  'rbac.operands': (scenario) => scenario.operands,
+  'rbac.operands and watchNamespaces: "*"': (scenario) => scenario.operands && scenario.all,
+  'metrics.authorization.enabled or an exposed view': (scenario) => scenario.reviews,
+  'a credentials Secret outside the watched namespaces': (scenario) => scenario.credentialsOutside,
+};
+
+interface Grant {
+  group: string;
+  resource: string;
+  verbs: string[];
+  where: string;
+  names: string;
+}
+
+function grantKey(grant: Grant): string {
+  return `${grant.group || 'core'} ${grant.resource}: ${[...grant.verbs].sort().join(',')} in ${grant.where} on ${grant.names}`;
+}
+
+// The rows of a docs/security.md table that apply to a scenario, one per resource.
+function documentedGrants(scenario: GrantScenario, table = 'granted'): Grant[] {
+  return markdownTable(securityDoc, table).flatMap((row) => {
+    const condition = grantConditions[row.When ?? ''];
+    assert.ok(condition, `docs/security.md: unknown condition "${row.When}"`);
+    if (!condition(scenario)) return [];
+    const group = row['API group'] === 'core' ? '' : (row['API group'] ?? '');
+    return (row.Resources ?? '').split(', ').map((resource) => ({
+      group,
+      resource,
+      verbs: (row.Verbs ?? '').split(', '),
+      where: row.Where ?? '',
+      names: row.Names ?? '',
+    }));
+  });
+}
+
+// An action asked of the apiserver: verb, group ('' for the core group), resource[/subresource],
+// namespace (none: cluster-wide), name.
+type AccessCheck = [verb: string, group: string, resource: string, namespace?: string, name?: string];
 
 // The actions among `checks` whose SelfSubjectAccessReview, made with `as`, answers `allowed`.
 async function accessChecks(as: KubeConfig, checks: AccessCheck[], allowed: boolean): Promise<string[]> {
   const reviews = as.makeApiClient(AuthorizationV1Api);
   const answers = await Promise.all(
-    checks.map(async ([verb, resource, namespace, name]) => {
-      // A group has a dot in its name; the core group has none and no name.
-      const parts = resource.split('/');
-      const [group, plural, subresource] = parts[0]?.includes('.') ? parts : ['', ...parts];
+    checks.map(async ([verb, group, path, namespace, name]) => {
+      const [resource, subresource] = path.split('/');
       const review = await reviews.createSelfSubjectAccessReview({
-        body: {
-          spec: { resourceAttributes: { verb, group, resource: plural, subresource, namespace, name } },
-        },
+        body: { spec: { resourceAttributes: { verb, group, resource, subresource, namespace, name } } },
       });
       const where = namespace === undefined ? 'cluster-wide' : `in ${namespace}`;
-      return review.status?.allowed === allowed
-        ? [`${verb} ${resource}${name ? ` ${name}` : ''} ${where}`]
-        : [];
+      const what = `${verb} ${group ? `${group}/` : ''}${path}${name ? ` ${name}` : ''} ${where}`;
+      return review.status?.allowed === allowed ? [what] : [];
     }),
   );
   return answers.flat();
@@ -837,67 +1016,52 @@ describe("the operator under the chart's ServiceAccount token", () => {
     );
   });
 
-  test('its ServiceAccount may do what the operator does and none of a sample of what it must not: other namespaces, pods/exec, nodes, RBAC, tokens, patching pods', async () => {
-    const release = fixture.namespace;
-    const lease = deploymentSetting(
-      renderChart(release, [valuesFile({ watchNamespaces: [watched] })]),
-      'LEASE_NAME',
+  test('the apiserver allows its ServiceAccount every verb docs/security.md grants and refuses every action it lists as forbidden', async () => {
+    const [credentialsNamespace, credentialsName] = (
+      JSON.parse(fixture.env.KAFKA_CLUSTERS ?? '{}')['test-cluster'].credentialsSecret as string
+    ).split('/') as [string, string];
+    assert.notEqual(credentialsNamespace, watched, 'the credentials Secret is outside the watched namespace');
+    const install: GrantScenario = { operands: true, all: false, reviews: true, credentialsOutside: true };
+    const namespaceOf: Record<string, string | undefined> = {
+      'watched namespaces': watched,
+      'release namespace': fixture.namespace,
+      'credentials namespaces': credentialsNamespace,
+      'cluster-wide': undefined,
+    };
+    const nameOf: Record<string, string | undefined> = {
+      all: undefined,
+      'leaderElection.leaseName': operatorEnv.LEASE_NAME,
+      'kafkaClusters.*.credentialsSecret': credentialsName,
+    };
+    const needed = documentedGrants(install).map(({ group, resource, verbs, where, names }) => {
+      assert.ok(
+        where in namespaceOf && names in nameOf,
+        `docs/security.md: unknown place ${where} or ${names}`,
+      );
+      return verbs.map((verb): AccessCheck => [verb, group, resource, namespaceOf[where], nameOf[names]]);
+    });
+    const forbiddenWhere: Record<string, string | undefined> = {
+      'a watched namespace': watched,
+      'an unwatched namespace': unwatched,
+      'the release namespace': fixture.namespace,
+      'cluster-wide': undefined,
+    };
+    const forbidden = markdownTable(securityDoc, 'forbidden').map((row): AccessCheck => {
+      const where = row.Where ?? '';
+      assert.ok(where in forbiddenWhere, `docs/security.md: unknown place ${where}`);
+      // The table names a resource of another group as group/resource; groups have a dot in their name.
+      const [group, ...path] = (row.Resource ?? '').split('/');
+      return group?.includes('.')
+        ? [row.Verb ?? '', group, path.join('/'), forbiddenWhere[where]]
+        : [row.Verb ?? '', '', row.Resource ?? '', forbiddenWhere[where]];
+    });
+    assert.ok(needed.flat().length > 40 && forbidden.length > 30);
+    assert.deepEqual(
+      await accessChecks(asOperator, needed.flat(), false),
+      [],
+      'refused what the operator needs',
     );
-    const needed: AccessCheck[] = [
-      ['get', 'secrets', watched],
-      ['update', 'secrets', watched],
-      ['delete', 'secrets', watched],
-      ['watch', 'kafka.strimzi.io/kafkatopics', watched],
-      ['patch', 'kafka.strimzi.io/kafkausers/status', watched],
-      ['patch', 'kafka.strimzi.io/kafkanodepools', watched],
-      ['create', 'pods', watched],
-      ['delete', 'pods', watched],
-      ['patch', 'services', watched],
-      ['create', 'serviceaccounts', watched],
-      ['create', 'events', watched],
-      ['update', 'coordination.k8s.io/leases', release, lease],
-      ['create', 'authentication.k8s.io/tokenreviews'],
-      ['create', 'authorization.k8s.io/subjectaccessreviews'],
-    ];
-    const forbidden: AccessCheck[] = [
-      ['get', 'secrets', unwatched],
-      ['list', 'secrets', unwatched],
-      ['list', 'secrets'],
-      ['list', 'secrets', 'kube-system'],
-      ['create', 'pods/exec', watched],
-      ['get', 'pods/exec', watched],
-      ['create', 'pods/attach', watched],
-      ['create', 'pods/portforward', watched],
-      ['create', 'pods', unwatched],
-      ['patch', 'pods', watched],
-      ['update', 'pods', watched],
-      ['update', 'services', watched],
-      ['watch', 'configmaps', watched],
-      ['create', 'serviceaccounts/token', watched],
-      ['get', 'nodes'],
-      ['patch', 'nodes'],
-      ['update', 'nodes'],
-      ['delete', 'nodes'],
-      ['create', 'nodes'],
-      ['get', 'nodes/proxy'],
-      ['create', 'rbac.authorization.k8s.io/roles', watched],
-      ['create', 'rbac.authorization.k8s.io/rolebindings', watched],
-      ['create', 'rbac.authorization.k8s.io/rolebindings', release],
-      ['bind', 'rbac.authorization.k8s.io/clusterroles'],
-      ['escalate', 'rbac.authorization.k8s.io/roles', watched],
-      ['create', 'rbac.authorization.k8s.io/clusterroles'],
-      ['create', 'rbac.authorization.k8s.io/clusterrolebindings'],
-      ['update', 'coordination.k8s.io/leases', release, 'another-operators-lease'],
-      ['create', 'kafka.strimzi.io/kafkatopics', watched],
-      ['delete', 'kafka.strimzi.io/kafkausers', watched],
-      ['update', 'apiextensions.k8s.io/customresourcedefinitions'],
-      ['create', 'admissionregistration.k8s.io/mutatingwebhookconfigurations'],
-      ['delete', 'namespaces', watched],
-    ];
-    const refusedNeeded = await accessChecks(asOperator, needed, false);
-    assert.deepEqual(refusedNeeded, [], 'refused what the operator needs');
-    const allowedForbidden = await accessChecks(asOperator, forbidden, true);
-    assert.deepEqual(allowedForbidden, [], 'allowed what the operator must not do');
+    assert.deepEqual(await accessChecks(asOperator, forbidden, true), [], 'allowed what it must not do');
   });
 
   test('told to watch a namespace the chart does not cover, it never becomes ready and logs that it is forbidden', async () => {
