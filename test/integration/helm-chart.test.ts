@@ -235,6 +235,75 @@ describe('the chart renders valid manifests for every values file in ci/', () =>
     assert.match(refused.stderr, /violates PodSecurity "restricted/);
   });
 
+  test('helm install into a namespace that enforces the restricted Pod Security Standard: the ReplicaSet and the StatefulSet create their pods; a pod the standard refuses shows as FailedCreate', async (t) => {
+    const namespace = `helm-restricted-${suffix}`;
+    await createNamespace(namespace, { 'pod-security.kubernetes.io/enforce': 'restricted' });
+    const install = (release: string, values: object) => {
+      const installed = run(helm, [
+        'install',
+        release,
+        chart,
+        '--namespace',
+        namespace,
+        '--kubeconfig',
+        kubernetes.kubeconfig,
+        '--skip-crds',
+        '--values',
+        valuesFile(values),
+      ]);
+      assert.equal(installed.status, 0, `helm install ${release} failed:\n${installed.stderr}`);
+      // The auth-delegator ClusterRoleBinding outlives the namespace: uninstall removes it.
+      t.after(() => {
+        const removed = run(helm, [
+          'uninstall',
+          release,
+          '--namespace',
+          namespace,
+          '--kubeconfig',
+          kubernetes.kubeconfig,
+        ]);
+        assert.equal(removed.status, 0, removed.stderr);
+      });
+    };
+    const podsOf = async (release: string, component: string) =>
+      (
+        await core.listNamespacedPod({
+          namespace,
+          labelSelector: `app.kubernetes.io/instance=${release},app.kubernetes.io/component=${component}`,
+        })
+      ).items;
+    install('kao', {});
+    const operatorPods = await waitFor('the ReplicaSet to create the operator pod', async () => {
+      const pods = await podsOf('kao', 'operator');
+      return pods.length > 0 ? pods : undefined;
+    });
+    assert.equal(operatorPods[0]?.metadata?.ownerReferences?.[0]?.kind, 'ReplicaSet');
+    await waitFor('the StatefulSet to create the Redis pod', async () =>
+      (await podsOf('kao', 'redis')).length > 0 ? true : undefined,
+    );
+
+    // A host path is refused by the restricted standard: the ReplicaSet reports it and makes no pod.
+    install('kao-host-path', {
+      redis: { bundled: { enabled: false }, url: 'redis://redis:6379' },
+      extraVolumes: [{ name: 'host', hostPath: { path: '/var/run' } }],
+      extraVolumeMounts: [{ name: 'host', mountPath: '/host' }],
+    });
+    const refusal = await waitFor('a FailedCreate Event of the host-path ReplicaSet', async () =>
+      (await core.listNamespacedEvent({ namespace })).items.find(
+        (event) =>
+          event.reason === 'FailedCreate' &&
+          event.involvedObject.kind === 'ReplicaSet' &&
+          event.involvedObject.name?.startsWith('kao-host-path-'),
+      ),
+    );
+    assert.match(refusal.message ?? '', /violates PodSecurity "restricted:latest": .*hostPath/);
+    assert.deepEqual(await podsOf('kao-host-path', 'operator'), []);
+    const admitted = (await core.listNamespacedEvent({ namespace })).items.filter(
+      (event) => event.reason === 'FailedCreate' && !event.involvedObject.name?.startsWith('kao-host-path-'),
+    );
+    assert.deepEqual(admitted, [], 'no FailedCreate for the default install');
+  });
+
   test('watching listed namespaces needs no cluster-wide rule but the review of callers; watching all uses a ClusterRole and no Role per namespace', () => {
     const listed = renderChart('ops', [valuesFile({ watchNamespaces: ['team-a', 'team-b'] })]);
     const kinds = (manifests: Manifest[], kind: string) =>
