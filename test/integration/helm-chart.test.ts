@@ -627,6 +627,47 @@ describe('the chart renders valid manifests for every values file in ci/', () =>
     );
   });
 
+  test('a Redis under Sentinel: the operator gets the sentinels, the master name and both passwords from Secrets, no URL, and its NetworkPolicy lets it reach the sentinels and the master', () => {
+    const manifests = renderChart('ops', [
+      valuesFile({
+        redis: {
+          bundled: { enabled: false },
+          sentinel: {
+            addresses: ['sentinel-0.infra:26379', 'sentinel-1.infra:26380'],
+            masterName: 'queue',
+            passwordSecret: { name: 'sentinel-login' },
+          },
+          passwordSecret: { name: 'redis-login', key: 'secret' },
+        },
+      }),
+    ]);
+    const env = Object.fromEntries(
+      (
+        manifests.find((m) => m.kind === 'Deployment')?.spec.template.spec.containers[0].env as {
+          name: string;
+          value?: string;
+          valueFrom?: unknown;
+        }[]
+      ).map((variable) => [variable.name, variable.value ?? variable.valueFrom]),
+    );
+    assert.equal(env.REDIS_URL, undefined);
+    assert.equal(env.REDIS_SENTINELS, 'sentinel-0.infra:26379,sentinel-1.infra:26380');
+    assert.equal(env.REDIS_SENTINEL_MASTER, 'queue');
+    assert.deepEqual(env.REDIS_SENTINEL_PASSWORD, {
+      secretKeyRef: { name: 'sentinel-login', key: 'password' },
+    });
+    assert.deepEqual(env.REDIS_PASSWORD, { secretKeyRef: { name: 'redis-login', key: 'secret' } });
+    const policy = manifests.find((m) => m.kind === 'NetworkPolicy');
+    assert.ok(
+      policy?.spec.egress.some(
+        (rule: { ports: { port: number }[]; to?: unknown }) =>
+          rule.to === undefined &&
+          JSON.stringify(rule.ports) === '[{"port":26379},{"port":26380},{"port":6379}]',
+      ),
+      JSON.stringify(policy?.spec.egress),
+    );
+  });
+
   test('one replica gets no PodDisruptionBudget; several get one and the same operator settings', () => {
     const single = renderChart('ops', []);
     const several = renderChart('ops', [valuesFile({ replicas: 3 })]);
@@ -659,6 +700,21 @@ describe('values that break the rules are refused before anything reaches the cl
       'a renew deadline not below the lease duration',
       { leaderElection: { leaseDurationMs: 10000, renewDeadlineMs: 10000 } },
       /leaderElection.renewDeadlineMs \(10000\) must be less than leaderElection.leaseDurationMs \(10000\)/,
+    ],
+    [
+      'Redis Sentinel beside the bundled Redis',
+      { redis: { sentinel: { addresses: ['sentinel:26379'], masterName: 'queue' } } },
+      /give either redis.sentinel or another Redis \(redis.url, redis.urlSecret, redis.bundled.enabled: true\), not both/,
+    ],
+    [
+      'Redis Sentinel without the master name',
+      { redis: { bundled: { enabled: false }, sentinel: { addresses: ['sentinel:26379'] } } },
+      /redis.sentinel.masterName is required with redis.sentinel.addresses/,
+    ],
+    [
+      'a sentinel address without its port',
+      { redis: { bundled: { enabled: false }, sentinel: { addresses: ['sentinel'], masterName: 'queue' } } },
+      /at '\/redis\/sentinel\/addresses\/0'/,
     ],
     [
       'a Kafka credentials Secret without its namespace',
