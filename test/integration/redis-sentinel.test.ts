@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { runDirectory, startRedisServer } from '../support/environment.ts';
@@ -23,11 +23,11 @@ const redises: ChildProcess[] = [];
 const operators: OperatorProcess[] = [];
 let sentinelSettings: Record<string, string>;
 let masterPort: number;
+const sentinelDirectory = mkdtempSync(join(runDirectory, 'redis-sentinel-'));
 
 // A sentinel monitoring the master on masterPort; it rewrites its configuration file, so it gets its own.
 async function startSentinel(port: number, masterPort: number): Promise<ChildProcess> {
-  const directory = mkdtempSync(join(runDirectory, 'redis-sentinel-'));
-  const configuration = join(directory, 'sentinel.conf');
+  const configuration = join(sentinelDirectory, 'sentinel.conf');
   writeFileSync(
     configuration,
     [
@@ -75,6 +75,7 @@ before(async () => {
 after(async () => {
   await Promise.all(operators.map((operator) => operator.stop()));
   for (const redis of redises) redis.kill();
+  rmSync(sentinelDirectory, { recursive: true, force: true });
   await fixture.cleanup();
 });
 
