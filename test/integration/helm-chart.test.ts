@@ -2,9 +2,8 @@
 // listener) and Redis; the helm and kubectl binaries the test environment built. The operator runs as a
 // process under the chart's ServiceAccount token, not as admin.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -18,14 +17,14 @@ import {
   PolicyV1Api,
   RbacAuthorizationV1Api,
 } from '@kubernetes/client-node';
-import { load, loadAll } from 'js-yaml';
+import { load } from 'js-yaml';
 import { controlPlaneListener, replicationListener } from '../../src/actors/cluster/cluster-names.ts';
 import type { Kafka } from '../../src/api/kafka.ts';
 import { kafkaType } from '../../src/api/resources.ts';
 import { writeCustomResourceDefinitions } from '../../src/api/write-crds.ts';
 import { clustersDirectory } from '../support/cluster-fixtures.ts';
-import { kubernetesEnvironment, toolPath } from '../support/environment.ts';
 import { freePort } from '../support/free-port.ts';
+import { chart, chartTools, type Manifest, run } from '../support/helm-chart.ts';
 import { kafkaTopicApi, kafkaTopicClient } from '../support/kafka-topics.ts';
 import { isReady, kafkaUserClient } from '../support/kafka-users.ts';
 import { kafkaClusterClient, readManifests } from '../support/manifests.ts';
@@ -34,76 +33,13 @@ import { operatorFixture } from '../support/operator-fixture.ts';
 import { type OperatorProcess, startOperatorProcess } from '../support/operator-process.ts';
 import { waitFor } from '../support/wait.ts';
 
-const chart = join(import.meta.dirname, '..', '..', 'charts', 'kafka-actor-operator');
-const helm = toolPath('helm');
-const kubernetes = kubernetesEnvironment();
 const workDirectory = mkdtempSync(join(tmpdir(), 'helm-chart-test-'));
 const suffix = randomUUID().slice(0, 8);
 const releaseName = 'kao';
-
-interface Manifest {
-  apiVersion: string;
-  kind: string;
-  metadata: { name: string; namespace?: string; labels?: Record<string, string> };
-  // biome-ignore lint/suspicious/noExplicitAny: rendered manifests of many kinds are read field by field
-  spec?: any;
-  // biome-ignore lint/suspicious/noExplicitAny: as above
-  [field: string]: any;
-}
-
-function run(command: string, args: string[]) {
-  const result = spawnSync(command, args, { encoding: 'utf8' });
-  if (result.error) throw result.error;
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-// Writes values to a file of their own, so each render sees exactly the files it names.
-function valuesFile(values: object): string {
-  const path = join(workDirectory, `values-${randomUUID().slice(0, 8)}.json`);
-  writeFileSync(path, JSON.stringify(values));
-  return path;
-}
-
-// `flags`: more of helm's, e.g. --dry-run=server and --kubeconfig to render against the apiserver.
-function helmTemplate(namespace: string, files: string[], release = releaseName, flags: string[] = []) {
-  return run(helm, [
-    'template',
-    release,
-    chart,
-    '--namespace',
-    namespace,
-    ...files.flatMap((file) => ['--values', file]),
-    ...flags,
-  ]);
-}
-
-function renderChart(
-  namespace: string,
-  files: string[],
-  release = releaseName,
-  flags: string[] = [],
-): Manifest[] {
-  const { status, stdout, stderr } = helmTemplate(namespace, files, release, flags);
-  assert.equal(status, 0, `helm template failed for ${files.join(', ')}:\n${stderr}`);
-  return loadAll(stdout).filter((document) => document !== null) as Manifest[];
-}
-
-// Sends the objects to the apiserver through kubectl, as users do; strict field validation makes an
-// unknown or misspelt field an error, not a warning.
-function kubectlCreate(manifests: Manifest[], dryRun: boolean) {
-  const path = join(workDirectory, `manifests-${randomUUID().slice(0, 8)}.json`);
-  writeFileSync(path, JSON.stringify({ apiVersion: 'v1', kind: 'List', items: manifests }));
-  return run(kubernetes.kubectl, [
-    '--kubeconfig',
-    kubernetes.kubeconfig,
-    'create',
-    ...(dryRun ? ['--dry-run=server'] : []),
-    '--validate=strict',
-    '--output=name',
-    '--filename',
-    path,
-  ]);
-}
+const { helm, kubernetes, valuesFile, helmTemplate, renderChart, kubectlCreate, installRbac } = chartTools(
+  workDirectory,
+  releaseName,
+);
 
 const kc = new KubeConfig();
 kc.loadFromFile(kubernetes.kubeconfig);
@@ -641,14 +577,12 @@ describe('the chart renders valid manifests for every values file in ci/', () =>
         },
       }),
     ]);
+    const operator = manifests.find((m) => m.kind === 'Deployment')?.spec.template.spec.containers[0];
     const env = Object.fromEntries(
-      (
-        manifests.find((m) => m.kind === 'Deployment')?.spec.template.spec.containers[0].env as {
-          name: string;
-          value?: string;
-          valueFrom?: unknown;
-        }[]
-      ).map((variable) => [variable.name, variable.value ?? variable.valueFrom]),
+      (operator.env as { name: string; value?: string; valueFrom?: unknown }[]).map((variable) => [
+        variable.name,
+        variable.value ?? variable.valueFrom,
+      ]),
     );
     assert.equal(env.REDIS_URL, undefined);
     assert.equal(env.REDIS_SENTINELS, 'sentinel-0.infra:26379,sentinel-1.infra:26380');
@@ -755,47 +689,6 @@ test("the chart's CRDs are the ones the code generates (npm run crds writes them
     );
   }
 });
-
-// Installs a rendered chart's ServiceAccount, Roles and bindings and returns a kubeconfig holding the
-// ServiceAccount's token: what the operator's pod would run with.
-async function installRbac(manifests: Manifest[], namespace: string): Promise<string> {
-  const rbac = manifests.filter((m) =>
-    ['ServiceAccount', 'Role', 'RoleBinding', 'ClusterRole', 'ClusterRoleBinding'].includes(m.kind),
-  );
-  const applied = kubectlCreate(rbac, false);
-  assert.equal(applied.status, 0, `could not install the chart's RBAC:\n${applied.stderr}`);
-  const serviceAccount = rbac.find((m) => m.kind === 'ServiceAccount');
-  assert.ok(serviceAccount);
-  const token = await core.createNamespacedServiceAccountToken({
-    name: serviceAccount.metadata.name,
-    namespace,
-    body: { spec: { audiences: [], expirationSeconds: 3600 } },
-  });
-  const cluster = kc.getCurrentCluster();
-  assert.ok(cluster && token.status?.token);
-  const kubeconfig = join(workDirectory, `${serviceAccount.metadata.name}.kubeconfig`);
-  writeFileSync(
-    kubeconfig,
-    JSON.stringify({
-      apiVersion: 'v1',
-      kind: 'Config',
-      clusters: [
-        {
-          name: 'test',
-          cluster: {
-            server: cluster.server,
-            'certificate-authority-data':
-              cluster.caData ?? Buffer.from(readFileSync(cluster.caFile ?? '')).toString('base64'),
-          },
-        },
-      ],
-      users: [{ name: 'operator', user: { token: token.status.token } }],
-      contexts: [{ name: 'operator', context: { cluster: 'test', user: 'operator' } }],
-      'current-context': 'operator',
-    }),
-  );
-  return kubeconfig;
-}
 
 // A variable the rendered Deployment sets on the operator container.
 function deploymentSetting(manifests: Manifest[], name: string): string {
