@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { ExternalKafkaCluster } from './actors/kafka/kafka-clusters.ts';
-import type { RedisConnection } from './supervisor/reconcile-queue.ts';
+import type { RedisConnection, RedisSentinels } from './supervisor/reconcile-queue.ts';
 import type { GuardedService } from './supervisor/request-authorizer.ts';
 
 export interface OperatorConfig {
@@ -204,6 +204,7 @@ function pattern(env: Environment, name: string): RegExp | undefined {
 }
 
 function redisConnection(env: Environment): RedisConnection {
+  if (env.REDIS_SENTINELS) return redisSentinels(env, env.REDIS_SENTINELS);
   const url = env.REDIS_URL || 'redis://127.0.0.1:6379';
   if (!/^rediss?:\/\//.test(url)) {
     throw new ConfigError(`REDIS_URL=${JSON.stringify(url)} is not valid: expected redis://host:port`);
@@ -221,6 +222,43 @@ function redisConnection(env: Environment): RedisConnection {
     }
   }
   return { url, password: env.REDIS_PASSWORD || undefined, tlsCa };
+}
+
+// REDIS_SENTINELS=host:port[,host:port…] and REDIS_SENTINEL_MASTER: the master the sentinels name.
+function redisSentinels(env: Environment, list: string): RedisSentinels {
+  if (env.REDIS_URL) {
+    throw new ConfigError(
+      'REDIS_URL and REDIS_SENTINELS are both set: give the Redis by its URL or by its sentinels',
+    );
+  }
+  if (env.REDIS_TLS_CA_FILE) {
+    throw new ConfigError(
+      'REDIS_TLS_CA_FILE is set with REDIS_SENTINELS: TLS through Sentinel is not supported',
+    );
+  }
+  const masterName = env.REDIS_SENTINEL_MASTER;
+  if (!masterName) {
+    throw new ConfigError(
+      'REDIS_SENTINELS is set but REDIS_SENTINEL_MASTER is not: give the name the sentinels monitor the master by',
+    );
+  }
+  const sentinels = list.split(',').map((address) => {
+    // host:port, or [IPv6]:port.
+    const match = /^(?:\[([0-9a-fA-F:.]+)\]|([^\s:[\]]+)):(\d{1,5})$/.exec(address.trim());
+    const port = Number(match?.[3]);
+    if (!match || port < 1 || port > 65_535) {
+      throw new ConfigError(
+        `REDIS_SENTINELS=${JSON.stringify(list)} is not valid: expected host:port[,host:port…], e.g. redis-sentinel:26379`,
+      );
+    }
+    return { host: match[1] ?? match[2] ?? '', port };
+  });
+  return {
+    sentinels,
+    masterName,
+    password: env.REDIS_PASSWORD || undefined,
+    sentinelPassword: env.REDIS_SENTINEL_PASSWORD || undefined,
+  };
 }
 
 function retrySettings(env: Environment): OperatorConfig['retry'] {

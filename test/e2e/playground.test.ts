@@ -1,14 +1,19 @@
 // The playground end to end (scripts/playground/, as npm start runs it, in a namespace and on a pod
 // runner node of its own): the operator builds a three-node KRaft cluster that the pod runner runs as real
 // Kafka processes; the topic and user operators serve it; clients on this machine reach the brokers by
-// the names they advertise (the runner's /etc/hosts block).
+// the names they advertise (the runner's /etc/hosts block). The operator runs under the token of the
+// ServiceAccount the Helm chart makes, with the chart's Role: the whole flow proves its rules enough.
 import assert from 'node:assert/strict';
 import { randomInt, randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import {
   ApiException,
   CoreV1Api,
   CustomObjectsApi,
+  KubeConfig,
   PatchStrategy,
   setHeaderOptions,
 } from '@kubernetes/client-node';
@@ -32,6 +37,8 @@ import {
   kafkaUserType,
   resourceTypeForKind,
 } from '../../src/api/resources.ts';
+import { kubernetesEnvironment } from '../support/environment.ts';
+import { chartTools } from '../support/helm-chart.ts';
 import { waitFor } from '../support/wait.ts';
 import { alive, brokerProcesses } from './broker-processes.ts';
 
@@ -42,12 +49,36 @@ let core: CoreV1Api;
 const seenBrokerPids = new Set<number>();
 const tlsUser = 'my-tls-user';
 
+const workDirectory = mkdtempSync(join(tmpdir(), 'playground-e2e-'));
+
+// The chart's ServiceAccount, Role and RoleBinding for a release in the playground's namespace (which it
+// watches), and a kubeconfig with the ServiceAccount's token. The release is named so that its Lease is
+// the one the playground's operator takes by default.
+async function chartCredentials(namespace: string): Promise<string> {
+  const { renderChart, valuesFile, installRbac } = chartTools(workDirectory, 'kafka-actor-operator');
+  const admin = new KubeConfig();
+  admin.loadFromFile(kubernetesEnvironment().kubeconfig);
+  await admin.makeApiClient(CoreV1Api).createNamespace({ body: { metadata: { name: namespace } } });
+  // The playground's /metrics asks no token: without that the chart grants nothing cluster-wide.
+  const manifests = renderChart(namespace, [valuesFile({ metrics: { authorization: { enabled: false } } })]);
+  assert.deepEqual(
+    manifests.filter((m) => m.kind.startsWith('Cluster')).map((m) => m.metadata.name),
+    [],
+  );
+  const env = manifests.find((m) => m.kind === 'Deployment')?.spec.template.spec.containers[0].env;
+  const leaseName = env.find((variable: { name: string }) => variable.name === 'LEASE_NAME')?.value;
+  assert.equal(leaseName, 'kafka-actor-operator', "the operator's default LEASE_NAME");
+  return installRbac(manifests, namespace);
+}
+
 before(async () => {
   // Every line the operator can write, for the scan for secrets below.
   process.env.LOG_LEVEL = 'debug';
+  const namespace = `e2e-${suffix}`;
   playground = await startPlayground({
     ...playgroundDefaults,
-    namespace: `e2e-${suffix}`,
+    operatorKubeconfig: await chartCredentials(namespace),
+    namespace,
     nodeName: `e2e-${suffix}`,
     bridge,
     podCidr: `10.${randomInt(150, 200)}.0.0/16`,
@@ -82,6 +113,7 @@ after(async () => {
   }
   await core.deleteNamespace({ name: playground.namespace });
   await playground.stop();
+  rmSync(workDirectory, { recursive: true, force: true });
 });
 
 function pods(): Promise<string[]> {
@@ -630,4 +662,12 @@ test('deleting the Kafka stops every broker process', async () => {
     60_000,
     500,
   );
+});
+
+test("under the chart's ServiceAccount token the operator was refused nothing in the whole flow", () => {
+  const forbidden = playground.operator.child
+    .log()
+    .split('\n')
+    .filter((line) => /forbidden/i.test(line));
+  assert.deepEqual(forbidden, [], `log: ${playground.operator.child.logFile}`);
 });
