@@ -9,6 +9,7 @@ import type { Kafka } from '../../src/api/kafka.ts';
 import type { KafkaNodePool } from '../../src/api/kafka-node-pool.ts';
 import { kafkaNodePoolType } from '../../src/api/resources.ts';
 import { fixturesDirectory } from '../support/cluster-fixtures.ts';
+import { testEnvironmentKafkaVersion } from '../support/local-kafka-nodes.ts';
 import { conditionOf, kafkaClusterClient, type Manifest, readManifests } from '../support/manifests.ts';
 import { operatorFixture } from '../support/operator-fixture.ts';
 import { type OperatorProcess, startOperatorProcess } from '../support/operator-process.ts';
@@ -26,7 +27,8 @@ function singleNode(unschedulable: boolean): Manifest[] {
   return readManifests(`${fixturesDirectory}/clusters/single-node.yaml`).map((manifest) => {
     if (manifest.kind === 'Kafka') {
       const kafka = structuredClone(manifest) as Kafka;
-      kafka.spec.kafka.version = '4.2.1';
+      kafka.spec.kafka.version = testEnvironmentKafkaVersion();
+      delete kafka.spec.kafka.metadataVersion;
       return kafka;
     }
     const pool = structuredClone(manifest) as KafkaNodePool;
