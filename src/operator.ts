@@ -138,7 +138,7 @@ export async function startOperator(config: OperatorConfig, logger: Logger, kube
     ? [
         topicKind,
         userKind,
-        createClusterKind(kafkaClusters.nodePools, {
+        createClusterKind(kafkaClusters, {
           api: objects,
           core,
           resources,

@@ -7,7 +7,8 @@ Secrets: the Kafka credentials the operator logs in with and the password Secret
 replaced with the resourceVersion read, so racing writers find out). Operands (rbac.operands): the
 Kafkas and KafkaNodePools, and the objects of the clusters the operator runs: their pods (watched,
 created and deleted; patched for annotations only), the rest applied server-side (patch, and create for a first
-apply) and pruned; nothing but pods is watched. Nodes are cluster-scoped: only the ClusterRole of the
+apply) and pruned; all of them watched (labelled strimzi.io/kind=Kafka), so a reconcile reads them from
+the operator's caches. Nodes are cluster-scoped: only the ClusterRole of the
 all-namespaces mode reads them, for nodeport listeners' addresses.
 */}}
 {{- define "kao.watchedNamespaceRules" -}}
@@ -38,16 +39,16 @@ all-namespaces mode reads them, for nodeport listeners' addresses.
   verbs: [get, list, watch, create, patch, delete]
 - apiGroups: [""]
   resources: [persistentvolumeclaims]
-  verbs: [get, list, create, patch, delete]
+  verbs: [get, list, watch, create, patch, delete]
 - apiGroups: [""]
   resources: [services, configmaps, serviceaccounts]
-  verbs: [list, create, patch, delete]
+  verbs: [list, watch, create, patch, delete]
 - apiGroups: [policy]
   resources: [poddisruptionbudgets]
-  verbs: [list, create, patch, delete]
+  verbs: [list, watch, create, patch, delete]
 - apiGroups: [networking.k8s.io]
   resources: [networkpolicies]
-  verbs: [list, create, patch, delete]
+  verbs: [list, watch, create, patch, delete]
 {{- /* Without the nodes a nodeport listener's status shows the nodes' internal addresses, from the pods. */}}
 {{- if include "kao.watchesAllNamespaces" . }}
 - apiGroups: [""]

@@ -15,9 +15,7 @@ import type { Kafka } from '../../api/kafka.ts';
 import type { KafkaNodePool } from '../../api/kafka-node-pool.ts';
 import { KubernetesRequestError } from '../../api/kubernetes-request.ts';
 import {
-  clusterLabel,
   dynamicConfigurationHashAnnotation,
-  kindLabel,
   manualRollingUpdateAnnotation,
   poolNameLabel,
 } from '../../api/labels.ts';
@@ -38,7 +36,6 @@ import type { CustomResources } from '../kubernetes/custom-resources.ts';
 import type { EventToRecord } from '../kubernetes/event-recorder.ts';
 import {
   type KubernetesObjects,
-  namespacedObjectTypes,
   nodeType,
   type ObjectType,
   podType,
@@ -84,6 +81,9 @@ export interface ClusterEffectsOptions {
   resources: CustomResources;
   // The watched KafkaNodePools of a Kafka (the informer's cache, by strimzi.io/cluster).
   poolsOf: (kafka: Kafka) => KafkaNodePool[];
+  // The objects made for a cluster, as the informers' caches have them (every kind of
+  // namespacedObjectTypes, labelled strimzi.io/kind=Kafka): a reconcile lists nothing from the apiserver.
+  objectsOf: (namespace: string, cluster: string) => KubernetesObject[];
   replicaCheck: PartitionReplicaCheck;
   // Opens an Admin client of one cluster, for one step: what Kafka says about restarting its nodes, and
   // the configuration it takes at runtime.
@@ -97,20 +97,6 @@ export interface ClusterEffectsOptions {
   // How long a step may wait for the same thing (a pod to start, a node to be back in Kafka) before
   // the reconcile fails with what it waited for.
   operationTimeoutMs: number;
-}
-
-function clusterObjectSelector(cluster: string): string {
-  return `${clusterLabel}=${cluster},${kindLabel}=Kafka`;
-}
-
-async function readClusterObjects(
-  api: KubernetesObjects,
-  namespace: string,
-  cluster: string,
-): Promise<KubernetesObject[]> {
-  const selector = clusterObjectSelector(cluster);
-  const lists = await Promise.all(namespacedObjectTypes.map((type) => api.list(type, namespace, selector)));
-  return lists.flat();
 }
 
 function ofKind<T extends KubernetesObject>(objects: readonly KubernetesObject[], type: ObjectType): T[] {
@@ -162,7 +148,7 @@ export function createClusterEffects(options: ClusterEffectsOptions) {
   async function applyCluster(kafka: Kafka, signal: AbortSignal): Promise<ClusterPlan> {
     const namespace = kafka.metadata?.namespace ?? '';
     const name = kafka.metadata?.name ?? '';
-    const current = await readClusterObjects(api, namespace, name);
+    const current = options.objectsOf(namespace, name);
     const pods = ofKind<V1Pod>(current, podType);
     const pools = options.poolsOf(kafka);
     const existing = existingState(pods);
@@ -304,8 +290,8 @@ export function createClusterEffects(options: ClusterEffectsOptions) {
     return continueWaiting(step, request, input.waiting, options.operationTimeoutMs, Date.now());
   }
 
-  async function readPodsOf(model: ClusterModel): Promise<V1Pod[]> {
-    return api.list<V1Pod>(podType, model.namespace, clusterObjectSelector(model.name));
+  function podsOf(model: ClusterModel): V1Pod[] {
+    return ofKind<V1Pod>(options.objectsOf(model.namespace, model.name), podType);
   }
 
   async function scaleCluster(input: ClusterStepInput, signal: AbortSignal): Promise<StepProgress> {
@@ -336,7 +322,7 @@ export function createClusterEffects(options: ClusterEffectsOptions) {
       const request = await rollPods(api, {
         roll: plan.roll,
         create: plan.create,
-        pods: await readPodsOf(plan.model),
+        pods: podsOf(plan.model),
         gate,
         signal,
       });
@@ -402,11 +388,9 @@ export function createClusterEffects(options: ClusterEffectsOptions) {
   ): Promise<ListenerStatus[] | ClusterWait> {
     const { kafka, plan } = input;
     const { model } = plan;
-    const selector = clusterObjectSelector(model.name);
-    const [pods, services] = await Promise.all([
-      readPodsOf(model),
-      api.list<V1Service>(serviceType, model.namespace, selector),
-    ]);
+    const objects = options.objectsOf(model.namespace, model.name);
+    const pods = ofKind<V1Pod>(objects, podType);
+    const services = ofKind<V1Service>(objects, serviceType);
     const starting = podsNotReady(
       pods,
       model.nodes.map((node) => node.podName),
