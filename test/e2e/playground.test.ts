@@ -137,11 +137,16 @@ async function secretValue(name: string, key: string): Promise<string> {
   return Buffer.from(secret.data?.[key] ?? '', 'base64').toString();
 }
 
-// `avoiding`: a pod whose broker is not to be asked (one held down would leave requests unanswered).
+// `avoiding`: a pod whose broker is not to be asked (one held down would leave requests unanswered): the
+// others are reached by their own names instead of the bootstrap service, which may resolve to any broker.
 async function scramClient(avoiding?: string): Promise<Kafka> {
-  const brokers = (await bootstrapOf('scram')).filter(
-    (address) => !avoiding || !address.startsWith(`${avoiding}.`),
-  );
+  const bootstrap = await bootstrapOf('scram');
+  const port = bootstrap[0]?.split(':').at(-1);
+  const brokers = avoiding
+    ? (await pods())
+        .filter((pod) => pod !== avoiding)
+        .map((pod) => `${pod}.${playground.cluster}-kafka-brokers.${playground.namespace}.svc:${port}`)
+    : bootstrap;
   const password = await secretValue(playground.user, 'password');
   return new Kafka({
     clientId: `e2e-${suffix}`,
@@ -469,6 +474,10 @@ test('a configuration change that needs a restart rolls every node once, one at 
     await admin.disconnect();
     await producer.stop();
   }
+  console.log(
+    `roll under an acks=all producer: restart order ${restarted.join(', ')} (active controller ${leader}), ` +
+      `${producer.acknowledged.length} records acknowledged, ${producer.failures.length} sends failed`,
+  );
   assert.ok(mostDown <= 1, `at most one node down at once (seen ${mostDown})`);
   assert.equal(restarted.at(-1), `${playground.cluster}-dual-role-${leader}`, `order ${restarted}`);
   assert.deepEqual(inSyncBeforeDeletion, [true, true, true], 'every partition in sync before each node went');
