@@ -44,6 +44,7 @@ test('only the leader reconciles; when it is killed the other replica takes over
     while (changing) {
       const patched = await topics.patch('handover', { spec: { config: { 'retention.ms': retention++ } } });
       lastGeneration = patched.metadata?.generation ?? 0;
+      // Paces the changes (about 20 a second); nothing waits on it.
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   })();
