@@ -5,7 +5,7 @@ import type { KafkaUser } from '../../../src/api/kafka-user.ts';
 import { settledTag } from '../../../src/api/reconcile-outcome.ts';
 import { ReconcileFailure } from '../../../src/machines/reconcile-failure.ts';
 import { type UserReconciled, userMachine } from '../../../src/machines/user-machine.ts';
-import { sanitiseContext } from '../../../src/supervisor/state-chart/context-sanitiser.ts';
+import { sanitiseContext } from '../../../src/supervisor/state-chart/view/context-sanitiser.ts';
 
 function user(overrides: Partial<KafkaUser['metadata']> = {}): KafkaUser {
   return {
