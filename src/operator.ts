@@ -132,6 +132,7 @@ export async function startOperator(config: OperatorConfig, logger: Logger, kube
       renewalDays: config.users.certificateRenewalDays,
     },
     findKafka,
+    recordEvent,
   });
   const objects = new KubernetesObjects(kubeConfig);
   const kinds = kafkaClusters
