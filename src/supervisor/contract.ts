@@ -58,9 +58,14 @@ export function needsReconcile(updated: KubernetesObject, old: KubernetesObject)
   );
 }
 
-// Where the runtime writes the status of a reconciled resource.
+// Where the runtime writes the status of a reconciled resource: 'gone' when the resource was deleted
+// meanwhile, which is no failure of the reconcile.
 export interface StatusWriter {
-  patchStatus(type: ResourceType, ref: { namespace: string; name: string }, status: object): Promise<void>;
+  patchStatus(
+    type: ResourceType,
+    ref: { namespace: string; name: string },
+    status: object,
+  ): Promise<'written' | 'gone'>;
 }
 
 // Where the runtime records the Event of a resource whose observed state changed.
