@@ -42,6 +42,10 @@ export interface ResourceKind<R extends KubernetesObject = KubernetesObject> {
   buildStatus(state: string, context: unknown, resource: R, now: Date): object | undefined;
   related?: RelatedKind[];
   waiters?: Waiters<R>;
+  // The resources of this kind that claim what this one holds in Kafka (the same topic, the same
+  // principal): when it is deleted or released they are reconciled at once, so that the next in line
+  // takes over without waiting for a resync.
+  claimants?(resource: R): readonly KubernetesObject[];
 }
 
 // An update that changes only status or bookkeeping — the operator's own status and finalizer
