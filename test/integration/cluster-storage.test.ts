@@ -1,7 +1,8 @@
 // Real services (kube-apiserver with its admission of claim resizes, kube-controller-manager's hostpath
 // provisioner binding the claims, kwok's nodes, Redis) and the operator as a process: a node pool's
 // volume grows when its StorageClass allows expansion, and otherwise, or when asked to shrink, the claim
-// keeps its size and the Kafka says why in a Warning condition.
+// keeps its size and the Kafka says why in a Warning condition; a filesystem that grows only on a
+// restart rolls its pod, through the roll's checks.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import {
@@ -135,6 +136,37 @@ test('a volume grows when its StorageClass allows expansion, and never shrinks: 
   assert.match(refused.message ?? '', new RegExp(`${claimName} keeps 2Gi: a volume cannot shrink`));
   assert.equal((await readClaim(expandable)).spec?.resources?.requests?.storage, '2Gi');
   assert.equal(conditionOf(await read(expandable), 'Ready')?.status, 'True', 'the cluster stays Ready');
+
+  // What Kubernetes reports once a volume has grown and its filesystem grows only on a restart: the
+  // claim's event, not a resync (an hour away), brings the roll, which asks Kafka first. On kwok no
+  // broker runs to answer, so the pod is not restarted.
+  const pod = await core.readNamespacedPod({ namespace: expandable, name: 'my-cluster-dual-role-0' });
+  await core.patchNamespacedPersistentVolumeClaimStatus(
+    {
+      namespace: expandable,
+      name: claimName,
+      body: {
+        status: {
+          conditions: [
+            { type: 'FileSystemResizePending', status: 'True', lastTransitionTime: new Date().toISOString() },
+          ],
+        },
+      },
+    },
+    setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+  );
+  const rolling = await waitFor(
+    'the roll of the pod whose filesystem waits for a restart to ask Kafka',
+    async () => {
+      const notReady = conditionOf(await read(expandable), 'NotReady');
+      return notReady?.reason === 'RestartCheckFailed' ? notReady : undefined;
+    },
+    120_000,
+    500,
+  );
+  assert.match(rolling.message ?? '', /to restart nodes 0 in order/);
+  const unrestarted = await core.readNamespacedPod({ namespace: expandable, name: 'my-cluster-dual-role-0' });
+  assert.equal(unrestarted.metadata?.uid, pod.metadata?.uid, 'unanswered, the pod is not restarted');
 });
 
 test('a volume whose StorageClass does not allow expansion keeps its size, and the Kafka says what Kubernetes answered', async () => {

@@ -3,6 +3,7 @@
 // selector stay as the claim was made. A change that is not allowed is held back with a Warning and
 // changes nothing else of the reconcile.
 import type { KubernetesObject, V1PersistentVolumeClaim } from '@kubernetes/client-node';
+import { podNameLabel } from '../../api/labels.ts';
 import { quantityBytes } from '../../api/quantities.ts';
 import type { ClusterWarning } from '../../machines/cluster-model.ts';
 
@@ -97,4 +98,43 @@ export function claimsResizing(current: readonly KubernetesObject[]): ClusterWar
       },
     ];
   });
+}
+
+// The pods whose volumes grew in Kubernetes but whose filesystems grow only when the pod restarts
+// (FileSystemResizePending). A pod started since that was reported has had its restart: it is not
+// restarted again for it.
+export function podsToRestartForResize(current: readonly KubernetesObject[]): Set<string> {
+  const podStarts = new Map(
+    current
+      .filter((object) => object.kind === 'Pod')
+      .map((pod) => [pod.metadata?.name, new Date(pod.metadata?.creationTimestamp ?? 0).getTime()]),
+  );
+  return new Set(
+    current.flatMap((object) => {
+      if (object.kind !== 'PersistentVolumeClaim') return [];
+      const claim = object as V1PersistentVolumeClaim;
+      const pending = claim.status?.conditions?.find(
+        (condition) => condition.type === 'FileSystemResizePending' && condition.status === 'True',
+      );
+      const pod = claim.metadata?.labels?.[podNameLabel];
+      const started = podStarts.get(pod);
+      if (!pending || !pod || started === undefined) return [];
+      const reported = new Date(pending.lastTransitionTime ?? 0).getTime();
+      return started < reported ? [pod] : [];
+    }),
+  );
+}
+
+function resizeProgress(claim: V1PersistentVolumeClaim): string {
+  const pending = claim.status?.conditions?.some(
+    (condition) => condition.type === 'FileSystemResizePending' && condition.status === 'True',
+  );
+  return `${claim.status?.capacity?.storage} ${pending}`;
+}
+
+// A claim matters to its cluster when its capacity grows or its filesystem waits for a restart.
+export function claimResizeChanged(updated: KubernetesObject, old: KubernetesObject): boolean {
+  return (
+    resizeProgress(updated as V1PersistentVolumeClaim) !== resizeProgress(old as V1PersistentVolumeClaim)
+  );
 }

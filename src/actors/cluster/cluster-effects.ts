@@ -48,7 +48,7 @@ import { secretDataReader } from '../kubernetes/secret-data.ts';
 import { applyChangedObjects } from './apply-objects.ts';
 import type { AssignedAddresses } from './broker-config/advertised-addresses.ts';
 import { clusterDefaultChanges, dynamicUserConfig } from './broker-config/dynamic-config.ts';
-import { claimsResizing, growsClaim, holdClaimChanges } from './claim-changes.ts';
+import { claimsResizing, growsClaim, holdClaimChanges, podsToRestartForResize } from './claim-changes.ts';
 import { caSecretIds, ensureClusterAuthorities } from './cluster-certificates.ts';
 import { buildClusterModel } from './cluster-model.ts';
 import { perBrokerServiceName } from './cluster-names.ts';
@@ -209,7 +209,7 @@ export function createClusterEffects(options: ClusterEffectsOptions) {
       model,
       warnings: [...warnings, ...heldClaims.warnings, ...claimWarnings],
       clusterCaCertificate: authorities.clusterCa.certificatePem,
-      ...planPods(wantedPods, rolledPods),
+      ...planPods(wantedPods, rolledPods, podsToRestartForResize(current)),
     };
   }
 

@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { V1PersistentVolumeClaim } from '@kubernetes/client-node';
-import { claimsResizing, growsClaim, holdClaimChanges } from '../../../src/actors/cluster/claim-changes.ts';
+import {
+  claimsResizing,
+  growsClaim,
+  holdClaimChanges,
+  podsToRestartForResize,
+} from '../../../src/actors/cluster/claim-changes.ts';
 
 function claim(
   size: string,
@@ -71,4 +76,28 @@ test('a claim asked to grow beyond its capacity is reported with what Kubernetes
     'PersistentVolumeClaim data-0-my-cluster-pool-0 grows from 10Gi to 20Gi (FileSystemResizePending: waiting for the pod)',
   );
   assert.deepEqual(claimsResizing([claim('20Gi')]), [], 'a claim not bound yet has no capacity to compare');
+});
+
+test('a pod restarts for a filesystem to grow only when it started before Kubernetes asked for that', () => {
+  const pending = (name: string, pod: string, since: string): V1PersistentVolumeClaim => ({
+    kind: 'PersistentVolumeClaim',
+    metadata: { name, labels: { 'strimzi.io/pod-name': pod } },
+    status: {
+      conditions: [{ type: 'FileSystemResizePending', status: 'True', lastTransitionTime: new Date(since) }],
+    },
+  });
+  const pod = (name: string, created: string) => ({
+    kind: 'Pod',
+    metadata: { name, creationTimestamp: new Date(created) },
+  });
+  const current = [
+    pending('data-c-0', 'c-0', '2026-12-07T10:00:00Z'),
+    pod('c-0', '2026-12-07T09:00:00Z'),
+    pending('data-c-1', 'c-1', '2026-12-07T10:00:00Z'),
+    pod('c-1', '2026-12-07T10:05:00Z'),
+    pending('data-c-2', 'c-2', '2026-12-07T10:00:00Z'),
+    { ...claim('1Gi'), metadata: { name: 'data-c-3', labels: { 'strimzi.io/pod-name': 'c-3' } } },
+    pod('c-3', '2026-12-07T09:00:00Z'),
+  ];
+  assert.deepEqual([...podsToRestartForResize(current)], ['c-0']);
 });
