@@ -33,13 +33,25 @@ export interface OperatorProcess {
   kill: () => Promise<void>;
 }
 
-export function startOperatorProcess(name: string, env: Record<string, string>): OperatorProcess {
+// The operator's settings for a test: HTTP on a free loopback port, the name as its pod name.
+export function operatorSettings(name: string, env: Record<string, string>): Record<string, string> {
+  return { HTTP_HOST: '127.0.0.1', HTTP_PORT: '0', POD_NAME: name, ...env };
+}
+
+// `command`: what runs the operator, by default its source on this Node; a container runtime's
+// command line runs it from the image (the runtime forwards signals, the log is its output).
+export function startOperatorProcess(
+  name: string,
+  env: Record<string, string>,
+  command: readonly string[] = [process.execPath, join(repoRoot, 'src/main.ts')],
+): OperatorProcess {
   const logDirectory = join(runDirectory, 'operator-logs');
   mkdirSync(logDirectory, { recursive: true });
   const logFile = join(logDirectory, `${name}-${Date.now()}.log`);
-  const child = spawn(process.execPath, [join(repoRoot, 'src/main.ts')], {
+  const [executable = process.execPath, ...args] = command;
+  const child = spawn(executable, args, {
     cwd: repoRoot,
-    env: { PATH: process.env.PATH ?? '', HTTP_HOST: '127.0.0.1', HTTP_PORT: '0', POD_NAME: name, ...env },
+    env: { PATH: process.env.PATH ?? '', ...operatorSettings(name, env) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const out = createWriteStream(logFile);

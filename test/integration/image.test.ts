@@ -1,0 +1,309 @@
+// The operator image as `npm run image` builds it (scripts/image.sh, layers cached between runs):
+// unpacked by umoci to prove what it holds, then run by crun, an OCI runtime, as the image says (its
+// user, entrypoint and working directory) with a read-only root file system and /tmp a tmpfs, as the
+// chart runs it, against the real apiserver, Kafka and Redis.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  lstatSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { kafkaTopicClient } from '../support/kafka-topics.ts';
+import { isReady, kafkaUserClient } from '../support/kafka-users.ts';
+import { operatorFixture } from '../support/operator-fixture.ts';
+import { operatorSettings, startOperatorProcess } from '../support/operator-process.ts';
+
+const repoRoot = join(import.meta.dirname, '..', '..');
+const packageJson = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as {
+  version: string;
+  license: string;
+};
+const tag = packageJson.version;
+const workDirectory = mkdtempSync(join(tmpdir(), 'image-test-'));
+after(() => rmSync(workDirectory, { recursive: true, force: true }));
+
+function run(command: string, args: string[], env: Record<string, string> = {}): string {
+  const result = spawnSync(command, args, {
+    cwd: repoRoot,
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+  });
+  if (result.error) throw result.error;
+  assert.equal(result.status, 0, `${command} ${args.join(' ')} failed:\n${result.stderr}`);
+  return result.stdout;
+}
+
+// Builds into its own output directory; the layers come from the shared cache when it has them.
+function buildImage(name: string): { layout: string; sbom: string; digest: string } {
+  const out = join(workDirectory, name);
+  run('bash', ['scripts/image.sh'], { IMAGE_OUT: out });
+  const layout = join(out, 'oci');
+  const index = JSON.parse(readFileSync(join(layout, 'index.json'), 'utf8')) as {
+    manifests: Array<{ digest: string; annotations?: Record<string, string> }>;
+  };
+  const manifest = index.manifests.find((m) => m.annotations?.['org.opencontainers.image.ref.name'] === tag);
+  assert.ok(manifest, `the layout tags ${tag}`);
+  return { layout, sbom: join(out, 'sbom.cdx.json'), digest: manifest.digest };
+}
+
+interface ImageConfig {
+  User: string;
+  Entrypoint: string[];
+  WorkingDir: string;
+  Env: string[];
+  ExposedPorts: Record<string, object>;
+  Labels: Record<string, string>;
+}
+
+interface RuntimeConfig {
+  process: {
+    user: { uid: number; gid: number };
+    args: string[];
+    env: string[];
+    cwd: string;
+    terminal: boolean;
+  };
+  root: { path: string; readonly?: boolean };
+  mounts: Array<{ destination: string; type: string; source: string; options: string[] }>;
+  linux: { namespaces: Array<{ type: string }> };
+}
+
+let image: { layout: string; sbom: string; digest: string };
+let bundle: string;
+let rootfs: string;
+let config: ImageConfig;
+
+before(() => {
+  image = buildImage('first');
+  bundle = join(workDirectory, 'bundle');
+  run('umoci', ['unpack', '--image', `${image.layout}:${tag}`, bundle]);
+  rootfs = join(bundle, 'rootfs');
+  const manifest = JSON.parse(
+    readFileSync(join(image.layout, 'blobs', ...image.digest.split(':')), 'utf8'),
+  ) as { config: { digest: string } };
+  config = (
+    JSON.parse(readFileSync(join(image.layout, 'blobs', ...manifest.config.digest.split(':')), 'utf8')) as {
+      config: ImageConfig;
+    }
+  ).config;
+});
+
+// The runtime stage of the Dockerfile: its instructions after the last FROM.
+function dockerfileRuntimeStage(): { instruction: string; value: string }[] {
+  const text = readFileSync(join(repoRoot, 'Dockerfile'), 'utf8').replace(/\\\n\s*/g, ' ');
+  const lines = text.split('\n').filter((line) => line.trim() !== '' && !line.startsWith('#'));
+  const lastFrom = lines.findLastIndex((line) => line.startsWith('FROM '));
+  return lines.slice(lastFrom + 1).map((line) => {
+    const space = line.indexOf(' ');
+    return { instruction: line.slice(0, space), value: line.slice(space + 1).trim() };
+  });
+}
+
+test('the image runs node dist/main.js from /app as 1000:1000 with the OCI labels, as the Dockerfile says', () => {
+  assert.equal(config.User, '1000:1000');
+  assert.deepEqual(config.Entrypoint, ['node', 'dist/main.js']);
+  assert.equal(config.WorkingDir, '/app');
+  assert.ok(config.Env.includes('NODE_ENV=production'), config.Env.join(' '));
+  assert.equal(config.Labels['org.opencontainers.image.version'], packageJson.version);
+  assert.equal(config.Labels['org.opencontainers.image.licenses'], packageJson.license);
+  assert.match(config.Labels['org.opencontainers.image.revision'] ?? '', /^[0-9a-f]{40}(-dirty)?$/);
+  assert.ok(config.Labels['org.opencontainers.image.source']);
+
+  const stage = dockerfileRuntimeStage();
+  const values = (instruction: string) =>
+    stage.filter((line) => line.instruction === instruction).map((line) => line.value);
+  assert.deepEqual(values('USER'), [config.User]);
+  assert.deepEqual(
+    values('ENTRYPOINT').map((value) => JSON.parse(value)),
+    [config.Entrypoint],
+  );
+  assert.deepEqual(values('WORKDIR'), [config.WorkingDir]);
+  assert.deepEqual(
+    values('EXPOSE').map((port) => `${port}/tcp`),
+    Object.keys(config.ExposedPorts),
+  );
+  assert.deepEqual(values('ENV').sort(), [...config.Env].sort());
+  const labels = Array.from(
+    values('LABEL')
+      .join(' ')
+      .matchAll(/([\w.]+)="([^"]*)"/g),
+    ([, key, value]) => [key, value] as const,
+  );
+  assert.deepEqual(labels.map(([key]) => key).sort(), Object.keys(config.Labels).sort());
+  const dockerLicense = labels.find(([key]) => key === 'org.opencontainers.image.licenses')?.[1];
+  assert.equal(dockerLicense, config.Labels['org.opencontainers.image.licenses']);
+  assert.deepEqual(
+    values('ARG').filter((arg) => arg.startsWith('VERSION=')),
+    [`VERSION=${packageJson.version}`],
+  );
+});
+
+test('the image holds Node, the compiled operator and its production dependencies, owned by root and read-only to its user; no shell, no dev dependency', () => {
+  for (const file of [
+    'usr/local/bin/node',
+    'app/dist/main.js',
+    'app/package.json',
+    'etc/ssl/certs/ca-certificates.crt',
+  ]) {
+    const stat = lstatSync(join(rootfs, file));
+    assert.ok(stat.isFile() && stat.size > 0, `${file} is a file`);
+    assert.equal(stat.uid, 0, `${file} belongs to root`);
+    assert.equal(stat.mode & 0o022, 0, `${file} is writable by root only`);
+  }
+  assert.equal(lstatSync(join(rootfs, 'app')).mode & 0o022, 0, '/app is writable by root only');
+  for (const shell of ['bin/sh', 'bin/bash', 'bin/dash', 'usr/bin/sh', 'usr/bin/bash', 'bin/busybox']) {
+    assert.equal(existsSync(join(rootfs, shell)), false, `${shell} is not in the image`);
+  }
+  assert.match(readFileSync(join(rootfs, 'etc/passwd'), 'utf8'), /^node:x:1000:1000:/m);
+
+  const lock = JSON.parse(readFileSync(join(repoRoot, 'package-lock.json'), 'utf8')) as {
+    packages: Record<string, { dev?: boolean; optional?: boolean }>;
+  };
+  const devOnly = Object.entries(lock.packages).filter(([path, entry]) => path !== '' && entry.dev);
+  assert.ok(devOnly.some(([path]) => path === 'node_modules/typescript'));
+  for (const [path] of devOnly) {
+    assert.equal(
+      existsSync(join(rootfs, 'app', path)),
+      false,
+      `${path} (a dev dependency) is not in the image`,
+    );
+  }
+  const production = Object.entries(lock.packages).filter(
+    ([path, entry]) => path !== '' && !entry.dev && !entry.optional,
+  );
+  for (const [path] of production) {
+    assert.ok(existsSync(join(rootfs, 'app', path, 'package.json')), `${path} is in the image`);
+  }
+});
+
+test('the SBOM beside the image lists its Debian packages, Node and every npm package the image holds', () => {
+  const sbom = JSON.parse(readFileSync(image.sbom, 'utf8')) as {
+    bomFormat: string;
+    components: Array<{ name: string; group?: string; version: string; purl?: string }>;
+  };
+  assert.equal(sbom.bomFormat, 'CycloneDX');
+  const purls = sbom.components.map((component) => component.purl ?? '');
+  const status = readFileSync(join(rootfs, 'var/lib/dpkg/status'), 'utf8');
+  for (const [, name, version] of status.matchAll(/^Package: (\S+)\n(?:.+\n)*?Version: (\S+)$/gm)) {
+    assert.ok(
+      purls.some((purl) => purl.startsWith(`pkg:deb/debian/${name}@${encodeURIComponent(version ?? '')}?`)),
+      `${name} ${version} is in the SBOM`,
+    );
+  }
+  for (const name of ['libc6', 'ca-certificates', 'tzdata']) {
+    assert.ok(
+      purls.some((purl) => purl.startsWith(`pkg:deb/debian/${name}@`)),
+      `${name} is in the SBOM`,
+    );
+  }
+  assert.ok(sbom.components.some((c) => c.name === 'node' && c.version === process.versions.node));
+  const installed = JSON.parse(readFileSync(join(rootfs, 'app/node_modules/.package-lock.json'), 'utf8')) as {
+    packages: Record<string, { version: string }>;
+  };
+  for (const [path, entry] of Object.entries(installed.packages)) {
+    const name = path.slice(path.lastIndexOf('node_modules/') + 'node_modules/'.length);
+    assert.ok(
+      sbom.components.some(
+        (c) => (c.group ? `${c.group}/${c.name}` : c.name) === name && c.version === entry.version,
+      ),
+      `${name}@${entry.version} is in the SBOM`,
+    );
+  }
+  assert.ok(!sbom.components.some((c) => c.name === 'typescript'), 'no dev dependency in the SBOM');
+});
+
+test('building again from the same sources gives the same image digest', () => {
+  assert.equal(buildImage('again').digest, image.digest);
+});
+
+// The bundle's runtime configuration, as umoci made it from the image's, for one run: the operator's
+// settings, the read-only root, /tmp on a tmpfs (the chart's emptyDir), the kubeconfig mounted read-only,
+// and the host's network namespace, where the test environment listens on loopback.
+function prepareRun(env: Record<string, string>, kubeconfig: string): void {
+  const path = join(bundle, 'config.json');
+  const runtime = JSON.parse(readFileSync(path, 'utf8')) as RuntimeConfig;
+  runtime.process.terminal = false;
+  runtime.process.env = [
+    ...runtime.process.env.filter((variable) => !variable.startsWith('TERM=')),
+    ...Object.entries({ ...env, KUBECONFIG: '/etc/kafka-actor-operator/kubeconfig' }).map(
+      ([key, value]) => `${key}=${value}`,
+    ),
+  ];
+  runtime.root.readonly = true;
+  runtime.mounts.push(
+    { destination: '/tmp', type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'nodev', 'mode=1777'] },
+    {
+      destination: '/etc/kafka-actor-operator/kubeconfig',
+      type: 'bind',
+      source: kubeconfig,
+      options: ['bind', 'ro'],
+    },
+  );
+  runtime.linux.namespaces = runtime.linux.namespaces.filter((namespace) => namespace.type !== 'network');
+  writeFileSync(path, JSON.stringify(runtime, null, 2));
+}
+
+// crun refuses a hybrid cgroup layout (v1 controllers plus a v2 hierarchy that has controllers), as
+// this machine has. Nothing here needs a cgroup, so crun runs without one, in a mount namespace of its
+// own where the v2 hierarchy is unmounted.
+function crunCommand(containerId: string): string[] {
+  const script = [
+    'if mountpoint -q /sys/fs/cgroup/unified; then umount /sys/fs/cgroup/unified; fi',
+    'exec crun --cgroup-manager=disabled run --bundle "$0" "$1"',
+  ].join('\n');
+  return ['unshare', '--mount', '--propagation', 'private', 'sh', '-c', script, bundle, containerId];
+}
+
+test('crun runs the image as 1000:1000 on a read-only root: the operator answers /healthz and /readyz, reconciles a KafkaTopic and a KafkaUser, and stops on SIGTERM', async () => {
+  const fixture = await operatorFixture('image');
+  const kubeconfig = join(workDirectory, 'kubeconfig');
+  copyFileSync(fixture.env.KUBECONFIG ?? '', kubeconfig);
+  chmodSync(kubeconfig, 0o644);
+  const name = `image-${randomUUID().slice(0, 8)}`;
+  prepareRun(operatorSettings(name, fixture.env), kubeconfig);
+  const operator = startOperatorProcess(name, {}, crunCommand(name));
+  try {
+    const port = await operator.httpPort();
+    const healthz = await fetch(`http://127.0.0.1:${port}/healthz`);
+    assert.equal(healthz.status, 200);
+    // The runtime's view of the running container: its process's user and its root mount.
+    const { pid } = JSON.parse(run('crun', ['state', name])) as { pid: number };
+    assert.match(readFileSync(`/proc/${pid}/status`, 'utf8'), /^Uid:\s+1000\s+1000\s+1000\s+1000$/m);
+    const root = readFileSync(`/proc/${pid}/mountinfo`, 'utf8')
+      .split('\n')
+      .map((line) => line.split(' '))
+      .find((fields) => fields[4] === '/');
+    assert.match(root?.[5] ?? '', /^ro\b/, 'the root file system is mounted read-only');
+    const topics = kafkaTopicClient(fixture.custom, fixture.namespace, {
+      timeoutHint: `log: ${operator.logFile}`,
+    });
+    await topics.create('from-image');
+    await topics.waitReady('from-image');
+    const users = kafkaUserClient(fixture.custom, fixture.core, fixture.namespace);
+    await users.create(name, { authentication: { type: 'scram-sha-512' } });
+    await users.waitUntil(name, `to be Ready (operator log: ${operator.logFile})`, (user) =>
+      isReady(user) ? user : undefined,
+    );
+    assert.equal((await fetch(`http://127.0.0.1:${port}/readyz`)).status, 200);
+    const started = operator.logs().find((line) => line.msg === 'serving HTTP');
+    assert.ok(started, 'the operator logged its start');
+
+    await users.delete(name);
+    await users.waitGone(name);
+    await operator.stop();
+    assert.equal(await operator.exited, 0, `the operator stopped cleanly (log: ${operator.logFile})`);
+  } finally {
+    await operator.kill();
+    await fixture.cleanup();
+  }
+});
