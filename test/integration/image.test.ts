@@ -1,29 +1,21 @@
-// The operator image as `npm run image` builds it (scripts/image.sh, layers cached between runs):
-// unpacked by umoci to prove what it holds, then run by crun, an OCI runtime, as the image says (its
-// user, entrypoint and working directory) with a read-only root file system and /tmp a tmpfs, as the
-// chart runs it, against the real apiserver, Kafka and Redis.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import {
-  chmodSync,
-  copyFileSync,
-  existsSync,
-  lstatSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import type { CoreV1Api, V1Pod, V1Probe } from '@kubernetes/client-node';
+import { kubernetesEnvironment, toolPath } from '../support/environment.ts';
+import { freePort } from '../support/free-port.ts';
 import { kafkaTopicClient } from '../support/kafka-topics.ts';
 import { isReady, kafkaUserClient } from '../support/kafka-users.ts';
 import { operatorFixture } from '../support/operator-fixture.ts';
-import { operatorSettings, startOperatorProcess } from '../support/operator-process.ts';
+import { startOperatorProcess } from '../support/operator-process.ts';
+import { waitFor } from '../support/wait.ts';
 
 const repoRoot = join(import.meta.dirname, '..', '..');
+const chart = join(repoRoot, 'charts', 'kafka-actor-operator');
 const packageJson = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as {
   version: string;
   license: string;
@@ -72,6 +64,8 @@ interface RuntimeConfig {
     env: string[];
     cwd: string;
     terminal: boolean;
+    noNewPrivileges: boolean;
+    capabilities: Record<'bounding' | 'effective' | 'inheritable' | 'permitted' | 'ambient', string[]>;
   };
   root: { path: string; readonly?: boolean };
   mounts: Array<{ destination: string; type: string; source: string; options: string[] }>;
@@ -226,29 +220,73 @@ test('building again from the same sources gives the same image digest', () => {
   assert.equal(buildImage('again').digest, image.digest);
 });
 
-// The bundle's runtime configuration, as umoci made it from the image's, for one run: the operator's
-// settings, the read-only root, /tmp on a tmpfs (the chart's emptyDir), the kubeconfig mounted read-only,
-// and the host's network namespace, where the test environment listens on loopback.
-function prepareRun(env: Record<string, string>, kubeconfig: string): void {
+// What the kubelet would give the pod's container, as the bundle's runtime configuration (umoci made
+// it from the image's): the container's environment (fieldRefs resolved from the pod, and the
+// apiserver's address as the kubelet sets it), the user of the pod's securityContext, the container's
+// read-only root, privileges and capabilities, its emptyDir volumes as tmpfs, and the service account
+// token mounted where in-cluster clients read it. The host's network namespace stays: the test
+// environment listens on loopback.
+function prepareRun(pod: V1Pod, serviceAccountDirectory: string, apiserver: URL): void {
+  const container = pod.spec?.containers[0];
+  assert.ok(container, 'the pod has a container');
+  assert.equal(container.command, undefined, 'the chart runs the image entrypoint');
   const path = join(bundle, 'config.json');
   const runtime = JSON.parse(readFileSync(path, 'utf8')) as RuntimeConfig;
+  const fieldValue = (fieldPath: string) => {
+    if (fieldPath === 'metadata.name') return pod.metadata?.name ?? '';
+    if (fieldPath === 'metadata.namespace') return pod.metadata?.namespace ?? '';
+    throw new Error(`the test does not resolve fieldRef ${fieldPath}`);
+  };
+  const env = (container.env ?? []).map((variable) => {
+    if (variable.valueFrom && !variable.valueFrom.fieldRef) {
+      throw new Error(`the test does not resolve ${variable.name}'s valueFrom`);
+    }
+    const fieldPath = variable.valueFrom?.fieldRef?.fieldPath;
+    return `${variable.name}=${fieldPath ? fieldValue(fieldPath) : (variable.value ?? '')}`;
+  });
   runtime.process.terminal = false;
   runtime.process.env = [
     ...runtime.process.env.filter((variable) => !variable.startsWith('TERM=')),
-    ...Object.entries({ ...env, KUBECONFIG: '/etc/kafka-actor-operator/kubeconfig' }).map(
-      ([key, value]) => `${key}=${value}`,
-    ),
+    ...env,
+    `KUBERNETES_SERVICE_HOST=${apiserver.hostname}`,
+    `KUBERNETES_SERVICE_PORT=${apiserver.port}`,
   ];
-  runtime.root.readonly = true;
-  runtime.mounts.push(
-    { destination: '/tmp', type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'nodev', 'mode=1777'] },
-    {
-      destination: '/etc/kafka-actor-operator/kubeconfig',
-      type: 'bind',
-      source: kubeconfig,
-      options: ['bind', 'ro'],
-    },
-  );
+  const podSecurity = pod.spec?.securityContext;
+  const containerSecurity = container.securityContext;
+  const uid = containerSecurity?.runAsUser ?? podSecurity?.runAsUser;
+  const gid = containerSecurity?.runAsGroup ?? podSecurity?.runAsGroup;
+  if (uid !== undefined) runtime.process.user.uid = uid;
+  if (gid !== undefined) runtime.process.user.gid = gid;
+  if (containerSecurity?.runAsNonRoot ?? podSecurity?.runAsNonRoot) {
+    assert.notEqual(runtime.process.user.uid, 0, 'runAsNonRoot: the kubelet refuses uid 0');
+  }
+  runtime.process.noNewPrivileges = containerSecurity?.allowPrivilegeEscalation === false;
+  if (containerSecurity?.capabilities?.drop?.includes('ALL')) {
+    runtime.process.capabilities = {
+      bounding: [],
+      effective: [],
+      inheritable: [],
+      permitted: [],
+      ambient: [],
+    };
+  }
+  runtime.root.readonly = containerSecurity?.readOnlyRootFilesystem === true;
+  for (const mount of container.volumeMounts ?? []) {
+    const volume = pod.spec?.volumes?.find((candidate) => candidate.name === mount.name);
+    if (!volume?.emptyDir) throw new Error(`the test runs emptyDir volumes only, not ${mount.name}`);
+    runtime.mounts.push({
+      destination: mount.mountPath,
+      type: 'tmpfs',
+      source: 'tmpfs',
+      options: ['nosuid', 'nodev', 'mode=1777'],
+    });
+  }
+  runtime.mounts.push({
+    destination: '/var/run/secrets/kubernetes.io/serviceaccount',
+    type: 'bind',
+    source: serviceAccountDirectory,
+    options: ['bind', 'ro'],
+  });
   runtime.linux.namespaces = runtime.linux.namespaces.filter((namespace) => namespace.type !== 'network');
   writeFileSync(path, JSON.stringify(runtime, null, 2));
 }
@@ -264,42 +302,119 @@ function crunCommand(containerId: string): string[] {
   return ['unshare', '--mount', '--propagation', 'private', 'sh', '-c', script, bundle, containerId];
 }
 
-test('crun runs the image as 1000:1000 on a read-only root: the operator answers /healthz and /readyz, reconciles a KafkaTopic and a KafkaUser, and stops on SIGTERM', async () => {
+// The service account's files as the kubelet projects them: a token bound to the pod, the cluster's
+// CA and the namespace, readable by the container's user.
+async function projectServiceAccount(core: CoreV1Api, pod: V1Pod, ca: string): Promise<string> {
+  const namespace = pod.metadata?.namespace ?? '';
+  const request = await core.createNamespacedServiceAccountToken({
+    namespace,
+    name: pod.spec?.serviceAccountName ?? 'default',
+    body: {
+      spec: {
+        audiences: [],
+        expirationSeconds: 3600,
+        boundObjectRef: { kind: 'Pod', apiVersion: 'v1', name: pod.metadata?.name, uid: pod.metadata?.uid },
+      },
+    },
+  });
+  assert.ok(request.status?.token);
+  const directory = mkdtempSync(join(workDirectory, 'serviceaccount-'));
+  writeFileSync(join(directory, 'token'), request.status.token);
+  writeFileSync(join(directory, 'ca.crt'), ca);
+  writeFileSync(join(directory, 'namespace'), namespace);
+  chmodSync(directory, 0o755);
+  for (const file of ['token', 'ca.crt', 'namespace']) chmodSync(join(directory, file), 0o644);
+  return directory;
+}
+
+test("helm install pinned to the image's digest: crun runs the Deployment's pod from the image as its securityContext says; the operator under the chart's ServiceAccount becomes ready, reconciles a KafkaTopic and a KafkaUser, and stops on SIGTERM", async () => {
   const fixture = await operatorFixture('image');
-  const kubeconfig = join(workDirectory, 'kubeconfig');
-  copyFileSync(fixture.env.KUBECONFIG ?? '', kubeconfig);
-  chmodSync(kubeconfig, 0o644);
-  const name = `image-${randomUUID().slice(0, 8)}`;
-  prepareRun(operatorSettings(name, fixture.env), kubeconfig);
-  const operator = startOperatorProcess(name, {}, crunCommand(name));
+  const namespace = fixture.namespace;
+  const kubernetes = kubernetesEnvironment();
+  const httpPort = await freePort();
+  const values = join(workDirectory, 'values.json');
+  writeFileSync(
+    values,
+    JSON.stringify({
+      image: { repository: 'kafka-actor-operator', digest: image.digest },
+      watchNamespaces: [namespace],
+      kafkaClusters: JSON.parse(fixture.env.KAFKA_CLUSTERS ?? '{}'),
+      redis: { url: fixture.redis.url, bundled: { enabled: false }, queuePrefix: `kao-${namespace}` },
+      metrics: { port: httpPort },
+      // No node is this one: the pod stays unscheduled and the test plays its kubelet.
+      nodeSelector: { 'kubernetes.io/hostname': 'image-test-crun' },
+    }),
+  );
+  run(toolPath('helm'), [
+    'install',
+    'kao',
+    chart,
+    '--kubeconfig',
+    kubernetes.kubeconfig,
+    '--namespace',
+    namespace,
+    '--values',
+    values,
+  ]);
+  const pod = await waitFor('the Deployment to create its pod', async () => {
+    const pods = await fixture.core.listNamespacedPod({
+      namespace,
+      labelSelector: 'app.kubernetes.io/instance=kao,app.kubernetes.io/component=operator',
+    });
+    return pods.items[0];
+  });
+  const container = pod.spec?.containers[0];
+  assert.equal(container?.image, `kafka-actor-operator@${image.digest}`);
+
+  const cluster = fixture.kc.getCurrentCluster();
+  assert.ok(cluster);
+  const ca = cluster.caData
+    ? Buffer.from(cluster.caData, 'base64').toString('utf8')
+    : readFileSync(cluster.caFile ?? '', 'utf8');
+  prepareRun(pod, await projectServiceAccount(fixture.core, pod, ca), new URL(cluster.server));
+  const containerId = `kao-image-${randomUUID().slice(0, 8)}`;
+  const operator = startOperatorProcess(pod.metadata?.name ?? 'operator', {}, crunCommand(containerId));
   try {
-    const port = await operator.httpPort();
-    const healthz = await fetch(`http://127.0.0.1:${port}/healthz`);
-    assert.equal(healthz.status, 200);
+    const probePort = (probe: V1Probe | undefined) => {
+      const port = probe?.httpGet?.port;
+      return typeof port === 'number' ? port : container?.ports?.find((p) => p.name === port)?.containerPort;
+    };
+    const readiness = container?.readinessProbe;
+    const liveness = container?.livenessProbe;
+    assert.equal(probePort(readiness), httpPort);
+    const probeStatus = (probe: V1Probe | undefined) =>
+      fetch(`http://127.0.0.1:${probePort(probe)}${probe?.httpGet?.path}`).then(
+        (response) => response.status,
+        () => undefined,
+      );
+    await waitFor(`the readiness probe to pass (log: ${operator.logFile})`, async () =>
+      (await probeStatus(readiness)) === 200 ? true : undefined,
+    );
+    assert.equal(await probeStatus(liveness), 200);
+
     // The runtime's view of the running container: its process's user and its root mount.
-    const { pid } = JSON.parse(run('crun', ['state', name])) as { pid: number };
+    const { pid } = JSON.parse(run('crun', ['state', containerId])) as { pid: number };
     assert.match(readFileSync(`/proc/${pid}/status`, 'utf8'), /^Uid:\s+1000\s+1000\s+1000\s+1000$/m);
     const root = readFileSync(`/proc/${pid}/mountinfo`, 'utf8')
       .split('\n')
       .map((line) => line.split(' '))
       .find((fields) => fields[4] === '/');
     assert.match(root?.[5] ?? '', /^ro\b/, 'the root file system is mounted read-only');
-    const topics = kafkaTopicClient(fixture.custom, fixture.namespace, {
-      timeoutHint: `log: ${operator.logFile}`,
-    });
+
+    const topics = kafkaTopicClient(fixture.custom, namespace, { timeoutHint: `log: ${operator.logFile}` });
     await topics.create('from-image');
     await topics.waitReady('from-image');
-    const users = kafkaUserClient(fixture.custom, fixture.core, fixture.namespace);
-    await users.create(name, { authentication: { type: 'scram-sha-512' } });
-    await users.waitUntil(name, `to be Ready (operator log: ${operator.logFile})`, (user) =>
-      isReady(user) ? user : undefined,
+    const users = kafkaUserClient(fixture.custom, fixture.core, namespace);
+    const user = `image-${randomUUID().slice(0, 8)}`;
+    await users.create(user, { authentication: { type: 'scram-sha-512' } });
+    await users.waitUntil(user, `to be Ready (operator log: ${operator.logFile})`, (found) =>
+      isReady(found) ? found : undefined,
     );
-    assert.equal((await fetch(`http://127.0.0.1:${port}/readyz`)).status, 200);
-    const started = operator.logs().find((line) => line.msg === 'serving HTTP');
-    assert.ok(started, 'the operator logged its start');
+    await users.delete(user);
+    await users.waitGone(user);
+    const forbidden = operator.logs().filter((line) => /forbidden/i.test(JSON.stringify(line)));
+    assert.deepEqual(forbidden, [], 'the chart gave the operator every right it used');
 
-    await users.delete(name);
-    await users.waitGone(name);
     await operator.stop();
     assert.equal(await operator.exited, 0, `the operator stopped cleanly (log: ${operator.logFile})`);
   } finally {

@@ -33,11 +33,6 @@ export interface OperatorProcess {
   kill: () => Promise<void>;
 }
 
-// The operator's settings for a test: HTTP on a free loopback port, the name as its pod name.
-export function operatorSettings(name: string, env: Record<string, string>): Record<string, string> {
-  return { HTTP_HOST: '127.0.0.1', HTTP_PORT: '0', POD_NAME: name, ...env };
-}
-
 // `command`: what runs the operator, by default its source on this Node; a container runtime's
 // command line runs it from the image (the runtime forwards signals, the log is its output).
 export function startOperatorProcess(
@@ -51,7 +46,7 @@ export function startOperatorProcess(
   const [executable = process.execPath, ...args] = command;
   const child = spawn(executable, args, {
     cwd: repoRoot,
-    env: { PATH: process.env.PATH ?? '', ...operatorSettings(name, env) },
+    env: { PATH: process.env.PATH ?? '', HTTP_HOST: '127.0.0.1', HTTP_PORT: '0', POD_NAME: name, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const out = createWriteStream(logFile);
