@@ -88,7 +88,10 @@ export function npmComponents(hiddenLockfile: { packages: Record<string, LockPac
       ...(componentLicenses === undefined ? {} : { licenses: componentLicenses }),
     });
   }
-  return [...components.values()].sort((a, b) => a['bom-ref'].localeCompare(b['bom-ref']));
+  // By code unit, not locale: the SBOM is the same on every machine.
+  const byReference = (a: Component, b: Component) =>
+    a['bom-ref'] < b['bom-ref'] ? -1 : a['bom-ref'] > b['bom-ref'] ? 1 : 0;
+  return [...components.values()].sort(byReference);
 }
 
 function main(): void {
