@@ -1,3 +1,7 @@
+// The operator image as `npm run image` builds it (scripts/image.sh, layers cached between runs):
+// unpacked by umoci to prove what it holds; then the chart installed with helm, pinned to the image's
+// digest, and the pod its Deployment creates run from the image by crun, an OCI runtime, as a kubelet
+// would run it (no kubelet here runs containers), against the real apiserver, Kafka and Redis.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
