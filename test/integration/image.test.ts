@@ -4,13 +4,23 @@
 // would run it (no kubelet here runs containers), against the real apiserver, Kafka and Redis.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
 import { chmodSync, existsSync, lstatSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import type { CoreV1Api, V1Pod, V1Probe } from '@kubernetes/client-node';
-import { kubernetesEnvironment, toolPath } from '../support/environment.ts';
+import {
+  AppsV1Api,
+  PatchStrategy,
+  setHeaderOptions,
+  type V1Pod,
+  type V1Probe,
+} from '@kubernetes/client-node';
+import { pino } from 'pino';
+import { crunCommand } from '../../tools/pod-runner/oci-runtime.ts';
+import { defaultTaint, parseTaint, runnerSettings } from '../../tools/pod-runner/options.ts';
+import { PodRunner } from '../../tools/pod-runner/pod-runner.ts';
+import { kubernetesEnvironment, runDirectory as testenvRun, toolPath } from '../support/environment.ts';
 import { freePort } from '../support/free-port.ts';
 import { kafkaTopicClient } from '../support/kafka-topics.ts';
 import { isReady, kafkaUserClient } from '../support/kafka-users.ts';
@@ -295,40 +305,58 @@ function prepareRun(pod: V1Pod, serviceAccountDirectory: string, apiserver: URL)
   writeFileSync(path, JSON.stringify(runtime, null, 2));
 }
 
-// crun refuses a hybrid cgroup layout (v1 controllers plus a v2 hierarchy that has controllers), as
-// this machine has. Nothing here needs a cgroup, so crun runs without one, in a mount namespace of its
-// own where the v2 hierarchy is unmounted.
-function crunCommand(containerId: string): string[] {
-  const script = [
-    'if mountpoint -q /sys/fs/cgroup/unified; then umount /sys/fs/cgroup/unified; fi',
-    'exec crun --cgroup-manager=disabled run --bundle "$0" "$1"',
-  ].join('\n');
-  return ['unshare', '--mount', '--propagation', 'private', 'sh', '-c', script, bundle, containerId];
+// The running container of crun whose bundle `ours` accepts: its process runs as 1000:1000 and its
+// root file system is mounted read-only.
+function assertRunsAsNodeUserOnReadOnlyRoot(ours: (bundle: string) => boolean): void {
+  const containers = JSON.parse(run('crun', ['list', '--format=json'])) as Array<{
+    pid: number;
+    bundle: string;
+  }>;
+  const matching = containers.filter((container) => ours(container.bundle));
+  assert.equal(matching.length, 1, `one container of ours runs: ${JSON.stringify(containers)}`);
+  const pid = matching[0]?.pid;
+  assert.match(readFileSync(`/proc/${pid}/status`, 'utf8'), /^Uid:\s+1000\s+1000\s+1000\s+1000$/m);
+  const root = readFileSync(`/proc/${pid}/mountinfo`, 'utf8')
+    .split('\n')
+    .map((line) => line.split(' '))
+    .find((fields) => fields[4] === '/');
+  assert.match(root?.[5] ?? '', /^ro\b/, 'the root file system is mounted read-only');
 }
 
-// The service account's files as the kubelet projects them: a token bound to the pod, the cluster's
-// CA and the namespace, readable by the container's user.
-async function projectServiceAccount(core: CoreV1Api, pod: V1Pod, ca: string): Promise<string> {
-  const namespace = pod.metadata?.namespace ?? '';
-  const request = await core.createNamespacedServiceAccountToken({
-    namespace,
-    name: pod.spec?.serviceAccountName ?? 'default',
+// The service account's files as the kubelet projects them: a token of the service account (bound to
+// the pod when there is one), the cluster's CA and the namespace.
+async function serviceAccountFiles(
+  fixture: Awaited<ReturnType<typeof operatorFixture>>,
+  serviceAccount: string,
+  pod?: V1Pod,
+): Promise<Record<string, string>> {
+  const request = await fixture.core.createNamespacedServiceAccountToken({
+    namespace: fixture.namespace,
+    name: serviceAccount,
     body: {
       spec: {
         audiences: [],
         expirationSeconds: 3600,
-        boundObjectRef: { kind: 'Pod', apiVersion: 'v1', name: pod.metadata?.name, uid: pod.metadata?.uid },
+        ...(pod
+          ? {
+              boundObjectRef: {
+                kind: 'Pod',
+                apiVersion: 'v1',
+                name: pod.metadata?.name,
+                uid: pod.metadata?.uid,
+              },
+            }
+          : {}),
       },
     },
   });
   assert.ok(request.status?.token);
-  const directory = mkdtempSync(join(workDirectory, 'serviceaccount-'));
-  writeFileSync(join(directory, 'token'), request.status.token);
-  writeFileSync(join(directory, 'ca.crt'), ca);
-  writeFileSync(join(directory, 'namespace'), namespace);
-  chmodSync(directory, 0o755);
-  for (const file of ['token', 'ca.crt', 'namespace']) chmodSync(join(directory, file), 0o644);
-  return directory;
+  const cluster = fixture.kc.getCurrentCluster();
+  assert.ok(cluster);
+  const ca = cluster.caData
+    ? Buffer.from(cluster.caData, 'base64').toString('utf8')
+    : readFileSync(cluster.caFile ?? '', 'utf8');
+  return { token: request.status.token, 'ca.crt': ca, namespace: fixture.namespace };
 }
 
 test("helm install pinned to the image's digest: crun runs the Deployment's pod from the image as its securityContext says; the operator under the chart's ServiceAccount becomes ready, reconciles a KafkaTopic and a KafkaUser, and stops on SIGTERM", async () => {
@@ -370,14 +398,20 @@ test("helm install pinned to the image's digest: crun runs the Deployment's pod 
   const container = pod.spec?.containers[0];
   assert.equal(container?.image, `kafka-actor-operator@${image.digest}`);
 
-  const cluster = fixture.kc.getCurrentCluster();
-  assert.ok(cluster);
-  const ca = cluster.caData
-    ? Buffer.from(cluster.caData, 'base64').toString('utf8')
-    : readFileSync(cluster.caFile ?? '', 'utf8');
-  prepareRun(pod, await projectServiceAccount(fixture.core, pod, ca), new URL(cluster.server));
+  // Files the container's user can read, as the kubelet writes them.
+  const serviceAccountDirectory = mkdtempSync(join(workDirectory, 'serviceaccount-'));
+  chmodSync(serviceAccountDirectory, 0o755);
+  const files = await serviceAccountFiles(fixture, pod.spec?.serviceAccountName ?? 'default', pod);
+  for (const [file, content] of Object.entries(files)) {
+    writeFileSync(join(serviceAccountDirectory, file), content, { mode: 0o644 });
+  }
+  prepareRun(pod, serviceAccountDirectory, new URL(fixture.kc.getCurrentCluster()?.server ?? ''));
   const containerId = `kao-image-${randomUUID().slice(0, 8)}`;
-  const operator = startOperatorProcess(pod.metadata?.name ?? 'operator', {}, crunCommand(containerId));
+  const operator = startOperatorProcess(
+    pod.metadata?.name ?? 'operator',
+    {},
+    crunCommand(bundle, containerId),
+  );
   try {
     const probePort = (probe: V1Probe | undefined) => {
       const port = probe?.httpGet?.port;
@@ -396,14 +430,7 @@ test("helm install pinned to the image's digest: crun runs the Deployment's pod 
     );
     assert.equal(await probeStatus(liveness), 200);
 
-    // The runtime's view of the running container: its process's user and its root mount.
-    const { pid } = JSON.parse(run('crun', ['state', containerId])) as { pid: number };
-    assert.match(readFileSync(`/proc/${pid}/status`, 'utf8'), /^Uid:\s+1000\s+1000\s+1000\s+1000$/m);
-    const root = readFileSync(`/proc/${pid}/mountinfo`, 'utf8')
-      .split('\n')
-      .map((line) => line.split(' '))
-      .find((fields) => fields[4] === '/');
-    assert.match(root?.[5] ?? '', /^ro\b/, 'the root file system is mounted read-only');
+    assertRunsAsNodeUserOnReadOnlyRoot((bundlePath) => bundlePath === bundle);
 
     const topics = kafkaTopicClient(fixture.custom, namespace, { timeoutHint: `log: ${operator.logFile}` });
     await topics.create('from-image');
@@ -423,6 +450,144 @@ test("helm install pinned to the image's digest: crun runs the Deployment's pod 
     assert.equal(await operator.exited, 0, `the operator stopped cleanly (log: ${operator.logFile})`);
   } finally {
     await operator.kill();
+    await fixture.cleanup();
+  }
+});
+
+// helm install on the pod runner, which runs pods from the image with crun (its --image option), as
+// a kubelet with a container runtime would: the Deployment's pod is scheduled to the runner's node,
+// started from the image, probed, reported Ready, and stopped when the release is uninstalled. The
+// test environment listens on loopback only, so a post-renderer puts the pod on the host's network;
+// and as the apiserver here injects no service account token (its ServiceAccount admission plugin is
+// off), the chart's extra volume mounts a token Secret where the kubelet would project one.
+test('helm install on the pod runner: the Deployment becomes available from the image, its operator reconciles a KafkaTopic and a KafkaUser, and scaling it to zero stops it cleanly', async () => {
+  const fixture = await operatorFixture('image-runner');
+  const namespace = fixture.namespace;
+  const kubernetes = kubernetesEnvironment();
+  const suffix = randomUUID().replaceAll('-', '').slice(0, 4);
+  const nodeName = `image-runner-${suffix}`;
+  // In the test environment's run directory, kept for the logs: the runner's and the pod's.
+  const runnerDirectory = join(testenvRun, `image-runner-${suffix}`);
+  const runnerLog = join(runnerDirectory, 'runner.log');
+  const runner = new PodRunner({
+    kubeConfig: fixture.kc,
+    nodeName,
+    bridge: `ki${suffix}`,
+    // Clear of the pod runner test's 10.200–240, the e2e test's 10.150–199 and the playground's 10.245.
+    podCidr: `10.${randomInt(100, 150)}.0.0/16`,
+    taints: [parseTaint(defaultTaint)],
+    runDirectory: runnerDirectory,
+    kafkaLibraries: runnerSettings([], process.env, repoRoot).kafkaLibraries,
+    systemHostsFile: undefined,
+    log: pino(pino.destination({ dest: runnerLog, mkdir: true, sync: true })),
+    images: new Map([['kafka-actor-operator', image.layout]]),
+  });
+  await runner.start();
+  const apps = fixture.kc.makeApiClient(AppsV1Api);
+  const httpPort = await freePort();
+  const apiserver = new URL(fixture.kc.getCurrentCluster()?.server ?? '');
+  const values = join(workDirectory, 'runner-values.json');
+  writeFileSync(
+    values,
+    JSON.stringify({
+      image: { repository: 'kafka-actor-operator', digest: image.digest },
+      watchNamespaces: [namespace],
+      kafkaClusters: JSON.parse(fixture.env.KAFKA_CLUSTERS ?? '{}'),
+      redis: { url: fixture.redis.url, bundled: { enabled: false }, queuePrefix: `kao-${namespace}` },
+      metrics: { port: httpPort },
+      nodeSelector: { 'kubernetes.io/hostname': nodeName },
+      tolerations: [{ ...parseTaint(defaultTaint), operator: 'Equal' }],
+      // What the kubelet sets: the apiserver's address (its Service IP does not route here).
+      extraEnv: [
+        { name: 'KUBERNETES_SERVICE_HOST', value: apiserver.hostname },
+        { name: 'KUBERNETES_SERVICE_PORT', value: apiserver.port },
+      ],
+      extraVolumes: [{ name: 'service-account', secret: { secretName: 'operator-token' } }],
+      extraVolumeMounts: [
+        {
+          name: 'service-account',
+          mountPath: '/var/run/secrets/kubernetes.io/serviceaccount',
+          readOnly: true,
+        },
+      ],
+    }),
+  );
+  const postRenderer = join(workDirectory, 'host-network.sh');
+  writeFileSync(
+    postRenderer,
+    "#!/bin/sh\nexec sed 's/^      serviceAccountName: \\(.*\\)$/      serviceAccountName: \\1\\n      hostNetwork: true/'\n",
+  );
+  chmodSync(postRenderer, 0o755);
+  const helm = (...args: string[]) =>
+    run(toolPath('helm'), [...args, '--kubeconfig', kubernetes.kubeconfig, '--namespace', namespace]);
+  try {
+    helm('install', 'kao', chart, '--values', values, '--post-renderer', postRenderer);
+    const deployment = (await apps.listNamespacedDeployment({ namespace })).items[0];
+    assert.equal(deployment?.spec?.template.spec?.hostNetwork, true);
+    // The pod waits for this Secret (its volume): the chart's ServiceAccount's files, whole.
+    await fixture.core.createNamespacedSecret({
+      namespace,
+      body: {
+        metadata: { name: 'operator-token' },
+        stringData: await serviceAccountFiles(
+          fixture,
+          deployment?.spec?.template.spec?.serviceAccountName ?? '',
+        ),
+      },
+    });
+    const deploymentName = deployment?.metadata?.name ?? '';
+    await waitFor(
+      `the Deployment to be available (pod runner log: ${runnerLog})`,
+      async () => {
+        const current = await apps.readNamespacedDeployment({ namespace, name: deploymentName });
+        return current.status?.availableReplicas === 1 ? current : undefined;
+      },
+      180_000,
+    );
+    const [pod] = (
+      await fixture.core.listNamespacedPod({
+        namespace,
+        labelSelector: 'app.kubernetes.io/component=operator',
+      })
+    ).items;
+    assert.equal(pod?.spec?.nodeName, nodeName);
+    assert.equal(pod?.status?.containerStatuses?.[0]?.image, `kafka-actor-operator@${image.digest}`);
+    const podLog = join(runner.podsDirectory, namespace, pod?.metadata?.name ?? '', 'logs', 'operator.log');
+    assertRunsAsNodeUserOnReadOnlyRoot((bundle) => bundle.startsWith(runnerDirectory));
+
+    const topics = kafkaTopicClient(fixture.custom, namespace, { timeoutHint: `log: ${podLog}` });
+    await topics.create('from-runner');
+    await topics.waitReady('from-runner');
+    const users = kafkaUserClient(fixture.custom, fixture.core, namespace);
+    const user = `image-runner-${suffix}`;
+    await users.create(user, { authentication: { type: 'scram-sha-512' } });
+    await users.waitUntil(user, `to be Ready (log: ${podLog})`, (found) =>
+      isReady(found) ? found : undefined,
+    );
+    await users.delete(user);
+    await users.waitGone(user);
+
+    // Scaled to zero first: helm uninstall removes the RBAC beside the Deployment, and an operator
+    // stopping after its Role is gone cannot release its Lease (the next one waits out its duration).
+    await apps.patchNamespacedDeployment(
+      { namespace, name: deploymentName, body: { spec: { replicas: 0 } } },
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    );
+    await waitFor(`the operator's pod to be stopped and removed (log: ${podLog})`, async () =>
+      (await fixture.core.listNamespacedPod({ namespace })).items.length === 0 ? true : undefined,
+    );
+    helm('uninstall', 'kao', '--wait');
+    const lines = readFileSync(podLog, 'utf8').split('\n');
+    assert.ok(
+      lines.some((line) => line.includes('"msg":"released the Lease"')),
+      `the operator stopped cleanly; its log ends:\n${lines.slice(-8).join('\n')}`,
+    );
+    assert.ok(
+      !lines.some((line) => /forbidden/i.test(line)),
+      'the chart gave the operator every right it used',
+    );
+  } finally {
+    await runner.stop();
     await fixture.cleanup();
   }
 });
