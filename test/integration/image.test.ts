@@ -1,7 +1,7 @@
 // The operator image as `npm run image` builds it (scripts/image.sh, layers cached between runs):
 // unpacked by umoci to prove what it holds; then the chart installed with helm, pinned to the image's
-// digest, and the pod its Deployment creates run from the image by crun, an OCI runtime, as a kubelet
-// would run it (no kubelet here runs containers), against the real apiserver, Kafka and Redis.
+// digest, on the pod runner, which runs the Deployment's pod from the image with crun, an OCI runtime,
+// against the real apiserver, Kafka and Redis.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { randomInt, randomUUID } from 'node:crypto';
@@ -9,15 +9,8 @@ import { chmodSync, existsSync, lstatSync, mkdtempSync, readFileSync, rmSync, wr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import {
-  AppsV1Api,
-  PatchStrategy,
-  setHeaderOptions,
-  type V1Pod,
-  type V1Probe,
-} from '@kubernetes/client-node';
+import { AppsV1Api, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { pino } from 'pino';
-import { crunCommand } from '../../tools/pod-runner/oci-runtime.ts';
 import { defaultTaint, parseTaint, runnerSettings } from '../../tools/pod-runner/options.ts';
 import { PodRunner } from '../../tools/pod-runner/pod-runner.ts';
 import { kubernetesEnvironment, runDirectory as testenvRun, toolPath } from '../support/environment.ts';
@@ -25,7 +18,6 @@ import { freePort } from '../support/free-port.ts';
 import { kafkaTopicClient } from '../support/kafka-topics.ts';
 import { isReady, kafkaUserClient } from '../support/kafka-users.ts';
 import { operatorFixture } from '../support/operator-fixture.ts';
-import { startOperatorProcess } from '../support/operator-process.ts';
 import { waitFor } from '../support/wait.ts';
 
 const repoRoot = join(import.meta.dirname, '..', '..');
@@ -69,21 +61,6 @@ interface ImageConfig {
   Env: string[];
   ExposedPorts: Record<string, object>;
   Labels: Record<string, string>;
-}
-
-interface RuntimeConfig {
-  process: {
-    user: { uid: number; gid: number };
-    args: string[];
-    env: string[];
-    cwd: string;
-    terminal: boolean;
-    noNewPrivileges: boolean;
-    capabilities: Record<'bounding' | 'effective' | 'inheritable' | 'permitted' | 'ambient', string[]>;
-  };
-  root: { path: string; readonly?: boolean };
-  mounts: Array<{ destination: string; type: string; source: string; options: string[] }>;
-  linux: { namespaces: Array<{ type: string }> };
 }
 
 let image: { layout: string; sbom: string; digest: string };
@@ -234,77 +211,6 @@ test('building again from the same sources gives the same image digest', () => {
   assert.equal(buildImage('again').digest, image.digest);
 });
 
-// What the kubelet would give the pod's container, as the bundle's runtime configuration (umoci made
-// it from the image's): the container's environment (fieldRefs resolved from the pod, and the
-// apiserver's address as the kubelet sets it), the user of the pod's securityContext, the container's
-// read-only root, privileges and capabilities, its emptyDir volumes as tmpfs, and the service account
-// token mounted where in-cluster clients read it. The host's network namespace stays: the test
-// environment listens on loopback.
-function prepareRun(pod: V1Pod, serviceAccountDirectory: string, apiserver: URL): void {
-  const container = pod.spec?.containers[0];
-  assert.ok(container, 'the pod has a container');
-  assert.equal(container.command, undefined, 'the chart runs the image entrypoint');
-  const path = join(bundle, 'config.json');
-  const runtime = JSON.parse(readFileSync(path, 'utf8')) as RuntimeConfig;
-  const fieldValue = (fieldPath: string) => {
-    if (fieldPath === 'metadata.name') return pod.metadata?.name ?? '';
-    if (fieldPath === 'metadata.namespace') return pod.metadata?.namespace ?? '';
-    throw new Error(`the test does not resolve fieldRef ${fieldPath}`);
-  };
-  const env = (container.env ?? []).map((variable) => {
-    if (variable.valueFrom && !variable.valueFrom.fieldRef) {
-      throw new Error(`the test does not resolve ${variable.name}'s valueFrom`);
-    }
-    const fieldPath = variable.valueFrom?.fieldRef?.fieldPath;
-    return `${variable.name}=${fieldPath ? fieldValue(fieldPath) : (variable.value ?? '')}`;
-  });
-  runtime.process.terminal = false;
-  runtime.process.env = [
-    ...runtime.process.env.filter((variable) => !variable.startsWith('TERM=')),
-    ...env,
-    `KUBERNETES_SERVICE_HOST=${apiserver.hostname}`,
-    `KUBERNETES_SERVICE_PORT=${apiserver.port}`,
-  ];
-  const podSecurity = pod.spec?.securityContext;
-  const containerSecurity = container.securityContext;
-  const uid = containerSecurity?.runAsUser ?? podSecurity?.runAsUser;
-  const gid = containerSecurity?.runAsGroup ?? podSecurity?.runAsGroup;
-  if (uid !== undefined) runtime.process.user.uid = uid;
-  if (gid !== undefined) runtime.process.user.gid = gid;
-  if (containerSecurity?.runAsNonRoot ?? podSecurity?.runAsNonRoot) {
-    assert.notEqual(runtime.process.user.uid, 0, 'runAsNonRoot: the kubelet refuses uid 0');
-  }
-  runtime.process.noNewPrivileges = containerSecurity?.allowPrivilegeEscalation === false;
-  if (containerSecurity?.capabilities?.drop?.includes('ALL')) {
-    runtime.process.capabilities = {
-      bounding: [],
-      effective: [],
-      inheritable: [],
-      permitted: [],
-      ambient: [],
-    };
-  }
-  runtime.root.readonly = containerSecurity?.readOnlyRootFilesystem === true;
-  for (const mount of container.volumeMounts ?? []) {
-    const volume = pod.spec?.volumes?.find((candidate) => candidate.name === mount.name);
-    if (!volume?.emptyDir) throw new Error(`the test runs emptyDir volumes only, not ${mount.name}`);
-    runtime.mounts.push({
-      destination: mount.mountPath,
-      type: 'tmpfs',
-      source: 'tmpfs',
-      options: ['nosuid', 'nodev', 'mode=1777'],
-    });
-  }
-  runtime.mounts.push({
-    destination: '/var/run/secrets/kubernetes.io/serviceaccount',
-    type: 'bind',
-    source: serviceAccountDirectory,
-    options: ['bind', 'ro'],
-  });
-  runtime.linux.namespaces = runtime.linux.namespaces.filter((namespace) => namespace.type !== 'network');
-  writeFileSync(path, JSON.stringify(runtime, null, 2));
-}
-
 // The running container of crun whose bundle `ours` accepts: its process runs as 1000:1000 and its
 // root file system is mounted read-only.
 function assertRunsAsNodeUserOnReadOnlyRoot(ours: (bundle: string) => boolean): void {
@@ -323,12 +229,11 @@ function assertRunsAsNodeUserOnReadOnlyRoot(ours: (bundle: string) => boolean): 
   assert.match(root?.[5] ?? '', /^ro\b/, 'the root file system is mounted read-only');
 }
 
-// The service account's files as the kubelet projects them: a token of the service account (bound to
-// the pod when there is one), the cluster's CA and the namespace.
+// The service account's files as the kubelet projects them: a token of the service account, the
+// cluster's CA and the namespace.
 async function serviceAccountFiles(
   fixture: Awaited<ReturnType<typeof operatorFixture>>,
   serviceAccount: string,
-  pod?: V1Pod,
 ): Promise<Record<string, string>> {
   const request = await fixture.core.createNamespacedServiceAccountToken({
     namespace: fixture.namespace,
@@ -337,16 +242,6 @@ async function serviceAccountFiles(
       spec: {
         audiences: [],
         expirationSeconds: 3600,
-        ...(pod
-          ? {
-              boundObjectRef: {
-                kind: 'Pod',
-                apiVersion: 'v1',
-                name: pod.metadata?.name,
-                uid: pod.metadata?.uid,
-              },
-            }
-          : {}),
       },
     },
   });
@@ -358,101 +253,6 @@ async function serviceAccountFiles(
     : readFileSync(cluster.caFile ?? '', 'utf8');
   return { token: request.status.token, 'ca.crt': ca, namespace: fixture.namespace };
 }
-
-test("helm install pinned to the image's digest: crun runs the Deployment's pod from the image as its securityContext says; the operator under the chart's ServiceAccount becomes ready, reconciles a KafkaTopic and a KafkaUser, and stops on SIGTERM", async () => {
-  const fixture = await operatorFixture('image');
-  const namespace = fixture.namespace;
-  const kubernetes = kubernetesEnvironment();
-  const httpPort = await freePort();
-  const values = join(workDirectory, 'values.json');
-  writeFileSync(
-    values,
-    JSON.stringify({
-      image: { repository: 'kafka-actor-operator', digest: image.digest },
-      watchNamespaces: [namespace],
-      kafkaClusters: JSON.parse(fixture.env.KAFKA_CLUSTERS ?? '{}'),
-      redis: { url: fixture.redis.url, bundled: { enabled: false }, queuePrefix: `kao-${namespace}` },
-      metrics: { port: httpPort },
-      // No node is this one: the pod stays unscheduled and the test plays its kubelet.
-      nodeSelector: { 'kubernetes.io/hostname': 'image-test-crun' },
-    }),
-  );
-  run(toolPath('helm'), [
-    'install',
-    'kao',
-    chart,
-    '--kubeconfig',
-    kubernetes.kubeconfig,
-    '--namespace',
-    namespace,
-    '--values',
-    values,
-  ]);
-  const pod = await waitFor('the Deployment to create its pod', async () => {
-    const pods = await fixture.core.listNamespacedPod({
-      namespace,
-      labelSelector: 'app.kubernetes.io/instance=kao,app.kubernetes.io/component=operator',
-    });
-    return pods.items[0];
-  });
-  const container = pod.spec?.containers[0];
-  assert.equal(container?.image, `kafka-actor-operator@${image.digest}`);
-
-  // Files the container's user can read, as the kubelet writes them.
-  const serviceAccountDirectory = mkdtempSync(join(workDirectory, 'serviceaccount-'));
-  chmodSync(serviceAccountDirectory, 0o755);
-  const files = await serviceAccountFiles(fixture, pod.spec?.serviceAccountName ?? 'default', pod);
-  for (const [file, content] of Object.entries(files)) {
-    writeFileSync(join(serviceAccountDirectory, file), content, { mode: 0o644 });
-  }
-  prepareRun(pod, serviceAccountDirectory, new URL(fixture.kc.getCurrentCluster()?.server ?? ''));
-  const containerId = `kao-image-${randomUUID().slice(0, 8)}`;
-  const operator = startOperatorProcess(
-    pod.metadata?.name ?? 'operator',
-    {},
-    crunCommand(bundle, containerId),
-  );
-  try {
-    const probePort = (probe: V1Probe | undefined) => {
-      const port = probe?.httpGet?.port;
-      return typeof port === 'number' ? port : container?.ports?.find((p) => p.name === port)?.containerPort;
-    };
-    const readiness = container?.readinessProbe;
-    const liveness = container?.livenessProbe;
-    assert.equal(probePort(readiness), httpPort);
-    const probeStatus = (probe: V1Probe | undefined) =>
-      fetch(`http://127.0.0.1:${probePort(probe)}${probe?.httpGet?.path}`).then(
-        (response) => response.status,
-        () => undefined,
-      );
-    await waitFor(`the readiness probe to pass (log: ${operator.logFile})`, async () =>
-      (await probeStatus(readiness)) === 200 ? true : undefined,
-    );
-    assert.equal(await probeStatus(liveness), 200);
-
-    assertRunsAsNodeUserOnReadOnlyRoot((bundlePath) => bundlePath === bundle);
-
-    const topics = kafkaTopicClient(fixture.custom, namespace, { timeoutHint: `log: ${operator.logFile}` });
-    await topics.create('from-image');
-    await topics.waitReady('from-image');
-    const users = kafkaUserClient(fixture.custom, fixture.core, namespace);
-    const user = `image-${randomUUID().slice(0, 8)}`;
-    await users.create(user, { authentication: { type: 'scram-sha-512' } });
-    await users.waitUntil(user, `to be Ready (operator log: ${operator.logFile})`, (found) =>
-      isReady(found) ? found : undefined,
-    );
-    await users.delete(user);
-    await users.waitGone(user);
-    const forbidden = operator.logs().filter((line) => /forbidden/i.test(JSON.stringify(line)));
-    assert.deepEqual(forbidden, [], 'the chart gave the operator every right it used');
-
-    await operator.stop();
-    assert.equal(await operator.exited, 0, `the operator stopped cleanly (log: ${operator.logFile})`);
-  } finally {
-    await operator.kill();
-    await fixture.cleanup();
-  }
-});
 
 // helm install on the pod runner, which runs pods from the image with crun (its --image option), as
 // a kubelet with a container runtime would: the Deployment's pod is scheduled to the runner's node,

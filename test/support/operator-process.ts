@@ -33,18 +33,11 @@ export interface OperatorProcess {
   kill: () => Promise<void>;
 }
 
-// `command`: what runs the operator, by default its source on this Node; a container runtime's
-// command line runs it from the image (the runtime forwards signals, the log is its output).
-export function startOperatorProcess(
-  name: string,
-  env: Record<string, string>,
-  command: readonly string[] = [process.execPath, join(repoRoot, 'src/main.ts')],
-): OperatorProcess {
+export function startOperatorProcess(name: string, env: Record<string, string>): OperatorProcess {
   const logDirectory = join(runDirectory, 'operator-logs');
   mkdirSync(logDirectory, { recursive: true });
   const logFile = join(logDirectory, `${name}-${Date.now()}.log`);
-  const [executable = process.execPath, ...args] = command;
-  const child = spawn(executable, args, {
+  const child = spawn(process.execPath, [join(repoRoot, 'src/main.ts')], {
     cwd: repoRoot,
     env: { PATH: process.env.PATH ?? '', HTTP_HOST: '127.0.0.1', HTTP_PORT: '0', POD_NAME: name, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
