@@ -1,7 +1,8 @@
-# The operator image: TypeScript compiled by tsc (npm run build) in a build stage, run by Node 24 LTS
-# on a distroless Debian 12 base (C and C++ runtime, CA certificates, time zones; no shell, no package
-# manager) as a numeric non-root user with production dependencies only. `npm run image` builds the
-# same image offline from Debian and npm packages (scripts/image.sh); keep the two in step.
+# The operator image: TypeScript compiled by tsc (npm run build) in a build stage and the brokers'
+# readiness agent compiled by javac, run by Node 24 LTS on a distroless Debian 12 base (C and C++
+# runtime, CA certificates, time zones; no shell, no package manager) as a numeric non-root user with
+# production dependencies only. `npm run image` builds the same image offline from Debian and npm
+# packages (scripts/image.sh); keep the two in step.
 # docker build --build-arg REVISION="$(git rev-parse HEAD)" --build-arg SOURCE=<repository URL> \
 #   -t kafka-actor-operator:0.1.0 .
 
@@ -12,6 +13,12 @@ RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 RUN npm run build
+
+# The brokers' readiness agent (kafka-agent/), which the operator ships to every cluster it runs.
+FROM eclipse-temurin:17-jdk AS agent
+WORKDIR /app
+COPY kafka-agent ./kafka-agent
+RUN bash kafka-agent/build.sh
 
 FROM node:24-bookworm-slim AS dependencies
 WORKDIR /app
@@ -35,6 +42,7 @@ COPY --from=build /usr/local/bin/node /usr/local/bin/node
 WORKDIR /app
 COPY --from=dependencies /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+COPY --from=agent /app/dist/kafka-agent ./dist/kafka-agent
 COPY package.json ./
 # By number, so Kubernetes can verify runAsNonRoot; the files above stay root's, read-only to it.
 USER 1000:1000

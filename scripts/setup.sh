@@ -10,5 +10,7 @@ if [ ! -x node_modules/.bin/node ] || [ package-lock.json -nt node_modules/.pack
   npm ci --no-audit --no-fund --loglevel=error
 fi
 bash test/env/build-tools.sh all
+# The brokers' readiness agent the operator ships to every cluster it runs.
+bash kafka-agent/build.sh
 # Every command after this runs on the project's Node 24, not the machine's.
 export PATH="$PWD/node_modules/.bin:$PATH"

@@ -1,9 +1,11 @@
 // The operator's settings, from environment variables with documented defaults. A bad value stops
 // the process at start with a message that names the variable.
+
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import type { ExternalKafkaCluster } from './actors/kafka/kafka-clusters.ts';
-import type { RedisConnection } from './supervisor/reconcile-queue.ts';
+import type { RedisConnection, RedisSentinels } from './supervisor/reconcile-queue.ts';
 import type { GuardedService } from './supervisor/request-authorizer.ts';
 
 export interface OperatorConfig {
@@ -38,9 +40,11 @@ export interface OperatorConfig {
   // Whether this operator runs Kafka clusters (Kafka and KafkaNodePool resources); off, it manages only
   // topics and users, and needs no rights on pods, services or nodes.
   runKafkaClusters: boolean;
-  // How long a cluster's pod may take to become Ready, or to go, before its reconcile fails (Strimzi's
-  // STRIMZI_OPERATION_TIMEOUT_MS).
+  // How long a cluster's step may wait for the same thing (a pod to start or go, a node to be back in
+  // Kafka) before the Kafka is NotReady with the reason (Strimzi's STRIMZI_OPERATION_TIMEOUT_MS).
   operationTimeoutMs: number;
+  // The brokers' readiness agent jar (kafka-agent/build.sh writes it under dist/).
+  brokerAgentJar: string;
 }
 
 export interface UserOperatorSettings {
@@ -200,6 +204,7 @@ function pattern(env: Environment, name: string): RegExp | undefined {
 }
 
 function redisConnection(env: Environment): RedisConnection {
+  if (env.REDIS_SENTINELS) return redisSentinels(env, env.REDIS_SENTINELS);
   const url = env.REDIS_URL || 'redis://127.0.0.1:6379';
   if (!/^rediss?:\/\//.test(url)) {
     throw new ConfigError(`REDIS_URL=${JSON.stringify(url)} is not valid: expected redis://host:port`);
@@ -217,6 +222,43 @@ function redisConnection(env: Environment): RedisConnection {
     }
   }
   return { url, password: env.REDIS_PASSWORD || undefined, tlsCa };
+}
+
+// REDIS_SENTINELS=host:port[,host:port…] and REDIS_SENTINEL_MASTER: the master the sentinels name.
+function redisSentinels(env: Environment, list: string): RedisSentinels {
+  if (env.REDIS_URL) {
+    throw new ConfigError(
+      'REDIS_URL and REDIS_SENTINELS are both set: give the Redis by its URL or by its sentinels',
+    );
+  }
+  if (env.REDIS_TLS_CA_FILE) {
+    throw new ConfigError(
+      'REDIS_TLS_CA_FILE is set with REDIS_SENTINELS: TLS through Sentinel is not supported',
+    );
+  }
+  const masterName = env.REDIS_SENTINEL_MASTER;
+  if (!masterName) {
+    throw new ConfigError(
+      'REDIS_SENTINELS is set but REDIS_SENTINEL_MASTER is not: give the name the sentinels monitor the master by',
+    );
+  }
+  const sentinels = list.split(',').map((address) => {
+    // host:port, or [IPv6]:port.
+    const match = /^(?:\[([0-9a-fA-F:.]+)\]|([^\s:[\]]+)):(\d{1,5})$/.exec(address.trim());
+    const port = Number(match?.[3]);
+    if (!match || port < 1 || port > 65_535) {
+      throw new ConfigError(
+        `REDIS_SENTINELS=${JSON.stringify(list)} is not valid: expected host:port[,host:port…], e.g. redis-sentinel:26379`,
+      );
+    }
+    return { host: match[1] ?? match[2] ?? '', port };
+  });
+  return {
+    sentinels,
+    masterName,
+    password: env.REDIS_PASSWORD || undefined,
+    sentinelPassword: env.REDIS_SENTINEL_PASSWORD || undefined,
+  };
 }
 
 function retrySettings(env: Environment): OperatorConfig['retry'] {
@@ -285,5 +327,8 @@ export function loadConfig(env: Environment = process.env): OperatorConfig {
     users: userOperatorSettings(env),
     runKafkaClusters: oneOf(env, 'RUN_KAFKA_CLUSTERS', 'true', ['true', 'false']) === 'true',
     operationTimeoutMs: integer(env, 'OPERATION_TIMEOUT_MS', 300_000, 1_000),
+    brokerAgentJar:
+      env.BROKER_AGENT_JAR ||
+      fileURLToPath(new URL('../dist/kafka-agent/broker-state-agent.jar', import.meta.url)),
   };
 }

@@ -2,21 +2,19 @@
 // Kubernetes clients, the caches, the Kafka connections, the kinds it serves (reading the caches), the
 // supervisor, leader election and the HTTP server.
 import { readFileSync } from 'node:fs';
-import { CoreV1Api } from '@kubernetes/client-node';
+import { CoreV1Api, type KubernetesObject } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { AdminPartitionReplicaCheck } from './actors/cluster/partition-replica-check.ts';
-import { RecreatingPodRoller } from './actors/cluster/pod-roller.ts';
-import { KafkaRestartGate } from './actors/cluster/restart-gate.ts';
 import { PlatformaticClusterHealthAdmin } from './actors/kafka/cluster-health-admin.ts';
 import { KafkaClusters } from './actors/kafka/kafka-clusters.ts';
 import { PlatformaticKafkaAdmin } from './actors/kafka/platformatic-admin.ts';
 import { CustomResources } from './actors/kubernetes/custom-resources.ts';
-import { EventRecorder } from './actors/kubernetes/event-recorder.ts';
+import { EventRecorder, type EventToRecord } from './actors/kubernetes/event-recorder.ts';
 import { KubernetesObjects } from './actors/kubernetes/kubernetes-objects.ts';
 import { PooledKubeConfig } from './actors/kubernetes/pooled-kube-config.ts';
 import { secretDataReader } from './actors/kubernetes/secret-data.ts';
 import { orphanSweepOver, startOrphanSweeps } from './actors/user/user-orphans.ts';
-import type { OperatorConfig } from './config.ts';
+import { ConfigError, type OperatorConfig } from './config.ts';
 import { createClusterKind, watchClusters } from './kinds/cluster-kind.ts';
 import { createTopicKind, watchTopics } from './kinds/topic-kind.ts';
 import { createUserKind, usersOfCluster, watchUserSecrets, watchUsers } from './kinds/user-kind.ts';
@@ -26,9 +24,21 @@ import { createMetrics } from './supervisor/metrics.ts';
 import { ReconcileQueue, verifyRedisCredentials } from './supervisor/reconcile-queue.ts';
 import { ApiserverAuthorizer, type GuardedService } from './supervisor/request-authorizer.ts';
 import { ResourceCaches } from './supervisor/resource-caches.ts';
-import { startStateChartView } from './supervisor/state-chart-view.ts';
+import { startStateChartView } from './supervisor/state-chart/view/server.ts';
 import { Supervisor } from './supervisor/supervisor.ts';
 import { WriteFence } from './supervisor/write-fence.ts';
+
+// The brokers' readiness agent, shipped to every cluster the operator runs: without it no broker turns Ready.
+function readBrokerAgentJar(path: string): string {
+  try {
+    return readFileSync(path).toString('base64');
+  } catch (error) {
+    throw new ConfigError(
+      `BROKER_AGENT_JAR: cannot read the brokers' readiness agent at ${path} (bash kafka-agent/build.sh ` +
+        `builds it): ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+}
 
 export interface RunningOperator {
   httpPort: number;
@@ -98,18 +108,19 @@ export async function startOperator(config: OperatorConfig, logger: Logger, kube
     logger,
   });
   const events = new EventRecorder(kubeConfig, 'kafka-actor-operator', config.identity);
+  // An Event that cannot be written is logged; it does not fail what it reports.
+  const recordEvent = (resource: KubernetesObject, event: EventToRecord) =>
+    events
+      .record(resource, event)
+      .catch((error: unknown) =>
+        logger.warn({ err: error, event: event.reason }, 'could not record a Kubernetes Event'),
+      );
   const topicKind = createTopicKind(topics, {
     clusters,
     resources,
     useFinalizers: config.useFinalizers,
     maxPartitions: config.maxTopicPartitions,
-    // An Event that cannot be written is logged; it does not fail what it reports.
-    recordEvent: (topic, event) =>
-      events
-        .record(topic, event)
-        .catch((error: unknown) =>
-          logger.warn({ err: error, event: event.reason }, 'could not record a Kubernetes Event'),
-        ),
+    recordEvent,
   });
   const userKind = createUserKind(users, {
     clusters,
@@ -121,22 +132,23 @@ export async function startOperator(config: OperatorConfig, logger: Logger, kube
       renewalDays: config.users.certificateRenewalDays,
     },
     findKafka,
+    recordEvent,
   });
   const objects = new KubernetesObjects(kubeConfig);
   const kinds = kafkaClusters
     ? [
         topicKind,
         userKind,
-        createClusterKind(kafkaClusters.nodePools, {
+        createClusterKind(kafkaClusters, {
           api: objects,
           core,
           resources,
           replicaCheck: new AdminPartitionReplicaCheck({ timeoutMs: 5_000 }),
-          roller: new RecreatingPodRoller(objects, config.operationTimeoutMs),
-          openRestartGate: (access, model) =>
-            new KafkaRestartGate(new PlatformaticClusterHealthAdmin({ ...access, timeoutMs: 5_000 }), model),
+          openClusterAdmin: (access) => new PlatformaticClusterHealthAdmin({ ...access, timeoutMs: 5_000 }),
+          recordEvent,
           operator: { namespace: config.operatorNamespace, podLabels: operatorPodLabels },
           operationTimeoutMs: config.operationTimeoutMs,
+          brokerAgentJar: readBrokerAgentJar(config.brokerAgentJar),
           operatorVersion,
         }),
       ]

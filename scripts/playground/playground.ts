@@ -23,6 +23,8 @@ export interface PlaygroundOptions {
   print: (line: string) => void;
   // Whether to stop the services this run started when it fails to start; not when others share them.
   ownsServices: boolean;
+  // The operator's credentials, e.g. a ServiceAccount token's; the environment's admin by default.
+  operatorKubeconfig?: string;
 }
 
 export const playgroundDefaults: PlaygroundOptions = {
@@ -87,7 +89,7 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
     });
     print(`Pod runner on node ${options.nodeName}: log ${running.podRunner.child.logFile}`);
     running.operator = await startOperator({
-      kubeconfig: environment.kubeconfig,
+      kubeconfig: options.operatorKubeconfig ?? environment.kubeconfig,
       redisUrl: environment.redisUrl,
       namespace,
       logDirectory,

@@ -47,6 +47,11 @@ kubectl:
   ${kubectl} apply -f examples/playground/topic.yaml   # edit and apply again
 The resources: examples/playground/*.yaml
 
+Roll the cluster safely (one node at a time, each only when Kafka can lose it, the active controller last):
+  ${kubectl} annotate kafkanodepool dual-role strimzi.io/manual-rolling-update=true
+  ${kubectl} get kafka ${cluster} -w -o jsonpath='{.status.conditions[0].message}{"\\n"}'
+  ${kubectl} get events -w --field-selector involvedObject.kind=Kafka
+
 State-chart view: http://127.0.0.1:${playground.operator.stateChartViewPort}/  (STATE_CHART_VIEW_PORT sets the port)
 Operator metrics: http://127.0.0.1:${playground.operator.httpPort}/metrics
 Logs:

@@ -32,6 +32,9 @@ export const caKeyGenerationAnnotation = 'strimzi.io/ca-key-generation';
 export const deleteClaimAnnotation = 'strimzi.io/delete-claim';
 export const revisionAnnotation = 'strimzi.io/revision';
 export const configurationHashAnnotation = 'strimzi.io/configuration-hash';
+// The hash of the broker configuration Kafka takes at runtime, as last written to Kafka for the pod's
+// node: a change is written to Kafka, and restarts nothing.
+export const dynamicConfigurationHashAnnotation = 'kafka-actor-operator.io/dynamic-configuration-hash';
 export const serverCertificateHashAnnotation = 'strimzi.io/server-cert-hash';
 export const kafkaVersionAnnotation = 'strimzi.io/kafka-version';
 export const clusterCaCertGenerationAnnotation = 'strimzi.io/cluster-ca-cert-generation';

@@ -10,3 +10,21 @@ export interface FailureRecord {
   message: string;
   retryable: boolean;
 }
+
+// A reconcile that must wait for the world (a pod to start, a restarted broker to catch up) ends in a
+// state with this tag as well, with what it waits for in context.waiting: the runtime looks again after
+// retryAfterMs, or sooner when a watch event for the resource arrives. No worker is held meanwhile.
+export const waitingTag = 'waiting';
+
+export interface WaitRecord {
+  reason: string;
+  message: string;
+  retryAfterMs: number;
+}
+
+// The name a state is known by in status, Events and metrics: its top-level state.
+export function topLevelState(value: unknown): string {
+  if (typeof value === 'string') return value;
+  const [first] = Object.keys((value ?? {}) as object);
+  return first ?? String(value);
+}

@@ -8,17 +8,25 @@ import { type ClusterEffectsOptions, createClusterEffects } from '../actors/clus
 import { buildKafkaStatus } from '../actors/cluster/cluster-status.ts';
 import { isPodReady } from '../actors/cluster/pod-plan.ts';
 import { isKafkaReady } from '../actors/kafka/managed-cluster-access.ts';
-import { podType } from '../actors/kubernetes/kubernetes-objects.ts';
+import { namespacedObjectTypes, type ObjectType, podType } from '../actors/kubernetes/kubernetes-objects.ts';
 import type { Kafka } from '../api/kafka.ts';
 import type { KafkaNodePool } from '../api/kafka-node-pool.ts';
 import { clusterLabel, kindLabel } from '../api/labels.ts';
-import { kafkaNodePoolType, kafkaTopicType, kafkaType, kafkaUserType } from '../api/resources.ts';
+import {
+  kafkaNodePoolType,
+  kafkaTopicType,
+  kafkaType,
+  kafkaUserType,
+  type ResourceType,
+} from '../api/resources.ts';
 import {
   type ClusterContext,
   type ClusterPlan,
   type ClusterStepInput,
+  type ClusterWait,
   clusterMachine,
   type ListenerStatus,
+  type StepProgress,
 } from '../machines/cluster-machine.ts';
 import {
   needsReconcile,
@@ -29,15 +37,15 @@ import {
   type Waiters,
 } from '../supervisor/contract.ts';
 
-// The index of KafkaNodePools by the Kafka they belong to: namespace/cluster.
+// The indexes of KafkaNodePools and of the objects made for a cluster by the Kafka they belong to:
+// namespace/cluster.
 const nodePoolsByCluster = 'cluster';
+const objectsByCluster = 'cluster';
 
 function clusterKey(object: KubernetesObject): string[] {
   const cluster = object.metadata?.labels?.[clusterLabel];
   return cluster ? [`${object.metadata?.namespace}/${cluster}`] : [];
 }
-
-const podResource = { group: '', version: podType.apiVersion, kind: podType.kind, plural: podType.plural };
 
 // A pod matters to its cluster when it appears, goes, turns Ready or not, or is being deleted.
 function podChanged(updated: KubernetesObject, old: KubernetesObject): boolean {
@@ -51,14 +59,41 @@ function podChanged(updated: KubernetesObject, old: KubernetesObject): boolean {
   );
 }
 
-// The caches of the Kafkas, their KafkaNodePools and the pods of their nodes.
+function resourceOf(type: ObjectType): ResourceType {
+  const [group, version] = type.apiVersion.includes('/') ? type.apiVersion.split('/') : ['', type.apiVersion];
+  return { group: group ?? '', version: version ?? type.apiVersion, kind: type.kind, plural: type.plural };
+}
+
+const podResource = resourceOf(podType);
+
+// The objects the operator made for the clusters (labelled strimzi.io/kind=Kafka), by the cluster they
+// belong to. Cached objects carry no apiVersion and kind when they came from a list: they are set here,
+// as the effects compare them with the desired objects.
+export type ClusterObjects = (namespace: string, cluster: string) => KubernetesObject[];
+
+// The caches of the Kafkas, their KafkaNodePools, the pods of their nodes and the other objects made for them.
 export function watchClusters(caches: ResourceCaches, labelSelector: string | undefined) {
-  caches.watch(podResource, { labelSelector: `${kindLabel}=Kafka` });
+  const made = namespacedObjectTypes.map((type) => ({
+    type,
+    cache: caches.watch<KubernetesObject>(resourceOf(type), {
+      // The pods' cache is the one the Supervisor reconciles the Kafkas by (relatedKinds).
+      ...(type === podType ? {} : { name: `Kafka/${type.kind}` }),
+      labelSelector: `${kindLabel}=Kafka`,
+      indexers: { [objectsByCluster]: clusterKey },
+    }),
+  }));
+  const clusterObjects: ClusterObjects = (namespace, cluster) =>
+    made.flatMap(({ type, cache }) =>
+      cache
+        .byIndex(objectsByCluster, `${namespace}/${cluster}`)
+        .map((object) => ({ ...object, apiVersion: type.apiVersion, kind: type.kind })),
+    );
   return {
     kafkas: caches.watch<Kafka>(kafkaType, { labelSelector }),
     nodePools: caches.watch<KafkaNodePool>(kafkaNodePoolType, {
       indexers: { [nodePoolsByCluster]: clusterKey },
     }),
+    clusterObjects,
   };
 }
 
@@ -80,17 +115,19 @@ const topicsAndUsers: Waiters<Kafka> = {
     candidate.metadata?.labels?.[clusterLabel] === kafka.metadata?.name,
 };
 
-export interface ClusterKindOptions extends Omit<ClusterEffectsOptions, 'poolsOf'> {
+export interface ClusterKindOptions extends Omit<ClusterEffectsOptions, 'poolsOf' | 'objectsOf'> {
   // package.json's version: status.operatorLastSuccessfulVersion.
   operatorVersion: string;
 }
 
 export function createClusterKind(
-  nodePools: ResourceInformer<KafkaNodePool>,
+  watched: { nodePools: ResourceInformer<KafkaNodePool>; clusterObjects: ClusterObjects },
   options: ClusterKindOptions,
 ): ResourceKind<Kafka> {
+  const { nodePools } = watched;
   const effects = createClusterEffects({
     ...options,
+    objectsOf: watched.clusterObjects,
     poolsOf: (kafka) =>
       nodePools.byIndex(nodePoolsByCluster, `${kafka.metadata?.namespace}/${kafka.metadata?.name}`),
   });
@@ -101,11 +138,13 @@ export function createClusterKind(
         applyCluster: fromPromise<ClusterPlan, Kafka>(({ input, signal }) =>
           effects.applyCluster(input, signal),
         ),
-        scaleCluster: fromPromise<void, ClusterStepInput>(({ input, signal }) =>
+        scaleCluster: fromPromise<StepProgress, ClusterStepInput>(({ input, signal }) =>
           effects.scaleCluster(input, signal),
         ),
-        rollPods: fromPromise<void, ClusterStepInput>(({ input, signal }) => effects.rollPods(input, signal)),
-        observeCluster: fromPromise<ListenerStatus[], ClusterStepInput>(({ input, signal }) =>
+        rollPods: fromPromise<StepProgress, ClusterStepInput>(({ input, signal }) =>
+          effects.rollPods(input, signal),
+        ),
+        observeCluster: fromPromise<ListenerStatus[] | ClusterWait, ClusterStepInput>(({ input, signal }) =>
           effects.observeCluster(input, signal),
         ),
       },

@@ -1,12 +1,15 @@
 // The life of one Kafka cluster (a Kafka and its KafkaNodePools). Each reconcile applies what the
 // spec asks (model, certificates, every object but the pods) and plans the pod changes; then scaling
 // adds and removes nodes, rolling replaces pods whose spec changed one at a time, each when Kafka can
-// lose its node, and observing waits for every pod to be Ready and reads the listeners' addresses
-// before the cluster is ready.
+// lose its node, and observing reads the listeners' addresses once every pod is Ready.
+// A step that must wait for the world (a pod to start or go, a restarted node to be back in Kafka)
+// ends the reconcile in its own `waiting` substate, with what it waits for; the next reconcile (a
+// watch event of the pods, or the requeue) starts again from applying, so no worker is held.
 // Effects are named here and provided by src/actors/cluster, so tests can drive this with fakes.
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { assign, fromPromise, setup } from 'xstate';
 import type { Kafka, KafkaStatus } from '../api/kafka.ts';
+import { settledTag, type WaitRecord, waitingTag } from '../api/reconcile-outcome.ts';
 import type { ClusterModel, ClusterWarning } from './cluster-model.ts';
 import {
   afterFailure,
@@ -33,9 +36,16 @@ export interface ClusterPlan {
   remove: KubernetesObject[];
   // Pods whose spec changed, as they should be recreated; the rolling step orders them as Kafka needs.
   roll: KubernetesObject[];
-  // The KafkaNodePools annotated strimzi.io/manual-rolling-update whose pods are in `roll`: the
-  // annotation is removed once they are rolled.
-  manuallyRolledPools: string[];
+}
+
+export type ClusterStep = 'scaling' | 'rolling' | 'observing';
+
+// What a step waits for. The bound on waiting applies while the subject stays the same.
+export interface ClusterWait extends WaitRecord {
+  step: ClusterStep;
+  subject: string;
+  // When the wait for this subject began (epoch ms).
+  since: number;
 }
 
 export type ListenerStatus = NonNullable<KafkaStatus['listeners']>[number];
@@ -43,7 +53,12 @@ export type ListenerStatus = NonNullable<KafkaStatus['listeners']>[number];
 export interface ClusterStepInput {
   kafka: Kafka;
   plan: ClusterPlan;
+  // What the previous reconcile waited for, if it waited.
+  waiting?: ClusterWait;
 }
+
+// A step's outcome: done, or what it waits for.
+export type StepProgress = ClusterWait | undefined;
 
 export interface ClusterContext extends ReconcileMemory {
   key: string;
@@ -57,22 +72,70 @@ export interface ClusterContext extends ReconcileMemory {
   podsToCreate?: number;
   podsToRemove?: number;
   podsToRoll?: number;
+  // What the cluster waits for, while a step waits (shown in status and the state-chart view).
+  waiting?: ClusterWait;
 }
 
 export type ClusterEvent = ReconcileEvent<Kafka>;
 
+function isWait(output: unknown): output is ClusterWait {
+  return typeof output === 'object' && output !== null && !Array.isArray(output) && 'subject' in output;
+}
+
+// By id, so that the waiting substates of the steps start the next reconcile the same way.
 const reconcileTransitions = [
-  { guard: 'resourceIsBeingDeleted', target: 'deleting', actions: 'rememberGeneration' },
-  { guard: 'reconciliationIsPaused', target: 'paused', actions: 'rememberGeneration' },
-  { target: 'applying' },
+  { guard: 'resourceIsBeingDeleted', target: '#Kafka.deleting', actions: 'rememberGeneration' },
+  { guard: 'reconciliationIsPaused', target: '#Kafka.paused', actions: 'rememberGeneration' },
+  { target: '#Kafka.applying' },
 ] as const;
 
 // The states a reconcile ends in; each starts the next reconcile the same way.
 const settled = settledState(reconcileTransitions);
 
+const toClusterFailed = { ...toFailed, target: '#Kafka.failed' } as const;
+
 function stepInput({ context }: { context: ClusterContext }): ClusterStepInput {
   if (!context.plan || !context.kafka) throw new Error('the cluster machine has no plan to carry out');
-  return { kafka: context.kafka, plan: context.plan };
+  return { kafka: context.kafka, plan: context.plan, waiting: context.waiting };
+}
+
+interface StepTransition {
+  guard?: 'podsToRoll';
+  target: string;
+  actions?: {
+    type: 'rememberListeners';
+    params: (args: { event: { output: unknown } }) => { listeners: ListenerStatus[] };
+  };
+}
+
+// A step of the plan: its effect runs in `working`; when it waits, the reconcile ends in `waiting`.
+function step(effect: 'scaleCluster' | 'rollPods' | 'observeCluster', next: readonly StepTransition[]) {
+  return {
+    initial: 'working',
+    states: {
+      working: {
+        invoke: {
+          src: effect,
+          input: stepInput,
+          onDone: [
+            {
+              guard: 'stepWaits',
+              target: 'waiting',
+              actions: {
+                type: 'rememberWait',
+                params: ({ event }: { event: { output: unknown } }) => ({
+                  wait: event.output as ClusterWait,
+                }),
+              },
+            },
+            ...next,
+          ],
+          onError: toClusterFailed,
+        },
+      },
+      waiting: { tags: [settledTag, waitingTag], on: { RECONCILE: reconcileTransitions } },
+    },
+  } as const;
 }
 
 export const clusterMachine = setup({
@@ -83,22 +146,33 @@ export const clusterMachine = setup({
   },
   actors: {
     applyCluster: fromPromise<ClusterPlan, Kafka>(async () => effectNotProvided('cluster', 'applyCluster')),
-    scaleCluster: fromPromise<void, ClusterStepInput>(async () =>
+    scaleCluster: fromPromise<StepProgress, ClusterStepInput>(async () =>
       effectNotProvided('cluster', 'scaleCluster'),
     ),
-    rollPods: fromPromise<void, ClusterStepInput>(async () => effectNotProvided('cluster', 'rollPods')),
-    observeCluster: fromPromise<ListenerStatus[], ClusterStepInput>(async () =>
+    rollPods: fromPromise<StepProgress, ClusterStepInput>(async () =>
+      effectNotProvided('cluster', 'rollPods'),
+    ),
+    observeCluster: fromPromise<ListenerStatus[] | ClusterWait, ClusterStepInput>(async () =>
       effectNotProvided('cluster', 'observeCluster'),
     ),
   },
   guards: {
     ...resourceGuards,
+    // Scaling adds and removes nodes; a pod a roll deleted is created again by the roll itself.
     nodesToAddOrRemove: ({ context }) =>
-      (context.plan?.create.length ?? 0) + (context.plan?.remove.length ?? 0) > 0,
-    podsToRoll: ({ context }) => (context.plan?.roll.length ?? 0) > 0,
+      (context.plan?.remove.length ?? 0) > 0 ||
+      ((context.plan?.create.length ?? 0) > 0 && context.waiting?.step !== 'rolling'),
+    podsToRoll: ({ context }) =>
+      (context.plan?.roll.length ?? 0) > 0 ||
+      ((context.plan?.create.length ?? 0) > 0 && context.waiting?.step === 'rolling'),
+    stepWaits: ({ event }) => isWait((event as unknown as { output: unknown }).output),
   },
   actions: {
-    recordFailure: assign(({ context }, params: { error: unknown }) => afterFailure(context, params.error)),
+    recordFailure: assign(({ context }, params: { error: unknown }) => ({
+      ...afterFailure(context, params.error),
+      waiting: undefined,
+    })),
+    rememberWait: assign((_, params: { wait: ClusterWait }) => ({ waiting: params.wait })),
     rememberGeneration: assign({
       reconciledGeneration: ({ event }) => event.resource.metadata?.generation,
     }),
@@ -119,6 +193,7 @@ export const clusterMachine = setup({
     })),
     rememberListeners: assign((_, params: { listeners: ListenerStatus[] }) => ({
       listeners: params.listeners,
+      waiting: undefined,
       ...afterSuccess,
     })),
   },
@@ -148,33 +223,22 @@ export const clusterMachine = setup({
         { target: 'observing' },
       ],
     },
-    scaling: {
-      invoke: {
-        src: 'scaleCluster',
-        input: stepInput,
-        onDone: [{ guard: 'podsToRoll', target: 'rolling' }, { target: 'observing' }],
-        onError: toFailed,
-      },
-    },
-    rolling: {
-      invoke: {
-        src: 'rollPods',
-        input: stepInput,
-        onDone: { target: 'observing' },
-        onError: toFailed,
-      },
-    },
-    observing: {
-      invoke: {
-        src: 'observeCluster',
-        input: stepInput,
-        onDone: {
-          target: 'ready',
-          actions: { type: 'rememberListeners', params: ({ event }) => ({ listeners: event.output }) },
+    scaling: step('scaleCluster', [
+      { guard: 'podsToRoll', target: '#Kafka.rolling' },
+      { target: '#Kafka.observing' },
+    ]),
+    rolling: step('rollPods', [{ target: '#Kafka.observing' }]),
+    observing: step('observeCluster', [
+      {
+        target: '#Kafka.ready',
+        actions: {
+          type: 'rememberListeners',
+          params: ({ event }: { event: { output: unknown } }) => ({
+            listeners: event.output as ListenerStatus[],
+          }),
         },
-        onError: toFailed,
       },
-    },
+    ]),
     ready: settled,
     failed: settled,
     paused: settled,

@@ -4,6 +4,7 @@ import { type Logger, pino } from 'pino';
 
 const secretKeys = new Set([
   'password',
+  'sentinelPassword',
   'sasl.jaas.config',
   'saslJaasConfig',
   'privateKey',

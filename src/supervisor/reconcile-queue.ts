@@ -2,7 +2,7 @@
 // job running and one waiting per key (keepLastIfActive), so an event during a reconcile yields
 // exactly one follow-up and two reconciles of one resource never overlap, across replicas too.
 import { type Job, Queue, Worker } from 'bullmq';
-import { Redis, ReplyError } from 'ioredis';
+import { Redis, type RedisOptions, ReplyError } from 'ioredis';
 import type { Logger } from 'pino';
 
 export interface ReconcileRequest {
@@ -14,14 +14,68 @@ export interface ReconcileRequest {
 // caller with the delay its back-off asks for. It throws only when aborted.
 export type ReconcileHandler = (request: ReconcileRequest, signal: AbortSignal) => Promise<void>;
 
-// Where the queue's Redis is and how to log in to it.
-export interface RedisConnection {
+// Where the queue's Redis is and how to log in to it: a server by its URL, or the master that Redis
+// Sentinel names (the client asks the sentinels, and asks again after a failover).
+export type RedisConnection = RedisServer | RedisSentinels;
+
+export interface RedisServer {
   // redis://host:port, or rediss:// for TLS.
   url: string;
   // Overrides a password in the URL (REDIS_PASSWORD, from a Secret).
   password?: string | undefined;
   // PEM of the CA that signed a rediss:// server's certificate, when the system's CAs do not cover it.
   tlsCa?: string | undefined;
+}
+
+export interface RedisSentinels {
+  sentinels: { host: string; port: number }[];
+  // The name the sentinels monitor the master by (`sentinel monitor <name> …`).
+  masterName: string;
+  // The master's password (REDIS_PASSWORD).
+  password?: string | undefined;
+  // The sentinels' own, when they require one (REDIS_SENTINEL_PASSWORD).
+  sentinelPassword?: string | undefined;
+}
+
+// ioredis's options for the connection, the URL apart (ioredis takes it as a first argument; bullmq
+// takes it as `url` and does the same).
+export function redisClientOptions(redis: RedisConnection): { url?: string } & RedisOptions {
+  const password = redis.password === undefined ? {} : { password: redis.password };
+  if ('sentinels' in redis) {
+    return {
+      sentinels: redis.sentinels,
+      name: redis.masterName,
+      ...password,
+      ...(redis.sentinelPassword === undefined ? {} : { sentinelPassword: redis.sentinelPassword }),
+    };
+  }
+  return { url: redis.url, ...password, ...(redis.tlsCa === undefined ? {} : { tls: { ca: redis.tlsCa } }) };
+}
+
+// Where the Redis is, for messages: never a password.
+export function describeRedis(redis: RedisConnection): string {
+  if ('sentinels' in redis)
+    return `the Redis master ${redis.masterName} of the sentinels ${sentinelList(redis)}`;
+  return `Redis at ${new URL(redis.url).host}`;
+}
+
+function sentinelList(redis: RedisSentinels): string {
+  return redis.sentinels.map(({ host, port }) => `${host}:${port}`).join(',');
+}
+
+// ioredis reports sentinels that refuse its AUTH as unreachable, naming the refusal as the last error.
+function sentinelsRefusal(error: unknown): string | undefined {
+  const match = /^All sentinels are unreachable.*Last error: ((?:WRONGPASS|NOAUTH|ERR AUTH).*)$/s.exec(
+    error instanceof Error ? error.message : '',
+  );
+  return match?.[1];
+}
+
+function redisClient(redis: RedisConnection, options: RedisOptions): Redis {
+  const { url, ...connection } = redisClientOptions(redis);
+  return url === undefined
+    ? new Redis({ ...connection, ...options })
+    : new Redis(url, { ...connection, ...options });
 }
 
 export interface ReconcileQueueOptions {
@@ -50,13 +104,6 @@ async function within<T>(promise: Promise<T>, ms: number, fallback: T): Promise<
   }
 }
 
-function clientOptions({ password, tlsCa }: RedisConnection) {
-  return {
-    ...(password === undefined ? {} : { password }),
-    ...(tlsCa === undefined ? {} : { tls: { ca: tlsCa } }),
-  };
-}
-
 function isCredentialsRefusal(error: unknown): error is Error {
   return error instanceof ReplyError && /^(WRONGPASS|NOAUTH|ERR AUTH)/.test((error as Error).message);
 }
@@ -70,11 +117,11 @@ export class RedisCredentialsError extends Error {
  * cannot recover from (RedisCredentialsError); the second is waited out, and /readyz says so meanwhile.
  */
 export async function verifyRedisCredentials(redis: RedisConnection, logger: Logger): Promise<void> {
-  const client = new Redis(redis.url, {
-    ...clientOptions(redis),
+  const client = redisClient(redis, {
     lazyConnect: true,
     maxRetriesPerRequest: 0,
     retryStrategy: () => null,
+    sentinelRetryStrategy: () => null,
   });
   // A refused AUTH comes as an 'error' event; connect() then only says the connection closed.
   let refusal: Error | undefined;
@@ -87,9 +134,15 @@ export async function verifyRedisCredentials(redis: RedisConnection, logger: Log
   } catch (error) {
     const refused = refusal ?? (isCredentialsRefusal(error) ? error : undefined);
     if (refused) {
-      const { host } = new URL(redis.url);
+      const source = 'sentinels' in redis ? 'REDIS_PASSWORD' : "REDIS_PASSWORD or the URL's password";
       throw new RedisCredentialsError(
-        `Redis at ${host} refused the operator's credentials (REDIS_PASSWORD or the URL's password): ${refused.message}`,
+        `${describeRedis(redis)} refused the operator's credentials (${source}): ${refused.message}`,
+      );
+    }
+    const sentinelsRefused = 'sentinels' in redis ? sentinelsRefusal(error) : undefined;
+    if (sentinelsRefused && 'sentinels' in redis) {
+      throw new RedisCredentialsError(
+        `the sentinels ${sentinelList(redis)} refused the operator's credentials (REDIS_SENTINEL_PASSWORD): ${sentinelsRefused}`,
       );
     }
     logger.warn({ err: error }, 'Redis is not reachable yet: reconciles wait until it is');
@@ -128,8 +181,7 @@ export class ReconcileQueue {
   // enqueue fails at once instead of piling up, and the full resync after the reconnect covers it.
   #connection(offlineBuffer: boolean) {
     return {
-      url: this.#options.redis.url,
-      ...clientOptions(this.#options.redis),
+      ...redisClientOptions(this.#options.redis),
       maxRetriesPerRequest: null,
       enableOfflineQueue: offlineBuffer,
     };

@@ -6,7 +6,13 @@ import type { KubernetesObject } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { waitFor } from 'xstate';
 import { sameConditions, statusEquivalent } from '../api/conditions.ts';
-import { type FailureRecord, settledTag } from '../api/reconcile-outcome.ts';
+import {
+  type FailureRecord,
+  settledTag,
+  topLevelState,
+  type WaitRecord,
+  waitingTag,
+} from '../api/reconcile-outcome.ts';
 import type { ActorRegistry } from './actor-registry.ts';
 import type { EventSink, ResourceKind, StatusWriter } from './contract.ts';
 import type { OperatorMetrics } from './metrics.ts';
@@ -26,8 +32,12 @@ export interface ReconcilerOptions {
 export interface ReconcileOutcome {
   /** The generation reconciled; undefined when the resource is gone. */
   generation: number | undefined;
-  /** 'settled' (a state other than failed), 'failed' (waits for a change), or 'retry' (back off, then again). */
-  result: 'settled' | 'failed' | 'retry';
+  /**
+   * 'settled' (a state other than failed), 'failed' (waits for a change), 'retry' (back off, then again),
+   * or 'wait' (waits for the world: again after retryAfterMs, or at the resource's next watch event).
+   */
+  result: 'settled' | 'failed' | 'retry' | 'wait';
+  retryAfterMs?: number;
 }
 
 function splitKey(key: string): { namespace: string; name: string } {
@@ -42,15 +52,25 @@ export function createReconciler(options: ReconcilerOptions) {
     resource: KubernetesObject,
     state: string,
     lastError: FailureRecord | undefined,
+    waiting: WaitRecord | undefined,
     log: Logger,
   ): Promise<void> {
     const failed = state === 'failed';
+    const event = failed
+      ? {
+          type: 'Warning' as const,
+          reason: lastError?.reason ?? 'Failed',
+          message: lastError?.message ?? 'reconcile failed',
+        }
+      : waiting
+        ? { type: 'Normal' as const, reason: waiting.reason, message: waiting.message }
+        : {
+            type: 'Normal' as const,
+            reason: `State${state[0]?.toUpperCase()}${state.slice(1)}`,
+            message: `${resource.kind} is ${state}`,
+          };
     await options.events
-      .record(resource, {
-        type: failed ? 'Warning' : 'Normal',
-        reason: failed ? (lastError?.reason ?? 'Failed') : `State${state[0]?.toUpperCase()}${state.slice(1)}`,
-        message: failed ? (lastError?.message ?? 'reconcile failed') : `${resource.kind} is ${state}`,
-      })
+      .record(resource, event)
       .catch((error: unknown) => log.warn({ err: error }, 'could not record a Kubernetes Event'));
   }
 
@@ -67,7 +87,7 @@ export function createReconciler(options: ReconcilerOptions) {
     const { namespace, name } = splitKey(key);
     const log = options.logger.child({ kind, namespace, name, reconciliation: randomUUID().slice(0, 8) });
     const entry = registry.ensure(kind, resource);
-    const previousState = entry.state;
+    const previousState = topLevelState(entry.actor.getSnapshot().value);
     const inProgress = { kind, namespace, name };
     metrics.reconcileStarted.set(inProgress, Date.now() / 1000);
     const stopTimer = metrics.reconcileDuration.startTimer({ kind });
@@ -83,9 +103,13 @@ export function createReconciler(options: ReconcilerOptions) {
         if (signal.aborted) registry.reset(kind, key);
         throw error;
       });
-      const state = String(settled.value);
+      const state = topLevelState(settled.value);
       outcome = state;
-      const lastError = (settled.context as { lastError?: FailureRecord }).lastError;
+      const { lastError, waiting: waitingFor } = settled.context as {
+        lastError?: FailureRecord;
+        waiting?: WaitRecord;
+      };
+      const waiting = settled.hasTag(waitingTag) ? waitingFor : undefined;
       const status = definition.buildStatus(state, settled.context, resource, new Date());
       const writeStatus = async () => {
         if (status && !statusEquivalent(status, (resource as { status?: unknown }).status)) {
@@ -103,10 +127,11 @@ export function createReconciler(options: ReconcilerOptions) {
       // The status and the Event are independent writes: one round trip instead of two.
       await Promise.all([
         writeStatus(),
-        observedChange ? recordStateChange(resource, state, lastError, log) : undefined,
+        observedChange ? recordStateChange(resource, state, lastError, waiting, log) : undefined,
       ]);
       metrics.reconciles.inc({ kind, result: state });
       const generation = resource.metadata?.generation;
+      if (waiting) return { generation, result: 'wait', retryAfterMs: waiting.retryAfterMs };
       if (state !== 'failed') return { generation, result: 'settled' };
       log.warn({ reason: lastError?.reason, message: lastError?.message }, 'reconcile failed');
       return { generation, result: lastError?.retryable ? 'retry' : 'failed' };

@@ -17,6 +17,9 @@ export interface ResourceCachesOptions {
 
 // What one cache holds of a kind.
 export interface WatchOptions<T extends KubernetesObject> {
+  // The cache's name, when a kind has more than one cache (each with its own labelSelector); by default
+  // the kind's, which is the cache the Supervisor reconciles by.
+  name?: string;
   // Narrows what is watched, e.g. strimzi.io/kind=Kafka for the pods of Kafka clusters.
   labelSelector?: string;
   // Watch and cache the objects' metadata only, when the kind's effects never read the rest from the
@@ -38,20 +41,21 @@ export class ResourceCaches {
 
   // The cache of one kind; it fills once start() is called.
   watch<T extends KubernetesObject>(type: ResourceType, options: WatchOptions<T> = {}): ResourceInformer<T> {
-    if (this.#informers.has(type.kind)) throw new Error(`${type.kind} is watched twice`);
+    const { name = type.kind, ...watched } = options;
+    if (this.#informers.has(name)) throw new Error(`${name} is watched twice`);
     const informer = new ResourceInformer<T>({
       kubeConfig: this.#options.kubeConfig,
       group: type.group,
       version: type.version,
       plural: type.plural,
       namespaces: this.#options.namespaces,
-      ...options,
+      ...watched,
       idleRestartMs: this.#options.idleRestartMs,
       logger: this.#options.logger,
     });
     // The runtime reads any kind's objects as KubernetesObjects (their metadata); the typed informer is
     // what the kind's effects get. Its indexers make the class invariant in T, hence the widening.
-    this.#informers.set(type.kind, informer as unknown as ResourceInformer<KubernetesObject>);
+    this.#informers.set(name, informer as unknown as ResourceInformer<KubernetesObject>);
     return informer;
   }
 

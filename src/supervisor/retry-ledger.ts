@@ -30,6 +30,14 @@ export class RetryLedger {
     return delayMs;
   }
 
+  /**
+   * A reconcile that waits for the world: the next attempt comes after `delayMs` (or at a watch event),
+   * and a failure after it starts a fresh back-off.
+   */
+  waits(id: string, generation: number | undefined, delayMs: number): void {
+    this.#streaks.set(id, { generation, failures: 0, retryAt: this.#now() + delayMs });
+  }
+
   /** A reconcile that settled, or a resource that is gone: no back-off is left. */
   forget(id: string): void {
     this.#streaks.delete(id);

@@ -54,8 +54,8 @@ start_kubernetes() {
     --initial-cluster="testenv=http://127.0.0.1:$pp" --unsafe-no-fsync=true --log-level=warn
   wait_for etcd 30 curl -sf "http://127.0.0.1:$ep/health"
 
-  # Writes by the service accounts of namespace kao-audited, for tests that ask the apiserver who wrote
-  # what and when (fencing); nothing else is recorded.
+  # Writes and lists by the service accounts of namespace kao-audited, for tests that ask the apiserver
+  # who wrote what and when (fencing) and what an idle operator asks for; nothing else is recorded.
   local audit_policy=$TESTENV_RUN/audit-policy.yaml audit_log=$TESTENV_RUN/logs/audit.log
   cat > "$audit_policy" <<'POLICY'
 apiVersion: audit.k8s.io/v1
@@ -64,7 +64,7 @@ omitStages: [RequestReceived]
 rules:
   - level: Metadata
     userGroups: ["system:serviceaccounts:kao-audited"]
-    verbs: [create, update, patch, delete, deletecollection]
+    verbs: [list, create, update, patch, delete, deletecollection]
   - level: None
 POLICY
   log "starting kube-apiserver $K8S_VERSION on 127.0.0.1:$ap"

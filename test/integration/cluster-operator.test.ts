@@ -451,10 +451,17 @@ test('scaling a pool up adds a Ready pod with its certificate; a scale-down Kafk
   assert.ok(parts.claimNames.includes(newClaim), `${newPod} has its claim`);
 
   // On kwok no broker runs: whether the node holds replicas cannot be asked, so nothing may go.
-  await patchPool(namespace, 'broker', { replicas: 3 });
-  const { refused, warning } = await refusedWith(namespace, 'ScaleDownCheckFailed');
-  assert.match(refused.message ?? '', new RegExp(`broker nodes ${added[0]} .*could not be checked`));
-  assert.equal(warning.message, refused.message);
+  const podsBeforeScaleDown = await clusterPods(namespace);
+  const recorder = await recordPodEvents(namespace);
+  try {
+    await patchPool(namespace, 'broker', { replicas: 3 });
+    const { refused, warning } = await refusedWith(namespace, 'ScaleDownCheckFailed');
+    assert.match(refused.message ?? '', new RegExp(`broker nodes ${added[0]} .*could not be checked`));
+    assert.equal(warning.message, refused.message);
+    await assertNoPodDeleted(namespace, recorder.events, podsBeforeScaleDown);
+  } finally {
+    recorder.stop();
+  }
   const kept = await clusterParts(namespace);
   const keptPod = kept.pods.find((p) => p.metadata?.name === newPod);
   assert.ok(keptPod && isReady(keptPod) && !keptPod.metadata?.deletionTimestamp, `${newPod} still runs`);
@@ -509,12 +516,9 @@ async function recordPodEvents(namespace: string) {
   return { events, stop: () => request.abort() };
 }
 
-// The roll asks before it deletes: by the time its refusal is in the status, a deletion would show.
-async function assertNoPodRestarted(
-  namespace: string,
-  events: PodEvent[],
-  before: V1Pod[],
-): Promise<V1Pod[]> {
+// A roll or a scale-down asks Kafka before it deletes: by the time its refusal is in the status, a
+// deletion would show.
+async function assertNoPodDeleted(namespace: string, events: PodEvent[], before: V1Pod[]): Promise<V1Pod[]> {
   assert.deepEqual(
     events.filter((event) => event.deleting || event.type === 'DELETED'),
     [],
@@ -528,29 +532,34 @@ async function assertNoPodRestarted(
   return now;
 }
 
-test('a configuration change Kafka cannot be asked about restarts no pod: NotReady with RestartCheckFailed and a Warning Event', async () => {
+test('a configuration change Kafka cannot be asked about restarts no pod: NotReady with ConfigurationUpdateFailed (taken at runtime) or RestartCheckFailed (needs a restart) and a Warning Event', async () => {
   const namespace = takeNamespace();
   await createAll(namespace, manifests('clusters/separate-roles-ephemeral.yaml'));
   await readyKafka(namespace);
   const pods = await clusterPods(namespace);
   const recorder = await recordPodEvents(namespace);
   try {
+    // Kafka takes these at runtime: written to Kafka, which cannot be reached on kwok; no restart either way.
     await patchKafka(namespace, {
       spec: { kafka: { config: { 'num.io.threads': 12, 'num.network.threads': 5 } } },
     });
+    const { refused: unwritten } = await refusedWith(namespace, 'ConfigurationUpdateFailed');
+    assert.match(unwritten.message ?? '', /the configuration Kafka takes at runtime could not be written/);
+    // A node must restart for this one.
+    await patchKafka(namespace, { spec: { kafka: { config: { 'auto.create.topics.enable': false } } } });
     // On kwok no broker runs: whether a node may restart cannot be asked, so none may go.
     const { refused } = await refusedWith(namespace, 'RestartCheckFailed');
     assert.match(
       refused.message ?? '',
       /the roll waits because Kafka could not be asked which controller is active, to restart nodes [\d, ]+ in order/,
     );
-    await assertNoPodRestarted(namespace, recorder.events, pods);
+    await assertNoPodDeleted(namespace, recorder.events, pods);
   } finally {
     recorder.stop();
   }
 });
 
-test('strimzi.io/manual-rolling-update on a pod, then on a pool, asks Kafka before restarting those nodes; unanswered, nothing restarts and the annotations stay', async () => {
+test('strimzi.io/manual-rolling-update on a pod, then on a pool (handed to its pods), asks Kafka before restarting those nodes; unanswered, nothing restarts and the pods keep the request', async () => {
   const namespace = takeNamespace();
   await createAll(namespace, manifests('clusters/separate-roles-ephemeral.yaml'));
   await readyKafka(namespace);
@@ -591,13 +600,20 @@ test('strimzi.io/manual-rolling-update on a pod, then on a pool, asks Kafka befo
       120_000,
       500,
     );
-    const now = await assertNoPodRestarted(namespace, recorder.events, pods);
-    const stillAsked = now.find((pod) => pod.metadata?.name === broker.metadata?.name);
-    assert.equal(stillAsked?.metadata?.annotations?.['strimzi.io/manual-rolling-update'], 'true');
+    const now = await assertNoPodDeleted(namespace, recorder.events, pods);
+    // The pool's request is on each of its pods now, which keep it until they have rolled.
+    for (const asked of [broker, ...controllers]) {
+      const pod = now.find((candidate) => candidate.metadata?.name === asked.metadata?.name);
+      assert.equal(
+        pod?.metadata?.annotations?.['strimzi.io/manual-rolling-update'],
+        'true',
+        pod?.metadata?.name,
+      );
+    }
     assert.equal(
       (await readPool(namespace, 'controller')).metadata?.annotations?.['strimzi.io/manual-rolling-update'],
-      'true',
-      'the pool keeps its request while its nodes have not rolled',
+      undefined,
+      'the pool handed its request to its pods',
     );
   } finally {
     recorder.stop();

@@ -3,23 +3,24 @@
 // wrote what and when. However leadership passes while resources keep changing, the apiserver sees no
 // write from the old leader once the new one holds the Lease.
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import { ApiException, KubeConfig, RbacAuthorizationV1Api } from '@kubernetes/client-node';
+import { after, test } from 'node:test';
 import { Admin, ConfigResourceTypes } from '@platformatic/kafka';
 import { kubeConfigThroughProxy } from '../support/apiserver-proxy.ts';
-import { kubernetesAuditLog, runDirectory } from '../support/environment.ts';
+import {
+  type AuditEntry,
+  auditEntries,
+  auditedKubeConfig,
+  auditedUser,
+  writeVerbs,
+} from '../support/audited-account.ts';
 import { operatorFixture } from '../support/operator-fixture.ts';
 import { type OperatorProcess, startOperatorProcess } from '../support/operator-process.ts';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.ts';
 import { waitFor } from '../support/wait.ts';
 
-const auditLog = kubernetesAuditLog();
 const fixture = await operatorFixture('fencing');
 const { core, namespace } = fixture;
 const topics = fixture.kafkaTopics;
-const auditedNamespace = 'kao-audited';
 // client-go's timings, as the chart runs the operator; a resync every 2 s keeps reconciles coming even
 // if an event were missed (the fencing, not the event flow, is what this file proves).
 const lease = {
@@ -35,46 +36,12 @@ const kafkaObserver = new Admin({
 });
 const proxies: TcpProxy[] = [];
 
-const ignoreConflict = (error: unknown) => {
-  if (!(error instanceof ApiException && error.code === 409)) throw error;
-};
-
-// A kubeconfig that authenticates as service account kao-audited/<name>, bound to cluster-admin.
-async function serviceAccountKubeConfig(name: string, through?: TcpProxy): Promise<string> {
-  await core
-    .createNamespacedServiceAccount({ namespace: auditedNamespace, body: { metadata: { name } } })
-    .catch(ignoreConflict);
-  await fixture.kc
-    .makeApiClient(RbacAuthorizationV1Api)
-    .createClusterRoleBinding({
-      body: {
-        metadata: { name: `${auditedNamespace}-${name}` },
-        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' },
-        subjects: [{ kind: 'ServiceAccount', name, namespace: auditedNamespace }],
-      },
-    })
-    .catch(ignoreConflict);
-  const token = await core.createNamespacedServiceAccountToken({
-    name,
-    namespace: auditedNamespace,
-    body: { spec: { audiences: [], expirationSeconds: 3600 } },
-  });
+// A kubeconfig that authenticates as service account kao-audited/<name>, through `through` if given.
+function serviceAccountKubeConfig(name: string, through?: TcpProxy): Promise<string> {
   const base = through ? kubeConfigThroughProxy(fixture.kc, through.port) : fixture.kc;
-  const kc = new KubeConfig();
-  kc.loadFromOptions({
-    clusters: base.clusters,
-    users: [{ name, token: token.status?.token }],
-    contexts: [{ name, cluster: base.getCurrentCluster()?.name ?? '', user: name }],
-    currentContext: name,
-  });
-  const path = join(runDirectory, `kubeconfig-${namespace}-${name}`);
-  writeFileSync(path, kc.exportConfig());
-  return path;
+  return auditedKubeConfig(fixture.kc, core, name, base);
 }
 
-before(async () => {
-  await core.createNamespace({ body: { metadata: { name: auditedNamespace } } }).catch(ignoreConflict);
-});
 after(async () => {
   await Promise.all(running.map((replica) => replica.stop()));
   await Promise.all(proxies.map((proxy) => proxy.close()));
@@ -82,33 +49,14 @@ after(async () => {
   await fixture.cleanup();
 });
 
-interface AuditedWrite {
-  username: string;
-  resource: string;
-  name: string;
-  // RFC 3339 with microseconds: compared as strings.
-  received: string;
-  completed: string;
-  code: number;
-}
+type AuditedWrite = AuditEntry;
 
+// The writes of the operators' service accounts in this test's namespace.
 function auditedWrites(): AuditedWrite[] {
-  return readFileSync(auditLog, 'utf8')
-    .split('\n')
-    .filter((line) => line.startsWith('{'))
-    .map((line) => JSON.parse(line))
-    .filter((entry) => entry.objectRef?.namespace === namespace)
-    .map((entry) => ({
-      username: entry.user?.username,
-      resource: [entry.objectRef?.resource, entry.objectRef?.subresource].filter(Boolean).join('/'),
-      name: entry.objectRef?.name ?? '',
-      received: entry.requestReceivedTimestamp,
-      completed: entry.stageTimestamp,
-      code: entry.responseStatus?.code ?? 0,
-    }));
+  return auditEntries().filter((entry) => entry.namespace === namespace && writeVerbs.has(entry.verb));
 }
 
-const accountOf = (name: string) => `system:serviceaccount:${auditedNamespace}:${name}`;
+const accountOf = auditedUser;
 
 function leadingSince(replica: OperatorProcess): number | undefined {
   const line = replica.logs().find((l) => l.msg === 'leading: reconciling');

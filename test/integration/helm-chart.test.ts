@@ -2,14 +2,14 @@
 // listener) and Redis; the helm and kubectl binaries the test environment built. The operator runs as a
 // process under the chart's ServiceAccount token, not as admin.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
   ApiException,
+  AuthorizationV1Api,
   CoreV1Api,
   CustomObjectsApi,
   KubeConfig,
@@ -17,90 +17,30 @@ import {
   PolicyV1Api,
   RbacAuthorizationV1Api,
 } from '@kubernetes/client-node';
-import { load, loadAll } from 'js-yaml';
+import { load } from 'js-yaml';
+import { controlPlaneListener, replicationListener } from '../../src/actors/cluster/cluster-names.ts';
+import { clusterProgressReasons } from '../../src/actors/cluster/cluster-waits.ts';
 import type { Kafka } from '../../src/api/kafka.ts';
 import { kafkaType } from '../../src/api/resources.ts';
 import { writeCustomResourceDefinitions } from '../../src/api/write-crds.ts';
 import { clustersDirectory } from '../support/cluster-fixtures.ts';
-import { kubernetesEnvironment, toolPath } from '../support/environment.ts';
 import { freePort } from '../support/free-port.ts';
+import { chart, chartTools, type Manifest, run } from '../support/helm-chart.ts';
 import { kafkaTopicApi, kafkaTopicClient } from '../support/kafka-topics.ts';
 import { isReady, kafkaUserClient } from '../support/kafka-users.ts';
 import { kafkaClusterClient, readManifests } from '../support/manifests.ts';
+import { markdownTable } from '../support/markdown-table.ts';
 import { operatorFixture } from '../support/operator-fixture.ts';
 import { type OperatorProcess, startOperatorProcess } from '../support/operator-process.ts';
 import { waitFor } from '../support/wait.ts';
 
-const chart = join(import.meta.dirname, '..', '..', 'charts', 'kafka-actor-operator');
-const helm = toolPath('helm');
-const kubernetes = kubernetesEnvironment();
 const workDirectory = mkdtempSync(join(tmpdir(), 'helm-chart-test-'));
 const suffix = randomUUID().slice(0, 8);
 const releaseName = 'kao';
-
-interface Manifest {
-  apiVersion: string;
-  kind: string;
-  metadata: { name: string; namespace?: string; labels?: Record<string, string> };
-  // biome-ignore lint/suspicious/noExplicitAny: rendered manifests of many kinds are read field by field
-  spec?: any;
-  // biome-ignore lint/suspicious/noExplicitAny: as above
-  [field: string]: any;
-}
-
-function run(command: string, args: string[]) {
-  const result = spawnSync(command, args, { encoding: 'utf8' });
-  if (result.error) throw result.error;
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-// Writes values to a file of their own, so each render sees exactly the files it names.
-function valuesFile(values: object): string {
-  const path = join(workDirectory, `values-${randomUUID().slice(0, 8)}.json`);
-  writeFileSync(path, JSON.stringify(values));
-  return path;
-}
-
-// `flags`: more of helm's, e.g. --dry-run=server and --kubeconfig to render against the apiserver.
-function helmTemplate(namespace: string, files: string[], release = releaseName, flags: string[] = []) {
-  return run(helm, [
-    'template',
-    release,
-    chart,
-    '--namespace',
-    namespace,
-    ...files.flatMap((file) => ['--values', file]),
-    ...flags,
-  ]);
-}
-
-function renderChart(
-  namespace: string,
-  files: string[],
-  release = releaseName,
-  flags: string[] = [],
-): Manifest[] {
-  const { status, stdout, stderr } = helmTemplate(namespace, files, release, flags);
-  assert.equal(status, 0, `helm template failed for ${files.join(', ')}:\n${stderr}`);
-  return loadAll(stdout).filter((document) => document !== null) as Manifest[];
-}
-
-// Sends the objects to the apiserver through kubectl, as users do; strict field validation makes an
-// unknown or misspelt field an error, not a warning.
-function kubectlCreate(manifests: Manifest[], dryRun: boolean) {
-  const path = join(workDirectory, `manifests-${randomUUID().slice(0, 8)}.json`);
-  writeFileSync(path, JSON.stringify({ apiVersion: 'v1', kind: 'List', items: manifests }));
-  return run(kubernetes.kubectl, [
-    '--kubeconfig',
-    kubernetes.kubeconfig,
-    'create',
-    ...(dryRun ? ['--dry-run=server'] : []),
-    '--validate=strict',
-    '--output=name',
-    '--filename',
-    path,
-  ]);
-}
+const { helm, kubernetes, valuesFile, helmTemplate, renderChart, kubectlCreate, installRbac } = chartTools(
+  workDirectory,
+  releaseName,
+);
 
 const kc = new KubeConfig();
 kc.loadFromFile(kubernetes.kubeconfig);
@@ -232,6 +172,75 @@ describe('the chart renders valid manifests for every values file in ci/', () =>
     assert.match(refused.stderr, /violates PodSecurity "restricted/);
   });
 
+  test('helm install into a namespace that enforces the restricted Pod Security Standard: the ReplicaSet and the StatefulSet create their pods; a pod the standard refuses shows as FailedCreate', async (t) => {
+    const namespace = `helm-restricted-${suffix}`;
+    await createNamespace(namespace, { 'pod-security.kubernetes.io/enforce': 'restricted' });
+    const install = (release: string, values: object) => {
+      const installed = run(helm, [
+        'install',
+        release,
+        chart,
+        '--namespace',
+        namespace,
+        '--kubeconfig',
+        kubernetes.kubeconfig,
+        '--skip-crds',
+        '--values',
+        valuesFile(values),
+      ]);
+      assert.equal(installed.status, 0, `helm install ${release} failed:\n${installed.stderr}`);
+      // The auth-delegator ClusterRoleBinding outlives the namespace: uninstall removes it.
+      t.after(() => {
+        const removed = run(helm, [
+          'uninstall',
+          release,
+          '--namespace',
+          namespace,
+          '--kubeconfig',
+          kubernetes.kubeconfig,
+        ]);
+        assert.equal(removed.status, 0, removed.stderr);
+      });
+    };
+    const podsOf = async (release: string, component: string) =>
+      (
+        await core.listNamespacedPod({
+          namespace,
+          labelSelector: `app.kubernetes.io/instance=${release},app.kubernetes.io/component=${component}`,
+        })
+      ).items;
+    install('kao', {});
+    const operatorPods = await waitFor('the ReplicaSet to create the operator pod', async () => {
+      const pods = await podsOf('kao', 'operator');
+      return pods.length > 0 ? pods : undefined;
+    });
+    assert.equal(operatorPods[0]?.metadata?.ownerReferences?.[0]?.kind, 'ReplicaSet');
+    await waitFor('the StatefulSet to create the Redis pod', async () =>
+      (await podsOf('kao', 'redis')).length > 0 ? true : undefined,
+    );
+
+    // A host path is refused by the restricted standard: the ReplicaSet reports it and makes no pod.
+    install('kao-host-path', {
+      redis: { bundled: { enabled: false }, url: 'redis://redis:6379' },
+      extraVolumes: [{ name: 'host', hostPath: { path: '/var/run' } }],
+      extraVolumeMounts: [{ name: 'host', mountPath: '/host' }],
+    });
+    const refusal = await waitFor('a FailedCreate Event of the host-path ReplicaSet', async () =>
+      (await core.listNamespacedEvent({ namespace })).items.find(
+        (event) =>
+          event.reason === 'FailedCreate' &&
+          event.involvedObject.kind === 'ReplicaSet' &&
+          event.involvedObject.name?.startsWith('kao-host-path-'),
+      ),
+    );
+    assert.match(refusal.message ?? '', /violates PodSecurity "restricted:latest": .*hostPath/);
+    assert.deepEqual(await podsOf('kao-host-path', 'operator'), []);
+    const admitted = (await core.listNamespacedEvent({ namespace })).items.filter(
+      (event) => event.reason === 'FailedCreate' && !event.involvedObject.name?.startsWith('kao-host-path-'),
+    );
+    assert.deepEqual(admitted, [], 'no FailedCreate for the default install');
+  });
+
   test('watching listed namespaces needs no cluster-wide rule but the review of callers; watching all uses a ClusterRole and no Role per namespace', () => {
     const listed = renderChart('ops', [valuesFile({ watchNamespaces: ['team-a', 'team-b'] })]);
     const kinds = (manifests: Manifest[], kind: string) =>
@@ -319,6 +328,281 @@ describe('the chart renders valid manifests for every values file in ci/', () =>
     });
   });
 
+  test('docs/security.md lists exactly the rules the chart binds to its ServiceAccount and the Role it defines for callers, for listed and all namespaces, with and without operands', async () => {
+    const rbac = kc.makeApiClient(RbacAuthorizationV1Api);
+    const delegation = await rbac.readClusterRole({ name: 'system:auth-delegator' });
+    const scopes = run(kubernetes.kubectl, [
+      '--kubeconfig',
+      kubernetes.kubeconfig,
+      'api-resources',
+      '--namespaced=false',
+      '--output=name',
+    ]);
+    assert.equal(scopes.status, 0, scopes.stderr);
+    const clusterScoped = new Set(scopes.stdout.trim().split('\n'));
+    const credentials = { prod: { bootstrap: 'kafka:9093', credentialsSecret: 'kafka-ops/prod-admin' } };
+    const scenarios: [GrantScenario, object][] = [
+      [
+        { operands: true, all: false, reviews: true, credentialsOutside: true },
+        { watchNamespaces: ['team-a', 'team-b'], kafkaClusters: credentials },
+      ],
+      [
+        { operands: false, all: false, reviews: false, credentialsOutside: true },
+        {
+          watchNamespaces: ['team-a', 'team-b'],
+          kafkaClusters: credentials,
+          rbac: { operands: false },
+          metrics: { authorization: { enabled: false } },
+        },
+      ],
+      [
+        { operands: true, all: true, reviews: true, credentialsOutside: false },
+        { watchNamespaces: '*', kafkaClusters: credentials },
+      ],
+      [
+        { operands: false, all: true, reviews: true, credentialsOutside: false },
+        {
+          watchNamespaces: '*',
+          rbac: { operands: false },
+          metrics: { authorization: { enabled: false } },
+          stateChartView: { enabled: true, service: { enabled: true } },
+        },
+      ],
+    ];
+    for (const [scenario, values] of scenarios) {
+      const manifests = renderChart('ops', [valuesFile(values)]);
+      const serviceAccount = manifests.find((m) => m.kind === 'ServiceAccount')?.metadata.name;
+      const watchedNamespaces = scenario.all ? [] : ['team-a', 'team-b'];
+      const leaseName = deploymentSetting(manifests, 'LEASE_NAME');
+      const grants: string[] = [];
+      const perWatchedNamespace = new Map<string, string[]>();
+      const bindings = manifests.filter((m) => m.kind === 'RoleBinding' || m.kind === 'ClusterRoleBinding');
+      for (const binding of bindings) {
+        const bindsOperator = binding.subjects.some(
+          (subject: { kind: string; name: string }) =>
+            subject.kind === 'ServiceAccount' && subject.name === serviceAccount,
+        );
+        assert.ok(bindsOperator, `${binding.kind} ${binding.metadata.name} binds the operator`);
+        // A ClusterRoleBinding has none.
+        const namespace = binding.metadata.namespace ?? '';
+        const role =
+          binding.roleRef.name === 'system:auth-delegator'
+            ? delegation
+            : manifests.find(
+                (m) =>
+                  m.kind === binding.roleRef.kind &&
+                  m.metadata.name === binding.roleRef.name &&
+                  (m.metadata.namespace ?? '') === namespace,
+              );
+        assert.ok(role, `the role ${binding.roleRef.name} of ${binding.metadata.name}`);
+        const where = (group: string, resource: string) => {
+          if (binding.kind === 'ClusterRoleBinding') {
+            const base = resource.split('/')[0];
+            return clusterScoped.has(group ? `${base}.${group}` : `${base}`)
+              ? 'cluster-wide'
+              : 'watched namespaces';
+          }
+          if (watchedNamespaces.includes(namespace)) return 'watched namespaces';
+          return namespace === 'ops' ? 'release namespace' : 'credentials namespaces';
+        };
+        const names = (resourceNames: string[] | undefined) => {
+          if (resourceNames === undefined) return 'all';
+          if (JSON.stringify(resourceNames) === JSON.stringify([leaseName]))
+            return 'leaderElection.leaseName';
+          if (namespace === 'kafka-ops' && JSON.stringify(resourceNames) === '["prod-admin"]') {
+            return 'kafkaClusters.*.credentialsSecret';
+          }
+          return JSON.stringify(resourceNames);
+        };
+        const keys = (role.rules ?? []).flatMap(
+          (rule: { apiGroups: string[]; resources: string[]; verbs: string[]; resourceNames?: string[] }) =>
+            rule.apiGroups.flatMap((group) =>
+              rule.resources.map((resource) =>
+                grantKey({
+                  group,
+                  resource,
+                  verbs: rule.verbs,
+                  where: where(group, resource),
+                  names: names(rule.resourceNames),
+                }),
+              ),
+            ),
+        );
+        if (binding.kind === 'RoleBinding' && watchedNamespaces.includes(namespace)) {
+          perWatchedNamespace.set(namespace, [...(perWatchedNamespace.get(namespace) ?? []), ...keys].sort());
+        }
+        grants.push(...keys);
+      }
+      const [first, ...others] = [...perWatchedNamespace.values()];
+      for (const other of others)
+        assert.deepEqual(other, first, 'every watched namespace gets the same rules');
+      assert.deepEqual(
+        [...new Set(grants)].sort(),
+        documentedGrants(scenario).map(grantKey).sort(),
+        `docs/security.md for ${JSON.stringify(values)}`,
+      );
+
+      const forCallers = manifests
+        .filter((m) => m.kind === 'Role' && m.metadata.name.endsWith('-http-reader'))
+        .flatMap((role) =>
+          role.rules.flatMap((rule: { apiGroups: string[]; resources: string[]; verbs: string[] }) =>
+            rule.apiGroups.flatMap((group) =>
+              rule.resources.map((resource) =>
+                grantKey({ group, resource, verbs: rule.verbs, where: 'release namespace', names: '' }),
+              ),
+            ),
+          ),
+        );
+      assert.deepEqual(
+        forCallers.sort(),
+        documentedGrants(scenario, 'for-callers')
+          .map((grant) => grantKey({ ...grant, names: '' }))
+          .sort(),
+      );
+    }
+  });
+
+  // The operator's NetworkPolicy is checked as rendered (and accepted by the apiserver in the dry runs
+  // above): the test apiserver, like any cluster without an enforcing network plugin, does not apply it.
+  test("the operator's NetworkPolicy admits only its metrics, probe and view ports and lets it reach only DNS, the apiserver, Redis and Kafka; networkPolicy.enabled: false removes it", () => {
+    const operatorPolicy = (manifests: Manifest[]) =>
+      manifests.find((m) => m.kind === 'NetworkPolicy' && m.metadata.name === 'kao-kafka-actor-operator');
+    const podOfKind = (manifests: Manifest[], kind: string) =>
+      manifests.find((m) => m.kind === kind)?.spec.template;
+    // Each egress rule as "ports -> destinations", to compare whole rules at once.
+    interface EgressRule {
+      ports: { port: number | string; protocol?: string }[];
+      to?: unknown[];
+    }
+    const egress = (policy: Manifest | undefined) =>
+      ((policy?.spec.egress ?? []) as EgressRule[]).map((rule) => {
+        const ports = rule.ports.map((port) => `${port.port}${port.protocol ? `/${port.protocol}` : ''}`);
+        return `${ports.join(',')} -> ${JSON.stringify(rule.to ?? 'anywhere')}`;
+      });
+
+    const defaults = renderChart('ops', []);
+    const policy = operatorPolicy(defaults);
+    const operatorPod = podOfKind(defaults, 'Deployment');
+    assert.deepEqual(policy?.spec.podSelector.matchLabels, operatorPod.metadata.labels);
+    assert.deepEqual(policy?.spec.policyTypes, ['Ingress', 'Egress']);
+    assert.deepEqual(policy?.spec.ingress, [{ ports: [{ port: 'http' }] }]);
+    assert.deepEqual(operatorPod.spec.containers[0].ports, [{ name: 'http', containerPort: 8080 }]);
+    const redisPod = podOfKind(defaults, 'StatefulSet');
+    assert.ok(redisPod.spec.containers[0].ports.some((port: { name: string }) => port.name === 'redis'));
+    const kafkaPods = (namespaces: object) => ({
+      podSelector: { matchLabels: { 'strimzi.io/kind': 'Kafka' } },
+      namespaceSelector: namespaces,
+    });
+    const inNamespaces = (values: string[]) => ({
+      matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values }],
+    });
+    const kafkaPorts = `${controlPlaneListener.port},${replicationListener.port}`;
+    assert.deepEqual(egress(policy), [
+      '53/UDP,53/TCP -> "anywhere"',
+      '443,6443 -> "anywhere"',
+      `redis -> ${JSON.stringify([{ podSelector: { matchLabels: redisPod.metadata.labels } }])}`,
+      `${kafkaPorts} -> ${JSON.stringify([kafkaPods(inNamespaces(['ops']))])}`,
+    ]);
+
+    const exposed = operatorPolicy(
+      renderChart('ops', [
+        valuesFile({
+          watchNamespaces: '*',
+          stateChartView: { enabled: true, service: { enabled: true } },
+          networkPolicy: {
+            ingressFrom: [
+              { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } },
+            ],
+            apiServer: { ports: [6443], cidrs: ['10.0.0.10/32'] },
+          },
+        }),
+      ]),
+    );
+    assert.deepEqual(exposed?.spec.ingress, [
+      {
+        ports: [{ port: 'http' }, { port: 'view' }],
+        from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }],
+      },
+    ]);
+    assert.ok(egress(exposed).includes('6443 -> [{"ipBlock":{"cidr":"10.0.0.10/32"}}]'));
+    assert.ok(egress(exposed).includes(`${kafkaPorts} -> ${JSON.stringify([kafkaPods({})])}`));
+
+    const external = operatorPolicy(
+      renderChart('ops', [
+        valuesFile({
+          watchNamespaces: ['team-a', 'team-b'],
+          redis: { bundled: { enabled: false }, url: 'rediss://redis.infra:6380' },
+          kafkaClusters: {
+            prod: { bootstrap: 'kafka-1:9093,kafka-2:9093' },
+            audit: { bootstrap: 'audit-kafka:19092' },
+          },
+          rbac: { operands: false },
+          networkPolicy: { extraEgress: [{ ports: [{ port: 8443 }] }] },
+        }),
+      ]),
+    );
+    assert.deepEqual(egress(external), [
+      '53/UDP,53/TCP -> "anywhere"',
+      '443,6443 -> "anywhere"',
+      '6380 -> "anywhere"',
+      '19092,9093 -> "anywhere"',
+      '8443 -> "anywhere"',
+    ]);
+    const fromSecret = operatorPolicy(
+      renderChart('ops', [
+        valuesFile({ redis: { bundled: { enabled: false }, urlSecret: { name: 'redis-url' } } }),
+      ]),
+    );
+    assert.ok(egress(fromSecret).includes('6379 -> "anywhere"'));
+
+    const off = renderChart('ops', [valuesFile({ networkPolicy: { enabled: false } })]);
+    assert.equal(operatorPolicy(off), undefined);
+    assert.deepEqual(
+      off.filter((m) => m.kind === 'NetworkPolicy').map((m) => m.metadata.name),
+      ['kao-kafka-actor-operator-redis'],
+      "the bundled Redis's own policy stays",
+    );
+  });
+
+  test('a Redis under Sentinel: the operator gets the sentinels, the master name and both passwords from Secrets, no URL, and its NetworkPolicy lets it reach the sentinels and the master', () => {
+    const manifests = renderChart('ops', [
+      valuesFile({
+        redis: {
+          bundled: { enabled: false },
+          sentinel: {
+            addresses: ['sentinel-0.infra:26379', 'sentinel-1.infra:26380'],
+            masterName: 'queue',
+            passwordSecret: { name: 'sentinel-login' },
+          },
+          passwordSecret: { name: 'redis-login', key: 'secret' },
+        },
+      }),
+    ]);
+    const operator = manifests.find((m) => m.kind === 'Deployment')?.spec.template.spec.containers[0];
+    const env = Object.fromEntries(
+      (operator.env as { name: string; value?: string; valueFrom?: unknown }[]).map((variable) => [
+        variable.name,
+        variable.value ?? variable.valueFrom,
+      ]),
+    );
+    assert.equal(env.REDIS_URL, undefined);
+    assert.equal(env.REDIS_SENTINELS, 'sentinel-0.infra:26379,sentinel-1.infra:26380');
+    assert.equal(env.REDIS_SENTINEL_MASTER, 'queue');
+    assert.deepEqual(env.REDIS_SENTINEL_PASSWORD, {
+      secretKeyRef: { name: 'sentinel-login', key: 'password' },
+    });
+    assert.deepEqual(env.REDIS_PASSWORD, { secretKeyRef: { name: 'redis-login', key: 'secret' } });
+    const policy = manifests.find((m) => m.kind === 'NetworkPolicy');
+    assert.ok(
+      policy?.spec.egress.some(
+        (rule: { ports: { port: number }[]; to?: unknown }) =>
+          rule.to === undefined &&
+          JSON.stringify(rule.ports) === '[{"port":26379},{"port":26380},{"port":6379}]',
+      ),
+      JSON.stringify(policy?.spec.egress),
+    );
+  });
+
   test('one replica gets no PodDisruptionBudget; several get one and the same operator settings', () => {
     const single = renderChart('ops', []);
     const several = renderChart('ops', [valuesFile({ replicas: 3 })]);
@@ -351,6 +635,21 @@ describe('values that break the rules are refused before anything reaches the cl
       'a renew deadline not below the lease duration',
       { leaderElection: { leaseDurationMs: 10000, renewDeadlineMs: 10000 } },
       /leaderElection.renewDeadlineMs \(10000\) must be less than leaderElection.leaseDurationMs \(10000\)/,
+    ],
+    [
+      'Redis Sentinel beside the bundled Redis',
+      { redis: { sentinel: { addresses: ['sentinel:26379'], masterName: 'queue' } } },
+      /give either redis.sentinel or another Redis \(redis.url, redis.urlSecret, redis.bundled.enabled: true\), not both/,
+    ],
+    [
+      'Redis Sentinel without the master name',
+      { redis: { bundled: { enabled: false }, sentinel: { addresses: ['sentinel:26379'] } } },
+      /redis.sentinel.masterName is required with redis.sentinel.addresses/,
+    ],
+    [
+      'a sentinel address without its port',
+      { redis: { bundled: { enabled: false }, sentinel: { addresses: ['sentinel'], masterName: 'queue' } } },
+      /at '\/redis\/sentinel\/addresses\/0'/,
     ],
     [
       'a Kafka credentials Secret without its namespace',
@@ -392,47 +691,6 @@ test("the chart's CRDs are the ones the code generates (npm run crds writes them
   }
 });
 
-// Installs a rendered chart's ServiceAccount, Roles and bindings and returns a kubeconfig holding the
-// ServiceAccount's token: what the operator's pod would run with.
-async function installRbac(manifests: Manifest[], namespace: string): Promise<string> {
-  const rbac = manifests.filter((m) =>
-    ['ServiceAccount', 'Role', 'RoleBinding', 'ClusterRole', 'ClusterRoleBinding'].includes(m.kind),
-  );
-  const applied = kubectlCreate(rbac, false);
-  assert.equal(applied.status, 0, `could not install the chart's RBAC:\n${applied.stderr}`);
-  const serviceAccount = rbac.find((m) => m.kind === 'ServiceAccount');
-  assert.ok(serviceAccount);
-  const token = await core.createNamespacedServiceAccountToken({
-    name: serviceAccount.metadata.name,
-    namespace,
-    body: { spec: { audiences: [], expirationSeconds: 3600 } },
-  });
-  const cluster = kc.getCurrentCluster();
-  assert.ok(cluster && token.status?.token);
-  const kubeconfig = join(workDirectory, `${serviceAccount.metadata.name}.kubeconfig`);
-  writeFileSync(
-    kubeconfig,
-    JSON.stringify({
-      apiVersion: 'v1',
-      kind: 'Config',
-      clusters: [
-        {
-          name: 'test',
-          cluster: {
-            server: cluster.server,
-            'certificate-authority-data':
-              cluster.caData ?? Buffer.from(readFileSync(cluster.caFile ?? '')).toString('base64'),
-          },
-        },
-      ],
-      users: [{ name: 'operator', user: { token: token.status.token } }],
-      contexts: [{ name: 'operator', context: { cluster: 'test', user: 'operator' } }],
-      'current-context': 'operator',
-    }),
-  );
-  return kubeconfig;
-}
-
 // A variable the rendered Deployment sets on the operator container.
 function deploymentSetting(manifests: Manifest[], name: string): string {
   const deployment = manifests.find((m) => m.kind === 'Deployment');
@@ -449,6 +707,75 @@ function codeOf(request: Promise<unknown>): Promise<unknown> {
     () => 200,
     (error: unknown) => (error instanceof ApiException ? error.code : error),
   );
+}
+
+const securityDoc = readFileSync(join(import.meta.dirname, '..', '..', 'docs', 'security.md'), 'utf8');
+
+// What decides which rows of docs/security.md's tables an install gets.
+interface GrantScenario {
+  operands: boolean;
+  all: boolean;
+  // The operator reviews callers: /metrics is authorized or the view is exposed.
+  reviews: boolean;
+  credentialsOutside: boolean;
+}
+
+const grantConditions: Record<string, (scenario: GrantScenario) => boolean> = {
+  always: () => true,
+  'rbac.operands': (scenario) => scenario.operands,
+  'rbac.operands and watchNamespaces: "*"': (scenario) => scenario.operands && scenario.all,
+  'metrics.authorization.enabled or an exposed view': (scenario) => scenario.reviews,
+  'a credentials Secret outside the watched namespaces': (scenario) => scenario.credentialsOutside,
+};
+
+interface Grant {
+  group: string;
+  resource: string;
+  verbs: string[];
+  where: string;
+  names: string;
+}
+
+function grantKey(grant: Grant): string {
+  return `${grant.group || 'core'} ${grant.resource}: ${[...grant.verbs].sort().join(',')} in ${grant.where} on ${grant.names}`;
+}
+
+// The rows of a docs/security.md table that apply to a scenario, one per resource.
+function documentedGrants(scenario: GrantScenario, table = 'granted'): Grant[] {
+  return markdownTable(securityDoc, table).flatMap((row) => {
+    const condition = grantConditions[row.When ?? ''];
+    assert.ok(condition, `docs/security.md: unknown condition "${row.When}"`);
+    if (!condition(scenario)) return [];
+    const group = row['API group'] === 'core' ? '' : (row['API group'] ?? '');
+    return (row.Resources ?? '').split(', ').map((resource) => ({
+      group,
+      resource,
+      verbs: (row.Verbs ?? '').split(', '),
+      where: row.Where ?? '',
+      names: row.Names ?? '',
+    }));
+  });
+}
+
+// An action asked of the apiserver: verb, group ('' for the core group), resource[/subresource],
+// namespace (none: cluster-wide), name.
+type AccessCheck = [verb: string, group: string, resource: string, namespace?: string, name?: string];
+
+// The actions among `checks` whose SelfSubjectAccessReview, made with `as`, answers `allowed`.
+async function accessChecks(as: KubeConfig, checks: AccessCheck[], allowed: boolean): Promise<string[]> {
+  const reviews = as.makeApiClient(AuthorizationV1Api);
+  const answers = await Promise.all(
+    checks.map(async ([verb, group, path, namespace, name]) => {
+      const [resource, subresource] = path.split('/');
+      const review = await reviews.createSelfSubjectAccessReview({
+        body: { spec: { resourceAttributes: { verb, group, resource, subresource, namespace, name } } },
+      });
+      const where = namespace === undefined ? 'cluster-wide' : `in ${namespace}`;
+      const what = `${verb} ${group ? `${group}/` : ''}${path}${name ? ` ${name}` : ''} ${where}`;
+      return review.status?.allowed === allowed ? [what] : [];
+    }),
+  );
+  return answers.flat();
 }
 
 function assertRefusedNothing(operator: OperatorProcess): void {
@@ -477,7 +804,9 @@ async function readyKafka(namespace: string, operator: OperatorProcess): Promise
         plural: kafkaType.plural,
         name: 'my-cluster',
       })) as Kafka;
-      const settled = current.status?.conditions?.find((c) => c.type === 'Ready' || c.type === 'NotReady');
+      const settled = current.status?.conditions?.find(
+        (c) => c.type === 'Ready' || (c.type === 'NotReady' && !clusterProgressReasons.has(c.reason ?? '')),
+      );
       return settled && current.status?.observedGeneration === current.metadata?.generation
         ? current
         : undefined;
@@ -708,6 +1037,54 @@ describe("the operator under the chart's ServiceAccount token", () => {
     );
   });
 
+  test('the apiserver allows its ServiceAccount every verb docs/security.md grants and refuses every action it lists as forbidden', async () => {
+    const [credentialsNamespace, credentialsName] = (
+      JSON.parse(fixture.env.KAFKA_CLUSTERS ?? '{}')['test-cluster'].credentialsSecret as string
+    ).split('/') as [string, string];
+    assert.notEqual(credentialsNamespace, watched, 'the credentials Secret is outside the watched namespace');
+    const install: GrantScenario = { operands: true, all: false, reviews: true, credentialsOutside: true };
+    const namespaceOf: Record<string, string | undefined> = {
+      'watched namespaces': watched,
+      'release namespace': fixture.namespace,
+      'credentials namespaces': credentialsNamespace,
+      'cluster-wide': undefined,
+    };
+    const nameOf: Record<string, string | undefined> = {
+      all: undefined,
+      'leaderElection.leaseName': operatorEnv.LEASE_NAME,
+      'kafkaClusters.*.credentialsSecret': credentialsName,
+    };
+    const needed = documentedGrants(install).map(({ group, resource, verbs, where, names }) => {
+      assert.ok(
+        where in namespaceOf && names in nameOf,
+        `docs/security.md: unknown place ${where} or ${names}`,
+      );
+      return verbs.map((verb): AccessCheck => [verb, group, resource, namespaceOf[where], nameOf[names]]);
+    });
+    const forbiddenWhere: Record<string, string | undefined> = {
+      'a watched namespace': watched,
+      'an unwatched namespace': unwatched,
+      'the release namespace': fixture.namespace,
+      'cluster-wide': undefined,
+    };
+    const forbidden = markdownTable(securityDoc, 'forbidden').map((row): AccessCheck => {
+      const where = row.Where ?? '';
+      assert.ok(where in forbiddenWhere, `docs/security.md: unknown place ${where}`);
+      // The table names a resource of another group as group/resource; groups have a dot in their name.
+      const [group, ...path] = (row.Resource ?? '').split('/');
+      return group?.includes('.')
+        ? [row.Verb ?? '', group, path.join('/'), forbiddenWhere[where]]
+        : [row.Verb ?? '', '', row.Resource ?? '', forbiddenWhere[where]];
+    });
+    assert.ok(needed.flat().length > 40 && forbidden.length > 30);
+    assert.deepEqual(
+      await accessChecks(asOperator, needed.flat(), false),
+      [],
+      'refused what the operator needs',
+    );
+    assert.deepEqual(await accessChecks(asOperator, forbidden, true), [], 'allowed what it must not do');
+  });
+
   test('told to watch a namespace the chart does not cover, it never becomes ready and logs that it is forbidden', async () => {
     // It never logs 'operator started' (that waits for the first sync): give it a port of our choosing.
     const port = await freePort();
@@ -717,19 +1094,25 @@ describe("the operator under the chart's ServiceAccount token", () => {
       HTTP_PORT: String(port),
     });
     operators.push(refused);
-    const refusal = await waitFor(`a log line saying the list in ${unwatched} is forbidden`, async () =>
+    const refusals = () =>
       refused
         .logs()
-        .find((line) => line.msg.includes(`namespace ${unwatched}`) && /forbidden/i.test(line.msg)),
-    );
-    assert.match(refusal.msg, /HTTP 403/);
-    // Still not ready a few seconds later: the informer retries, and keeps being refused.
-    for (let probe = 0; probe < 5; probe++) {
+        .filter(
+          (line) =>
+            String(line.resource).startsWith('kafkatopics.') &&
+            line.msg.includes(`namespace ${unwatched}`) &&
+            /forbidden/i.test(line.msg),
+        );
+    // Not ready after the topics' informer has retried and been refused again, and again.
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      const refusal = await waitFor(`refusal ${attempt} of the list in ${unwatched}`, async () =>
+        refusals().length >= attempt ? refusals()[attempt - 1] : undefined,
+      );
+      assert.match(refusal.msg, /HTTP 403/);
       const response = await fetch(`http://127.0.0.1:${port}/readyz`);
       assert.equal(response.status, 503);
       const body = (await response.json()) as { checks: { informersSynced: boolean } };
       assert.equal(body.checks.informersSynced, false);
-      await new Promise((resolve) => setTimeout(resolve, 1000));
     }
     await refused.stop();
   });

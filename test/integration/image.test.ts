@@ -133,10 +133,12 @@ test('the image runs node dist/main.js from /app as 1000:1000 with the OCI label
   );
 });
 
-test('the image holds Node, the compiled operator and its production dependencies, owned by root and read-only to its user; no shell, no dev dependency', () => {
+test("the image holds Node, the compiled operator, its production dependencies and the brokers' agent, owned by root and read-only to its user; no shell, no dev dependency", () => {
   for (const file of [
     'usr/local/bin/node',
     'app/dist/main.js',
+    // Where BROKER_AGENT_JAR points by default: beside the compiled operator.
+    'app/dist/kafka-agent/broker-state-agent.jar',
     'app/package.json',
     'etc/ssl/certs/ca-certificates.crt',
   ]) {
@@ -352,6 +354,14 @@ test('helm install on the pod runner: the Deployment becomes available from the 
     ).items;
     assert.equal(pod?.spec?.nodeName, nodeName);
     assert.equal(pod?.status?.containerStatuses?.[0]?.image, `kafka-actor-operator@${image.digest}`);
+    // Running Kafka clusters, the operator starts only once it has read the brokers' agent jar.
+    const operatorEnv = pod?.spec?.containers[0]?.env ?? [];
+    assert.equal(operatorEnv.find((variable) => variable.name === 'RUN_KAFKA_CLUSTERS')?.value, 'true');
+    assert.equal(
+      operatorEnv.some((variable) => variable.name === 'BROKER_AGENT_JAR'),
+      false,
+      "the image's default agent path",
+    );
     const podLog = join(runner.podsDirectory, namespace, pod?.metadata?.name ?? '', 'logs', 'operator.log');
     assertRunsAsNodeUserOnReadOnlyRoot((bundle) => bundle.startsWith(runnerDirectory));
 

@@ -97,6 +97,7 @@ export function fixtureInputs(
     caGenerations: { clusterCaCert: 0, clusterCaKey: 0, clientsCaCert: 0 },
     assignedAddresses: assignedAddressesFor(model),
     operator: { namespace: 'operator', podLabels: { 'app.kubernetes.io/name': 'kafka-actor-operator' } },
+    brokerAgentJar: Buffer.from('the broker agent jar').toString('base64'),
     ...overrides,
   };
 }

@@ -54,7 +54,7 @@ export function kubernetesEnvironment(): KubernetesEnvironment {
   return { kubeconfig: required(settings, 'KUBECONFIG'), kubectl: required(settings, 'KUBECTL') };
 }
 
-// The apiserver's audit log: every write by a service account of namespace kao-audited (test/env/up.sh).
+// The apiserver's audit log: every write and list by a service account of namespace kao-audited (test/env/up.sh).
 export function kubernetesAuditLog(): string {
   const settings = startComponents('kubernetes');
   if (!settings.KUBE_AUDIT_LOG) {

@@ -4,6 +4,7 @@ import { join, relative } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { ApiException, type CustomObjectsApi, type KubernetesObject } from '@kubernetes/client-node';
 import { loadAll } from 'js-yaml';
+import { clusterProgressReasons } from '../../src/actors/cluster/cluster-waits.ts';
 import type { Condition } from '../../src/api/conditions.ts';
 import type { Kafka } from '../../src/api/kafka.ts';
 import type { KafkaNodePool } from '../../src/api/kafka-node-pool.ts';
@@ -85,13 +86,17 @@ export function kafkaClusterClient(custom: CustomObjectsApi) {
   const read = async (namespace: string, name = 'my-cluster'): Promise<Kafka> =>
     (await custom.getNamespacedCustomObject({ ...kafkaType, namespace, name })) as Kafka;
 
-  // The Kafka once a reconcile of its current generation settled Ready or NotReady.
+  // The Kafka once a reconcile of its current generation settled Ready or NotReady (other than while
+  // its steps are under way: a roll, new pods starting).
   const settled = (namespace: string, name = 'my-cluster', timeoutMs = 120_000): Promise<Kafka> =>
     waitFor(
       `Kafka ${namespace}/${name} to settle`,
       async () => {
         const kafka = await read(namespace, name);
-        const done = conditionOf(kafka, 'Ready') ?? conditionOf(kafka, 'NotReady');
+        const notReady = conditionOf(kafka, 'NotReady');
+        const done =
+          conditionOf(kafka, 'Ready') ??
+          (clusterProgressReasons.has(notReady?.reason ?? '') ? undefined : notReady);
         return done && kafka.status?.observedGeneration === kafka.metadata?.generation ? kafka : undefined;
       },
       timeoutMs,

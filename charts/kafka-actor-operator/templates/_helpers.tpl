@@ -93,6 +93,35 @@ namespaces whose Secrets the watched-namespace rules already cover.
 {{- toJson $byNamespace -}}
 {{- end -}}
 
+{{/*
+The ports of an external Redis, as a JSON list: the sentinels' and networkPolicy.redisPort (the
+master's) with redis.sentinel; else redis.url's port, or networkPolicy.redisPort when it names none.
+*/}}
+{{- define "kao.externalRedisPorts" -}}
+{{- $ports := list -}}
+{{- range .Values.redis.sentinel.addresses -}}
+{{- $ports = append $ports (regexFind "[0-9]+$" . | int) -}}
+{{- end -}}
+{{- $host := (urlParse (.Values.redis.url | default "redis://redis")).host -}}
+{{- if and .Values.redis.url (regexMatch ":[0-9]+$" $host) -}}
+{{- $ports = append $ports (regexFind "[0-9]+$" $host | int) -}}
+{{- else -}}
+{{- $ports = append $ports (.Values.networkPolicy.redisPort | int) -}}
+{{- end -}}
+{{- $ports | uniq | sortAlpha | toJson -}}
+{{- end -}}
+
+{{/* The ports of kafkaClusters' bootstrap addresses, as a sorted JSON list of numbers. */}}
+{{- define "kao.kafkaClusterPorts" -}}
+{{- $ports := list -}}
+{{- range $cluster, $settings := .Values.kafkaClusters -}}
+{{- range splitList "," $settings.bootstrap -}}
+{{- $ports = append $ports (regexFind "[0-9]+$" . | int) -}}
+{{- end -}}
+{{- end -}}
+{{- $ports | uniq | sortAlpha | toJson -}}
+{{- end -}}
+
 {{/* Settings that no schema can check alone: they depend on each other. */}}
 {{- define "kao.validate" -}}
 {{- $election := .Values.leaderElection -}}
@@ -108,5 +137,16 @@ namespaces whose Secrets the watched-namespace rules already cover.
 {{- end -}}
 {{- if and .Values.redis.url .Values.redis.urlSecret.name -}}
 {{- fail "redis: give either redis.url or redis.urlSecret, not both" -}}
+{{- end -}}
+{{- with .Values.redis.sentinel.addresses -}}
+{{- if or $.Values.redis.bundled.enabled $external -}}
+{{- fail "redis: give either redis.sentinel or another Redis (redis.url, redis.urlSecret, redis.bundled.enabled: true), not both" -}}
+{{- end -}}
+{{- if not $.Values.redis.sentinel.masterName -}}
+{{- fail "redis.sentinel.masterName is required with redis.sentinel.addresses: the name the sentinels monitor the master by" -}}
+{{- end -}}
+{{- if $.Values.redis.tls.caSecret.name -}}
+{{- fail "redis.tls.caSecret is set with redis.sentinel: TLS through Sentinel is not supported" -}}
+{{- end -}}
 {{- end -}}
 {{- end -}}

@@ -1,17 +1,22 @@
 {{/*
-What the operator does in a watched namespace. Strimzi's resources: watch them, patch their
-metadata (finalizers) and their status. Events: on those resources, for kubectl describe. Secrets:
-the Kafka credentials the operator logs in with, KafkaUsers' Secrets (created, updated, deleted;
-the password Secrets they name, read), the clients CA, cluster CAs and certificates. Operands
-(rbac.operands): the objects of the Kafka clusters the operator runs, and (cluster-wide only) the
-nodes their nodeport listeners are reached on (read, and listed for the names of TLS brokers' certificates).
+What the operator does in a watched namespace, verb by verb as the code calls the API (docs/security.md
+says why each is needed; a test compares the rendered rules with its table). KafkaTopics and KafkaUsers:
+listed and watched, patched for their finalizers and status. Events: created, for kubectl describe.
+Secrets: the Kafka credentials the operator logs in with and the password Secrets KafkaUsers name
+(get); KafkaUsers' Secrets (watched, applied, deleted); the CAs and certificates (created, then
+replaced with the resourceVersion read, so racing writers find out). Operands (rbac.operands): the
+Kafkas and KafkaNodePools, and the objects of the clusters the operator runs: their pods (watched,
+created and deleted; patched for annotations only), the rest applied server-side (patch, and create for a first
+apply) and pruned; all of them watched (labelled strimzi.io/kind=Kafka), so a reconcile reads them from
+the operator's caches. Nodes are cluster-scoped: only the ClusterRole of the
+all-namespaces mode reads them, for nodeport listeners' addresses.
 */}}
 {{- define "kao.watchedNamespaceRules" -}}
 - apiGroups: [kafka.strimzi.io]
-  resources: [kafkas, kafkanodepools, kafkatopics, kafkausers]
-  verbs: [get, list, watch, patch]
+  resources: [kafkatopics, kafkausers]
+  verbs: [list, watch, patch]
 - apiGroups: [kafka.strimzi.io]
-  resources: [kafkas/status, kafkanodepools/status, kafkatopics/status, kafkausers/status]
+  resources: [kafkatopics/status, kafkausers/status]
   verbs: [patch]
 - apiGroups: [""]
   resources: [events]
@@ -20,17 +25,31 @@ nodes their nodeport listeners are reached on (read, and listed for the names of
   resources: [secrets]
   verbs: [get, list, watch, create, update, patch, delete]
 {{- if .Values.rbac.operands }}
+- apiGroups: [kafka.strimzi.io]
+  resources: [kafkas]
+  verbs: [list, watch]
+- apiGroups: [kafka.strimzi.io]
+  resources: [kafkanodepools]
+  verbs: [list, watch, patch]
+- apiGroups: [kafka.strimzi.io]
+  resources: [kafkas/status, kafkanodepools/status]
+  verbs: [patch]
 - apiGroups: [""]
-  resources: [pods, services, configmaps, persistentvolumeclaims, serviceaccounts]
-  verbs: [get, list, watch, create, update, patch, delete]
+  resources: [pods]
+  verbs: [get, list, watch, create, patch, delete]
+- apiGroups: [""]
+  resources: [persistentvolumeclaims]
+  verbs: [get, list, watch, create, patch, delete]
+- apiGroups: [""]
+  resources: [services, configmaps, serviceaccounts]
+  verbs: [list, watch, create, patch, delete]
 - apiGroups: [policy]
   resources: [poddisruptionbudgets]
-  verbs: [get, list, watch, create, update, patch, delete]
+  verbs: [list, watch, create, patch, delete]
 - apiGroups: [networking.k8s.io]
   resources: [networkpolicies]
-  verbs: [get, list, watch, create, update, patch, delete]
-{{- /* Nodes are cluster-scoped: only the ClusterRole can grant them. Without it a nodeport listener's
-status shows the nodes' internal addresses, from the pods. */}}
+  verbs: [list, watch, create, patch, delete]
+{{- /* Without the nodes a nodeport listener's status shows the nodes' internal addresses, from the pods. */}}
 {{- if include "kao.watchesAllNamespaces" . }}
 - apiGroups: [""]
   resources: [nodes]

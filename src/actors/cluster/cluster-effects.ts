@@ -1,6 +1,7 @@
 // What a Kafka's actor does to the world, one effect per state of the cluster machine: applying
 // (model, certificates, every object but the pods, pruning, the pod plan), scaling, rolling and
-// observing (every pod Ready, the listeners' addresses, the KafkaNodePools' status).
+// observing (every pod Ready, the listeners' addresses, the KafkaNodePools' status). A step that must
+// wait returns what it waits for instead of holding the reconcile.
 import type {
   CoreV1Api,
   KubernetesObject,
@@ -13,15 +14,28 @@ import { statusEquivalent } from '../../api/conditions.ts';
 import type { Kafka } from '../../api/kafka.ts';
 import type { KafkaNodePool } from '../../api/kafka-node-pool.ts';
 import { KubernetesRequestError } from '../../api/kubernetes-request.ts';
-import { clusterLabel, kindLabel, manualRollingUpdateAnnotation, poolNameLabel } from '../../api/labels.ts';
+import {
+  dynamicConfigurationHashAnnotation,
+  manualRollingUpdateAnnotation,
+  poolNameLabel,
+} from '../../api/labels.ts';
 import { kafkaNodePoolType } from '../../api/resources.ts';
-import type { ClusterPlan, ClusterStepInput, ListenerStatus } from '../../machines/cluster-machine.ts';
+import type {
+  ClusterPlan,
+  ClusterStep,
+  ClusterStepInput,
+  ClusterWait,
+  ListenerStatus,
+  StepProgress,
+} from '../../machines/cluster-machine.ts';
 import type { ClusterModel, ExistingState } from '../../machines/cluster-model.ts';
+import { ReconcileFailure } from '../../machines/reconcile-failure.ts';
+import type { ClusterDefaultsAdmin, ClusterHealthAdmin } from '../kafka/kafka-admin.ts';
 import { managedClusterAccess } from '../kafka/managed-cluster-access.ts';
 import type { CustomResources } from '../kubernetes/custom-resources.ts';
+import type { EventToRecord } from '../kubernetes/event-recorder.ts';
 import {
   type KubernetesObjects,
-  namespacedObjectTypes,
   nodeType,
   type ObjectType,
   podType,
@@ -31,14 +45,17 @@ import {
 import { secretDataReader } from '../kubernetes/secret-data.ts';
 import { applyChangedObjects } from './apply-objects.ts';
 import type { AssignedAddresses } from './broker-config/advertised-addresses.ts';
+import { clusterDefaultChanges, dynamicUserConfig } from './broker-config/dynamic-config.ts';
 import { caSecretIds, ensureClusterAuthorities } from './cluster-certificates.ts';
 import { buildClusterModel } from './cluster-model.ts';
 import { perBrokerServiceName } from './cluster-names.ts';
 import { buildPoolStatus } from './cluster-status.ts';
+import { continueWaiting, podWaitRetryMs, type WaitRequest } from './cluster-waits.ts';
 import {
   buildDesiredObjects,
   buildServices,
   desiredPods,
+  dynamicConfigurationHash,
   supportingObjects,
 } from './desired-objects/desired-objects.ts';
 import type { OperatorPeer } from './desired-objects/network-policy.ts';
@@ -50,14 +67,13 @@ import {
   type PartitionReplicaCheck,
   replicationAccess,
 } from './partition-replica-check.ts';
-import { isManualRollRequested, nodeIdOf, planPods } from './pod-plan.ts';
-import { waitForPodsReady } from './pod-readiness.ts';
-import type { PodRoller } from './pod-roller.ts';
+import { isManualRollRequested, nodeIdOf, planPods, poolOf } from './pod-plan.ts';
+import { podsNotReady } from './pod-readiness.ts';
 import { pruneObjects } from './prune-objects.ts';
-import type { RestartGate } from './restart-gate.ts';
+import { KafkaRestartGate, type RestartGate } from './restart-gate.ts';
 import { rollPods } from './roll-pods.ts';
 import { holdBackScaleDown } from './scale-down-check.ts';
-import { scaleNodes } from './scale-nodes.ts';
+import { createAbsentPods, readPods, removeNodes } from './scale-nodes.ts';
 
 export interface ClusterEffectsOptions {
   api: KubernetesObjects;
@@ -65,28 +81,22 @@ export interface ClusterEffectsOptions {
   resources: CustomResources;
   // The watched KafkaNodePools of a Kafka (the informer's cache, by strimzi.io/cluster).
   poolsOf: (kafka: Kafka) => KafkaNodePool[];
+  // The objects made for a cluster, as the informers' caches have them (every kind of
+  // namespacedObjectTypes, labelled strimzi.io/kind=Kafka): a reconcile lists nothing from the apiserver.
+  objectsOf: (namespace: string, cluster: string) => KubernetesObject[];
   replicaCheck: PartitionReplicaCheck;
-  roller: PodRoller;
-  // Opens what Kafka says about restarting the nodes of one cluster, for one roll.
-  openRestartGate: (access: ClusterAccess, model: ClusterModel) => RestartGate;
+  // Opens an Admin client of one cluster, for one step: what Kafka says about restarting its nodes, and
+  // the configuration it takes at runtime.
+  openClusterAdmin: (access: ClusterAccess) => ClusterHealthAdmin & ClusterDefaultsAdmin;
+  // An Event that cannot be written is logged by the recorder; it does not fail what it reports.
+  recordEvent: (kafka: Kafka, event: EventToRecord) => Promise<void>;
   // The operator's pods, which the network policy lets reach the controller and replication ports.
   operator: OperatorPeer;
-  // How long a pod may take to become Ready (or to go away) before the reconcile fails.
+  // The brokers' readiness agent jar (kafka-agent/), base64-encoded.
+  brokerAgentJar: string;
+  // How long a step may wait for the same thing (a pod to start, a node to be back in Kafka) before
+  // the reconcile fails with what it waited for.
   operationTimeoutMs: number;
-}
-
-function clusterObjectSelector(cluster: string): string {
-  return `${clusterLabel}=${cluster},${kindLabel}=Kafka`;
-}
-
-async function readClusterObjects(
-  api: KubernetesObjects,
-  namespace: string,
-  cluster: string,
-): Promise<KubernetesObject[]> {
-  const selector = clusterObjectSelector(cluster);
-  const lists = await Promise.all(namespacedObjectTypes.map((type) => api.list(type, namespace, selector)));
-  return lists.flat();
 }
 
 function ofKind<T extends KubernetesObject>(objects: readonly KubernetesObject[], type: ObjectType): T[] {
@@ -124,13 +134,21 @@ function assignedAddresses(model: ClusterModel, services: readonly KubernetesObj
   return assigned;
 }
 
+// Keys only: a value may be sensitive, and the spec already says it.
+function describeChanges(set: Record<string, string>, remove: readonly string[]): string {
+  return [
+    ...(Object.keys(set).length > 0 ? [`set ${Object.keys(set).sort().join(', ')}`] : []),
+    ...(remove.length > 0 ? [`removed ${remove.join(', ')}`] : []),
+  ].join('; ');
+}
+
 export function createClusterEffects(options: ClusterEffectsOptions) {
   const { api } = options;
 
   async function applyCluster(kafka: Kafka, signal: AbortSignal): Promise<ClusterPlan> {
     const namespace = kafka.metadata?.namespace ?? '';
     const name = kafka.metadata?.name ?? '';
-    const current = await readClusterObjects(api, namespace, name);
+    const current = options.objectsOf(namespace, name);
     const pods = ofKind<V1Pod>(current, podType);
     const pools = options.poolsOf(kafka);
     const existing = existingState(pods);
@@ -160,6 +178,7 @@ export function createClusterEffects(options: ClusterEffectsOptions) {
       caGenerations: authorities.caGenerations,
       assignedAddresses: assignedAddresses(model, services.current),
       operator: options.operator,
+      brokerAgentJar: options.brokerAgentJar,
     });
     const supporting = [
       ...supportingObjects(desired),
@@ -168,6 +187,7 @@ export function createClusterEffects(options: ClusterEffectsOptions) {
     // The services as just applied come last, so they stand for the ones read before.
     await applyChangedObjects(api, supporting, [...current, ...services.current], signal);
     const wantedPods = desiredPods(desired);
+    const rolledPods = await handOverManualRollRequests(pods, pools);
     await pruneObjects(
       api,
       [...supporting, ...wantedPods],
@@ -179,48 +199,140 @@ export function createClusterEffects(options: ClusterEffectsOptions) {
       model,
       warnings,
       clusterCaCertificate: authorities.clusterCa.certificatePem,
-      ...planPods(
-        wantedPods,
-        pods,
-        new Set(pools.filter(isManualRollRequested).map((pool) => pool.metadata?.name ?? '')),
-      ),
+      ...planPods(wantedPods, rolledPods),
     };
   }
 
-  async function scaleCluster({ kafka, plan }: ClusterStepInput, signal: AbortSignal): Promise<void> {
-    await scaleNodes(api, {
-      namespace: kafka.metadata?.namespace ?? '',
-      create: plan.create,
-      remove: plan.remove,
-      timeoutMs: options.operationTimeoutMs,
-      signal,
+  // Strimzi's manual rolling update of a KafkaNodePool: each of its pods is annotated to roll (a pod
+  // created again is not), then the pool's annotation is removed; the roll carries on from the pods,
+  // across reconciles. Returns the pods as annotated.
+  async function handOverManualRollRequests(pods: V1Pod[], pools: KafkaNodePool[]): Promise<V1Pod[]> {
+    const requested = new Set(pools.filter(isManualRollRequested).map((pool) => pool.metadata?.name ?? ''));
+    if (requested.size === 0) return pods;
+    const annotated = await Promise.all(
+      pods.map(async (pod) => {
+        if (!requested.has(poolOf(pod)) || isManualRollRequested(pod) || pod.metadata?.deletionTimestamp) {
+          return pod;
+        }
+        const annotations = { [manualRollingUpdateAnnotation]: 'true' };
+        await api.annotate(pod, annotations);
+        return {
+          ...pod,
+          metadata: { ...pod.metadata, annotations: { ...pod.metadata?.annotations, ...annotations } },
+        };
+      }),
+    );
+    for (const pool of pools) {
+      if (requested.has(pool.metadata?.name ?? '')) {
+        await options.resources.removeAnnotation(kafkaNodePoolType, pool, manualRollingUpdateAnnotation);
+      }
+    }
+    return annotated;
+  }
+
+  async function openAdmin(kafka: Kafka): Promise<ClusterHealthAdmin & ClusterDefaultsAdmin> {
+    return options.openClusterAdmin(await managedClusterAccess(kafka, secretDataReader(options.core)));
+  }
+
+  // The configuration Kafka takes at runtime is written to Kafka's cluster-wide default entity, once
+  // every node runs, and restarts nothing; each pod then carries the hash of what was written. Kafka
+  // is asked only when a pod's hash differs, so a cluster whose configuration did not change needs no
+  // connection to Kafka here.
+  async function applyDynamicConfiguration(
+    kafka: Kafka,
+    model: ClusterModel,
+    pods: readonly V1Pod[],
+    signal: AbortSignal,
+  ): Promise<void> {
+    const hash = dynamicConfigurationHash(model);
+    const stale = pods.filter(
+      (pod) => pod.metadata?.annotations?.[dynamicConfigurationHashAnnotation] !== hash,
+    );
+    if (stale.length === 0) return;
+    const admin = await openAdmin(kafka);
+    try {
+      await writeClusterDefaults(kafka, admin, dynamicUserConfig(model.brokerConfig), signal);
+    } catch (error) {
+      throw new ReconcileFailure(
+        'ConfigurationUpdateFailed',
+        `Kafka ${model.namespace}/${model.name}: the configuration Kafka takes at runtime could not be ` +
+          `written: ${error instanceof Error ? error.message : String(error)}. It is retried.`,
+        { cause: error },
+      );
+    } finally {
+      await admin.close();
+    }
+    for (const pod of stale) {
+      signal.throwIfAborted();
+      await api.annotate(pod, { [dynamicConfigurationHashAnnotation]: hash });
+    }
+  }
+
+  async function writeClusterDefaults(
+    kafka: Kafka,
+    admin: ClusterDefaultsAdmin,
+    desired: Record<string, string>,
+    signal: AbortSignal,
+  ): Promise<void> {
+    const changes = clusterDefaultChanges(desired, await admin.describeClusterDefaults());
+    if (Object.keys(changes.set).length + changes.remove.length === 0) return;
+    // Fenced: a replica that stopped leading writes nothing more.
+    signal.throwIfAborted();
+    await admin.alterClusterDefaults(changes);
+    await options.recordEvent(kafka, {
+      type: 'Normal',
+      reason: 'ConfigurationUpdated',
+      message: `Kafka took the configuration at runtime, no node restarted: ${describeChanges(changes.set, changes.remove)}`,
     });
   }
 
-  async function rollClusterPods({ kafka, plan }: ClusterStepInput, signal: AbortSignal): Promise<void> {
-    // The operator's certificate and the cluster CA, as applying left them in their Secrets.
-    const access = await managedClusterAccess(kafka, secretDataReader(options.core));
-    const gate = options.openRestartGate(access, plan.model);
-    try {
-      await rollPods(api, options.roller, {
-        namespace: kafka.metadata?.namespace ?? '',
-        roll: plan.roll,
-        manualPools: new Set(plan.manuallyRolledPools),
-        gate,
-        timeoutMs: options.operationTimeoutMs,
-        signal,
-      });
-    } finally {
-      await gate.close();
-    }
-    await removeManualRollRequests(kafka, plan.manuallyRolledPools);
+  function waitOrThrow(step: ClusterStep, input: ClusterStepInput, request: WaitRequest): ClusterWait {
+    return continueWaiting(step, request, input.waiting, options.operationTimeoutMs, Date.now());
   }
 
-  // Strimzi's behaviour: a pool's manual rolling update is done once every pod of it has rolled.
-  async function removeManualRollRequests(kafka: Kafka, rolledPools: readonly string[]): Promise<void> {
-    for (const pool of options.poolsOf(kafka)) {
-      if (!rolledPools.includes(pool.metadata?.name ?? '')) continue;
-      await options.resources.removeAnnotation(kafkaNodePoolType, pool, manualRollingUpdateAnnotation);
+  function podsOf(model: ClusterModel): V1Pod[] {
+    return ofKind<V1Pod>(options.objectsOf(model.namespace, model.name), podType);
+  }
+
+  async function scaleCluster(input: ClusterStepInput, signal: AbortSignal): Promise<StepProgress> {
+    const { namespace } = input.plan.model;
+    await createAbsentPods(api, input.plan.create, signal);
+    await removeNodes(api, namespace, input.plan.remove, signal);
+    const created = input.plan.create.map((pod) => pod.metadata?.name ?? '');
+    const starting = podsNotReady(await readPods(api, namespace, created), created);
+    if (!starting) return undefined;
+    return waitOrThrow('scaling', input, {
+      reason: 'ScalingUp',
+      subject: `ready ${starting.names.join(',')}`,
+      message: `Waiting for new pods to be Ready: ${starting.details}`,
+      retryAfterMs: podWaitRetryMs,
+    });
+  }
+
+  async function rollClusterPods(input: ClusterStepInput, signal: AbortSignal): Promise<StepProgress> {
+    const { kafka, plan } = input;
+    // Opened at the first question to Kafka, with the operator's certificate and the cluster CA as
+    // applying left them in their Secrets.
+    let opened: Promise<RestartGate> | undefined;
+    const gate = () => {
+      opened ??= openAdmin(kafka).then((admin) => new KafkaRestartGate(admin, plan.model));
+      return opened;
+    };
+    try {
+      const request = await rollPods(api, {
+        roll: plan.roll,
+        create: plan.create,
+        pods: podsOf(plan.model),
+        gate,
+        signal,
+      });
+      return request === undefined ? undefined : waitOrThrow('rolling', input, request);
+    } finally {
+      // A gate that could not be opened failed the step above with its own error.
+      await opened?.then(
+        (restartGate) => restartGate.close(),
+        () => undefined,
+      );
     }
   }
 
@@ -271,21 +383,27 @@ export function createClusterEffects(options: ClusterEffectsOptions) {
   }
 
   async function observeCluster(
-    { kafka, plan }: ClusterStepInput,
+    input: ClusterStepInput,
     signal: AbortSignal,
-  ): Promise<ListenerStatus[]> {
+  ): Promise<ListenerStatus[] | ClusterWait> {
+    const { kafka, plan } = input;
     const { model } = plan;
-    await waitForPodsReady(
-      api,
-      model.namespace,
+    const objects = options.objectsOf(model.namespace, model.name);
+    const pods = ofKind<V1Pod>(objects, podType);
+    const services = ofKind<V1Service>(objects, serviceType);
+    const starting = podsNotReady(
+      pods,
       model.nodes.map((node) => node.podName),
-      { timeoutMs: options.operationTimeoutMs, signal },
     );
-    const selector = clusterObjectSelector(model.name);
-    const [pods, services] = await Promise.all([
-      api.list<V1Pod>(podType, model.namespace, selector),
-      api.list<V1Service>(serviceType, model.namespace, selector),
-    ]);
+    if (starting) {
+      return waitOrThrow('observing', input, {
+        reason: 'PodsStarting',
+        subject: `ready ${starting.names.join(',')}`,
+        message: `Waiting for pods to be Ready: ${starting.details}; check kubectl describe pod and the pod logs`,
+        retryAfterMs: podWaitRetryMs,
+      });
+    }
+    await applyDynamicConfiguration(kafka, model, pods, signal);
     // Only nodeport listeners need the Kubernetes nodes (and the permission to read them).
     const nodes = model.listeners.some((listener) => listener.type === 'nodeport')
       ? await readNodes(pods)

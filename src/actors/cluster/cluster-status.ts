@@ -41,6 +41,20 @@ function conditionsFor(state: string, context: ClusterContext): ConditionUpdate[
         },
         ...warningConditions(context),
       ];
+    // A step that waits (a roll, new pods starting): what it waits for, and the nodes still to roll.
+    case 'scaling':
+    case 'rolling':
+    case 'observing':
+      if (!context.waiting) return undefined;
+      return [
+        {
+          type: 'NotReady',
+          status: 'True',
+          reason: context.waiting.reason,
+          message: context.waiting.message,
+        },
+        ...warningConditions(context),
+      ];
     case 'paused':
       return [{ type: 'ReconciliationPaused', status: 'True' }];
     default:

@@ -1,18 +1,11 @@
-// Waits for pods to become Ready or to be gone, polling the apiserver: level-triggered like the rest
-// of a reconcile, and bounded by the operation timeout, after which the reconcile fails with a reason.
+// Which of a cluster's pods are not Ready yet, and why, from the pods as read: the steps that wait for
+// them end their reconcile and are woken by the pods' watch events.
 import type { V1Pod } from '@kubernetes/client-node';
-import { ReconcileFailure } from '../../machines/reconcile-failure.ts';
-import { type KubernetesObjects, podType } from '../kubernetes/kubernetes-objects.ts';
 import { isPodReady } from './pod-plan.ts';
-
-export interface PodWaitOptions {
-  timeoutMs: number;
-  pollMs?: number;
-  signal: AbortSignal;
-}
 
 function why(pod: V1Pod | undefined): string {
   if (!pod) return 'it does not exist';
+  if (pod.metadata?.deletionTimestamp) return 'it is being deleted';
   const conditions = (pod.status?.conditions ?? [])
     .filter((c) => c.status !== 'True')
     .map(
@@ -21,76 +14,19 @@ function why(pod: V1Pod | undefined): string {
   return `phase ${pod.status?.phase ?? 'unknown'}${conditions.length > 0 ? `, ${conditions.join(', ')}` : ''}`;
 }
 
-// Polls `probe` until it holds; `onTimeout` says why it did not within the timeout.
-export async function pollUntil(
-  probe: () => Promise<boolean>,
-  options: PodWaitOptions,
-  onTimeout: () => Promise<ReconcileFailure>,
-): Promise<void> {
-  const deadline = Date.now() + options.timeoutMs;
-  for (;;) {
-    options.signal.throwIfAborted();
-    if (await probe()) return;
-    if (Date.now() >= deadline) throw await onTimeout();
-    await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 250));
-  }
+export interface PodsNotReady {
+  names: string[];
+  // Each pod and why it is not Ready: its phase and failing conditions, or that it is missing.
+  details: string;
 }
 
-export async function waitForPodsReady(
-  api: KubernetesObjects,
-  namespace: string,
-  names: readonly string[],
-  options: PodWaitOptions,
-): Promise<void> {
-  let waiting = [...names];
-  await pollUntil(
-    async () => {
-      const pods = await Promise.all(waiting.map((name) => api.get<V1Pod>(podType, namespace, name)));
-      const missing = waiting.filter((_, index) => pods[index] === undefined);
-      // Deleted by someone meanwhile: waiting is pointless, the next reconcile creates it again.
-      if (missing.length > 0) {
-        throw new ReconcileFailure(
-          'PodNotFound',
-          `Pods ${missing.join(', ')} in namespace ${namespace} were deleted while the operator waited for them ` +
-            'to become Ready; the next reconcile creates them again',
-        );
-      }
-      waiting = waiting.filter((_, index) => !isPodReady(pods[index] as V1Pod));
-      return waiting.length === 0;
-    },
-    options,
-    async () => {
-      const details = await Promise.all(
-        waiting.map(async (name) => `${name}: ${why(await api.get<V1Pod>(podType, namespace, name))}`),
-      );
-      return new ReconcileFailure(
-        'PodNotReady',
-        `Pods in namespace ${namespace} did not become Ready within ${Math.round(options.timeoutMs / 1000)} s: ` +
-          `${details.join('; ')}; check kubectl describe pod and the pod logs`,
-      );
-    },
-  );
-}
-
-// Waits until the pod `uid` is gone (a pod of the same name but another uid is a new one).
-export async function waitForPodGone(
-  api: KubernetesObjects,
-  namespace: string,
-  name: string,
-  uid: string | undefined,
-  options: PodWaitOptions,
-): Promise<void> {
-  await pollUntil(
-    async () => {
-      const pod = await api.get<V1Pod>(podType, namespace, name);
-      return pod === undefined || pod.metadata?.uid !== uid;
-    },
-    options,
-    async () =>
-      new ReconcileFailure(
-        'PodNotDeleted',
-        `Pod ${namespace}/${name} was not deleted within ${Math.round(options.timeoutMs / 1000)} s; ` +
-          'check its finalizers and the node it runs on',
-      ),
-  );
+// The pods named that are not Ready in `pods`, or undefined when all are.
+export function podsNotReady(pods: readonly V1Pod[], names: readonly string[]): PodsNotReady | undefined {
+  const byName = new Map(pods.map((pod) => [pod.metadata?.name ?? '', pod]));
+  const waiting = names.filter((name) => {
+    const pod = byName.get(name);
+    return pod === undefined || !isPodReady(pod);
+  });
+  if (waiting.length === 0) return undefined;
+  return { names: waiting, details: waiting.map((name) => `${name}: ${why(byName.get(name))}`).join('; ') };
 }

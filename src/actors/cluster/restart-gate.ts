@@ -6,7 +6,6 @@
 import type { ClusterModel } from '../../machines/cluster-model.ts';
 import { ReconcileFailure } from '../../machines/reconcile-failure.ts';
 import type { ClusterHealthAdmin } from '../kafka/kafka-admin.ts';
-import { type PodWaitOptions, pollUntil } from './pod-readiness.ts';
 import {
   type ClusterHealth,
   notBackReason,
@@ -22,8 +21,8 @@ export interface RestartGate {
   activeController(waiting: readonly RestartCandidate[]): Promise<number>;
   // Throws a retryable ReconcileFailure naming the node and why, unless Kafka can lose it now.
   ensureSafeToRestart(node: RestartCandidate): Promise<void>;
-  // Resolves once Kafka says the restarted node is back; throws when it is not within the timeout.
-  waitUntilBack(node: RestartCandidate, options: PodWaitOptions): Promise<void>;
+  // Why the nodes are not all back in Kafka yet, or undefined when Kafka says they are.
+  notBack(nodes: readonly RestartCandidate[]): Promise<string | undefined>;
   close(): Promise<void>;
 }
 
@@ -89,28 +88,16 @@ export class KafkaRestartGate implements RestartGate {
     }
   }
 
-  async waitUntilBack(node: RestartCandidate, options: PodWaitOptions): Promise<void> {
-    let missing = 'Kafka was not asked';
-    await pollUntil(
-      async () => {
-        try {
-          const reason = notBackReason(node, await readClusterHealth(this.#admin, this.#fetchTimeoutMs));
-          if (reason === undefined) return true;
-          missing = reason;
-        } catch (error) {
-          // A node coming back may refuse connections for a while: asked again until the deadline.
-          missing = `Kafka did not answer: ${errorText(error)}`;
-        }
-        return false;
-      },
-      { pollMs: 1_000, ...options },
-      async () =>
-        new ReconcileFailure(
-          'NodeNotBack',
-          `${this.#cluster}: node ${node.id} was restarted but is not back within ` +
-            `${Math.round(options.timeoutMs / 1000)} s: ${missing}. The roll waits and is retried.`,
-        ),
-    );
+  async notBack(nodes: readonly RestartCandidate[]): Promise<string | undefined> {
+    let health: ClusterHealth;
+    try {
+      health = await readClusterHealth(this.#admin, this.#fetchTimeoutMs);
+    } catch (error) {
+      // A node coming back may refuse connections for a while: not back yet, asked again later.
+      return `Kafka did not answer: ${errorText(error)}`;
+    }
+    const reasons = nodes.map((node) => notBackReason(node, health)).filter((reason) => reason !== undefined);
+    return reasons.length > 0 ? reasons.join('; ') : undefined;
   }
 
   close(): Promise<void> {

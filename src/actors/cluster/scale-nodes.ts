@@ -1,5 +1,6 @@
-// The scaling step: pods of new nodes are created and waited for, pods of removed nodes deleted, and
-// their claims with deleteClaim: true deleted once no pod mounts them.
+// The scaling step: pods of new nodes are created and pods of removed nodes deleted, with their claims
+// marked deleteClaim: true (Kubernetes keeps a claim until no pod mounts it). Nothing is waited for
+// here: the step reports the new pods that are not Ready yet, and the reconcile ends until they are.
 import type { KubernetesObject, V1PersistentVolumeClaim, V1Pod } from '@kubernetes/client-node';
 import { isNotFound, KubernetesRequestError } from '../../api/kubernetes-request.ts';
 import { deleteClaimAnnotation } from '../../api/labels.ts';
@@ -8,29 +9,32 @@ import {
   persistentVolumeClaimType,
   podType,
 } from '../kubernetes/kubernetes-objects.ts';
-import { waitForPodGone, waitForPodsReady } from './pod-readiness.ts';
 
-export interface ScaleNodesOptions {
-  namespace: string;
-  create: readonly KubernetesObject[];
-  remove: readonly KubernetesObject[];
-  timeoutMs: number;
-  signal: AbortSignal;
+// Creates the pods that do not exist. A pod of the same name that is still terminating is left to go:
+// it is created on a later reconcile, which its deletion event starts.
+export async function createAbsentPods(
+  api: KubernetesObjects,
+  pods: readonly KubernetesObject[],
+  signal: AbortSignal,
+): Promise<void> {
+  for (const pod of pods) {
+    signal.throwIfAborted();
+    try {
+      await api.create(pod);
+    } catch (error) {
+      // Created by an earlier attempt, or still terminating: the caller reads how it is.
+      if (!(error instanceof KubernetesRequestError && error.statusCode === 409)) throw error;
+    }
+  }
 }
 
-// A pod of that name may exist: created by an earlier attempt (the readiness wait covers it), or
-// still terminating (then it is waited for and created anew).
-async function createIfAbsent(api: KubernetesObjects, pod: KubernetesObject, options: ScaleNodesOptions) {
-  const name = pod.metadata?.name ?? '';
-  try {
-    await api.create(pod);
-  } catch (error) {
-    if (!(error instanceof KubernetesRequestError && error.statusCode === 409)) throw error;
-    const existing = await api.get<V1Pod>(podType, options.namespace, name);
-    if (!existing?.metadata?.deletionTimestamp) return;
-    await waitForPodGone(api, options.namespace, name, existing.metadata.uid, options);
-    await api.create(pod);
-  }
+export async function readPods(
+  api: KubernetesObjects,
+  namespace: string,
+  names: readonly string[],
+): Promise<V1Pod[]> {
+  const pods = await Promise.all(names.map((name) => api.get<V1Pod>(podType, namespace, name)));
+  return pods.filter((pod) => pod !== undefined);
 }
 
 async function deleteClaimsOf(api: KubernetesObjects, namespace: string, pod: V1Pod): Promise<void> {
@@ -48,18 +52,15 @@ async function deleteClaimsOf(api: KubernetesObjects, namespace: string, pod: V1
   }
 }
 
-export async function scaleNodes(api: KubernetesObjects, options: ScaleNodesOptions): Promise<void> {
-  const { namespace, signal, timeoutMs } = options;
-  for (const pod of options.create) {
-    signal.throwIfAborted();
-    await createIfAbsent(api, pod, options);
-  }
-  const created = options.create.map((pod) => pod.metadata?.name ?? '');
-  await waitForPodsReady(api, namespace, created, { timeoutMs, signal });
-  for (const pod of options.remove as V1Pod[]) {
+export async function removeNodes(
+  api: KubernetesObjects,
+  namespace: string,
+  pods: readonly KubernetesObject[],
+  signal: AbortSignal,
+): Promise<void> {
+  for (const pod of pods as V1Pod[]) {
     signal.throwIfAborted();
     await api.delete(pod);
-    await waitForPodGone(api, namespace, pod.metadata?.name ?? '', pod.metadata?.uid, { timeoutMs, signal });
     await deleteClaimsOf(api, namespace, pod);
   }
 }

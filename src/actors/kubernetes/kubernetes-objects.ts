@@ -110,6 +110,21 @@ export class KubernetesObjects extends KubernetesRequests {
     });
   }
 
+  // Sets annotations on this very object (its uid, when known, must still match).
+  async annotate(object: KubernetesObject, annotations: Record<string, string>): Promise<void> {
+    const type = objectTypeOf(object);
+    const uid = object.metadata?.uid;
+    await this.request(
+      HttpMethod.PATCH,
+      objectPath(type, object.metadata?.namespace, object.metadata?.name ?? ''),
+      {
+        query: { fieldManager },
+        body: { metadata: { annotations, ...(uid ? { uid } : {}) } },
+        contentType: 'application/merge-patch+json',
+      },
+    );
+  }
+
   // Deletes this very object (its uid, when known); false when it was already gone.
   async delete(object: KubernetesObject): Promise<boolean> {
     const type = objectTypeOf(object);

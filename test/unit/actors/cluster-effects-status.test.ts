@@ -103,7 +103,6 @@ function context(overrides: Partial<ClusterContext>): ClusterContext {
       create: [],
       remove: [],
       roll: [],
-      manuallyRolledPools: [],
     },
     listeners: [],
     ...overrides,

@@ -70,7 +70,7 @@ for (const fixture of clusterFixtures()) {
     }
   });
 
-  test(`${fixture.file}: pods carry Strimzi's labels, resolve under the brokers service and are probed on their own port`, () => {
+  test(`${fixture.file}: pods carry Strimzi's labels, resolve under the brokers service and are probed on their own port or agent`, () => {
     const { desired } = fixtureObjects(fixture);
     for (const { node, pod } of desired.nodes) {
       const broker = node.roles.includes('broker');
@@ -104,7 +104,11 @@ for (const fixture of clusterFixtures()) {
         broker,
       );
       const probePort = broker ? 9091 : 9090;
-      assert.equal(container.readinessProbe?.tcpSocket?.port, probePort);
+      // A broker is ready when the agent in its JVM says RUNNING.
+      assert.equal(
+        broker ? container.readinessProbe?.httpGet?.port : container.readinessProbe?.tcpSocket?.port,
+        broker ? 8082 : 9090,
+      );
       assert.equal(container.livenessProbe?.tcpSocket?.port, probePort);
       assert.match(container.image ?? '', /^apache\/kafka:4\./);
       assert.deepEqual(container.command, ['/bin/sh', '/opt/kafka/custom-config/kafka-start.sh']);

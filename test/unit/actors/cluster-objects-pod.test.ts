@@ -103,7 +103,7 @@ test("the pool's resources and JVM options reach the kafka container", () => {
   const env = Object.fromEntries((container?.env ?? []).map((variable) => [variable.name, variable.value]));
   assert.equal(env.KAFKA_HEAP_OPTS, '-Xmx1024m');
   assert.equal(env.KAFKA_JVM_PERFORMANCE_OPTS, '-XX:+UseG1GC');
-  assert.equal(env.KAFKA_OPTS, '-Da.b=c');
+  assert.equal(env.KAFKA_OPTS, '-javaagent:/opt/kafka-agent/broker-state-agent.jar=8082 -Da.b=c');
 });
 
 test('heap options follow Strimzi: explicit sizes, else half the memory up to 5 GiB, else -Xms128M', () => {

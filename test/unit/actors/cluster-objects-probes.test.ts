@@ -1,5 +1,6 @@
 // The kafka container's probes: Strimzi's timings by default, spec.kafka.livenessProbe/readinessProbe when set,
-// and a startup probe that gives a slow first start minutes before liveness may restart the node.
+// a broker's readiness asked of the agent in its JVM, and a startup probe that gives a slow first start
+// minutes before liveness may restart the node.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { V1Container, V1Pod } from '@kubernetes/client-node';
@@ -27,19 +28,46 @@ function kafkaContainer(fixture?: ClusterFixture): V1Container {
   return container;
 }
 
-const strimziDefaults = {
-  tcpSocket: { port: 9091 },
+const strimziTimings = {
   initialDelaySeconds: 15,
   timeoutSeconds: 5,
   periodSeconds: 10,
   successThreshold: 1,
   failureThreshold: 3,
 };
+const strimziDefaults = { tcpSocket: { port: 9091 }, ...strimziTimings };
+// The broker's own state, from the agent in its JVM.
+const brokerReadiness = { httpGet: { path: '/ready', port: 8082 }, ...strimziTimings };
 
-test("without probe settings a broker is probed over TCP on the replication port with Strimzi's timings", () => {
+test("without probe settings a broker is live while its replication port accepts connections and ready when its agent says RUNNING, with Strimzi's timings", () => {
   const container = kafkaContainer();
   assert.deepEqual(container.livenessProbe, strimziDefaults);
-  assert.deepEqual(container.readinessProbe, strimziDefaults);
+  assert.deepEqual(container.readinessProbe, brokerReadiness);
+  const env = Object.fromEntries((container.env ?? []).map((variable) => [variable.name, variable.value]));
+  assert.equal(env.KAFKA_OPTS, '-javaagent:/opt/kafka-agent/broker-state-agent.jar=8082');
+  assert.deepEqual(
+    container.volumeMounts?.find((mount) => mount.name === 'broker-agent'),
+    { name: 'broker-agent', mountPath: '/opt/kafka-agent', readOnly: true },
+  );
+});
+
+test('a controller-only node is ready and live while its control plane port accepts connections, and loads no agent', () => {
+  const fixture = readClusterFixture(`${clustersDirectory}/separate-roles-ephemeral.yaml`);
+  const model = fixtureModel(fixture);
+  const controller = buildDesiredObjects(model, fixtureInputs(model)).nodes.find(
+    ({ node }) => !node.roles.includes('broker'),
+  );
+  const container = controller?.pod.spec?.containers.find(({ name }) => name === 'kafka');
+  assert.ok(container);
+  assert.deepEqual(container.readinessProbe, { ...strimziTimings, tcpSocket: { port: 9090 } });
+  assert.equal(
+    container.env?.find((variable) => variable.name === 'KAFKA_OPTS'),
+    undefined,
+  );
+  assert.equal(
+    container.volumeMounts?.find((mount) => mount.name === 'broker-agent'),
+    undefined,
+  );
 });
 
 test('spec.kafka.livenessProbe and readinessProbe reach the container, unset fields keeping their defaults', () => {
@@ -53,7 +81,7 @@ test('spec.kafka.livenessProbe and readinessProbe reach the container, unset fie
     failureThreshold: 6,
   });
   assert.deepEqual(container.readinessProbe, {
-    ...strimziDefaults,
+    ...brokerReadiness,
     timeoutSeconds: 2,
     periodSeconds: 3,
     successThreshold: 2,

@@ -92,3 +92,53 @@ test('REDIS_PASSWORD and a REDIS_TLS_CA_FILE for a rediss:// URL are taken; a CA
   );
   rmSync(directory, { recursive: true });
 });
+
+test('REDIS_SENTINELS with REDIS_SENTINEL_MASTER name the Redis by its sentinels, with the passwords of the master and of the sentinels', () => {
+  assert.deepEqual(
+    loadConfig({
+      REDIS_SENTINELS: 'sentinel-0.redis:26379, 10.0.0.7:26380,[fd00::1]:26381',
+      REDIS_SENTINEL_MASTER: 'queue',
+      REDIS_PASSWORD: 'master-pw',
+      REDIS_SENTINEL_PASSWORD: 'sentinel-pw',
+    }).redis,
+    {
+      sentinels: [
+        { host: 'sentinel-0.redis', port: 26379 },
+        { host: '10.0.0.7', port: 26380 },
+        { host: 'fd00::1', port: 26381 },
+      ],
+      masterName: 'queue',
+      password: 'master-pw',
+      sentinelPassword: 'sentinel-pw',
+    },
+  );
+  assert.deepEqual(loadConfig({ REDIS_SENTINELS: 'sentinel:26379', REDIS_SENTINEL_MASTER: 'queue' }).redis, {
+    sentinels: [{ host: 'sentinel', port: 26379 }],
+    masterName: 'queue',
+    password: undefined,
+    sentinelPassword: undefined,
+  });
+});
+
+test('Sentinel settings that cannot work are refused with the variable to fix', () => {
+  const sentinels = { REDIS_SENTINELS: 'sentinel:26379', REDIS_SENTINEL_MASTER: 'queue' };
+  const cases: [Record<string, string>, RegExp][] = [
+    [{ REDIS_SENTINELS: 'sentinel:26379' }, /REDIS_SENTINELS is set but REDIS_SENTINEL_MASTER is not/],
+    [{ ...sentinels, REDIS_URL: 'redis://redis:6379' }, /REDIS_URL and REDIS_SENTINELS are both set/],
+    [{ ...sentinels, REDIS_TLS_CA_FILE: '/ca.crt' }, /TLS through Sentinel is not supported/],
+    [
+      { ...sentinels, REDIS_SENTINELS: 'sentinel' },
+      /REDIS_SENTINELS="sentinel" is not valid: expected host:port/,
+    ],
+    [{ ...sentinels, REDIS_SENTINELS: 'a:26379,,b:26379' }, /REDIS_SENTINELS=.* is not valid/],
+    [{ ...sentinels, REDIS_SENTINELS: 'sentinel:0' }, /REDIS_SENTINELS=.* is not valid/],
+    [{ ...sentinels, REDIS_SENTINELS: 'sentinel:65536' }, /REDIS_SENTINELS=.* is not valid/],
+  ];
+  for (const [env, message] of cases) {
+    assert.throws(
+      () => loadConfig(env),
+      (error: Error) => error instanceof ConfigError && message.test(error.message),
+      JSON.stringify(env),
+    );
+  }
+});

@@ -59,3 +59,15 @@ test('a retry waits while its back-off runs, whatever the generation a change br
   clock.time += 1_000;
   assert.equal(ledger.waiting('KafkaTopic/a/t'), false, 'the back-off has passed');
 });
+
+test('a reconcile that waits for the world is looked at again after its delay, and a failure after it starts a fresh back-off', () => {
+  const { ledger, clock } = ledgerAt();
+  ledger.failed('Kafka/a/k', 1);
+  ledger.failed('Kafka/a/k', 1);
+  ledger.waits('Kafka/a/k', 1, 10_000);
+  assert.equal(ledger.remainingMs('Kafka/a/k', 1), 10_000);
+  assert.equal(ledger.waiting('Kafka/a/k'), true, 'a watch event cuts the wait short');
+  clock.time += 10_000;
+  assert.equal(ledger.waiting('Kafka/a/k'), false);
+  assert.equal(ledger.failed('Kafka/a/k', 1), 1_000, 'the first step of a back-off');
+});

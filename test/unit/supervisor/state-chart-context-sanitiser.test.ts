@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { sanitiseContext, scrubSecrets } from '../../../src/supervisor/state-chart/context-sanitiser.ts';
+import { sanitiseContext, scrubSecrets } from '../../../src/supervisor/state-chart/view/context-sanitiser.ts';
 
 test('only whitelisted context fields are shown: unknown fields are dropped, whatever they hold', () => {
   const shown = sanitiseContext({
@@ -82,4 +82,25 @@ test('error messages without secrets are shown unchanged', () => {
   ]) {
     assert.equal(scrubSecrets(message), message);
   }
+});
+
+test("a Kafka's wait is shown by its reason and message, without what else the step keeps", () => {
+  const shown = sanitiseContext({
+    waiting: {
+      step: 'rolling',
+      reason: 'NodeNotBack',
+      message:
+        'Rolling update: waiting for Kafka to take the nodes back (broker 2 is not in sync on orders-0)',
+      subject: 'others c-broker-2',
+      since: 1,
+      retryAfterMs: 2_000,
+    },
+  });
+  assert.deepEqual(shown, {
+    waiting: {
+      reason: 'NodeNotBack',
+      message:
+        'Rolling update: waiting for Kafka to take the nodes back (broker 2 is not in sync on orders-0)',
+    },
+  });
 });

@@ -74,6 +74,11 @@ export function dynamicUserConfig(brokerConfig: Readonly<Record<string, string>>
   return Object.fromEntries(Object.entries(brokerConfig).filter(([key]) => isClusterWideDynamic(key)));
 }
 
+// The part of the user's configuration a node must restart for.
+export function staticUserConfig(brokerConfig: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(brokerConfig).filter(([key]) => !isClusterWideDynamic(key)));
+}
+
 // Kafka's controller writes a cluster-wide min.insync.replicas of its own (from its static value) for
 // eligible leader replicas, which rely on it: set when the spec names it, never removed.
 const keptByKafka: ReadonlySet<string> = new Set(['min.insync.replicas']);

@@ -16,9 +16,12 @@ import type {
 import type { ClusterModel, NodeModel, PoolModel } from '../../../machines/cluster-model.ts';
 import type { KeyAndCertificate } from '../../certificates/certificates.ts';
 import type { AssignedAddresses } from '../broker-config/advertised-addresses.ts';
+import { dynamicUserConfig, staticUserConfig } from '../broker-config/dynamic-config.ts';
 import { buildNodeConfiguration } from '../broker-config/node-configuration.ts';
 import { buildStartupScript } from '../broker-config/startup-script.ts';
+import { buildBrokerAgentConfigMap } from './broker-agent.ts';
 import { buildBootstrapService, buildBrokersService } from './cluster-services.ts';
+import { objectHash } from './content-hash.ts';
 import { buildListenerBootstrapServices, buildPerBrokerServices } from './listener-services.ts';
 import { buildNetworkPolicy, type OperatorPeer } from './network-policy.ts';
 import { buildNodeCertificateSecret, serverCertificateHash } from './node-certificates.ts';
@@ -37,6 +40,8 @@ export interface DesiredObjectInputs {
   assignedAddresses?: AssignedAddresses;
   /** The operator's pods, which the network policy lets reach the controller and replication ports. */
   operator: OperatorPeer;
+  /** The brokers' readiness agent jar, base64-encoded. */
+  brokerAgentJar: string;
 }
 
 export interface DesiredNodeObjects {
@@ -52,6 +57,7 @@ export interface DesiredNodeObjects {
 
 export interface DesiredObjects {
   serviceAccount: V1ServiceAccount;
+  brokerAgent: V1ConfigMap;
   /** The bootstrap, brokers and listener bootstrap services. */
   services: V1Service[];
   podDisruptionBudget: V1PodDisruptionBudget;
@@ -63,6 +69,7 @@ export interface DesiredObjects {
 export function buildDesiredObjects(model: ClusterModel, inputs: DesiredObjectInputs): DesiredObjects {
   return {
     serviceAccount: buildServiceAccount(model),
+    brokerAgent: buildBrokerAgentConfigMap(model, inputs.brokerAgentJar),
     services: buildClusterServices(model),
     podDisruptionBudget: buildPodDisruptionBudget(model),
     networkPolicy: buildNetworkPolicy(model, inputs.operator),
@@ -83,6 +90,7 @@ export function buildServices(model: ClusterModel): V1Service[] {
 export function supportingObjects(desired: DesiredObjects): KubernetesObject[] {
   return [
     desired.serviceAccount,
+    desired.brokerAgent,
     ...desired.services,
     desired.podDisruptionBudget,
     desired.networkPolicy,
@@ -115,8 +123,10 @@ function buildNodeObjects(
       `node ${node.id} of Kafka ${model.namespace}/${model.name} has no certificate: issue it first`,
     );
   }
+  const staticModel = { ...model, brokerConfig: staticUserConfig(model.brokerConfig) };
   const { configMap, configurationHash } = buildNodeConfigMap(model, node, {
     serverConfig: buildNodeConfiguration(model, node, inputs.assignedAddresses),
+    staticServerConfig: buildNodeConfiguration(staticModel, node, inputs.assignedAddresses),
     startupScript: buildStartupScript(model, node),
   });
   return {
@@ -132,10 +142,16 @@ function buildNodeObjects(
     services: buildPerBrokerServices(model, node),
     pod: buildNodePod(model, node, pool, {
       configurationHash,
+      dynamicConfigurationHash: dynamicConfigurationHash(model),
       serverCertificateHash: serverCertificateHash(certificate),
       caGenerations: inputs.caGenerations,
     }),
   };
+}
+
+// What the pods carry of the configuration Kafka takes at runtime (see dynamic-config.ts).
+export function dynamicConfigurationHash(model: Pick<ClusterModel, 'brokerConfig'>): string {
+  return objectHash(dynamicUserConfig(model.brokerConfig));
 }
 
 function poolOf(model: ClusterModel, node: NodeModel): PoolModel {

@@ -11,15 +11,18 @@ const dynamicHeapFraction = 0.5;
 const dynamicHeapMaxBytes = 5 * 1024 ** 3;
 const defaultInitialHeap = '-Xms128M';
 
+// `agents`: -javaagent options the operator adds, before the user's system properties in KAFKA_OPTS.
 export function jvmEnvironment(
   jvmOptions: JvmOptions | undefined,
   resources?: ResourceRequirements,
+  agents: readonly string[] = [],
 ): V1EnvVar[] {
   const env: V1EnvVar[] = [{ name: 'KAFKA_HEAP_OPTS', value: heapOptions(jvmOptions ?? {}, resources) }];
   const performance = performanceOptions(jvmOptions?.['-XX'] ?? {});
   if (performance) env.push({ name: 'KAFKA_JVM_PERFORMANCE_OPTS', value: performance });
   const properties = (jvmOptions?.javaSystemProperties ?? []).map(({ name, value }) => `-D${name}=${value}`);
-  if (properties.length > 0) env.push({ name: 'KAFKA_OPTS', value: properties.join(' ') });
+  const kafkaOptions = [...agents, ...properties];
+  if (kafkaOptions.length > 0) env.push({ name: 'KAFKA_OPTS', value: kafkaOptions.join(' ') });
   // kafka-server-start.sh turns GC logging on unless EXTRA_ARGS says otherwise.
   env.push({
     name: 'EXTRA_ARGS',

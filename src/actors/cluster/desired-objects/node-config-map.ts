@@ -1,6 +1,7 @@
 // The per-node ConfigMap, named after the pod as Strimzi names it: the node's server configuration
 // (key server.config), the start-up script, the cluster id and metadata version; and the hash of it all
-// that the pod carries, so that any change to what the node starts with rolls the node.
+// that the pod carries, so that any change to what the node starts with rolls the node — all but the
+// values Kafka takes at runtime, which are written to Kafka instead.
 import type { V1ConfigMap } from '@kubernetes/client-node';
 import type { ClusterModel, NodeModel } from '../../../machines/cluster-model.ts';
 import { serverConfigKey, startupScriptKey } from '../broker-config/broker-paths.ts';
@@ -13,6 +14,8 @@ export const metadataVersionKey = 'metadata.version';
 export interface NodeFiles {
   /** The node's server.properties text. */
   serverConfig: string;
+  /** The same without the values Kafka takes at runtime: what the node must restart for. */
+  staticServerConfig: string;
   /** The script the container runs: formats storage on first start, then starts the server. */
   startupScript: string;
 }
@@ -42,6 +45,6 @@ export function buildNodeConfigMap(model: ClusterModel, node: NodeModel, files: 
       },
       data,
     },
-    configurationHash: objectHash(data),
+    configurationHash: objectHash({ ...data, [serverConfigKey]: files.staticServerConfig }),
   };
 }

@@ -4,6 +4,7 @@ import type { V1Container, V1ContainerPort, V1EnvVar } from '@kubernetes/client-
 import type { ClusterModel, NodeModel, PoolModel } from '../../../machines/cluster-model.ts';
 import { configDir, nodeAddressEnvVar, startupScriptKey } from '../broker-config/broker-paths.ts';
 import { controlPlaneListener, replicationListener } from '../cluster-names.ts';
+import { brokerAgentJavaOption } from './broker-agent.ts';
 import { jvmEnvironment } from './jvm-environment.ts';
 import { nodeProbes } from './node-probes.ts';
 import { nodeVolumeMounts } from './node-volumes.ts';
@@ -16,7 +17,10 @@ export function nodeContainer(model: ClusterModel, node: NodeModel, pool: PoolMo
     image: model.image,
     command: ['/bin/sh', `${configDir}/${startupScriptKey}`],
     ports: nodePorts(model, node),
-    env: [nodeAddressEnvironment, ...jvmEnvironment(pool.jvmOptions, pool.resources)],
+    env: [
+      nodeAddressEnvironment,
+      ...jvmEnvironment(pool.jvmOptions, pool.resources, isBroker(node) ? [brokerAgentJavaOption] : []),
+    ],
     volumeMounts: nodeVolumeMounts(model, node, pool.storage),
     ...nodeProbes(node, model.probes),
     ...(pool.resources ? { resources: pool.resources as V1Container['resources'] } : {}),

@@ -8,6 +8,7 @@ import {
   clusterCaCertGenerationAnnotation,
   clusterCaKeyGenerationAnnotation,
   configurationHashAnnotation,
+  dynamicConfigurationHashAnnotation,
   kafkaVersionAnnotation,
   manualRollingUpdateAnnotation,
   revisionAnnotation,
@@ -34,6 +35,8 @@ export interface CaGenerations {
 export interface NodePodInputs {
   /** From the node's ConfigMap (buildNodeConfigMap). */
   configurationHash: string;
+  /** Of the configuration Kafka takes at runtime: not part of the revision, so a change rolls nothing. */
+  dynamicConfigurationHash: string;
   /** objectHash of the node's certificate PEM: a new certificate rolls the node. */
   serverCertificateHash: string;
   caGenerations: CaGenerations;
@@ -83,11 +86,19 @@ export function buildNodePod(
     },
   };
   annotations[revisionAnnotation] = podRevision(pod);
+  annotations[dynamicConfigurationHashAnnotation] = inputs.dynamicConfigurationHash;
   return pod;
 }
 
-/** strimzi.io/revision: the hash of everything the pod is built from (its revision annotation aside). */
+/**
+ * strimzi.io/revision: the hash of everything the pod is built from (its revision annotation aside, and
+ * the configuration Kafka takes at runtime).
+ */
 export function podRevision(pod: V1Pod): string {
-  const { [revisionAnnotation]: _revision, ...annotations } = pod.metadata?.annotations ?? {};
+  const {
+    [revisionAnnotation]: _revision,
+    [dynamicConfigurationHashAnnotation]: _dynamic,
+    ...annotations
+  } = pod.metadata?.annotations ?? {};
   return objectHash({ labels: pod.metadata?.labels, annotations, spec: pod.spec });
 }

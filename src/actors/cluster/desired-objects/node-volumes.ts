@@ -1,6 +1,7 @@
 // The volumes of a node's pod and where they are mounted, at the paths the broker configuration points at
 // (broker-config/broker-paths.ts): the data volumes (emptyDir or the node's claims), the per-node ConfigMap,
-// the node's certificate Secret, the CA certificates, and the own certificates of TLS listeners.
+// the node's certificate Secret, the CA certificates, the own certificates of TLS listeners, and on brokers
+// the readiness agent's jar.
 import type { V1Volume, V1VolumeMount } from '@kubernetes/client-node';
 import type {
   ClusterModel,
@@ -18,6 +19,7 @@ import {
   nodeCertsDir,
   persistentVolumeClaimName,
 } from '../broker-config/broker-paths.ts';
+import { brokerAgentVolume } from './broker-agent.ts';
 import { isBroker } from './object-metadata.ts';
 
 // Strimzi's /tmp: a small memory-backed emptyDir, scratch space that survives a read-only root filesystem.
@@ -69,6 +71,7 @@ function mountedVolumes(model: ClusterModel, node: NodeModel, storage: StorageMo
     secretMount('cluster-ca', caSecretNames(model.name, 'cluster').certSecretName, clusterCaCertsDir),
     secretMount('client-ca-cert', caSecretNames(model.name, 'clients').certSecretName, clientsCaCertsDir),
     ...listenerCertificates,
+    ...(isBroker(node) ? [brokerAgentVolume(model)] : []),
   ];
 }
 

@@ -28,6 +28,8 @@ const shownFields: Record<string, FieldKind> = {
   reconciledGeneration: 'number',
   consecutiveFailures: 'number',
   lastError: 'failure',
+  // Kafka: what a waiting step waits for, shown as a failure is (its reason and message).
+  waiting: 'failure',
 };
 
 const redacted = '[redacted]';
