@@ -83,15 +83,20 @@ before(() => {
   ).config;
 });
 
-// The runtime stage of the Dockerfile: its instructions after the last FROM.
-function dockerfileRuntimeStage(): { instruction: string; value: string }[] {
+// The Dockerfile's instructions, continuation lines joined.
+function dockerfileInstructions(): { instruction: string; value: string }[] {
   const text = readFileSync(join(repoRoot, 'Dockerfile'), 'utf8').replace(/\\\n\s*/g, ' ');
   const lines = text.split('\n').filter((line) => line.trim() !== '' && !line.startsWith('#'));
-  const lastFrom = lines.findLastIndex((line) => line.startsWith('FROM '));
-  return lines.slice(lastFrom + 1).map((line) => {
+  return lines.map((line) => {
     const space = line.indexOf(' ');
     return { instruction: line.slice(0, space), value: line.slice(space + 1).trim() };
   });
+}
+
+// The runtime stage of the Dockerfile: its instructions after the last FROM.
+function dockerfileRuntimeStage(): { instruction: string; value: string }[] {
+  const instructions = dockerfileInstructions();
+  return instructions.slice(instructions.findLastIndex((line) => line.instruction === 'FROM') + 1);
 }
 
 test('the image runs node dist/main.js from /app as 1000:1000 with the OCI labels, as the Dockerfile says', () => {
@@ -113,6 +118,12 @@ test('the image runs node dist/main.js from /app as 1000:1000 with the OCI label
     [config.Entrypoint],
   );
   assert.deepEqual(values('WORKDIR'), [config.WorkingDir]);
+  // Its dependencies stage installs what scripts/image.sh installs: production dependencies only.
+  assert.ok(
+    dockerfileInstructions().some(
+      (line) => line.instruction === 'RUN' && line.value.startsWith('npm ci --omit=dev --ignore-scripts '),
+    ),
+  );
   assert.deepEqual(
     values('EXPOSE').map((port) => `${port}/tcp`),
     Object.keys(config.ExposedPorts),
@@ -131,6 +142,25 @@ test('the image runs node dist/main.js from /app as 1000:1000 with the OCI label
     values('ARG').filter((arg) => arg.startsWith('VERSION=')),
     [`VERSION=${packageJson.version}`],
   );
+});
+
+test('every file the Dockerfile copies from the build context is one .dockerignore lets through', () => {
+  // "*" ignores everything; each "!path" line lets a path through.
+  const admitted = readFileSync(join(repoRoot, '.dockerignore'), 'utf8')
+    .split('\n')
+    .filter((line) => line.startsWith('!'))
+    .map((line) => line.slice(1).replace(/\/$/, ''));
+  const copied = dockerfileInstructions()
+    .filter((line) => line.instruction === 'COPY' && !line.value.startsWith('--from='))
+    .flatMap((line) => line.value.split(/\s+/).slice(0, -1));
+  assert.ok(copied.includes('src') && copied.includes('kafka-agent'), copied.join(' '));
+  for (const source of copied) {
+    assert.ok(
+      admitted.some((path) => source === path || source.startsWith(`${path}/`)),
+      `${source} is let through by .dockerignore`,
+    );
+    assert.ok(existsSync(join(repoRoot, source)), `${source} is in the repository`);
+  }
 });
 
 test("the image holds Node, the compiled operator, its production dependencies and the brokers' agent, owned by root and read-only to its user; no shell, no dev dependency", () => {
