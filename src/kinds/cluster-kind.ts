@@ -7,7 +7,6 @@ import { fromPromise } from 'xstate';
 import { type ClusterEffectsOptions, createClusterEffects } from '../actors/cluster/cluster-effects.ts';
 import { buildKafkaStatus } from '../actors/cluster/cluster-status.ts';
 import { isPodReady } from '../actors/cluster/pod-plan.ts';
-import { unusedFieldsEvent } from '../actors/cluster/unused-fields.ts';
 import { isKafkaReady } from '../actors/kafka/managed-cluster-access.ts';
 import { namespacedObjectTypes, type ObjectType, podType } from '../actors/kubernetes/kubernetes-objects.ts';
 import type { Kafka } from '../api/kafka.ts';
@@ -136,12 +135,9 @@ export function createClusterKind(
     type: kafkaType,
     machine: clusterMachine.provide({
       actors: {
-        applyCluster: fromPromise<ClusterPlan, Kafka>(async ({ input, signal }) => {
-          const plan = await effects.applyCluster(input, signal);
-          const event = unusedFieldsEvent(input, plan.model.warnings);
-          if (event) await options.recordEvent(input, event);
-          return plan;
-        }),
+        applyCluster: fromPromise<ClusterPlan, Kafka>(({ input, signal }) =>
+          effects.applyCluster(input, signal),
+        ),
         scaleCluster: fromPromise<StepProgress, ClusterStepInput>(({ input, signal }) =>
           effects.scaleCluster(input, signal),
         ),

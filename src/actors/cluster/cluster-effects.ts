@@ -74,6 +74,7 @@ import { KafkaRestartGate, type RestartGate } from './restart-gate.ts';
 import { rollPods } from './roll-pods.ts';
 import { holdBackScaleDown } from './scale-down-check.ts';
 import { createAbsentPods, readPods, removeNodes } from './scale-nodes.ts';
+import { unsupportedFieldsEvent } from './unsupported-fields.ts';
 
 export interface ClusterEffectsOptions {
   api: KubernetesObjects;
@@ -195,6 +196,10 @@ export function createClusterEffects(options: ClusterEffectsOptions) {
       { ownerUid: model.uid, keep: new Set(caSecretIds(model.name)) },
       signal,
     );
+    // After everything is applied: the status this reconcile writes shows the warning, so the Event is not
+    // recorded again for this generation.
+    const unsupported = unsupportedFieldsEvent(kafka, model.warnings);
+    if (unsupported) await options.recordEvent(kafka, unsupported);
     return {
       model,
       warnings,

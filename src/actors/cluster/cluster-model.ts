@@ -14,7 +14,7 @@ import { checkControllerQuorumUnchanged } from './controller-quorum.ts';
 import { resolveKafkaVersion } from './kafka-versions.ts';
 import { modelListeners } from './listener-model.ts';
 import { modelNodePools, poolsOf } from './node-pool-model.ts';
-import { unusedFieldsWarnings } from './unused-fields.ts';
+import { unsupportedFieldsWarnings } from './unsupported-fields.ts';
 
 /**
  * Builds the model; throws ReconcileFailure (non-retryable) for specs that cannot run: UnsupportedKafkaVersion,
@@ -39,6 +39,6 @@ export function buildClusterModel(
     listeners: modelListeners(kafka.spec.kafka.listeners ?? []),
     warnings,
   };
-  warnings.push(...specWarnings(model), ...unusedFieldsWarnings(kafka, own));
+  warnings.push(...specWarnings(model), ...unsupportedFieldsWarnings(kafka, own));
   return model;
 }

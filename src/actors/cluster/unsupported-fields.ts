@@ -1,17 +1,22 @@
-// The spec fields a user set that this operator accepts (Strimzi's schema) but does not act on yet, so a
-// Kafka says so in a Warning condition (reason UnusedFields) instead of silently doing nothing. The lists
-// below are what the cluster operator reads; a field read elsewhere must be added here when it is built.
+// The spec fields a user set that the schema accepts (it types all of Strimzi's) but this operator does not
+// act on, so a Kafka says so in a Warning condition and an Event instead of silently doing nothing, as
+// Strimzi's UnknownFields and DeprecatedFields conditions do. The trees below follow what the cluster's
+// model and builders read (cluster-fields.ts, node-pool-model.ts, listener-model.ts, cluster-certificates.ts);
+// a field that gets built is added here.
 import type { Kafka } from '../../api/kafka.ts';
 import type { KafkaNodePool } from '../../api/kafka-node-pool.ts';
 import type { ClusterWarning } from '../../machines/cluster-model.ts';
 import type { EventToRecord } from '../kubernetes/event-recorder.ts';
 
+export const unsupportedFieldsReason = 'UnsupportedFields';
+
 /**
  * What the operator acts on: `true` is the field and everything in it; an object lists the fields acted on
- * within it (for a list, within each item); a field it does not list is unused.
+ * within it (for a list, within each item); a field it does not list is not acted on.
  */
 export type ActedOn = true | { readonly [field: string]: ActedOn };
 
+// volumeAttributesClass is not among them: the claims are made without it.
 const volumeFields = {
   type: true,
   id: true,
@@ -25,7 +30,7 @@ const volumeFields = {
 
 const storage: ActedOn = { ...volumeFields, volumes: volumeFields };
 
-// Template fields the nodes' pods get (node-pool-model.ts).
+// The template fields the nodes' pods get; the other objects' templates and the containers' are not applied.
 const nodeTemplate: ActedOn = { pod: { metadata: true, affinity: true, tolerations: true } };
 
 const serviceOverrides = {
@@ -58,6 +63,7 @@ const listener: ActedOn = {
   },
 };
 
+// certificateExpirationPolicy is not among them: an expiring CA is always renewed with its key.
 const certificateAuthority: ActedOn = {
   generateCertificateAuthority: true,
   generateSecretOwnerReference: true,
@@ -70,12 +76,13 @@ export const kafkaSpecActedOn: ActedOn = {
     version: true,
     metadataVersion: true,
     image: true,
-    // Legacy fields mapped to the implicit pool; spec.zookeeper and rack have Warnings of their own.
+    // Mapped to the implicit pool, or ignored with a Warning of their own when KafkaNodePools exist.
     replicas: true,
     storage,
     listeners: listener,
     config: true,
     authorization: true,
+    // rack.topologyKey has a Warning of its own (RackIgnored).
     rack: true,
     resources: true,
     jvmOptions: true,
@@ -83,6 +90,7 @@ export const kafkaSpecActedOn: ActedOn = {
     readinessProbe: true,
     template: nodeTemplate,
   },
+  // Ignored with a Warning of its own (ZooKeeperIgnored).
   zookeeper: true,
   // The topic and user operators run inside this operator when their sections are present; their settings
   // (images, resources, watched namespace, ...) are for Strimzi's separate Deployment.
@@ -103,26 +111,26 @@ export const kafkaNodePoolSpecActedOn: ActedOn = {
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** The outermost paths of `value` (set by the user) that `actedOn` does not cover, e.g. `spec.cruiseControl`. */
-export function unusedFieldPaths(value: unknown, actedOn: ActedOn, path: string): string[] {
+/** The outermost paths of `value` (as the user set it) that `actedOn` does not cover, e.g. `spec.cruiseControl`. */
+export function unsupportedFieldPaths(value: unknown, actedOn: ActedOn, path: string): string[] {
   if (actedOn === true) return [];
   if (Array.isArray(value)) {
-    return value.flatMap((item, index) => unusedFieldPaths(item, actedOn, `${path}[${index}]`));
+    return value.flatMap((item, index) => unsupportedFieldPaths(item, actedOn, `${path}[${index}]`));
   }
   if (!isObject(value)) return [];
   return Object.entries(value).flatMap(([field, child]) => {
-    const rule = actedOn[field];
     if (child === undefined || child === null) return [];
-    return rule === undefined ? [`${path}.${field}`] : unusedFieldPaths(child, rule, `${path}.${field}`);
+    const rule = actedOn[field];
+    return rule === undefined ? [`${path}.${field}`] : unsupportedFieldPaths(child, rule, `${path}.${field}`);
   });
 }
 
-/** One Warning naming every unused field of the Kafka and of its pools, or none. */
-export function unusedFieldsWarnings(kafka: Kafka, pools: readonly KafkaNodePool[]): ClusterWarning[] {
+/** One Warning naming every field of the Kafka and of its KafkaNodePools that is not acted on, or none. */
+export function unsupportedFieldsWarnings(kafka: Kafka, pools: readonly KafkaNodePool[]): ClusterWarning[] {
   const paths = [
-    ...unusedFieldPaths(kafka.spec, kafkaSpecActedOn, 'spec'),
+    ...unsupportedFieldPaths(kafka.spec, kafkaSpecActedOn, 'spec'),
     ...pools.flatMap((pool) =>
-      unusedFieldPaths(pool.spec, kafkaNodePoolSpecActedOn, 'spec').map(
+      unsupportedFieldPaths(pool.spec, kafkaNodePoolSpecActedOn, 'spec').map(
         (path) => `KafkaNodePool ${pool.metadata.name} ${path}`,
       ),
     ),
@@ -130,23 +138,24 @@ export function unusedFieldsWarnings(kafka: Kafka, pools: readonly KafkaNodePool
   if (paths.length === 0) return [];
   return [
     {
-      reason: 'UnusedFields',
+      reason: unsupportedFieldsReason,
       message:
-        'These fields are valid but this operator does not act on them yet, so they change nothing: ' +
-        `${paths.join(', ')}. Remove them, or expect no effect from them.`,
+        `This operator does not act on these fields, so they change nothing: ${paths.join(', ')}. ` +
+        'Remove them, or expect no effect from them.',
     },
   ];
 }
 
 /**
- * The Warning Event for a Kafka's UnusedFields warning, once per generation: none when its status already
- * shows the same warning for this generation (an earlier reconcile recorded the Event).
+ * The Warning Event for the UnsupportedFields warning among `warnings`, once per generation: none when the
+ * Kafka's status already shows the same warning for its generation (an earlier reconcile, maybe of an
+ * operator that ran before this one, recorded the Event).
  */
-export function unusedFieldsEvent(
+export function unsupportedFieldsEvent(
   kafka: Kafka,
   warnings: readonly ClusterWarning[],
 ): EventToRecord | undefined {
-  const warning = warnings.find(({ reason }) => reason === 'UnusedFields');
+  const warning = warnings.find(({ reason }) => reason === unsupportedFieldsReason);
   if (!warning) return undefined;
   const status = kafka.status;
   const shown =
