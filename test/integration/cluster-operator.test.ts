@@ -669,6 +669,60 @@ test('a change of a pool reconciles its Kafka, an idle reconcile writes nothing,
   assert.equal(recreated.metadata?.name, pod?.metadata?.name);
 });
 
+// The UnsupportedFields Events of the Kafka my-cluster: their messages.
+async function unsupportedFieldsEvents(namespace: string): Promise<string[]> {
+  const events = await core.listNamespacedEvent({
+    namespace,
+    fieldSelector: 'involvedObject.kind=Kafka,involvedObject.name=my-cluster,reason=UnsupportedFields',
+  });
+  return events.items.map((event) => `${event.type}: ${event.message}`);
+}
+
+const unsupportedFields = (kafka: Kafka) =>
+  kafka.status?.conditions?.find((c) => c.type === 'Warning' && c.reason === 'UnsupportedFields');
+
+test('spec.cruiseControl, which the operator does not act on, gives a Warning condition naming it and one Warning Event through later reconciles; once removed, the condition goes', async () => {
+  const namespace = takeNamespace();
+  await createAll(
+    namespace,
+    singleNode((kafka) => {
+      kafka.spec.cruiseControl = {};
+    }),
+  );
+  const kafka = await readyKafka(namespace);
+  const warning = unsupportedFields(kafka);
+  assert.equal(warning?.status, 'True');
+  assert.match(
+    warning?.message ?? '',
+    /does not act on these fields, so they change nothing: spec\.cruiseControl\./,
+  );
+
+  // Another reconcile of the same generation (the periodic resync is an hour here): a change of the pool's metadata.
+  const since = Date.now();
+  await custom.patchNamespacedCustomObject(
+    {
+      ...kafkaNodePoolType,
+      namespace,
+      name: 'dual-role',
+      body: { metadata: { annotations: { touched: 'yes' } } },
+    },
+    setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+  );
+  await waitFor('a reconcile of the Kafka after the pool changed', async () =>
+    reconcileSpans([operator], namespace, 'my-cluster').some((span) => span.start >= since && span.end)
+      ? true
+      : undefined,
+  );
+  assert.deepEqual(await unsupportedFieldsEvents(namespace), [`Warning: ${warning?.message}`]);
+
+  await patchKafka(namespace, { spec: { cruiseControl: null } });
+  // Ready for the generation without it (the patch raised the generation).
+  const cleared = await readyKafka(namespace);
+  assert.ok((cleared.metadata?.generation ?? 0) > (kafka.metadata?.generation ?? 0));
+  assert.equal(unsupportedFields(cleared), undefined);
+  assert.equal((await unsupportedFieldsEvents(namespace)).length, 1);
+});
+
 async function gone(namespace: string) {
   return waitFor(
     'the garbage collector to delete the cluster',
