@@ -620,6 +620,27 @@ test('strimzi.io/manual-rolling-update on a pod, then on a pool (handed to its p
   }
 });
 
+// The periodic resync is an hour here: a change of the pool dual-role's metadata is what reconciles its
+// Kafka. Returns the pool as changed, once a reconcile that started after the change has finished.
+async function touchPoolForReconcile(namespace: string): Promise<KafkaNodePool> {
+  const since = Date.now();
+  const touched = (await custom.patchNamespacedCustomObject(
+    {
+      ...kafkaNodePoolType,
+      namespace,
+      name: 'dual-role',
+      body: { metadata: { annotations: { touched: String(since) } } },
+    },
+    setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+  )) as KafkaNodePool;
+  await waitFor('a reconcile of the Kafka after the pool changed', async () =>
+    reconcileSpans([operator], namespace, 'my-cluster').some((span) => span.start >= since && span.end)
+      ? true
+      : undefined,
+  );
+  return touched;
+}
+
 test('a change of a pool reconciles its Kafka, an idle reconcile writes nothing, and a deleted pod is recreated', async () => {
   const namespace = takeNamespace();
   await createAll(namespace, manifests('clusters/single-node.yaml'));
@@ -630,23 +651,7 @@ test('a change of a pool reconciles its Kafka, an idle reconcile writes nothing,
     return Object.fromEntries(all.map((o) => [`${o.metadata?.name}`, o.metadata?.resourceVersion]));
   };
   const before = await versions();
-  // The periodic resync is an hour here: a change of the pool's metadata is what reconciles its Kafka.
-  const since = Date.now();
-  await custom.patchNamespacedCustomObject(
-    {
-      ...kafkaNodePoolType,
-      namespace,
-      name: 'dual-role',
-      body: { metadata: { annotations: { touched: 'yes' } } },
-    },
-    setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
-  );
-  const touched = await readPool(namespace, 'dual-role');
-  await waitFor('a reconcile of the Kafka after the pool changed', async () =>
-    reconcileSpans([operator], namespace, 'my-cluster').some((span) => span.start >= since && span.end)
-      ? true
-      : undefined,
-  );
+  const touched = await touchPoolForReconcile(namespace);
   assert.deepEqual(await versions(), before);
   assert.equal((await readKafka(namespace)).metadata?.resourceVersion, kafka.metadata?.resourceVersion);
   assert.equal(
@@ -697,22 +702,8 @@ test('spec.cruiseControl, which the operator does not act on, gives a Warning co
     /does not act on these fields, so they change nothing: spec\.cruiseControl\./,
   );
 
-  // Another reconcile of the same generation (the periodic resync is an hour here): a change of the pool's metadata.
-  const since = Date.now();
-  await custom.patchNamespacedCustomObject(
-    {
-      ...kafkaNodePoolType,
-      namespace,
-      name: 'dual-role',
-      body: { metadata: { annotations: { touched: 'yes' } } },
-    },
-    setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
-  );
-  await waitFor('a reconcile of the Kafka after the pool changed', async () =>
-    reconcileSpans([operator], namespace, 'my-cluster').some((span) => span.start >= since && span.end)
-      ? true
-      : undefined,
-  );
+  // Another reconcile of the same generation.
+  await touchPoolForReconcile(namespace);
   assert.deepEqual(await unsupportedFieldsEvents(namespace), [`Warning: ${warning?.message}`]);
 
   await patchKafka(namespace, { spec: { cruiseControl: null } });
