@@ -683,15 +683,16 @@ async function unsupportedFieldsEvents(namespace: string): Promise<string[]> {
   return events.items.map((event) => `${event.type}: ${event.message}`);
 }
 
-const unsupportedFields = (kafka: Kafka) =>
-  kafka.status?.conditions?.find((c) => c.type === 'Warning' && c.reason === 'UnsupportedFields');
+const unsupportedFields = (resource: Kafka | KafkaNodePool) =>
+  resource.status?.conditions?.find((c) => c.type === 'Warning' && c.reason === 'UnsupportedFields');
 
-test('spec.cruiseControl, which the operator does not act on, gives a Warning condition naming it and one Warning Event through later reconciles; once removed, the condition goes', async () => {
+test("fields the operator does not act on (a Kafka's spec.cruiseControl, a pool's spec.template.kafkaContainer) give Warning conditions naming them and one Warning Event per generation, none at later reconciles; once removed, the conditions go", async () => {
   const namespace = takeNamespace();
   await createAll(
     namespace,
-    singleNode((kafka) => {
+    singleNode((kafka, pool) => {
       kafka.spec.cruiseControl = {};
+      pool.spec.template = { kafkaContainer: { env: [{ name: 'UNUSED', value: 'yes' }] } };
     }),
   );
   const kafka = await readyKafka(namespace);
@@ -699,19 +700,44 @@ test('spec.cruiseControl, which the operator does not act on, gives a Warning co
   assert.equal(warning?.status, 'True');
   assert.match(
     warning?.message ?? '',
-    /does not act on these fields, so they change nothing: spec\.cruiseControl\./,
+    /so they change nothing: spec\.cruiseControl, KafkaNodePool dual-role spec\.template\.kafkaContainer\./,
+  );
+  // The pool's status is written once its pods are Ready, before the Kafka's says Ready.
+  assert.match(
+    unsupportedFields(await readPool(namespace, 'dual-role'))?.message ?? '',
+    /so they change nothing: spec\.template\.kafkaContainer\./,
   );
 
-  // Another reconcile of the same generation.
+  // Another reconcile of the same generation records no Event.
   await touchPoolForReconcile(namespace);
   assert.deepEqual(await unsupportedFieldsEvents(namespace), [`Warning: ${warning?.message}`]);
 
+  // A new generation of the Kafka, with other fields unsupported: one more Event, naming them.
   await patchKafka(namespace, { spec: { cruiseControl: null } });
-  // Ready for the generation without it (the patch raised the generation).
-  const cleared = await readyKafka(namespace);
-  assert.ok((cleared.metadata?.generation ?? 0) > (kafka.metadata?.generation ?? 0));
-  assert.equal(unsupportedFields(cleared), undefined);
-  assert.equal((await unsupportedFieldsEvents(namespace)).length, 1);
+  const withoutCruiseControl = await readyKafka(namespace);
+  assert.ok((withoutCruiseControl.metadata?.generation ?? 0) > (kafka.metadata?.generation ?? 0));
+  const poolOnly = unsupportedFields(withoutCruiseControl);
+  assert.match(
+    poolOnly?.message ?? '',
+    /so they change nothing: KafkaNodePool dual-role spec\.template\.kafkaContainer\./,
+  );
+  assert.deepEqual(
+    (await unsupportedFieldsEvents(namespace)).sort(),
+    [`Warning: ${warning?.message}`, `Warning: ${poolOnly?.message}`].sort(),
+  );
+
+  await patchPool(namespace, 'dual-role', { template: null });
+  await waitFor(
+    'the Warnings to go from the Kafka and its pool',
+    async () => {
+      const [now, pool] = await Promise.all([readKafka(namespace), readPool(namespace, 'dual-role')]);
+      const ready = conditionOf(now, 'Ready')?.status === 'True';
+      return ready && !unsupportedFields(now) && !unsupportedFields(pool) ? true : undefined;
+    },
+    120_000,
+    500,
+  );
+  assert.equal((await unsupportedFieldsEvents(namespace)).length, 2);
 });
 
 async function gone(namespace: string) {

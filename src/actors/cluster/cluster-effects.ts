@@ -345,7 +345,7 @@ export function createClusterEffects(options: ClusterEffectsOptions) {
     for (const pool of options.poolsOf(kafka)) {
       const modelled = model.pools.find((candidate) => candidate.name === pool.metadata?.name);
       if (!modelled) continue;
-      const status = buildPoolStatus(model, modelled, pool);
+      const status = buildPoolStatus(model, modelled, pool, new Date());
       if (statusEquivalent(status, pool.status)) continue;
       await options.resources.patchStatus(
         kafkaNodePoolType,

@@ -125,16 +125,13 @@ export function unsupportedFieldPaths(value: unknown, actedOn: ActedOn, path: st
   });
 }
 
-/** One Warning naming every field of the Kafka and of its KafkaNodePools that is not acted on, or none. */
-export function unsupportedFieldsWarnings(kafka: Kafka, pools: readonly KafkaNodePool[]): ClusterWarning[] {
-  const paths = [
-    ...unsupportedFieldPaths(kafka.spec, kafkaSpecActedOn, 'spec'),
-    ...pools.flatMap((pool) =>
-      unsupportedFieldPaths(pool.spec, kafkaNodePoolSpecActedOn, 'spec').map(
-        (path) => `KafkaNodePool ${pool.metadata.name} ${path}`,
-      ),
-    ),
-  ];
+/** The paths of the fields a KafkaNodePool sets that the operator does not act on. */
+export function poolUnsupportedFieldPaths(pool: KafkaNodePool): string[] {
+  return unsupportedFieldPaths(pool.spec, kafkaNodePoolSpecActedOn, 'spec');
+}
+
+/** One Warning naming the fields at `paths`, or none when there are none. */
+export function unsupportedFieldsWarning(paths: readonly string[]): ClusterWarning[] {
   if (paths.length === 0) return [];
   return [
     {
@@ -144,6 +141,16 @@ export function unsupportedFieldsWarnings(kafka: Kafka, pools: readonly KafkaNod
         'Remove them, or expect no effect from them.',
     },
   ];
+}
+
+/** One Warning naming every field of the Kafka and of its KafkaNodePools that is not acted on, or none. */
+export function unsupportedFieldsWarnings(kafka: Kafka, pools: readonly KafkaNodePool[]): ClusterWarning[] {
+  return unsupportedFieldsWarning([
+    ...unsupportedFieldPaths(kafka.spec, kafkaSpecActedOn, 'spec'),
+    ...pools.flatMap((pool) =>
+      poolUnsupportedFieldPaths(pool).map((path) => `KafkaNodePool ${pool.metadata.name} ${path}`),
+    ),
+  ]);
 }
 
 /**

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { buildClusterModel } from '../../../src/actors/cluster/cluster-model.ts';
-import { buildKafkaStatus } from '../../../src/actors/cluster/cluster-status.ts';
+import { buildKafkaStatus, buildPoolStatus } from '../../../src/actors/cluster/cluster-status.ts';
 import {
   type ActedOn,
   kafkaNodePoolSpecActedOn,
@@ -10,8 +10,9 @@ import {
   unsupportedFieldsEvent,
   unsupportedFieldsWarnings,
 } from '../../../src/actors/cluster/unsupported-fields.ts';
+import type { Condition } from '../../../src/api/conditions.ts';
 import { type Kafka, kafkaSpecSchema } from '../../../src/api/kafka.ts';
-import { kafkaNodePoolSpecSchema } from '../../../src/api/kafka-node-pool.ts';
+import { type KafkaNodePool, kafkaNodePoolSpecSchema } from '../../../src/api/kafka-node-pool.ts';
 import type { StructuralSchema } from '../../../src/api/schema.ts';
 import type { ClusterContext } from '../../../src/machines/cluster-machine.ts';
 import { kafkaResource, nodePoolResource } from '../../support/cluster-resources.ts';
@@ -155,5 +156,56 @@ describe('the UnsupportedFields Warning', () => {
 
   test('gives no Event when no field is unsupported', () => {
     assert.equal(unsupportedFieldsEvent(kafka, []), undefined);
+  });
+});
+
+describe("a KafkaNodePool's UnsupportedFields Warning", () => {
+  const otherCondition = {
+    type: 'Migrated',
+    status: 'True' as const,
+    lastTransitionTime: '2025-05-05T00:00:00Z',
+  };
+  const pool = nodePoolResource('dual', {
+    template: { kafkaContainer: { securityContext: { runAsNonRoot: true } } },
+  });
+  const withStatus = (resource: KafkaNodePool, conditions: Condition[]): KafkaNodePool => ({
+    ...resource,
+    status: { conditions },
+  });
+  const statusOf = (resource: KafkaNodePool, now: Date) => {
+    const model = buildClusterModel(kafkaResource(), [resource], { podNodeIds: {} });
+    const [modelled] = model.pools;
+    assert.ok(modelled);
+    return buildPoolStatus(model, modelled, resource, now);
+  };
+
+  test("is in the pool's own status, naming its fields; conditions others wrote stay", () => {
+    const { conditions } = statusOf(withStatus(pool, [otherCondition]), new Date('2026-01-01T00:00:00Z'));
+    assert.deepEqual(conditions, [
+      otherCondition,
+      {
+        type: 'Warning',
+        status: 'True',
+        reason: 'UnsupportedFields',
+        message:
+          'This operator does not act on these fields, so they change nothing: spec.template.kafkaContainer. ' +
+          'Remove them, or expect no effect from them.',
+        lastTransitionTime: '2026-01-01T00:00:00Z',
+      },
+    ]);
+  });
+
+  test('keeps its transition time while it holds, and goes with the fields', () => {
+    const first = statusOf(pool, new Date('2026-01-01T00:00:00Z'));
+    const again = statusOf(withStatus(pool, first.conditions ?? []), new Date('2026-02-01T00:00:00Z'));
+    assert.deepEqual(again.conditions, first.conditions);
+    const cleared = statusOf(
+      withStatus({ ...pool, spec: { ...pool.spec, template: undefined } }, [
+        otherCondition,
+        ...(first.conditions ?? []),
+      ]),
+      new Date(),
+    );
+    assert.deepEqual(cleared.conditions, [otherCondition]);
   });
 });
