@@ -14,6 +14,7 @@ import { checkControllerQuorumUnchanged } from './controller-quorum.ts';
 import { resolveKafkaVersion } from './kafka-versions.ts';
 import { modelListeners } from './listener-model.ts';
 import { modelNodePools, poolsOf } from './node-pool-model.ts';
+import { unsupportedFieldsWarnings } from './unsupported-fields.ts';
 
 /**
  * Builds the model; throws ReconcileFailure (non-retryable) for specs that cannot run: UnsupportedKafkaVersion,
@@ -38,6 +39,6 @@ export function buildClusterModel(
     listeners: modelListeners(kafka.spec.kafka.listeners ?? []),
     warnings,
   };
-  warnings.push(...specWarnings(model));
+  warnings.push(...specWarnings(model), ...unsupportedFieldsWarnings(kafka, own));
   return model;
 }
