@@ -3,6 +3,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
+  CoreV1Api,
   CustomObjectsApi,
   type KubeConfig,
   type KubernetesObject,
@@ -24,7 +25,7 @@ export interface Manifest extends KubernetesObject {
   spec: Record<string, unknown>;
 }
 
-// Files in name order: kafka.yaml (pool and cluster), topic.yaml, user.yaml.
+// Files in name order: kafka.yaml (metrics rules, pool and cluster), topic.yaml, user.yaml.
 export function playgroundManifests(namespace: string, nodeName = exampleNode): Manifest[] {
   return readdirSync(manifestsDirectory)
     .filter((file) => file.endsWith('.yaml'))
@@ -44,7 +45,21 @@ export function playgroundManifests(namespace: string, nodeName = exampleNode): 
 
 export async function applyManifests(kubeConfig: KubeConfig, manifests: Manifest[]): Promise<void> {
   const api = kubeConfig.makeApiClient(CustomObjectsApi);
+  const core = kubeConfig.makeApiClient(CoreV1Api);
   for (const manifest of manifests) {
+    if (manifest.kind === 'ConfigMap') {
+      await core.patchNamespacedConfigMap(
+        {
+          namespace: manifest.metadata.namespace ?? 'default',
+          name: manifest.metadata.name,
+          body: manifest,
+          fieldManager: 'playground',
+          force: true,
+        },
+        setHeaderOptions('Content-Type', PatchStrategy.ServerSideApply),
+      );
+      continue;
+    }
     const type = resourceTypeForKind(manifest.kind);
     await api.patchNamespacedCustomObject(
       {

@@ -162,7 +162,10 @@ export async function playgroundReady(
   timeoutMs: number,
   kinds?: string[],
 ): Promise<void> {
-  const manifests = playground.manifests.filter((manifest) => !kinds || kinds.includes(manifest.kind));
+  // A ConfigMap has no Ready condition to wait for.
+  const manifests = playground.manifests.filter(
+    (manifest) => manifest.kind !== 'ConfigMap' && (!kinds || kinds.includes(manifest.kind)),
+  );
   await waitUntilReady(playground.kubeConfig, manifests, {
     timeoutMs,
     print: playground.print,

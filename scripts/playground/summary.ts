@@ -52,6 +52,8 @@ Roll the cluster safely (one node at a time, each only when Kafka can lose it, t
   ${kubectl} get kafka ${cluster} -w -o jsonpath='{.status.conditions[0].message}{"\\n"}'
   ${kubectl} get events -w --field-selector involvedObject.kind=Kafka
 
+Broker metrics (Prometheus, the rules of the ConfigMap kafka-metrics), one address per pod, e.g.:
+  http://${cluster}-dual-role-0.${cluster}-kafka-brokers.${namespace}.svc:9404/metrics
 State-chart view: http://127.0.0.1:${playground.operator.stateChartViewPort}/  (STATE_CHART_VIEW_PORT sets the port)
 Operator metrics: http://127.0.0.1:${playground.operator.httpPort}/metrics
 Logs:

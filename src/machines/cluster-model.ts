@@ -49,6 +49,8 @@ export interface ClusterModel {
   entityOperator: { topicOperator: boolean; userOperator: boolean };
   /** spec.kafka.rack, when rack awareness is on. */
   rack?: RackModel;
+  /** spec.kafka.metricsConfig of type jmxPrometheusExporter: the ConfigMap key with the exporter's rules. */
+  metrics?: { configMap: string; key: string };
   /** spec.kafka.livenessProbe and readinessProbe, each unset field at Strimzi's default. */
   probes: { liveness: ProbeModel; readiness: ProbeModel };
 }

@@ -215,6 +215,18 @@ test("kafkajs produces and consumes through the SCRAM listener with the KafkaUse
   }
 });
 
+test("each broker serves Kafka's metrics to Prometheus on tcp-prometheus, named by the rules of the playground's ConfigMap", async () => {
+  const names = await pods();
+  assert.equal(names.length, 3);
+  for (const pod of names) {
+    const url = `http://${pod}.${playground.cluster}-kafka-brokers.${playground.namespace}.svc:9404/metrics`;
+    const body = await (await fetch(url)).text();
+    // The producer of the test before has written to my-topic: a meter the rules name.
+    assert.match(body, /^kafka_server_brokertopicmetrics_messagesinpersec_count [0-9.e+]+$/m, `${url}`);
+    assert.match(body, /^kafka_controller_kafkacontroller_activecontrollercount_value [01]\.0$/m, `${url}`);
+  }
+});
+
 test("a TLS KafkaUser's certificate, signed by the clients CA the cluster operator keeps, produces through the mutual-TLS listener", async () => {
   const custom = playground.kubeConfig.makeApiClient(CustomObjectsApi);
   await custom.createNamespacedCustomObject({

@@ -96,6 +96,16 @@ fetch_kafka() {
   stamp_set "$id"
 }
 
+# Beside Kafka's jars, where the broker's start-up script finds it when metricsConfig asks for metrics.
+fetch_jmx_exporter() {
+  local lib="$TESTENV_CACHE/kafka-$KAFKA_VERSION/lib" jar="jmx_prometheus_javaagent-$JMX_EXPORTER_VERSION.jar"
+  [ -f "$lib/$jar" ] && return 0
+  log "fetching the Prometheus JMX exporter $JMX_EXPORTER_VERSION from Maven Central"
+  mvn -B -q dependency:copy -Dartifact="io.prometheus.jmx:jmx_prometheus_javaagent:$JMX_EXPORTER_VERSION" \
+    -DoutputDirectory="$lib"
+  [ -f "$lib/$jar" ] || die "$jar missing in $lib"
+}
+
 ensure_redis() {
   command -v redis-server >/dev/null && return 0
   log "installing redis-server from Debian"
@@ -122,13 +132,13 @@ case "$what" in
   etcd) build_etcd ;;
   kwok) build_kwok ;;
   helm) build_helm ;;
-  kafka) fetch_kafka ;;
+  kafka) fetch_kafka; fetch_jmx_exporter ;;
   redis) ensure_redis ;;
   chromium) ensure_chromium ;;
   crun) ensure_crun ;;
   all)
     # Maven and apt run beside the Go builds; the Go builds share the build cache, so in turn.
-    ( fetch_kafka ) > "$TESTENV_RUN/build-kafka.log" 2>&1 & kafka_pid=$!
+    ( fetch_kafka && fetch_jmx_exporter ) > "$TESTENV_RUN/build-kafka.log" 2>&1 & kafka_pid=$!
     ensure_redis
     ensure_chromium
     ensure_crun

@@ -1,5 +1,5 @@
 // The cluster-wide fields of the model: identity, cluster id, authorization, user configuration, entity
-// operators, rack, probe timings; and the Warnings for what a legacy (v1beta2, ZooKeeper-era) Kafka sets
+// operators, rack, metrics, probe timings; and the Warnings for what a legacy (v1beta2, ZooKeeper-era) Kafka sets
 // that KRaft ignores.
 import { createHash } from 'node:crypto';
 import type { Kafka } from '../../api/kafka.ts';
@@ -26,6 +26,7 @@ type ClusterFields = Pick<
   | 'brokerConfig'
   | 'entityOperator'
   | 'rack'
+  | 'metrics'
   | 'probes'
 >;
 
@@ -68,6 +69,7 @@ export function modelClusterFields(
       userOperator: spec.entityOperator?.userOperator !== undefined,
     },
     rack: modelRack(kafka, warnings),
+    metrics: modelMetrics(kafka, warnings),
     probes: {
       liveness: { ...strimziProbeDefaults, ...spec.kafka.livenessProbe },
       readiness: { ...strimziProbeDefaults, ...spec.kafka.readinessProbe },
@@ -101,6 +103,22 @@ function modelRack(kafka: Kafka, warnings: ClusterWarning[]): RackModel | undefi
     return { type: 'topology-label', topologyKey: rack.topologyKey };
   }
   return undefined;
+}
+
+// The Prometheus JMX exporter's rules. The Strimzi metrics reporter is a plugin Kafka's own images lack.
+function modelMetrics(kafka: Kafka, warnings: ClusterWarning[]): ClusterModel['metrics'] {
+  const metrics = kafka.spec.kafka.metricsConfig;
+  if (metrics?.type === 'strimziMetricsReporter') {
+    warnings.push({
+      reason: 'MetricsReporterNotRun',
+      message:
+        'spec.kafka.metricsConfig of type strimziMetricsReporter is not run: no metrics are served. Use type ' +
+        'jmxPrometheusExporter with the exporter rules in a ConfigMap.',
+    });
+  }
+  const reference = metrics?.valueFrom?.configMapKeyRef;
+  if (metrics?.type !== 'jmxPrometheusExporter' || !reference?.name || !reference.key) return undefined;
+  return { configMap: reference.name, key: reference.key };
 }
 
 function existingClusterId(kafka: Kafka, pools: readonly KafkaNodePool[]): string | undefined {

@@ -23,6 +23,7 @@ export function validateCluster(kafka: Kafka, pools: readonly KafkaNodePool[]): 
       (key) => `spec.kafka.config key "${key}" is managed by the operator and may not be set; remove it`,
     ),
     ...(pools.length > 0 ? poolProblems(pools) : implicitPoolProblems(kafka)),
+    ...metricsProblems(kafka),
   ];
   if (problems.length > 0) {
     throw new ReconcileFailure(
@@ -33,6 +34,16 @@ export function validateCluster(kafka: Kafka, pools: readonly KafkaNodePool[]): 
       },
     );
   }
+}
+
+function metricsProblems(kafka: Kafka): string[] {
+  const metrics = kafka.spec.kafka.metricsConfig;
+  const reference = metrics?.valueFrom?.configMapKeyRef;
+  if (metrics?.type !== 'jmxPrometheusExporter' || (reference?.name && reference.key)) return [];
+  return [
+    'spec.kafka.metricsConfig of type jmxPrometheusExporter needs valueFrom.configMapKeyRef with the name and ' +
+      'key of the ConfigMap that holds the exporter rules',
+  ];
 }
 
 const listenerName = new RegExp(listenerNamePattern);

@@ -84,6 +84,8 @@ export const kafkaSpecActedOn: ActedOn = {
     authorization: true,
     // rack.topologyKey has a Warning of its own (RackIgnored).
     rack: true,
+    // The JMX exporter runs; type strimziMetricsReporter has a Warning of its own (MetricsReporterNotRun).
+    metricsConfig: { type: true, valueFrom: true },
     resources: true,
     jvmOptions: true,
     livenessProbe: true,

@@ -176,3 +176,45 @@ test("a TLS listener's own certificate Secret is mounted on brokers where the co
     }
   }
 });
+
+test('metricsConfig of type jmxPrometheusExporter: the rules mounted from their ConfigMap, the exporter started with the server on tcp-prometheus, the port open to all', () => {
+  const fixture = dualRole();
+  fixture.kafka.spec.kafka.metricsConfig = {
+    type: 'jmxPrometheusExporter',
+    valueFrom: { configMapKeyRef: { name: 'kafka-metrics', key: 'rules.yml' } },
+  };
+  const model = fixtureModel(fixture);
+  const desired = buildDesiredObjects(model, fixtureInputs(model));
+  const node = desired.nodes[0];
+  const container = node?.pod.spec?.containers[0];
+  assert.deepEqual(
+    container?.ports?.find((port) => port.name === 'tcp-prometheus'),
+    { name: 'tcp-prometheus', containerPort: 9404, protocol: 'TCP' },
+  );
+  const volume = node?.pod.spec?.volumes?.find((candidate) => candidate.name === 'metrics-config');
+  assert.deepEqual(volume?.configMap, {
+    name: 'kafka-metrics',
+    items: [{ key: 'rules.yml', path: 'metrics-config.yml' }],
+  });
+  assert.deepEqual(
+    container?.volumeMounts?.find((mount) => mount.name === 'metrics-config'),
+    { name: 'metrics-config', mountPath: '/opt/kafka/metrics-config', readOnly: true },
+  );
+  const script = node?.configMap.data?.['kafka-start.sh'] ?? '';
+  const at = (part: string) => script.indexOf(part);
+  const agent = at('-javaagent:$metrics_agent=9404:/opt/kafka/metrics-config/metrics-config.yml');
+  assert.ok(
+    at('kafka-storage.sh format') >= 0 &&
+      at('kafka-storage.sh format') < agent &&
+      agent < at('kafka-server-start.sh'),
+    'the exporter joins the server, after formatting',
+  );
+  const metricsRule = desired.networkPolicy.spec?.ingress?.find((rule) => rule.ports?.[0]?.port === 9404);
+  assert.deepEqual(metricsRule, { ports: [{ port: 9404, protocol: 'TCP' }] });
+
+  const without = buildDesiredObjects(fixtureModel(dualRole()), fixtureInputs(fixtureModel(dualRole())));
+  assert.equal(
+    without.nodes[0]?.pod.spec?.containers[0]?.ports?.some((port) => port.name === 'tcp-prometheus'),
+    false,
+  );
+});

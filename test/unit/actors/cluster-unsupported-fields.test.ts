@@ -52,7 +52,6 @@ describe('the spec fields the operator does not act on', () => {
     assert.deepEqual(unsupportedFieldPaths(strimziStyleKafka().spec, kafkaSpecActedOn, 'spec'), [
       'spec.kafka.listeners[0].configuration.bootstrap.externalIPs',
       'spec.kafka.listeners[0].configuration.ipFamilyPolicy',
-      'spec.kafka.metricsConfig',
       'spec.kafka.template.pod.securityContext',
       'spec.kafka.template.podDisruptionBudget',
       'spec.cruiseControl',

@@ -55,3 +55,10 @@ export function persistentVolumeClaimName(volume: DataVolume, podName: string): 
 export function logDir(volume: DataVolume, nodeId: number): string {
   return `${volume.mountPath}/kafka-log${nodeId}`;
 }
+
+// The Prometheus JMX exporter: its jar comes with the image (Strimzi's Kafka images carry it in libs),
+// its rules from the user's ConfigMap, mounted here; it serves Strimzi's metrics port.
+export const metricsAgentJarPattern = `${kafkaHome}/libs/jmx_prometheus_javaagent*.jar`;
+export const metricsConfigDir = `${kafkaHome}/metrics-config`;
+export const metricsConfigFile = 'metrics-config.yml';
+export const metricsPort = 9404;

@@ -4,7 +4,15 @@
 // The quorum is static (controller.quorum.voters), so formatting needs no --initial-controllers/--standalone;
 // --ignore-formatted keeps a restart from touching formatted directories and formats new JBOD volumes.
 import type { ClusterModel, NodeModel } from '../../../machines/cluster-model.ts';
-import { configDir, kafkaHome, serverConfigKey } from './broker-paths.ts';
+import {
+  configDir,
+  kafkaHome,
+  metricsAgentJarPattern,
+  metricsConfigDir,
+  metricsConfigFile,
+  metricsPort,
+  serverConfigKey,
+} from './broker-paths.ts';
 
 export function buildStartupScript(model: ClusterModel, node: NodeModel): string {
   const config = `${configDir}/${serverConfigKey}`;
@@ -15,10 +23,18 @@ export function buildStartupScript(model: ClusterModel, node: NodeModel): string
     // `--option=value`: a cluster id may start with '-', which would read as an option.
     `${kafkaHome}/bin/kafka-storage.sh format --cluster-id=${quote(model.clusterId)} ` +
       `--release-version=${quote(model.metadataVersion)} --config=${config} --ignore-formatted`,
+    ...(model.metrics ? metricsAgent : []),
     `exec ${kafkaHome}/bin/kafka-server-start.sh ${config}`,
     '',
   ].join('\n');
 }
+
+// The exporter joins the server only (not the storage tool), from whatever jar of it the image carries.
+const metricsAgent = [
+  `metrics_agent=$(ls ${metricsAgentJarPattern} 2>/dev/null | head -n 1)`,
+  `[ -n "$metrics_agent" ] || { echo "metricsConfig: this image has no ${metricsAgentJarPattern}" >&2; exit 1; }`,
+  `export KAFKA_OPTS="\${KAFKA_OPTS:-} -javaagent:$metrics_agent=${metricsPort}:${metricsConfigDir}/${metricsConfigFile}"`,
+];
 
 // POSIX single quotes: nothing inside is expanded.
 function quote(value: string): string {

@@ -1,6 +1,7 @@
 // The NetworkPolicy `<cluster>-network-policy-kafka`: the controller and replication ports open to the
 // cluster's own nodes and to the operator (and replication to the entity operator, as Strimzi allows),
-// every user listener open to its networkPolicyPeers, or to everyone when it names none.
+// every user listener open to its networkPolicyPeers, or to everyone when it names none, and the metrics
+// port, when metrics are on, to everyone (Prometheus runs where the user runs it).
 import type {
   V1NetworkPolicy,
   V1NetworkPolicyIngressRule,
@@ -8,6 +9,7 @@ import type {
 } from '@kubernetes/client-node';
 import { nameLabel } from '../../../api/labels.ts';
 import type { ClusterModel } from '../../../machines/cluster-model.ts';
+import { metricsPort } from '../broker-config/broker-paths.ts';
 import { controlPlaneListener, replicationListener } from '../cluster-names.ts';
 import { clusterLabels, clusterSelector, kafkaOwnerReference } from './object-metadata.ts';
 
@@ -40,6 +42,7 @@ export function buildNetworkPolicy(model: ClusterModel, operator: OperatorPeer):
     ...model.listeners.map((listener) =>
       ingressRule(listener.port, listener.networkPolicyPeers as V1NetworkPolicyPeer[] | undefined),
     ),
+    ...(model.metrics ? [ingressRule(metricsPort, undefined)] : []),
   ];
   return {
     apiVersion: 'networking.k8s.io/v1',

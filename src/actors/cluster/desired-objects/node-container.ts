@@ -2,14 +2,24 @@
 // ConfigMap, the node's ports, its addresses from the downward API, JVM settings and probes.
 import type { V1Container, V1ContainerPort, V1EnvVar } from '@kubernetes/client-node';
 import type { ClusterModel, NodeModel, PoolModel } from '../../../machines/cluster-model.ts';
-import { configDir, nodeAddressEnvVar, startupScriptKey } from '../broker-config/broker-paths.ts';
+import {
+  configDir,
+  metricsPort,
+  nodeAddressEnvVar,
+  startupScriptKey,
+} from '../broker-config/broker-paths.ts';
 import { controlPlaneListener, replicationListener } from '../cluster-names.ts';
 import { brokerAgentJavaOption } from './broker-agent.ts';
 import { jvmEnvironment } from './jvm-environment.ts';
 import { nodeProbes } from './node-probes.ts';
 import { nodeVolumeMounts } from './node-volumes.ts';
 import { isBroker, isController } from './object-metadata.ts';
-import { controlPlanePortName, listenerPortName, replicationPortName } from './port-names.ts';
+import {
+  controlPlanePortName,
+  listenerPortName,
+  metricsPortName,
+  replicationPortName,
+} from './port-names.ts';
 
 export function nodeContainer(model: ClusterModel, node: NodeModel, pool: PoolModel): V1Container {
   return {
@@ -31,6 +41,7 @@ export function nodeContainer(model: ClusterModel, node: NodeModel, pool: PoolMo
 // The controller listener is on controller nodes only; replication and user listeners on brokers only.
 export function nodePorts(model: ClusterModel, node: NodeModel): V1ContainerPort[] {
   const ports: V1ContainerPort[] = [];
+  if (model.metrics) ports.push({ name: metricsPortName, containerPort: metricsPort, protocol: 'TCP' });
   if (isController(node)) {
     ports.push({ name: controlPlanePortName, containerPort: controlPlaneListener.port, protocol: 'TCP' });
   }

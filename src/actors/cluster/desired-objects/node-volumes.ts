@@ -16,6 +16,8 @@ import {
   configDir,
   dataVolumes,
   listenerCertsDir,
+  metricsConfigDir,
+  metricsConfigFile,
   nodeCertsDir,
   persistentVolumeClaimName,
 } from '../broker-config/broker-paths.ts';
@@ -72,7 +74,21 @@ function mountedVolumes(model: ClusterModel, node: NodeModel, storage: StorageMo
     secretMount('client-ca-cert', caSecretNames(model.name, 'clients').certSecretName, clientsCaCertsDir),
     ...listenerCertificates,
     ...(isBroker(node) ? [brokerAgentVolume(model)] : []),
+    ...(model.metrics ? [metricsConfigVolume(model.metrics)] : []),
   ];
+}
+
+// The exporter's rules, mounted from the user's ConfigMap: an edit reaches the running exporter, which
+// reads its file again, without a restart.
+function metricsConfigVolume(metrics: NonNullable<ClusterModel['metrics']>): MountedVolume {
+  return {
+    volume: {
+      name: 'metrics-config',
+      configMap: { name: metrics.configMap, items: [{ key: metrics.key, path: metricsConfigFile }] },
+    },
+    mountPath: metricsConfigDir,
+    readOnly: true,
+  };
 }
 
 // configuration.brokerCertChainAndKey: a TLS listener that presents the user's certificate instead of the node's.

@@ -4,6 +4,8 @@ import type { ListenerModel } from '../../../machines/cluster-model.ts';
 
 export const controlPlanePortName = 'tcp-ctrlplane';
 export const replicationPortName = 'tcp-replication';
+// Where a PodMonitor finds the Prometheus metrics, as on Strimzi's pods.
+export const metricsPortName = 'tcp-prometheus';
 
 export function listenerPortName(listener: ListenerModel): string {
   if (listener.type === 'internal' && listener.name === 'plain' && listener.port === 9092)
