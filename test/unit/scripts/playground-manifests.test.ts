@@ -11,11 +11,12 @@ const pinnedKafka = /^KAFKA_VERSION=(\S+)$/m.exec(
   readFileSync(join(import.meta.dirname, '../../../test/env/versions.env'), 'utf8'),
 )?.[1];
 
-test('the example manifests are a pool, a Kafka, a topic and a user, all in the given namespace', () => {
+test('the example manifests are the metrics rules, a pool, a Kafka, a topic and a user, all in the given namespace', () => {
   const manifests = playgroundManifests('ns-a', 'node-a');
   assert.deepEqual(
     manifests.map((m) => `${m.kind}/${m.metadata.name}/${m.metadata.namespace}`),
     [
+      'ConfigMap/kafka-metrics/ns-a',
       'KafkaNodePool/dual-role/ns-a',
       'Kafka/my-cluster/ns-a',
       'KafkaTopic/my-topic/ns-a',
@@ -25,7 +26,7 @@ test('the example manifests are a pool, a Kafka, a topic and a user, all in the 
 });
 
 test("the pool's pods are bound to the given node and tolerate the pod runner's taint", () => {
-  const [pool] = playgroundManifests('ns-a', 'node-a');
+  const pool = playgroundManifests('ns-a', 'node-a').find((m) => m.kind === 'KafkaNodePool');
   const text = JSON.stringify(pool?.spec.template);
   assert.match(text, /"key":"kubernetes.io\/hostname","operator":"In","values":\["node-a"\]/);
   assert.doesNotMatch(text, /local-runner/);
