@@ -28,6 +28,8 @@ export interface PodRunnerOptions {
   bridge: string;
   podCidr: string;
   taints: V1Taint[];
+  // Labels of the Node besides its own (kubernetes.io/hostname and the like).
+  nodeLabels?: Record<string, string>;
   // Pod directories, the runner's hosts file and claims without a host path live here.
   runDirectory: string;
   // The test environment's Kafka jars, linked as /opt/kafka/libs.
@@ -81,6 +83,7 @@ export class PodRunner {
       name: options.nodeName,
       address: this.#network.nodeAddress,
       taints: options.taints,
+      extraLabels: options.nodeLabels,
       capacity,
       heartbeatMs: options.heartbeatMs ?? 10_000,
       log: this.#log,

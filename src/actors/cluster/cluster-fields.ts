@@ -67,7 +67,7 @@ export function modelClusterFields(
       topicOperator: spec.entityOperator?.topicOperator !== undefined,
       userOperator: spec.entityOperator?.userOperator !== undefined,
     },
-    rack: modelRack(kafka, warnings),
+    rack: modelRack(kafka),
     probes: {
       liveness: { ...strimziProbeDefaults, ...spec.kafka.livenessProbe },
       readiness: { ...strimziProbeDefaults, ...spec.kafka.readinessProbe },
@@ -84,22 +84,13 @@ const strimziProbeDefaults: ProbeModel = {
   failureThreshold: 3,
 };
 
-function modelRack(kafka: Kafka, warnings: ClusterWarning[]): RackModel | undefined {
+function modelRack(kafka: Kafka): RackModel | undefined {
   const rack = kafka.spec.kafka.rack;
   if (!rack) return undefined;
   if (rack.type === 'environment-variable' && rack.envVarName) {
     return { type: 'environment-variable', envVarName: rack.envVarName };
   }
-  if (rack.topologyKey) {
-    // Strimzi reads the node's label in an init container of its own image; the apache/kafka image has none.
-    warnings.push({
-      reason: 'RackIgnored',
-      message:
-        `spec.kafka.rack with topologyKey ${rack.topologyKey}: broker.rack is not set, since reading node labels ` +
-        'needs an init container this operator does not run. Use type environment-variable to set the rack.',
-    });
-    return { type: 'topology-label', topologyKey: rack.topologyKey };
-  }
+  if (rack.topologyKey) return { type: 'topology-label', topologyKey: rack.topologyKey };
   return undefined;
 }
 

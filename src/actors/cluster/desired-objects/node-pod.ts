@@ -16,6 +16,7 @@ import {
 } from '../../../api/labels.ts';
 import type { ClusterModel, NodeModel, PoolModel } from '../../../machines/cluster-model.ts';
 import { brokersServiceName } from '../cluster-names.ts';
+import { rackPodAnnotations, withRackAffinity } from './broker-rack.ts';
 import { objectHash } from './content-hash.ts';
 import { nodeContainer } from './node-container.ts';
 import { nodeVolumes } from './node-volumes.ts';
@@ -53,6 +54,7 @@ export function buildNodePod(
     pool.template.annotations ?? {};
   const annotations: Record<string, string> = {
     ...templateAnnotations,
+    ...rackPodAnnotations(model, node),
     [configurationHashAnnotation]: inputs.configurationHash,
     [serverCertificateHashAnnotation]: inputs.serverCertificateHash,
     [kafkaVersionAnnotation]: model.kafkaVersion,
@@ -60,6 +62,7 @@ export function buildNodePod(
     [clusterCaKeyGenerationAnnotation]: String(inputs.caGenerations.clusterCaKey),
     [clientsCaCertGenerationAnnotation]: String(inputs.caGenerations.clientsCaCert),
   };
+  const affinity = withRackAffinity(model, node, pool.template.affinity);
   const pod: V1Pod = {
     apiVersion: 'v1',
     kind: 'Pod',
@@ -79,7 +82,7 @@ export function buildNodePod(
       automountServiceAccountToken: false,
       terminationGracePeriodSeconds: 30,
       securityContext: { fsGroup: imageGroupId },
-      ...(pool.template.affinity && { affinity: pool.template.affinity }),
+      ...(affinity && { affinity }),
       ...(pool.template.tolerations && { tolerations: pool.template.tolerations }),
       containers: [nodeContainer(model, node, pool)],
       volumes: nodeVolumes(model, node, pool.storage),

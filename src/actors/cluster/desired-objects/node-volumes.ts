@@ -20,6 +20,7 @@ import {
   persistentVolumeClaimName,
 } from '../broker-config/broker-paths.ts';
 import { brokerAgentVolume } from './broker-agent.ts';
+import { rackTopologyKey, rackVolume } from './broker-rack.ts';
 import { isBroker } from './object-metadata.ts';
 
 // Strimzi's /tmp: a small memory-backed emptyDir, scratch space that survives a read-only root filesystem.
@@ -72,6 +73,7 @@ function mountedVolumes(model: ClusterModel, node: NodeModel, storage: StorageMo
     secretMount('client-ca-cert', caSecretNames(model.name, 'clients').certSecretName, clientsCaCertsDir),
     ...listenerCertificates,
     ...(isBroker(node) ? [brokerAgentVolume(model)] : []),
+    ...(rackTopologyKey(model, node) ? [rackVolume()] : []),
   ];
 }
 
