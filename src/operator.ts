@@ -25,7 +25,7 @@ import { createMetrics } from './supervisor/metrics.ts';
 import { ReconcileQueue, verifyRedisCredentials } from './supervisor/reconcile-queue.ts';
 import { ApiserverAuthorizer, type GuardedService } from './supervisor/request-authorizer.ts';
 import { ResourceCaches } from './supervisor/resource-caches.ts';
-import { startStateChartView } from './supervisor/state-chart-view.ts';
+import { startStateChartView } from './supervisor/state-chart/view/server.ts';
 import { Supervisor } from './supervisor/supervisor.ts';
 import { WriteFence } from './supervisor/write-fence.ts';
 
@@ -135,6 +135,7 @@ export async function startOperator(config: OperatorConfig, logger: Logger, kube
       renewalDays: config.users.certificateRenewalDays,
     },
     findKafka,
+    recordEvent,
   });
   const objects = new KubernetesObjects(kubeConfig);
   const kinds = kafkaClusters

@@ -84,6 +84,7 @@ export function createUserKind(
         reconcileUser: fromPromise<UserReconciled, KafkaUser>(({ input, signal }) =>
           effects.reconcileUser(input, signal),
         ),
+        releaseUser: fromPromise<void, KafkaUser>(({ input }) => effects.releaseUser(input)),
         deleteUser: fromPromise<void, KafkaUser>(({ input, signal }) => effects.deleteUser(input, signal)),
       },
     }),

@@ -2,7 +2,7 @@
 // resource as it is now, the tag of the states a reconcile ends in, and the annotations that
 // steer a machine.
 import type { KubernetesObject } from '@kubernetes/client-node';
-import { pauseAnnotation } from '../api/labels.ts';
+import { managedAnnotation, pauseAnnotation } from '../api/labels.ts';
 import { type FailureRecord, settledTag } from '../api/reconcile-outcome.ts';
 import { describeFailure } from './reconcile-failure.ts';
 
@@ -19,6 +19,12 @@ export function isPaused(resource: KubernetesObject): boolean {
   return resource.metadata?.annotations?.[pauseAnnotation] === 'true';
 }
 
+// strimzi.io/managed: "false": the user takes what the resource describes out of the operator's
+// hands; the operator writes nothing to Kafka for it and keeps it there when the resource goes.
+export function isUnmanaged(resource: KubernetesObject): boolean {
+  return resource.metadata?.annotations?.[managedAnnotation] === 'false';
+}
+
 // An effect a machine names but the runtime did not provide: a wiring mistake, loud at once.
 export function effectNotProvided(machine: string, effect: string): never {
   throw new Error(`effect ${effect} was not provided to the ${machine} machine`);
@@ -30,6 +36,8 @@ export const resourceGuards = {
     isBeingDeleted(event.resource),
   reconciliationIsPaused: ({ event }: { event: ReconcileEvent<KubernetesObject> }) =>
     isPaused(event.resource),
+  resourceIsUnmanaged: ({ event }: { event: ReconcileEvent<KubernetesObject> }) =>
+    isUnmanaged(event.resource),
 };
 
 // What every resource machine remembers of its reconciles, for status and the state-chart view.
@@ -56,6 +64,20 @@ export const toFailed = {
     params: ({ event }: { event: { error: unknown } }) => ({ error: event.error }),
   },
 } as const;
+
+// The state that lets go of an unmanaged resource by its `release` effect (its finalizer off,
+// nothing written to Kafka), then rests in unmanaged. The machine provides the actions named here.
+export function releasingState<R extends KubernetesObject, const Release extends string>(release: Release) {
+  return {
+    entry: 'rememberGeneration',
+    invoke: {
+      src: release,
+      input: ({ event }: { event: ReconcileEvent<R> }) => event.resource,
+      onDone: { target: 'unmanaged', actions: 'forgetFailure' },
+      onError: toFailed,
+    },
+  } as const;
+}
 
 // A state a reconcile ends in (tagged settled), which the next RECONCILE leaves by `transitions`.
 export function settledState<T>(transitions: T) {

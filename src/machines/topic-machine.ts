@@ -4,7 +4,6 @@
 // Effects are named here and provided by src/actors/topic, so tests can drive this with fakes.
 import { assign, fromPromise, setup } from 'xstate';
 import type { KafkaTopic } from '../api/kafka-topic.ts';
-import { managedAnnotation } from '../api/labels.ts';
 import { settledTag } from '../api/reconcile-outcome.ts';
 import {
   afterFailure,
@@ -12,6 +11,7 @@ import {
   effectNotProvided,
   type ReconcileEvent,
   type ReconcileMemory,
+  releasingState,
   resourceGuards,
   settledState,
   toFailed,
@@ -30,14 +30,10 @@ export interface TopicContext extends ReconcileMemory {
 
 export type TopicEvent = ReconcileEvent<KafkaTopic>;
 
-export function isUnmanaged(resource: KafkaTopic): boolean {
-  return resource.metadata?.annotations?.[managedAnnotation] === 'false';
-}
-
 const reconcileTransitions = [
   { guard: 'resourceIsBeingDeleted', target: 'deleting' },
   { guard: 'reconciliationIsPaused', target: 'paused', actions: 'rememberGeneration' },
-  { guard: 'topicIsUnmanaged', target: 'releasing' },
+  { guard: 'resourceIsUnmanaged', target: 'releasing' },
   { target: 'reconciling' },
 ] as const;
 
@@ -57,12 +53,10 @@ export const topicMachine = setup({
     releaseTopic: fromPromise<void, KafkaTopic>(async () => effectNotProvided('topic', 'releaseTopic')),
     deleteTopic: fromPromise<void, KafkaTopic>(async () => effectNotProvided('topic', 'deleteTopic')),
   },
-  guards: {
-    ...resourceGuards,
-    topicIsUnmanaged: ({ event }) => isUnmanaged(event.resource),
-  },
+  guards: resourceGuards,
   actions: {
     recordFailure: assign(({ context }, params: { error: unknown }) => afterFailure(context, params.error)),
+    forgetFailure: assign(afterSuccess),
     rememberGeneration: assign({
       reconciledGeneration: ({ event }) => event.resource.metadata?.generation,
     }),
@@ -93,21 +87,13 @@ export const topicMachine = setup({
     ready: settled,
     failed: settled,
     paused: settled,
-    releasing: {
-      entry: 'rememberGeneration',
-      invoke: {
-        src: 'releaseTopic',
-        input: ({ event }) => event.resource,
-        onDone: { target: 'unmanaged', actions: assign(afterSuccess) },
-        onError: toFailed,
-      },
-    },
+    releasing: releasingState<KafkaTopic, 'releaseTopic'>('releaseTopic'),
     unmanaged: settled,
     deleting: {
       invoke: {
         src: 'deleteTopic',
         input: ({ event }) => event.resource,
-        onDone: { target: 'deleted', actions: assign(afterSuccess) },
+        onDone: { target: 'deleted', actions: 'forgetFailure' },
         onError: toFailed,
       },
     },

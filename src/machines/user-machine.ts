@@ -1,6 +1,7 @@
 // The life of one KafkaUser: pending until its first reconcile, then reconciling its credentials,
-// ACLs and quotas towards the spec, resting in ready, failed or paused; deleting (credential, ACLs
-// and quotas removed, then the finalizer) when the resource is being deleted.
+// ACLs and quotas towards the spec, resting in ready, failed or paused; releasing and then
+// unmanaged when the user takes the Kafka user out of the operator's hands; deleting (credential,
+// ACLs and quotas removed unless unmanaged, then the finalizer) when the resource is being deleted.
 // Effects are named here and provided by src/actors/user, so tests can drive this with fakes.
 import { assign, fromPromise, setup } from 'xstate';
 import type { KafkaUser } from '../api/kafka-user.ts';
@@ -11,6 +12,7 @@ import {
   effectNotProvided,
   type ReconcileEvent,
   type ReconcileMemory,
+  releasingState,
   resourceGuards,
   settledState,
   toFailed,
@@ -35,6 +37,7 @@ export type UserEvent = ReconcileEvent<KafkaUser>;
 const reconcileTransitions = [
   { guard: 'resourceIsBeingDeleted', target: 'deleting' },
   { guard: 'reconciliationIsPaused', target: 'paused', actions: 'rememberGeneration' },
+  { guard: 'resourceIsUnmanaged', target: 'releasing' },
   { target: 'reconciling' },
 ] as const;
 
@@ -51,13 +54,13 @@ export const userMachine = setup({
     reconcileUser: fromPromise<UserReconciled, KafkaUser>(async () =>
       effectNotProvided('user', 'reconcileUser'),
     ),
+    releaseUser: fromPromise<void, KafkaUser>(async () => effectNotProvided('user', 'releaseUser')),
     deleteUser: fromPromise<void, KafkaUser>(async () => effectNotProvided('user', 'deleteUser')),
   },
-  guards: {
-    ...resourceGuards,
-  },
+  guards: resourceGuards,
   actions: {
     recordFailure: assign(({ context }, params: { error: unknown }) => afterFailure(context, params.error)),
+    forgetFailure: assign(afterSuccess),
     rememberGeneration: assign({
       reconciledGeneration: ({ event }) => event.resource.metadata?.generation,
     }),
@@ -88,11 +91,13 @@ export const userMachine = setup({
     ready: settled,
     failed: settled,
     paused: settled,
+    releasing: releasingState<KafkaUser, 'releaseUser'>('releaseUser'),
+    unmanaged: settled,
     deleting: {
       invoke: {
         src: 'deleteUser',
         input: ({ event }) => event.resource,
-        onDone: { target: 'deleted', actions: assign(afterSuccess) },
+        onDone: { target: 'deleted', actions: 'forgetFailure' },
         onError: toFailed,
       },
     },

@@ -1,5 +1,5 @@
 // The operator's HTTP endpoints: liveness, readiness and Prometheus metrics. The state-chart view has
-// its own port and server (state-chart-view.ts), so it can stay off or on loopback while these are exposed.
+// its own port and server (state-chart/view/server.ts), so it can stay off or on loopback while these are exposed.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';

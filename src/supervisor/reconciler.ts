@@ -87,7 +87,7 @@ export function createReconciler(options: ReconcilerOptions) {
     const { namespace, name } = splitKey(key);
     const log = options.logger.child({ kind, namespace, name, reconciliation: randomUUID().slice(0, 8) });
     const entry = registry.ensure(kind, resource);
-    const previousState = entry.state;
+    const previousState = topLevelState(entry.actor.getSnapshot().value);
     const inProgress = { kind, namespace, name };
     metrics.reconcileStarted.set(inProgress, Date.now() / 1000);
     const stopTimer = metrics.reconcileDuration.startTimer({ kind });

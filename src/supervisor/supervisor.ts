@@ -12,7 +12,7 @@ import {
   type ResourceKind,
   type StatusWriter,
 } from './contract.ts';
-import type { ResourceInformer } from './informer.ts';
+import type { ResourceInformerEvents } from './informer.ts';
 import type { OperatorMetrics } from './metrics.ts';
 import { objectKey } from './object-key.ts';
 import { deduplicationId, type ReconcileQueue, type ReconcileRequest } from './reconcile-queue.ts';
@@ -20,14 +20,34 @@ import { createReconciler, type ReconcileOutcome } from './reconciler.ts';
 import type { ResourceCaches } from './resource-caches.ts';
 import { RetryLedger } from './retry-ledger.ts';
 
+// What the Supervisor uses of one kind's cache: its change events and the keys it holds.
+export interface CacheEvents {
+  on<E extends keyof ResourceInformerEvents<KubernetesObject>>(
+    event: E,
+    listener: (...args: ResourceInformerEvents<KubernetesObject>[E]) => void,
+  ): unknown;
+  keys(): string[];
+}
+
+// What the Supervisor uses of the caches.
+export interface SupervisorCaches extends Pick<ResourceCaches, 'cached' | 'hasSynced' | 'start' | 'stop'> {
+  informerOf(kind: string): CacheEvents;
+}
+
+// What the Supervisor uses of the reconcile queue.
+export type SupervisorQueue = Pick<
+  ReconcileQueue,
+  'enqueue' | 'onConnectionChange' | 'depth' | 'startWorker' | 'stopWorker'
+>;
+
 export interface SupervisorOptions {
   // The caches of the kinds and of their related kinds, already declared.
-  caches: ResourceCaches;
+  caches: SupervisorCaches;
   kinds: ResourceKind[];
   resyncIntervalMs: number;
   // A failing resource is retried after initialMs, the wait doubling up to maxMs while its generation stays.
   retry: BackoffPolicy;
-  queue: ReconcileQueue;
+  queue: SupervisorQueue;
   resources: StatusWriter;
   events: EventSink;
   metrics: OperatorMetrics;
@@ -89,7 +109,7 @@ export class Supervisor {
     }, 5_000);
   }
 
-  #watch(kind: string, informer: ResourceInformer<KubernetesObject>): void {
+  #watch(kind: string, informer: CacheEvents): void {
     informer.on('add', (resource) => {
       this.registry.ensure(kind, resource);
       this.#enqueue(kind, [objectKey(resource)], 'change');
@@ -108,7 +128,7 @@ export class Supervisor {
   }
 
   // A related object's add, delete and relevant update reconcile the resources that own it.
-  #watchRelated(kind: string, related: RelatedKind, informer: ResourceInformer<KubernetesObject>): void {
+  #watchRelated(kind: string, related: RelatedKind, informer: CacheEvents): void {
     const changed = related.needsReconcile ?? needsReconcile;
     if (related.reconcileOnAdd !== false) {
       informer.on('add', (object) => this.#enqueue(kind, related.ownerKeys(object), 'change'));

@@ -451,10 +451,17 @@ test('scaling a pool up adds a Ready pod with its certificate; a scale-down Kafk
   assert.ok(parts.claimNames.includes(newClaim), `${newPod} has its claim`);
 
   // On kwok no broker runs: whether the node holds replicas cannot be asked, so nothing may go.
-  await patchPool(namespace, 'broker', { replicas: 3 });
-  const { refused, warning } = await refusedWith(namespace, 'ScaleDownCheckFailed');
-  assert.match(refused.message ?? '', new RegExp(`broker nodes ${added[0]} .*could not be checked`));
-  assert.equal(warning.message, refused.message);
+  const podsBeforeScaleDown = await clusterPods(namespace);
+  const recorder = await recordPodEvents(namespace);
+  try {
+    await patchPool(namespace, 'broker', { replicas: 3 });
+    const { refused, warning } = await refusedWith(namespace, 'ScaleDownCheckFailed');
+    assert.match(refused.message ?? '', new RegExp(`broker nodes ${added[0]} .*could not be checked`));
+    assert.equal(warning.message, refused.message);
+    await assertNoPodDeleted(namespace, recorder.events, podsBeforeScaleDown);
+  } finally {
+    recorder.stop();
+  }
   const kept = await clusterParts(namespace);
   const keptPod = kept.pods.find((p) => p.metadata?.name === newPod);
   assert.ok(keptPod && isReady(keptPod) && !keptPod.metadata?.deletionTimestamp, `${newPod} still runs`);
@@ -509,12 +516,9 @@ async function recordPodEvents(namespace: string) {
   return { events, stop: () => request.abort() };
 }
 
-// The roll asks before it deletes: by the time its refusal is in the status, a deletion would show.
-async function assertNoPodRestarted(
-  namespace: string,
-  events: PodEvent[],
-  before: V1Pod[],
-): Promise<V1Pod[]> {
+// A roll or a scale-down asks Kafka before it deletes: by the time its refusal is in the status, a
+// deletion would show.
+async function assertNoPodDeleted(namespace: string, events: PodEvent[], before: V1Pod[]): Promise<V1Pod[]> {
   assert.deepEqual(
     events.filter((event) => event.deleting || event.type === 'DELETED'),
     [],
@@ -549,7 +553,7 @@ test('a configuration change Kafka cannot be asked about restarts no pod: NotRea
       refused.message ?? '',
       /the roll waits because Kafka could not be asked which controller is active, to restart nodes [\d, ]+ in order/,
     );
-    await assertNoPodRestarted(namespace, recorder.events, pods);
+    await assertNoPodDeleted(namespace, recorder.events, pods);
   } finally {
     recorder.stop();
   }
@@ -596,7 +600,7 @@ test('strimzi.io/manual-rolling-update on a pod, then on a pool (handed to its p
       120_000,
       500,
     );
-    const now = await assertNoPodRestarted(namespace, recorder.events, pods);
+    const now = await assertNoPodDeleted(namespace, recorder.events, pods);
     // The pool's request is on each of its pods now, which keep it until they have rolled.
     for (const asked of [broker, ...controllers]) {
       const pod = now.find((candidate) => candidate.metadata?.name === asked.metadata?.name);

@@ -44,10 +44,16 @@ test('only the leader reconciles; when it is killed the other replica takes over
     while (changing) {
       const patched = await topics.patch('handover', { spec: { config: { 'retention.ms': retention++ } } });
       lastGeneration = patched.metadata?.generation ?? 0;
+      // Paces the changes (about 20 a second); nothing waits on it.
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   })();
-  await new Promise((resolve) => setTimeout(resolve, 1_000));
+  const changesFrom = Date.now();
+  const reconcilingChanges = (replica: OperatorProcess) =>
+    reconcileSpans([replica], fixture.namespace, 'handover').filter((span) => span.start > changesFrom);
+  await waitFor('the leader to reconcile the changes', async () =>
+    reconcilingChanges(leader).length > 0 ? true : undefined,
+  );
   const killedAt = Date.now();
   await leader.kill();
 
@@ -57,7 +63,9 @@ test('only the leader reconciles; when it is killed the other replica takes over
   // Bound: lease duration + retry period, plus the Lease round trips on a loaded 2-core machine.
   assert.ok(takeoverMs <= 4_000 + 500 + 400, `takeover took ${takeoverMs} ms`);
 
-  await new Promise((resolve) => setTimeout(resolve, 1_000));
+  await waitFor('the new leader to finish a reconcile of the changes', async () =>
+    reconcilingChanges(follower).some((span) => span.end !== undefined) ? true : undefined,
+  );
   changing = false;
   await changes;
   await topics.waitObserved('handover', lastGeneration, 30_000);

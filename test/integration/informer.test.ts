@@ -250,12 +250,15 @@ async function startApiserverProxy() {
   const upstream = new URL(kc.getCurrentCluster()?.server ?? '');
   const sockets = new Set<Socket>();
   let mode: 'forward' | 'refuse' | 'blackhole' = 'forward';
+  // Connections the blackhole took and never answered.
+  let held = 0;
   const server = createServer((client) => {
     if (mode === 'refuse') {
       client.destroy();
       return;
     }
     if (mode === 'blackhole') {
+      held += 1;
       sockets.add(client);
       client.on('close', () => sockets.delete(client));
       return;
@@ -292,6 +295,7 @@ async function startApiserverProxy() {
     blackhole() {
       mode = 'blackhole';
     },
+    held: () => held,
     restore() {
       mode = 'forward';
     },
@@ -438,7 +442,7 @@ test('stop() abandons a list that the apiserver never answers, and start() rejec
   t.after(() => proxy.close());
   proxy.blackhole();
   const { informer, synced } = startInformer(t, { kubeConfig: proxy.kubeConfig, namespaces: [namespace] });
-  await new Promise((resolve) => setTimeout(resolve, 500));
+  await waitFor('the list to reach the blackhole', async () => (proxy.held() > 0 ? true : undefined));
   assert.equal(informer.hasSynced(), false);
 
   const stopping = informer.stop();

@@ -155,10 +155,14 @@ test('of two candidates exactly one leads and keeps renewing, and the other repo
   assert.equal(lease.spec?.leaseTransitions, 0);
   assert.equal(timeOf(lease.spec?.acquireTime) <= timeOf(lease.spec?.renewTime), true);
 
-  // Several lease durations later the same replica still leads, on renewals alone.
-  await new Promise((resolve) => setTimeout(resolve, 2 * leaseDurationMs));
+  // Two lease durations after it was acquired the same replica still leads, on renewals alone.
+  const renewed = await waitFor('a renewal two lease durations after the acquisition', async () => {
+    const now = await readLease(leaseName);
+    return timeOf(now.spec?.renewTime) >= timeOf(lease.spec?.acquireTime) + 2 * leaseDurationMs
+      ? now
+      : undefined;
+  });
   overlap.stop();
-  const renewed = await readLease(leaseName);
   assert.equal(renewed.spec?.holderIdentity, leader.identity);
   assert.ok(timeOf(renewed.spec?.renewTime) > timeOf(lease.spec?.renewTime), 'the leader renewed the Lease');
   assert.equal(

@@ -9,6 +9,7 @@ import { runDirectory, withRedisDown } from '../support/environment.ts';
 import { operatorFixture } from '../support/operator-fixture.ts';
 import { type OperatorProcess, startOperatorProcess } from '../support/operator-process.ts';
 import type { TcpProxy } from '../support/tcp-proxy.ts';
+import { waitFor } from '../support/wait.ts';
 
 const fixture = await operatorFixture('reconnect');
 const topics = fixture.kafkaTopics;
@@ -32,28 +33,49 @@ after(async () => {
   await fixture.cleanup();
 });
 
+const refusedEnqueues = () =>
+  operator.logs().filter((line) => line.msg === 'cannot enqueue reconciles' && line.kind === 'KafkaTopic');
+
 test('a change made while Redis is restarted is reconciled afterwards', async () => {
   await topics.create('through-redis-restart');
   await topics.waitReady('through-redis-restart', { timeoutMs: readyTimeoutMs });
   let generation = 0;
   await withRedisDown(async () => {
+    const refusedBefore = refusedEnqueues().length;
     const patched = await topics.patch('through-redis-restart', {
       spec: { config: { 'retention.ms': 120_000 } },
     });
     generation = patched.metadata?.generation ?? 0;
-    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    // Redis stays down until the operator has seen the change and could not queue it.
+    await waitFor('the change to be refused by the queue', async () =>
+      refusedEnqueues().length > refusedBefore ? true : undefined,
+    );
   });
   const topic = await topics.waitReady('through-redis-restart', { generation, timeoutMs: readyTimeoutMs });
   assert.equal(topic.status?.observedGeneration, generation);
 });
+
+const failedWatches = () =>
+  operator
+    .logs()
+    .filter(
+      (line) =>
+        String(line.resource).startsWith('kafkatopics.') &&
+        line.level >= 40 &&
+        line.msg.includes('relisting in'),
+    );
 
 test('a resource created while the watch is broken is reconciled once the apiserver is reachable again', async () => {
   await topics.create('before-the-cut');
   await topics.waitReady('before-the-cut', { timeoutMs: readyTimeoutMs });
   await proxy.cut();
   try {
+    const failedBefore = failedWatches().length;
     await topics.create('during-the-cut');
-    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    // Two attempts to reach the apiserver after the resource existed: the operator tried, and could not see it.
+    await waitFor('two failed relists of the topics', async () =>
+      failedWatches().length >= failedBefore + 2 ? true : undefined,
+    );
     assert.equal(
       (await topics.read('during-the-cut')).status,
       undefined,

@@ -143,7 +143,12 @@ async function backInKafka(nodes: RestartCandidate[]): Promise<void> {
 
 test('with every partition in sync, a broker may restart; the brokers and the quorum are read from Kafka', async () => {
   await backInKafka([first, second, held]);
-  const health = await readClusterHealth(admin, 2_000);
+  // A new topic reaches the metadata of the broker that answers a little after its creation returns.
+  const health = await waitFor('both topics in the metadata Kafka gives', async () => {
+    const read = await readClusterHealth(admin, 2_000);
+    const described = new Set(read.partitions.map((state) => state.topic));
+    return described.has(strict) && described.has(lenient) ? read : undefined;
+  });
   assert.deepEqual(health.brokers, [20, 21, 22]);
   assert.deepEqual(health.quorum.voters.map((voter) => voter.id).sort(), [20, 21, 22]);
   assert.ok([20, 21, 22].includes(health.quorum.leaderId), `leader ${health.quorum.leaderId}`);

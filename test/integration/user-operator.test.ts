@@ -12,7 +12,13 @@ import { Admin } from '@platformatic/kafka';
 import { PlatformaticKafkaAdmin } from '../../src/actors/kafka/platformatic-admin.ts';
 import { fixturesDirectory } from '../support/cluster-fixtures.ts';
 import { assertUserFilesBecomeReady } from '../support/example-resources.ts';
-import { kafkaUserClient, type ScramCredentials, scramClient, scramLogsIn } from '../support/kafka-users.ts';
+import {
+  isReady,
+  kafkaUserClient,
+  type ScramCredentials,
+  scramClient,
+  scramLogsIn,
+} from '../support/kafka-users.ts';
 import { readMetric } from '../support/metrics.ts';
 import { operatorFixture } from '../support/operator-fixture.ts';
 import { type OperatorProcess, startOperatorProcess } from '../support/operator-process.ts';
@@ -167,10 +173,15 @@ test('idle resyncs keep the password and write nothing to Kafka or to the Secret
     quotas: { producerByteRate: 1_048_576 },
   });
   await readyUser(name);
-  // Other users of this file may still be settling: wait until nothing is written for a while.
-  await waitFor('the operator to stop writing to Kafka', async () => {
+  // Other users of this file may still be settling: settled once every Ready user has been reconciled
+  // start to end (two more finished reconciles) with no write to Kafka meanwhile.
+  await waitFor('a round of reconciles of every user that writes nothing to Kafka', async () => {
     const before = await kafkaWrites();
-    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    const names = (await users.list()).filter(isReady).map((user) => user.metadata.name ?? '');
+    const counts = names.map(reconcilesOf);
+    await waitFor('every user to be reconciled twice more', async () =>
+      names.every((user, index) => reconcilesOf(user) >= (counts[index] ?? 0) + 2) ? true : undefined,
+    );
     return (await kafkaWrites()) === before ? true : undefined;
   });
   const secretBefore = await core.readNamespacedSecret({ namespace, name });

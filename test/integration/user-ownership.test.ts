@@ -103,6 +103,46 @@ test('KafkaUsers of one name in two namespaces: the older owns the Kafka user, t
   assert.deepEqual(await aclTopics(name), ['second-topic']);
 });
 
+test('a KafkaUser moved to another namespace as docs/install.md says: the new one, refused while the old one owns the Kafka user, takes it over with the copied password once the old one is released, and deleting the released one leaves it be', async () => {
+  const name = unique('dave');
+  await firstUsers.create(name, scramUserReading('dave-first'));
+  await firstUsers.waitReady(name);
+  const password = await passwordIn(firstUsers, name);
+  const copied = unique('dave-password');
+  await core.createNamespacedSecret({
+    namespace: secondNamespace,
+    body: { metadata: { name: copied }, stringData: { password } },
+  });
+  await secondUsers.create(name, {
+    ...scramUserReading('dave-second'),
+    authentication: {
+      type: 'scram-sha-512',
+      password: { valueFrom: { secretKeyRef: { name: copied, key: 'password' } } },
+    },
+  });
+  assert.equal((await secondUsers.waitSettled(name)).ready.reason, 'ResourceConflict');
+
+  await firstUsers.patch(name, { metadata: { annotations: { 'strimzi.io/managed': 'false' } } });
+  const released = await firstUsers.waitUntil(name, 'to be released', (user) =>
+    user.status?.conditions?.some((c) => c.reason === 'Unmanaged') ? user : undefined,
+  );
+  assert.equal(released.metadata?.finalizers, undefined);
+  // Taken over at its next reconcile (a resync every 2 s).
+  await secondUsers.waitReady(name);
+  assert.deepEqual(await aclTopics(name), ['dave-second']);
+  assert.ok(await logsIn({ username: name, password }), 'the copied password logs in');
+
+  await firstUsers.delete(name);
+  await firstUsers.waitGone(name);
+  assert.deepEqual(
+    await aclTopics(name),
+    ['dave-second'],
+    "deleting the released one keeps the new owner's ACLs",
+  );
+  assert.ok(await logsIn({ username: name, password }));
+  assert.equal((await secondUsers.waitSettled(name)).ready.status, 'True');
+});
+
 test("a Secret of the user's name not made for it gives SecretConflict: never overwritten, read for a password or deleted, and nothing reaches Kafka", async () => {
   const name = unique('bob');
   const theirs = await core.createNamespacedSecret({

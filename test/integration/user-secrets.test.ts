@@ -8,7 +8,7 @@ import { isReady, kafkaUserClient } from '../support/kafka-users.ts';
 import { readMetric } from '../support/metrics.ts';
 import { operatorFixture } from '../support/operator-fixture.ts';
 import { type OperatorProcess, startOperatorProcess } from '../support/operator-process.ts';
-import { waitFor } from '../support/wait.ts';
+import { holdsThroughout, waitFor } from '../support/wait.ts';
 
 const fixture = await operatorFixture('user-secrets');
 const { namespace, core } = fixture;
@@ -39,9 +39,16 @@ test('a new user is reconciled once: the Secret its reconcile writes does not re
   const before = await readyReconciles();
   await users.create(name, { authentication: { type: 'scram-sha-512' } });
   await readyUser(name);
-  // A reconcile the Secret's creation enqueued would run within a second or two of it.
-  await new Promise((resolve) => setTimeout(resolve, 3_000));
-  assert.equal((await readyReconciles()) - before, 1);
+  await waitFor('its reconcile to be counted', async () =>
+    (await readyReconciles()) > before ? true : undefined,
+  );
+  // The Secret exists before the status says Ready; a reconcile its add enqueued would start once the
+  // 200 ms coalescing window passed on this otherwise idle queue: 3 s is over ten times that.
+  await holdsThroughout(
+    'one reconcile of the user',
+    async () => (await readyReconciles()) - before === 1,
+    3_000,
+  );
 });
 
 test("a deleted user's Secret is made again within seconds, with no resync to wait for", async () => {

@@ -21,3 +21,19 @@ export async function waitFor<T>(
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
 }
+
+// Proves an absence: the probe holds at every look for windowMs, or this throws at the first look it
+// does not. The caller says why windowMs is long enough for what it proves.
+export async function holdsThroughout(
+  what: string,
+  probe: () => Promise<boolean>,
+  windowMs: number,
+  intervalMs = 200,
+): Promise<void> {
+  const end = Date.now() + windowMs;
+  for (;;) {
+    if (!(await probe())) throw new Error(`${what} stopped holding`);
+    if (Date.now() >= end) return;
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}

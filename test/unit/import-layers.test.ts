@@ -99,6 +99,28 @@ test('no files of src/ import each other in a loop, type-only imports included',
   assert.deepEqual(importCycles(readSources(sourceRoot)), []);
 });
 
+// The state chart's diagram code (a machine as a chart, its layout, SVG and Mermaid) is drawing only:
+// the view's serving code imports it, never the other way round.
+const diagramFolder = 'supervisor/state-chart/diagram/';
+
+function diagramImportsOutside(sources: Sources): string[] {
+  return [...importGraph(sources)]
+    .filter(([from]) => from.startsWith(diagramFolder))
+    .flatMap(([from, imports]) =>
+      imports.filter((to) => !to.startsWith(diagramFolder)).map((to) => `src/${from} imports src/${to}`),
+    );
+}
+
+test("the state chart's diagram code imports nothing outside its folder", () => {
+  assert.deepEqual(diagramImportsOutside(readSources(sourceRoot)), []);
+  assert.deepEqual(
+    diagramImportsOutside(
+      new Map([['supervisor/state-chart/diagram/svg.ts', "import { stylePath } from '../view/pages.ts';\n"]]),
+    ),
+    ['src/supervisor/state-chart/diagram/svg.ts imports src/supervisor/state-chart/view/pages.ts'],
+  );
+});
+
 test('the check finds an upward import, a type-only one and one of the runtime', () => {
   const sources: Sources = new Map([
     ['api/kafka.ts', "import { topicMachine } from '../machines/topic-machine.ts';\n"],

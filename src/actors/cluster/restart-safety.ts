@@ -104,15 +104,14 @@ export function notBackReason(node: RestartCandidate, health: ClusterHealth): st
   if (node.roles.includes('broker')) {
     if (!health.brokers.includes(node.id)) {
       reasons.push(`broker ${node.id} is not registered and unfenced`);
-    } else {
-      const lagging = health.partitions.filter(
-        (state) => state.replicas.includes(node.id) && !state.isr.includes(node.id),
+    }
+    const lagging = health.partitions.filter(
+      (state) => state.replicas.includes(node.id) && !state.isr.includes(node.id),
+    );
+    if (lagging.length > 0) {
+      reasons.push(
+        `broker ${node.id} is not in sync on partitions ${lagging.map(describePartition).join('; ')}`,
       );
-      if (lagging.length > 0) {
-        reasons.push(
-          `broker ${node.id} is not in sync on partitions ${lagging.map(describePartition).join('; ')}`,
-        );
-      }
     }
   }
   return reasons.length > 0 ? reasons.join('; ') : undefined;

@@ -5,7 +5,8 @@ import type { KafkaTopic } from '../../api/kafka-topic.ts';
 import { clusterLabel, managedAnnotation } from '../../api/labels.ts';
 import { kafkaTopicType } from '../../api/resources.ts';
 import { ReconcileFailure } from '../../machines/reconcile-failure.ts';
-import { isUnmanaged, type TopicReconciled } from '../../machines/topic-machine.ts';
+import { isUnmanaged } from '../../machines/resource-machine.ts';
+import type { TopicReconciled } from '../../machines/topic-machine.ts';
 import {
   type ConfigChanges,
   type KafkaAdmin,

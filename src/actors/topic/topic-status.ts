@@ -1,20 +1,16 @@
 // The status a KafkaTopic shows for the state its actor settled in, in Strimzi's form.
 import type { ConditionUpdate } from '../../api/conditions.ts';
 import type { KafkaTopic, KafkaTopicStatus } from '../../api/kafka-topic.ts';
-import { managedAnnotation } from '../../api/labels.ts';
 import type { TopicContext } from '../../machines/topic-machine.ts';
-import { settledCondition, soleCondition } from '../kubernetes/settled-condition.ts';
+import { settledCondition, soleCondition, unmanagedCondition } from '../kubernetes/settled-condition.ts';
 
 // The one condition each settled state shows; undefined for the states that say nothing new
 // (pending, reconciling, releasing, deleting, deleted).
 function conditionFor(state: string, context: TopicContext): ConditionUpdate | undefined {
   if (state !== 'unmanaged') return settledCondition(state, context.lastError);
-  return {
-    type: 'Ready',
-    status: 'True',
-    reason: 'Unmanaged',
-    message: `${managedAnnotation} is "false": the operator leaves the Kafka topic as it is, and keeps it when this resource is deleted`,
-  };
+  return unmanagedCondition(
+    'the operator leaves the Kafka topic as it is, and keeps it when this resource is deleted',
+  );
 }
 
 export function buildTopicStatus(

@@ -1,18 +1,21 @@
 // What a KafkaUser's actor does to the world (Kubernetes is the source of truth, Kafka follows):
 // check the spec, make the credential (SCRAM password or TLS certificate), the ACLs and the quotas
-// in Kafka exactly the spec's, write the user's Secret, and undo it all through the finalizer.
+// in Kafka exactly the spec's, write the user's Secret, and undo it all through the finalizer;
+// let go of an unmanaged user without touching Kafka or its Secret.
 import type { CoreV1Api, V1Secret } from '@kubernetes/client-node';
 import type { Kafka } from '../../api/kafka.ts';
 import type { KafkaUser } from '../../api/kafka-user.ts';
-import { forceRenewAnnotation } from '../../api/labels.ts';
+import { forceRenewAnnotation, managedAnnotation } from '../../api/labels.ts';
 import { kafkaUserType } from '../../api/resources.ts';
 import { ReconcileFailure } from '../../machines/reconcile-failure.ts';
+import { isUnmanaged } from '../../machines/resource-machine.ts';
 import type { UserReconciled } from '../../machines/user-machine.ts';
 import { caSettingsFrom, ensureCertificateAuthority } from '../certificates/certificate-authority.ts';
 import type { KeyAndCertificate } from '../certificates/certificates.ts';
 import type { KafkaAdmin } from '../kafka/kafka-admin.ts';
 import type { KafkaClusters } from '../kafka/kafka-clusters.ts';
 import type { CustomResources } from '../kubernetes/custom-resources.ts';
+import type { EventToRecord } from '../kubernetes/event-recorder.ts';
 import { desiredAcls } from './user-acls.ts';
 import { asUserFailure, reconcileAcls, reconcileQuotas, removeFromKafka } from './user-kafka.ts';
 import { owningUser, principalConflict, principalKey, reservedConflict } from './user-ownership.ts';
@@ -44,6 +47,8 @@ export interface UserEffectsOptions {
   findKafka?: (namespace: string, name: string) => Kafka | undefined;
   // The watched KafkaUsers with this principalKey, in every namespace (an index of the informer's cache).
   usersNaming: (principalKey: string) => readonly KafkaUser[];
+  // A Kubernetes Event on the KafkaUser, for what the operator did that its status does not tell.
+  recordEvent: (user: KafkaUser, event: EventToRecord) => Promise<void>;
 }
 
 // A Secret of the user's name that was not made for it (no owner reference to it) is someone else's:
@@ -190,16 +195,37 @@ export function createUserEffects(options: UserEffectsOptions) {
     }
   }
 
-  async function deleteUser(user: KafkaUser, signal: AbortSignal): Promise<void> {
-    // Without our finalizer this operator never reconciled the user, or already cleaned up.
-    if (!user.metadata?.finalizers?.includes(userFinalizer)) return;
-    // A user whose principal another owns leaves Kafka as it is: what is there is the owner's.
-    if (!(await ownershipConflict(user))) await removePrincipal(user, signal);
-    const current = await secrets.read(user.metadata?.namespace ?? '', userSecretName(user));
-    if (current && isOwnedBy(current, user))
-      await secrets.delete(user.metadata?.namespace ?? '', userSecretName(user));
+  // strimzi.io/managed: "false": the operator lets go — finalizer off; Kafka and the Secret untouched.
+  async function releaseUser(user: KafkaUser): Promise<void> {
     await resources.removeFinalizer(kafkaUserType, user, userFinalizer);
   }
 
-  return { reconcileUser, deleteUser };
+  // Removes the credential, ACLs and quotas of a user this KafkaUser owns, and the Secret made for
+  // it; returns why Kafka is left as it is otherwise.
+  async function cleanUp(user: KafkaUser, signal: AbortSignal): Promise<string | undefined> {
+    if (isUnmanaged(user)) return `${managedAnnotation} is "false"`;
+    // A user whose principal another owns leaves Kafka as it is: what is there is the owner's.
+    const conflict = await ownershipConflict(user);
+    if (!conflict) await removePrincipal(user, signal);
+    const current = await secrets.read(user.metadata?.namespace ?? '', userSecretName(user));
+    if (current && isOwnedBy(current, user))
+      await secrets.delete(user.metadata?.namespace ?? '', userSecretName(user));
+    return conflict?.message;
+  }
+
+  async function deleteUser(user: KafkaUser, signal: AbortSignal): Promise<void> {
+    // Without our finalizer this operator never reconciled the user, or already cleaned up.
+    if (!user.metadata?.finalizers?.includes(userFinalizer)) return;
+    const keptBecause = await cleanUp(user, signal);
+    if (keptBecause) {
+      await options.recordEvent(user, {
+        type: 'Normal',
+        reason: 'UserKept',
+        message: `Kafka user ${userNameOf(user)} kept: this KafkaUser does not manage it (${keptBecause})`,
+      });
+    }
+    await resources.removeFinalizer(kafkaUserType, user, userFinalizer);
+  }
+
+  return { reconcileUser, releaseUser, deleteUser };
 }

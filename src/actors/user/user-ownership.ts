@@ -2,8 +2,11 @@
 // (User:<name> and, after a change of authentication, User:CN=<name>), so KafkaUsers of one name
 // in one cluster, in different namespaces, would share one credential and one set of ACLs, and
 // deleting either would take the other's. The oldest owns the principal; the others write nothing.
+// An unmanaged KafkaUser (strimzi.io/managed: "false") owns nothing: it writes nothing to Kafka,
+// so another KafkaUser of the name takes the principal over, as with KafkaTopics.
 import type { KafkaUser } from '../../api/kafka-user.ts';
 import { ReconcileFailure } from '../../machines/reconcile-failure.ts';
+import { isUnmanaged } from '../../machines/resource-machine.ts';
 import type { ReservedPrincipals } from '../kafka/kafka-clusters.ts';
 import { identityOf, otherUsernameOf, principalOf, userNameOf, usernameOf } from './user-principal.ts';
 
@@ -34,10 +37,11 @@ function precedes(a: KafkaUser, b: KafkaUser): boolean {
 }
 
 // Of a KafkaUser and the others with its principal key, the one created first (then by namespace
-// and name) owns the principal. One being deleted keeps it until its finalizer has cleaned Kafka,
-// so that no successor writes what that clean-up removes.
+// and name) owns the principal, unless unmanaged. One being deleted keeps it until its finalizer has
+// cleaned Kafka, so that no successor writes what that clean-up removes.
 export function owningUser(user: KafkaUser, others: readonly KafkaUser[]): KafkaUser {
-  const candidates = [user, ...others.filter((other) => other.metadata?.uid !== user.metadata?.uid)];
+  const rivals = others.filter((other) => other.metadata?.uid !== user.metadata?.uid && !isUnmanaged(other));
+  const candidates = [user, ...rivals];
   return candidates.reduce((owner, candidate) => (precedes(candidate, owner) ? candidate : owner));
 }
 

@@ -2,7 +2,7 @@
 // condition, the username Kafka knows and the Secret with the credentials.
 import type { KafkaUser, KafkaUserStatus } from '../../api/kafka-user.ts';
 import type { UserContext } from '../../machines/user-machine.ts';
-import { settledCondition, soleCondition } from '../kubernetes/settled-condition.ts';
+import { settledCondition, soleCondition, unmanagedCondition } from '../kubernetes/settled-condition.ts';
 
 // A status merge patch: null takes a field away (the Secret of a user that no longer has one).
 export type KafkaUserStatusPatch = Omit<KafkaUserStatus, 'secret'> & { secret?: string | null };
@@ -13,7 +13,13 @@ export function buildUserStatus(
   user: KafkaUser,
   now: Date,
 ): KafkaUserStatusPatch | undefined {
-  const condition = settledCondition(state, context.lastError);
+  const condition =
+    state === 'unmanaged'
+      ? unmanagedCondition(
+          "the operator leaves the Kafka user's credential, ACLs and quotas, and its Secret, as they are, " +
+            'and keeps the Kafka user when this resource is deleted',
+        )
+      : settledCondition(state, context.lastError);
   if (!condition) return undefined;
   const previous = user.status ?? {};
   // Only a reconcile that reached Kafka knows the username and the Secret; a failure keeps the last.

@@ -98,7 +98,7 @@ test('a restarted node is back once it is registered, unfenced and in sync, and 
   const unregistered = { ...health([lagging], { 0: 0, 1: 0, 2: 0 }), brokers: [0, 1] };
   assert.equal(
     notBackReason({ id: 2, roles: ['broker'] }, unregistered),
-    'broker 2 is not registered and unfenced',
+    'broker 2 is not registered and unfenced; broker 2 is not in sync on partitions orders-0 (replicas [0, 1, 2], ISR [0, 1], min.insync.replicas 2)',
   );
   assert.match(
     notBackReason({ id: 2, roles: ['broker'] }, health([lagging], { 0: 0, 1: 0, 2: 0 })) ?? '',

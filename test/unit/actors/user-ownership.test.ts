@@ -42,6 +42,18 @@ test('one being deleted keeps its principal until it is gone', () => {
   assert.equal(owningUser(kafkaUser('billing', '2026-01-01T11:00:00Z'), [deleting]), deleting);
 });
 
+test('an unmanaged KafkaUser owns no principal: the next oldest managed one does', () => {
+  const older = kafkaUser('shop', '2026-01-01T10:00:00Z');
+  older.metadata = { ...older.metadata, annotations: { 'strimzi.io/managed': 'false' } };
+  const newer = kafkaUser('billing', '2026-01-01T10:00:01Z');
+  assert.equal(owningUser(newer, [older, newer]), newer);
+  const managedAgain = {
+    ...older,
+    metadata: { ...older.metadata, annotations: { 'strimzi.io/managed': 'true' } },
+  };
+  assert.equal(owningUser(newer, [managedAgain, newer]), managedAgain);
+});
+
 test("the principal key is the cluster's key and the name; without a cluster there is none", () => {
   assert.equal(principalKey('external:test-cluster', kafkaUser('shop', '')), 'external:test-cluster/alice');
   assert.equal(principalKey(undefined, kafkaUser('shop', '')), undefined);

@@ -112,3 +112,21 @@ test('a failed user keeps the last username and Secret and says why in Ready=Fal
     [['Ready', 'False', 'SecretNotFound', 'no Secret']],
   );
 });
+
+test('an unmanaged user shows Ready=True with reason Unmanaged, and keeps the username and Secret it had', () => {
+  const unmanaged = buildUserStatus(
+    'unmanaged',
+    { key: 'shop/alice', consecutiveFailures: 0, reconciledGeneration: 5 },
+    { ...user(), status: { username: 'CN=alice', secret: 'alice' } },
+    now,
+  );
+  assert.equal(unmanaged?.username, 'CN=alice');
+  assert.equal(unmanaged?.secret, 'alice');
+  assert.equal(unmanaged?.observedGeneration, 5);
+  const [ready] = unmanaged?.conditions ?? [];
+  assert.deepEqual([ready?.type, ready?.status, ready?.reason], ['Ready', 'True', 'Unmanaged']);
+  assert.match(
+    ready?.message ?? '',
+    /strimzi\.io\/managed is "false".*keeps the Kafka user when this resource is deleted/,
+  );
+});

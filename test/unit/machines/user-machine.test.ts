@@ -5,7 +5,7 @@ import type { KafkaUser } from '../../../src/api/kafka-user.ts';
 import { settledTag } from '../../../src/api/reconcile-outcome.ts';
 import { ReconcileFailure } from '../../../src/machines/reconcile-failure.ts';
 import { type UserReconciled, userMachine } from '../../../src/machines/user-machine.ts';
-import { sanitiseContext } from '../../../src/supervisor/state-chart/context-sanitiser.ts';
+import { sanitiseContext } from '../../../src/supervisor/state-chart/view/context-sanitiser.ts';
 
 function user(overrides: Partial<KafkaUser['metadata']> = {}): KafkaUser {
   return {
@@ -18,6 +18,7 @@ function user(overrides: Partial<KafkaUser['metadata']> = {}): KafkaUser {
 
 function driven(effects: {
   reconcile?: (user: KafkaUser) => Promise<UserReconciled>;
+  release?: (user: KafkaUser) => Promise<void>;
   remove?: (user: KafkaUser) => Promise<void>;
 }) {
   const calls: string[] = [];
@@ -26,6 +27,10 @@ function driven(effects: {
       reconcileUser: fromPromise<UserReconciled, KafkaUser>(async ({ input }) => {
         calls.push(`reconcile ${input.metadata?.name}`);
         return (effects.reconcile ?? (async () => ({ username: 'alice', secretName: 'alice' })))(input);
+      }),
+      releaseUser: fromPromise<void, KafkaUser>(async ({ input }) => {
+        calls.push(`release ${input.metadata?.name}`);
+        await effects.release?.(input);
       }),
       deleteUser: fromPromise<void, KafkaUser>(async ({ input }) => {
         calls.push(`delete ${input.metadata?.name}`);
@@ -96,6 +101,57 @@ test('a user being deleted runs the delete effect and ends deleted; a failed del
   refuse = false;
   assert.equal((await reconcile(being)).value, 'deleted');
   assert.deepEqual(calls, ['reconcile alice', 'delete alice', 'delete alice']);
+});
+
+const unmanaged = { 'strimzi.io/managed': 'false' };
+
+test('an unmanaged user is released instead of reconciled, and is managed again once the annotation says so', async () => {
+  const { calls, reconcile } = driven({});
+  await reconcile(user());
+  const released = await reconcile(user({ generation: 3, annotations: unmanaged }));
+  assert.equal(released.value, 'unmanaged');
+  assert.equal(released.context.reconciledGeneration, 3);
+  assert.equal((await reconcile(user({ generation: 3, annotations: unmanaged }))).value, 'unmanaged');
+  const managed = await reconcile(user({ generation: 4, annotations: { 'strimzi.io/managed': 'true' } }));
+  assert.equal(managed.value, 'ready');
+  assert.equal((await reconcile(user({ generation: 5, annotations: unmanaged }))).value, 'unmanaged');
+  assert.equal((await reconcile(user({ generation: 6 }))).value, 'ready');
+  assert.deepEqual(calls, [
+    'reconcile alice',
+    'release alice',
+    'release alice',
+    'reconcile alice',
+    'release alice',
+    'reconcile alice',
+  ]);
+});
+
+test('a failed release is failed with the reason and tried again at the next reconcile', async () => {
+  let refuse = true;
+  const { reconcile } = driven({
+    release: async () => {
+      if (refuse) throw new Error('apiserver unreachable');
+    },
+  });
+  const failed = await reconcile(user({ annotations: unmanaged }));
+  assert.equal(failed.value, 'failed');
+  assert.equal(failed.context.lastError?.message, 'apiserver unreachable');
+  refuse = false;
+  const released = await reconcile(user({ annotations: unmanaged }));
+  assert.equal(released.value, 'unmanaged');
+  assert.equal(released.context.lastError, undefined);
+  assert.equal(released.context.consecutiveFailures, 0);
+});
+
+test('pausing and deleting come before the managed annotation: a paused or deleted unmanaged user is not released', async () => {
+  const { calls, reconcile } = driven({});
+  const paused = await reconcile(
+    user({ annotations: { ...unmanaged, 'strimzi.io/pause-reconciliation': 'true' } }),
+  );
+  assert.equal(paused.value, 'paused');
+  const deleted = await reconcile(user({ annotations: unmanaged, deletionTimestamp: new Date() }));
+  assert.equal(deleted.value, 'deleted');
+  assert.deepEqual(calls, ['delete alice']);
 });
 
 test('the state-chart view shows the username and Secret name of a user actor, and nothing else it does not know', async () => {

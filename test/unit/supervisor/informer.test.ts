@@ -12,7 +12,7 @@ import {
   type WatchCallbacks,
   type WatchStream,
 } from '../../../src/supervisor/resource-source.ts';
-import { waitFor } from '../../support/wait.ts';
+import { holdsThroughout, waitFor } from '../../support/wait.ts';
 
 interface OpenWatch {
   namespace: string | undefined;
@@ -228,6 +228,6 @@ test('stop() before the first list completes rejects start() and ends the retrie
   await informer.stop();
   await assert.rejects(synced, /stopped before its first list completed/);
   const listsAtStop = source.lists.length;
-  await new Promise((resolve) => setTimeout(resolve, 200));
-  assert.equal(source.lists.length, listsAtStop);
+  // Retries come every 10 to 50 ms: four of the longest back-offs without a list mean they ended.
+  await holdsThroughout('no list after stop()', async () => source.lists.length === listsAtStop, 200, 10);
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { sanitiseContext, scrubSecrets } from '../../../src/supervisor/state-chart/context-sanitiser.ts';
+import { sanitiseContext, scrubSecrets } from '../../../src/supervisor/state-chart/view/context-sanitiser.ts';
 
 test('only whitelisted context fields are shown: unknown fields are dropped, whatever they hold', () => {
   const shown = sanitiseContext({

@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { type AnyStateMachine, createMachine, StateMachine } from 'xstate';
 import { topicMachine } from '../../../src/machines/topic-machine.ts';
-import { type Box, layoutChart } from '../../../src/supervisor/state-chart/chart-layout.ts';
-import { renderChartMermaid } from '../../../src/supervisor/state-chart/chart-mermaid.ts';
-import { renderChartSvg } from '../../../src/supervisor/state-chart/chart-svg.ts';
-import { describeMachine } from '../../../src/supervisor/state-chart/machine-chart.ts';
+import { type Box, layoutChart } from '../../../src/supervisor/state-chart/diagram/layout.ts';
+import { describeMachine } from '../../../src/supervisor/state-chart/diagram/machine-chart.ts';
+import { renderChartMermaid } from '../../../src/supervisor/state-chart/diagram/mermaid.ts';
+import { renderChartSvg } from '../../../src/supervisor/state-chart/diagram/svg.ts';
 
 // Every machine in src/machines: the user and cluster machines join this test when they are written.
 const machinesDirectory = join(import.meta.dirname, '../../../src/machines');

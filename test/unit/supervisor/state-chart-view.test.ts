@@ -8,7 +8,7 @@ import { type TopicReconciled, topicMachine } from '../../../src/machines/topic-
 import { ActorRegistry } from '../../../src/supervisor/actor-registry.ts';
 import type { ResourceKind } from '../../../src/supervisor/contract.ts';
 import { createMetrics } from '../../../src/supervisor/metrics.ts';
-import { type StateChartView, startStateChartView } from '../../../src/supervisor/state-chart-view.ts';
+import { type StateChartView, startStateChartView } from '../../../src/supervisor/state-chart/view/server.ts';
 import { waitFor } from '../../support/wait.ts';
 
 const secret = 'hunter2-do-not-show';

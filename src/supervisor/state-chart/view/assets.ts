@@ -1,7 +1,7 @@
 // The view's browser script and style sheet, served by the operator itself (no CDN: the view works
 // offline and under a strict Content-Security-Policy). The script renders from the event stream only,
 // so the page and the stream never disagree; it is plain ES2020 for any current browser.
-import { chartStyle } from './chart-svg.ts';
+import { chartStyle } from '../diagram/svg.ts';
 
 export const viewScript = `
 'use strict';

@@ -1,9 +1,9 @@
 // What the view shows of one live actor, as JSON: a summary for the list and, for one actor's page,
 // its recent transitions and sanitised context. Event names are read through the machine's chart.
 import type { StateValue } from 'xstate';
-import type { ActorEntry } from '../actor-registry.ts';
+import type { ActorEntry } from '../../actor-registry.ts';
+import { activeLeafPaths, activeStatePaths, type MachineChart } from '../diagram/machine-chart.ts';
 import { type ShownContext, type ShownFailure, sanitiseContext } from './context-sanitiser.ts';
-import { activeLeafPaths, activeStatePaths, type MachineChart } from './machine-chart.ts';
 
 export interface ActorSummary {
   // `<kind>/<namespace>/<name>`: the actor's address in the view and its API.

@@ -5,16 +5,16 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
-import type { ActorEntry, ActorRegistry } from './actor-registry.ts';
-import type { ResourceKind } from './contract.ts';
-import { allowEveryone, type RequestAuthorizer } from './request-authorizer.ts';
-import { describeActor, summariseActor } from './state-chart/actor-view-model.ts';
-import { renderChartMermaid } from './state-chart/chart-mermaid.ts';
-import { renderChartSvg } from './state-chart/chart-svg.ts';
-import { LiveUpdates } from './state-chart/live-updates.ts';
-import { describeMachine, type MachineChart } from './state-chart/machine-chart.ts';
-import { viewScript, viewStyle } from './state-chart/view-assets.ts';
-import { renderActorListPage, renderActorPage, scriptPath, stylePath } from './state-chart/view-pages.ts';
+import type { ActorEntry, ActorRegistry } from '../../actor-registry.ts';
+import type { ResourceKind } from '../../contract.ts';
+import { allowEveryone, type RequestAuthorizer } from '../../request-authorizer.ts';
+import { describeMachine, type MachineChart } from '../diagram/machine-chart.ts';
+import { renderChartMermaid } from '../diagram/mermaid.ts';
+import { renderChartSvg } from '../diagram/svg.ts';
+import { describeActor, summariseActor } from './actor-view-model.ts';
+import { viewScript, viewStyle } from './assets.ts';
+import { LiveUpdates } from './live-updates.ts';
+import { renderActorListPage, renderActorPage, scriptPath, stylePath } from './pages.ts';
 
 export interface StateChartViewOptions {
   host: string;

@@ -1,6 +1,8 @@
 // The chart as a standalone SVG document: a box per state (`g.state[data-state=path]`, class
 // `active` on the current ones), a curve per pair of connected states with its event labels.
 // Its styles are inside, so the file looks the same in the view, in an issue or in docs.
+
+import { escapeHtml } from './html-escape.ts';
 import {
   type Box,
   type ChartLayout,
@@ -11,8 +13,7 @@ import {
   layoutChart,
   type PlacedState,
   stateFontSize,
-} from './chart-layout.ts';
-import { escapeHtml } from './html-escape.ts';
+} from './layout.ts';
 import type { MachineChart } from './machine-chart.ts';
 
 export const chartStyle = `

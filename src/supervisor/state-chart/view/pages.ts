@@ -1,6 +1,6 @@
 // The view's two HTML pages. They carry structure only: the rows, the facts and the highlighted
 // state are filled in by the view script from the event stream (the chart itself is drawn here).
-import { escapeHtml } from './html-escape.ts';
+import { escapeHtml } from '../diagram/html-escape.ts';
 
 export interface KindChoice {
   kind: string;
