@@ -347,6 +347,10 @@ describe('the chart renders valid manifests for every values file in ci/', () =>
         { watchNamespaces: ['team-a', 'team-b'], kafkaClusters: credentials },
       ],
       [
+        { operands: true, all: false, reviews: true, credentialsOutside: true, nodes: true },
+        { watchNamespaces: ['team-a', 'team-b'], kafkaClusters: credentials, rbac: { nodes: true } },
+      ],
+      [
         { operands: false, all: false, reviews: false, credentialsOutside: true },
         {
           watchNamespaces: ['team-a', 'team-b'],
@@ -718,12 +722,15 @@ interface GrantScenario {
   // The operator reviews callers: /metrics is authorized or the view is exposed.
   reviews: boolean;
   credentialsOutside: boolean;
+  // rbac.nodes: the operator reads nodes with listed namespaces too.
+  nodes?: boolean;
 }
 
 const grantConditions: Record<string, (scenario: GrantScenario) => boolean> = {
   always: () => true,
   'rbac.operands': (scenario) => scenario.operands,
-  'rbac.operands and watchNamespaces: "*"': (scenario) => scenario.operands && scenario.all,
+  'rbac.operands and (watchNamespaces: "*" or rbac.nodes)': (scenario) =>
+    scenario.operands && (scenario.all || scenario.nodes === true),
   'metrics.authorization.enabled or an exposed view': (scenario) => scenario.reviews,
   'a credentials Secret outside the watched namespaces': (scenario) => scenario.credentialsOutside,
 };

@@ -4,6 +4,7 @@
 // pods' cache, so a broker starts as soon as it is scheduled, whatever the Kafka's reconcile is doing.
 import type { KubernetesObject, V1Node, V1Pod } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
+import { KubernetesRequestError } from '../../api/kubernetes-request.ts';
 import { rackAnnotation, rackTopologyKeyAnnotation } from '../../api/labels.ts';
 import type { EventToRecord } from '../kubernetes/event-recorder.ts';
 import { type KubernetesObjects, nodeType, podType } from '../kubernetes/kubernetes-objects.ts';
@@ -23,11 +24,22 @@ export function waitsForRack(pod: V1Pod): boolean {
   );
 }
 
-/** What a pod needs: nothing (no rack wanted, not scheduled yet, already written), its rack, or a word why not. */
-export function rackOfPod(pod: V1Pod, node: V1Node | undefined): RackDecision {
+/**
+ * What a pod needs: nothing (no rack wanted, not scheduled yet, already written), its rack, or a word why
+ * not. `node` is 'forbidden' when the operator may not read it.
+ */
+export function rackOfPod(pod: V1Pod, node: V1Node | undefined | 'forbidden'): RackDecision {
   if (!waitsForRack(pod)) return { action: 'none' };
   const key = pod.metadata?.annotations?.[rackTopologyKeyAnnotation] ?? '';
   const nodeName = pod.spec?.nodeName;
+  if (node === 'forbidden') {
+    return {
+      action: 'refuse',
+      message:
+        `the operator may not read node ${nodeName} (get nodes) to learn the rack of this broker from its ` +
+        `label ${key}: install the chart with rbac.nodes: true (or watchNamespaces: "*").`,
+    };
+  }
   if (!node) return { action: 'refuse', message: `node ${nodeName} of pod ${pod.metadata?.name} is gone` };
   const rack = node.metadata?.labels?.[key];
   if (!rack) {
@@ -83,7 +95,10 @@ export function startBrokerRacks(pods: PodEvents, options: BrokerRacksOptions, s
 
   const write = async (pod: V1Pod) => {
     const nodeName = pod.spec?.nodeName ?? '';
-    const node = await api.get<V1Node>(nodeType, undefined, nodeName);
+    const node = await api.get<V1Node>(nodeType, undefined, nodeName).catch((error: unknown) => {
+      if (error instanceof KubernetesRequestError && error.statusCode === 403) return 'forbidden' as const;
+      throw error;
+    });
     const decision = rackOfPod(pod, node);
     if (decision.action === 'refuse') {
       if (!warned.has(keyOf(pod))) {

@@ -152,3 +152,11 @@ test('a node without the label, or gone, is refused with a message naming the no
     /node node-1 of pod my-cluster-brokers-0 is gone/,
   );
 });
+
+test('an operator refused the node says which chart value grants it', () => {
+  const refused = rackOfPod(pod(asking, 'node-1'), 'forbidden');
+  assert.match(
+    refused.action === 'refuse' ? refused.message : '',
+    /may not read node node-1 \(get nodes\).*rbac\.nodes: true/,
+  );
+});
