@@ -56,8 +56,10 @@ export function rackOfPod(pod: V1Pod, node: V1Node | undefined | 'forbidden'): R
 export interface PodEvents {
   on(event: 'add', listener: (pod: V1Pod) => void): unknown;
   on(event: 'update', listener: (pod: V1Pod, old: V1Pod) => void): unknown;
+  on(event: 'delete', listener: (pod: V1Pod) => void): unknown;
   off(event: 'add', listener: (pod: V1Pod) => void): unknown;
   off(event: 'update', listener: (pod: V1Pod, old: V1Pod) => void): unknown;
+  off(event: 'delete', listener: (pod: V1Pod) => void): unknown;
   get(namespace: string, name: string): V1Pod | undefined;
   list(): V1Pod[];
 }
@@ -129,12 +131,21 @@ export function startBrokerRacks(pods: PodEvents, options: BrokerRacksOptions, s
       .finally(() => inFlight.delete(key));
   };
   const onUpdate = (pod: V1Pod) => consider(pod);
+  // A pod made again under the same name (a roll) may land on another unlabelled node: warn about it too.
+  const onDelete = (pod: V1Pod) => {
+    const key = keyOf(pod);
+    warned.delete(key);
+    clearTimeout(retries.get(key));
+    retries.delete(key);
+  };
 
   pods.on('add', consider);
   pods.on('update', onUpdate);
+  pods.on('delete', onDelete);
   signal.addEventListener('abort', () => {
     pods.off('add', consider);
     pods.off('update', onUpdate);
+    pods.off('delete', onDelete);
     for (const timer of retries.values()) clearTimeout(timer);
     retries.clear();
   });
