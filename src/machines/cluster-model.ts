@@ -1,7 +1,15 @@
 // The cluster model's types: everything the builders (broker configuration, desired Kubernetes
 // objects) need of a Kafka, its KafkaNodePools and what exists now, and what the cluster machine's
 // plan carries. buildClusterModel (src/actors/cluster/cluster-model.ts) derives it.
-import type { V1Affinity, V1Toleration } from '@kubernetes/client-node';
+import type {
+  V1Affinity,
+  V1EnvVar,
+  V1LocalObjectReference,
+  V1PodSecurityContext,
+  V1SecurityContext,
+  V1Toleration,
+  V1TopologySpreadConstraint,
+} from '@kubernetes/client-node';
 import type { JvmOptions, ProbeTimings, ResourceRequirements } from '../api/common.ts';
 import type { KafkaListener, KafkaListenerConfiguration } from '../api/kafka.ts';
 import type { KafkaNodeRole } from '../api/kafka-node-pool.ts';
@@ -51,6 +59,30 @@ export interface ClusterModel {
   rack?: RackModel;
   /** spec.kafka.livenessProbe and readinessProbe, each unset field at Strimzi's default. */
   probes: { liveness: ProbeModel; readiness: ProbeModel };
+  /** spec.kafka.template of the objects the cluster has once. */
+  templates: ClusterTemplatesModel;
+}
+
+export interface ClusterTemplatesModel {
+  bootstrapService: ServiceTemplateModel;
+  brokersService: ServiceTemplateModel;
+  /** The bootstrap services of route, loadbalancer, nodeport and ingress listeners. */
+  externalBootstrapService: ServiceTemplateModel;
+  podDisruptionBudget: {
+    labels: Record<string, string>;
+    annotations: Record<string, string>;
+    /** How many nodes may be disrupted at once (Strimzi's default 1). */
+    maxUnavailable: number;
+  };
+}
+
+export interface ServiceTemplateModel {
+  /** Extra labels: the operator's own win. */
+  labels: Record<string, string>;
+  /** Extra annotations. */
+  annotations: Record<string, string>;
+  ipFamilyPolicy?: string;
+  ipFamilies?: string[];
 }
 
 /** The timings of one probe, every field set. */
@@ -109,6 +141,18 @@ export interface PodTemplateModel {
   affinity?: V1Affinity;
   /** Pod tolerations, as written. */
   tolerations?: V1Toleration[];
+  topologySpreadConstraints?: V1TopologySpreadConstraint[];
+  priorityClassName?: string;
+  /** Replaces the operator's pod security context. */
+  securityContext?: V1PodSecurityContext;
+  imagePullSecrets?: V1LocalObjectReference[];
+  terminationGracePeriodSeconds?: number;
+  /** template.kafkaContainer.env: the operator's own variables win over these. */
+  containerEnv: V1EnvVar[];
+  /** template.kafkaContainer.securityContext: replaces the operator's container security context. */
+  containerSecurityContext?: V1SecurityContext;
+  /** template.perPodService: the per-broker services of exposed listeners. */
+  perPodService: ServiceTemplateModel;
 }
 
 export interface NodeModel {

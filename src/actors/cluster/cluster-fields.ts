@@ -1,6 +1,6 @@
 // The cluster-wide fields of the model: identity, cluster id, authorization, user configuration, entity
-// operators, rack, probe timings; and the Warnings for what a legacy (v1beta2, ZooKeeper-era) Kafka sets
-// that KRaft ignores.
+// operators, rack, probe timings, the templates of the objects a cluster has once; and the Warnings for
+// what a legacy (v1beta2, ZooKeeper-era) Kafka sets that KRaft ignores.
 import { createHash } from 'node:crypto';
 import type { Kafka } from '../../api/kafka.ts';
 import type { KafkaNodePool } from '../../api/kafka-node-pool.ts';
@@ -14,6 +14,7 @@ import type {
 } from '../../machines/cluster-model.ts';
 import { obsoleteConfigKeys } from './kafka-config-rules.ts';
 import { stringifyConfig } from './listener-model.ts';
+import { modelClusterTemplates } from './template-model.ts';
 
 type ClusterFields = Pick<
   ClusterModel,
@@ -27,6 +28,7 @@ type ClusterFields = Pick<
   | 'entityOperator'
   | 'rack'
   | 'probes'
+  | 'templates'
 >;
 
 // Since Strimzi 0.48 these annotations are ignored: KRaft and node pools are always on.
@@ -72,6 +74,7 @@ export function modelClusterFields(
       liveness: { ...strimziProbeDefaults, ...spec.kafka.livenessProbe },
       readiness: { ...strimziProbeDefaults, ...spec.kafka.readinessProbe },
     },
+    templates: modelClusterTemplates(spec.kafka.template),
   };
 }
 

@@ -49,9 +49,9 @@ export function buildNodePod(
   pool: PoolModel,
   inputs: NodePodInputs,
 ): V1Pod {
+  const template = pool.template;
   // A pod created with a manual rolling update request would be restarted after every restart.
-  const { [manualRollingUpdateAnnotation]: _request, ...templateAnnotations } =
-    pool.template.annotations ?? {};
+  const { [manualRollingUpdateAnnotation]: _request, ...templateAnnotations } = template.annotations;
   const annotations: Record<string, string> = {
     ...templateAnnotations,
     ...rackPodAnnotations(model, node),
@@ -62,7 +62,7 @@ export function buildNodePod(
     [clusterCaKeyGenerationAnnotation]: String(inputs.caGenerations.clusterCaKey),
     [clientsCaCertGenerationAnnotation]: String(inputs.caGenerations.clientsCaCert),
   };
-  const affinity = withRackAffinity(model, node, pool.template.affinity);
+  const affinity = withRackAffinity(model, node, template.affinity);
   const pod: V1Pod = {
     apiVersion: 'v1',
     kind: 'Pod',
@@ -70,7 +70,7 @@ export function buildNodePod(
       name: node.podName,
       namespace: model.namespace,
       // The template may add labels, never replace the ones services and the operator select by.
-      labels: { ...pool.template.labels, ...podLabels(model, node) },
+      labels: { ...template.labels, ...podLabels(model, node) },
       annotations,
       ownerReferences: [kafkaOwnerReference(model)],
     },
@@ -80,10 +80,15 @@ export function buildNodePod(
       restartPolicy: 'Always',
       serviceAccountName: serviceAccountName(model),
       automountServiceAccountToken: false,
-      terminationGracePeriodSeconds: 30,
-      securityContext: { fsGroup: imageGroupId },
+      terminationGracePeriodSeconds: template.terminationGracePeriodSeconds ?? 30,
+      securityContext: template.securityContext ?? { fsGroup: imageGroupId },
       ...(affinity && { affinity }),
-      ...(pool.template.tolerations && { tolerations: pool.template.tolerations }),
+      ...(template.tolerations && { tolerations: template.tolerations }),
+      ...(template.topologySpreadConstraints && {
+        topologySpreadConstraints: template.topologySpreadConstraints,
+      }),
+      ...(template.priorityClassName && { priorityClassName: template.priorityClassName }),
+      ...(template.imagePullSecrets && { imagePullSecrets: template.imagePullSecrets }),
       containers: [nodeContainer(model, node, pool)],
       volumes: nodeVolumes(model, node, pool.storage),
     },

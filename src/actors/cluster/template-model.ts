@@ -1,0 +1,106 @@
+// spec.kafka.template and a KafkaNodePool's spec.template, as Strimzi applies them: the pod, kafka
+// container and per-pod service templates are per pool (a pool's field over the Kafka's), the cluster's
+// services and its disruption budget come from the Kafka's template alone.
+import type {
+  V1Affinity,
+  V1EnvVar,
+  V1LocalObjectReference,
+  V1PodSecurityContext,
+  V1SecurityContext,
+  V1Toleration,
+  V1TopologySpreadConstraint,
+} from '@kubernetes/client-node';
+import type {
+  ClusterTemplatesModel,
+  PodTemplateModel,
+  ServiceTemplateModel,
+} from '../../machines/cluster-model.ts';
+
+type Template = Record<string, unknown> | undefined;
+
+interface MetadataTemplate {
+  metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> };
+}
+
+interface PodTemplate extends MetadataTemplate {
+  affinity?: V1Affinity;
+  tolerations?: V1Toleration[];
+  topologySpreadConstraints?: V1TopologySpreadConstraint[];
+  priorityClassName?: string;
+  securityContext?: V1PodSecurityContext;
+  imagePullSecrets?: V1LocalObjectReference[];
+  terminationGracePeriodSeconds?: number;
+}
+
+interface ContainerTemplate {
+  env?: V1EnvVar[];
+  securityContext?: V1SecurityContext;
+}
+
+interface ServiceTemplate extends MetadataTemplate {
+  ipFamilyPolicy?: string;
+  ipFamilies?: string[];
+}
+
+interface DisruptionBudgetTemplate extends MetadataTemplate {
+  maxUnavailable?: number;
+}
+
+const part = <T>(template: Template, key: string): T => (template?.[key] ?? {}) as T;
+
+/** The pod template of a pool's nodes: each field from the pool's template, else from the Kafka's. */
+export function modelPodTemplate(kafkaTemplate: Template, poolTemplate: Template): PodTemplateModel {
+  const kafkaPod = part<PodTemplate>(kafkaTemplate, 'pod');
+  const poolPod = part<PodTemplate>(poolTemplate, 'pod');
+  const pod = { ...kafkaPod, ...poolPod };
+  const container = {
+    ...part<ContainerTemplate>(kafkaTemplate, 'kafkaContainer'),
+    ...part<ContainerTemplate>(poolTemplate, 'kafkaContainer'),
+  };
+  const perPodService = poolTemplate?.perPodService ? poolTemplate : kafkaTemplate;
+  return withoutUnset({
+    // Labels and annotations add up: the pool's win over the Kafka's of the same key.
+    labels: { ...kafkaPod.metadata?.labels, ...poolPod.metadata?.labels },
+    annotations: { ...kafkaPod.metadata?.annotations, ...poolPod.metadata?.annotations },
+    affinity: pod.affinity,
+    tolerations: pod.tolerations,
+    topologySpreadConstraints: pod.topologySpreadConstraints,
+    priorityClassName: pod.priorityClassName,
+    securityContext: pod.securityContext,
+    imagePullSecrets: pod.imagePullSecrets,
+    terminationGracePeriodSeconds: pod.terminationGracePeriodSeconds,
+    containerEnv: container.env ?? [],
+    containerSecurityContext: container.securityContext,
+    perPodService: serviceTemplate(part(perPodService, 'perPodService')),
+  });
+}
+
+// The model names only what is set, as the desired objects do.
+function withoutUnset<T extends object>(fields: T): T {
+  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as T;
+}
+
+/** The templates of the objects a cluster has once: its services and its pod disruption budget. */
+export function modelClusterTemplates(kafkaTemplate: Template): ClusterTemplatesModel {
+  const budget = part<DisruptionBudgetTemplate>(kafkaTemplate, 'podDisruptionBudget');
+  return {
+    bootstrapService: serviceTemplate(part(kafkaTemplate, 'bootstrapService')),
+    brokersService: serviceTemplate(part(kafkaTemplate, 'brokersService')),
+    externalBootstrapService: serviceTemplate(part(kafkaTemplate, 'externalBootstrapService')),
+    podDisruptionBudget: {
+      labels: budget.metadata?.labels ?? {},
+      annotations: budget.metadata?.annotations ?? {},
+      // Strimzi's default: one node at a time.
+      maxUnavailable: budget.maxUnavailable ?? 1,
+    },
+  };
+}
+
+function serviceTemplate(template: ServiceTemplate): ServiceTemplateModel {
+  return {
+    labels: template.metadata?.labels ?? {},
+    annotations: template.metadata?.annotations ?? {},
+    ...(template.ipFamilyPolicy && { ipFamilyPolicy: template.ipFamilyPolicy }),
+    ...(template.ipFamilies && { ipFamilies: template.ipFamilies }),
+  };
+}

@@ -1,0 +1,141 @@
+// spec.kafka.template and a pool's spec.template in the desired objects: the pod's scheduling, priority
+// and security fields, the kafka container's variables and security context, the services' labels,
+// annotations and IP families, and the disruption budget.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { buildDesiredObjects } from '../../../src/actors/cluster/desired-objects/desired-objects.ts';
+import {
+  clustersDirectory,
+  fixtureInputs,
+  fixtureModel,
+  readClusterFixture,
+} from '../../support/cluster-fixtures.ts';
+
+const spread = [
+  { maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'DoNotSchedule' },
+];
+
+function templatedCluster(kafkaTemplate: unknown, poolTemplate?: unknown) {
+  const fixture = readClusterFixture(`${clustersDirectory}/separate-roles-persistent.yaml`);
+  fixture.kafka.spec.kafka.template = kafkaTemplate as Record<string, unknown>;
+  fixture.kafka.spec.kafka.listeners.push({ name: 'external', port: 9094, type: 'nodeport', tls: false });
+  if (poolTemplate) {
+    for (const pool of fixture.pools) pool.spec.template = poolTemplate as Record<string, unknown>;
+  }
+  const model = fixtureModel(fixture);
+  return buildDesiredObjects(model, fixtureInputs(model));
+}
+
+test("a node's pod gets the template's spread, priority, security context, pull secrets and grace period", () => {
+  const desired = templatedCluster({
+    pod: {
+      topologySpreadConstraints: spread,
+      priorityClassName: 'kafka-critical',
+      securityContext: { runAsNonRoot: true, fsGroup: 2000 },
+      imagePullSecrets: [{ name: 'registry' }],
+      terminationGracePeriodSeconds: 90,
+    },
+  });
+  for (const { pod } of desired.nodes) {
+    assert.deepEqual(pod.spec?.topologySpreadConstraints, spread);
+    assert.equal(pod.spec?.priorityClassName, 'kafka-critical');
+    assert.deepEqual(pod.spec?.securityContext, { runAsNonRoot: true, fsGroup: 2000 });
+    assert.deepEqual(pod.spec?.imagePullSecrets, [{ name: 'registry' }]);
+    assert.equal(pod.spec?.terminationGracePeriodSeconds, 90);
+  }
+});
+
+test("without a template a pod keeps the operator's defaults and sets nothing more", () => {
+  const desired = templatedCluster(undefined);
+  for (const { pod } of desired.nodes) {
+    assert.deepEqual(pod.spec?.securityContext, { fsGroup: 1000 });
+    assert.equal(pod.spec?.terminationGracePeriodSeconds, 30);
+    for (const field of ['topologySpreadConstraints', 'priorityClassName', 'imagePullSecrets'] as const) {
+      assert.equal(pod.spec?.[field], undefined, field);
+    }
+    assert.deepEqual(pod.spec?.containers[0]?.securityContext, {
+      allowPrivilegeEscalation: false,
+      capabilities: { drop: ['ALL'] },
+    });
+  }
+});
+
+test("the kafka container gets the template's variables, the operator's own keeping their values, and its security context", () => {
+  const desired = templatedCluster(
+    { kafkaContainer: { env: [{ name: 'FROM_KAFKA', value: 'k' }] } },
+    {
+      kafkaContainer: {
+        env: [
+          { name: 'RACK_FROM_ENV', value: 'zone-b' },
+          { name: 'KAFKA_HEAP_OPTS', value: '-Xmx1m' },
+        ],
+        securityContext: { readOnlyRootFilesystem: true, runAsNonRoot: true },
+      },
+    },
+  );
+  for (const { pod } of desired.nodes) {
+    const container = pod.spec?.containers[0];
+    const env = container?.env ?? [];
+    // The pool's kafkaContainer replaces the Kafka's.
+    assert.equal(
+      env.find((variable) => variable.name === 'FROM_KAFKA'),
+      undefined,
+    );
+    assert.deepEqual(
+      env.find((variable) => variable.name === 'RACK_FROM_ENV'),
+      { name: 'RACK_FROM_ENV', value: 'zone-b' },
+    );
+    const heap = env.filter((variable) => variable.name === 'KAFKA_HEAP_OPTS');
+    assert.equal(heap.length, 1);
+    assert.notEqual(heap[0]?.value, '-Xmx1m');
+    assert.deepEqual(container?.securityContext, { readOnlyRootFilesystem: true, runAsNonRoot: true });
+  }
+});
+
+test("the cluster's services and the per-broker services get their templates' labels, annotations and IP families under the operator's own", () => {
+  const desired = templatedCluster({
+    bootstrapService: {
+      metadata: { labels: { 'strimzi.io/cluster': 'not-this', team: 'a' }, annotations: { lb: 'internal' } },
+      ipFamilyPolicy: 'PreferDualStack',
+      ipFamilies: ['IPv4', 'IPv6'],
+    },
+    brokersService: { metadata: { labels: { headless: 'yes' } } },
+    externalBootstrapService: { metadata: { annotations: { dns: 'bootstrap.example.com' } } },
+    perPodService: { metadata: { labels: { broker: 'exposed' } }, ipFamilyPolicy: 'SingleStack' },
+  });
+  const byName = new Map(desired.services.map((service) => [service.metadata?.name, service]));
+  const bootstrap = byName.get('my-cluster-kafka-bootstrap');
+  assert.equal(bootstrap?.metadata?.labels?.team, 'a');
+  assert.equal(bootstrap?.metadata?.labels?.['strimzi.io/cluster'], 'my-cluster');
+  assert.equal(bootstrap?.metadata?.annotations?.lb, 'internal');
+  assert.ok(bootstrap?.metadata?.annotations?.['strimzi.io/discovery']);
+  assert.equal(bootstrap?.spec?.ipFamilyPolicy, 'PreferDualStack');
+  assert.deepEqual(bootstrap?.spec?.ipFamilies, ['IPv4', 'IPv6']);
+  const brokers = byName.get('my-cluster-kafka-brokers');
+  assert.equal(brokers?.metadata?.labels?.headless, 'yes');
+  assert.equal(brokers?.metadata?.annotations, undefined);
+  assert.equal(brokers?.spec?.ipFamilyPolicy, undefined);
+  const external = byName.get('my-cluster-kafka-external-bootstrap');
+  assert.equal(external?.metadata?.annotations?.dns, 'bootstrap.example.com');
+  const perBroker = desired.nodes.flatMap((node) => node.services);
+  assert.ok(perBroker.length > 0);
+  for (const service of perBroker) {
+    assert.equal(service.metadata?.labels?.broker, 'exposed');
+    assert.equal(service.spec?.ipFamilyPolicy, 'SingleStack');
+  }
+});
+
+test("the disruption budget takes the template's labels, annotations and maxUnavailable", () => {
+  const nodes = templatedCluster(undefined).nodes.length;
+  assert.equal(templatedCluster(undefined).podDisruptionBudget.spec?.minAvailable, nodes - 1);
+  const budget = templatedCluster({
+    podDisruptionBudget: {
+      metadata: { labels: { budget: 'kafka' }, annotations: { owner: 'platform' } },
+      maxUnavailable: 0,
+    },
+  }).podDisruptionBudget;
+  assert.equal(budget.spec?.minAvailable, nodes);
+  assert.equal(budget.metadata?.labels?.budget, 'kafka');
+  assert.equal(budget.metadata?.labels?.['strimzi.io/cluster'], 'my-cluster');
+  assert.deepEqual(budget.metadata?.annotations, { owner: 'platform' });
+});
