@@ -4,11 +4,17 @@
 // users that wait for it.
 import type { KubernetesObject, V1Pod } from '@kubernetes/client-node';
 import { fromPromise } from 'xstate';
+import { claimResizeChanged } from '../actors/cluster/claim-changes.ts';
 import { type ClusterEffectsOptions, createClusterEffects } from '../actors/cluster/cluster-effects.ts';
 import { buildKafkaStatus } from '../actors/cluster/cluster-status.ts';
 import { isPodReady } from '../actors/cluster/pod-plan.ts';
 import { isKafkaReady } from '../actors/kafka/managed-cluster-access.ts';
-import { namespacedObjectTypes, type ObjectType, podType } from '../actors/kubernetes/kubernetes-objects.ts';
+import {
+  namespacedObjectTypes,
+  type ObjectType,
+  persistentVolumeClaimType,
+  podType,
+} from '../actors/kubernetes/kubernetes-objects.ts';
 import type { Kafka } from '../api/kafka.ts';
 import type { KafkaNodePool } from '../api/kafka-node-pool.ts';
 import { clusterLabel, kindLabel } from '../api/labels.ts';
@@ -65,6 +71,7 @@ function resourceOf(type: ObjectType): ResourceType {
 }
 
 const podResource = resourceOf(podType);
+const claimResource = resourceOf(persistentVolumeClaimType);
 
 // The objects the operator made for the clusters (labelled strimzi.io/kind=Kafka), by the cluster they
 // belong to. Cached objects carry no apiVersion and kind when they came from a list: they are set here,
@@ -77,8 +84,9 @@ export function watchClusters(caches: ResourceCaches, labelSelector: string | un
   const made = namespacedObjectTypes.map((type) => ({
     type,
     cache: caches.watch<KubernetesObject>(resourceOf(type), {
-      // The pods' cache is the one the Supervisor reconciles the Kafkas by (relatedKinds).
-      ...(type === podType ? {} : { name: `Kafka/${type.kind}` }),
+      // The pods' and the claims' caches are the ones the Supervisor reconciles the Kafkas by
+      // (relatedKinds).
+      ...(type === podType || type === persistentVolumeClaimType ? {} : { name: `Kafka/${type.kind}` }),
       labelSelector: `${kindLabel}=Kafka`,
       indexers: { [objectsByCluster]: clusterKey },
     }),
@@ -104,6 +112,8 @@ export function watchClusters(caches: ResourceCaches, labelSelector: string | un
 const relatedKinds: RelatedKind[] = [
   { type: kafkaNodePoolType, ownerKeys: clusterKey },
   { type: podResource, ownerKeys: clusterKey, needsReconcile: podChanged },
+  // The claims the operator makes need no reconcile when they appear; their growth does.
+  { type: claimResource, ownerKeys: clusterKey, reconcileOnAdd: false, needsReconcile: claimResizeChanged },
 ];
 
 // Topics and users of a Kafka fail while it runs no operator for them or is not Ready: once it is Ready

@@ -26,10 +26,8 @@ export function createTopicKind(
   topics: ResourceInformer<KafkaTopic>,
   options: Omit<TopicEffectsOptions, 'topicsNaming'>,
 ): ResourceKind<KafkaTopic> {
-  const effects = createTopicEffects({
-    ...options,
-    topicsNaming: (identity) => topics.byIndex(kafkaTopicIndex, identity),
-  });
+  const topicsNaming = (identity: string) => topics.byIndex(kafkaTopicIndex, identity);
+  const effects = createTopicEffects({ ...options, topicsNaming });
   return {
     type: kafkaTopicType,
     machine: topicMachine.provide({
@@ -43,5 +41,6 @@ export function createTopicKind(
     }),
     buildStatus: (state, context, resource, now) =>
       buildTopicStatus(state, context as TopicContext, resource, now),
+    claimants: (topic) => topicsNaming(kafkaTopicIdentity(topic)),
   };
 }

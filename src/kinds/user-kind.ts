@@ -73,10 +73,8 @@ export function createUserKind(
   users: ResourceInformer<KafkaUser>,
   options: Omit<UserEffectsOptions, 'usersNaming'>,
 ): ResourceKind<KafkaUser> {
-  const effects = createUserEffects({
-    ...options,
-    usersNaming: (key) => users.byIndex(kafkaUserPrincipalIndex, key),
-  });
+  const usersNaming = (key: string) => users.byIndex(kafkaUserPrincipalIndex, key);
+  const effects = createUserEffects({ ...options, usersNaming });
   return {
     type: kafkaUserType,
     machine: userMachine.provide({
@@ -91,5 +89,9 @@ export function createUserKind(
     buildStatus: (state, context, resource, now) =>
       buildUserStatus(state, context as UserContext, resource, now),
     related: [userSecrets],
+    claimants: (user) => {
+      const key = principalKey(options.clusters.clusterKeyOf(user), user);
+      return key === undefined ? [] : usersNaming(key);
+    },
   };
 }

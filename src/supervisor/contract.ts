@@ -42,6 +42,10 @@ export interface ResourceKind<R extends KubernetesObject = KubernetesObject> {
   buildStatus(state: string, context: unknown, resource: R, now: Date): object | undefined;
   related?: RelatedKind[];
   waiters?: Waiters<R>;
+  // The resources of this kind that claim what this one holds in Kafka (the same topic, the same
+  // principal): when it is deleted or released they are reconciled at once, so that the next in line
+  // takes over without waiting for a resync.
+  claimants?(resource: R): readonly KubernetesObject[];
 }
 
 // An update that changes only status or bookkeeping — the operator's own status and finalizer
@@ -58,9 +62,14 @@ export function needsReconcile(updated: KubernetesObject, old: KubernetesObject)
   );
 }
 
-// Where the runtime writes the status of a reconciled resource.
+// Where the runtime writes the status of a reconciled resource: 'gone' when the resource was deleted
+// meanwhile, which is no failure of the reconcile.
 export interface StatusWriter {
-  patchStatus(type: ResourceType, ref: { namespace: string; name: string }, status: object): Promise<void>;
+  patchStatus(
+    type: ResourceType,
+    ref: { namespace: string; name: string },
+    status: object,
+  ): Promise<'written' | 'gone'>;
 }
 
 // Where the runtime records the Event of a resource whose observed state changed.

@@ -113,8 +113,9 @@ export function createReconciler(options: ReconcilerOptions) {
       const status = definition.buildStatus(state, settled.context, resource, new Date());
       const writeStatus = async () => {
         if (status && !statusEquivalent(status, (resource as { status?: unknown }).status)) {
-          await options.resources.patchStatus(definition.type, { namespace, name }, status);
-          metrics.statusWrites.inc({ kind });
+          const written = await options.resources.patchStatus(definition.type, { namespace, name }, status);
+          if (written === 'gone') log.debug('deleted while it reconciled: no status to write');
+          else metrics.statusWrites.inc({ kind });
         }
       };
       if (state !== previousState) log.info({ from: previousState, to: state }, 'state changed');

@@ -115,13 +115,17 @@ export class Supervisor {
       this.#enqueue(kind, [objectKey(resource)], 'change');
     });
     informer.on('update', (resource, old) => {
-      if (needsReconcile(resource, old)) this.#enqueue(kind, [objectKey(resource)], 'change');
+      if (needsReconcile(resource, old)) {
+        this.#enqueue(kind, [objectKey(resource)], 'change');
+        this.#enqueueClaimants(kind, resource);
+      }
       this.#releaseWaiters(kind, resource, old);
     });
     informer.on('delete', (resource) => {
       // The leader lets the queue remove the actor, after any reconcile of it still running.
       if (this.#leading) this.#enqueue(kind, [objectKey(resource)], 'change');
       else this.registry.remove(kind, objectKey(resource));
+      this.#enqueueClaimants(kind, resource);
     });
     // After a (re)connect anything may have changed while we were not watching.
     informer.on('relisted', (resources) => this.#enqueue(kind, resources.map(objectKey), 'resync'));
@@ -137,6 +141,16 @@ export class Supervisor {
       if (changed(object, old)) this.#enqueue(kind, related.ownerKeys(object), 'change');
     });
     informer.on('delete', (object) => this.#enqueue(kind, related.ownerKeys(object), 'change'));
+  }
+
+  #enqueueClaimants(kind: string, resource: KubernetesObject): void {
+    const claimants = this.#kinds.get(kind)?.claimants?.(resource) ?? [];
+    const key = objectKey(resource);
+    this.#enqueue(
+      kind,
+      claimants.map(objectKey).filter((claimant) => claimant !== key),
+      'change',
+    );
   }
 
   #releaseWaiters(kind: string, resource: KubernetesObject, old: KubernetesObject): void {

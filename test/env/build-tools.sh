@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Builds the real services from the Go module proxy and Maven Central into the cache, once per
 # pinned version: kube-apiserver, kube-controller-manager, kube-scheduler, kubectl, etcd, kwok,
-# helm, and the Kafka jars; installs Debian's redis-server and chromium. Idempotent: a stamp per
-# component and version skips finished work.
+# helm, and the Kafka jars; installs Debian's redis-server, chromium and crun. Idempotent: a stamp
+# per component and version skips finished work.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -109,6 +109,13 @@ ensure_chromium() {
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 }
 
+# The image test runs the operator image (npm run image installs what builds it) with crun.
+ensure_crun() {
+  command -v crun >/dev/null && return 0
+  log "installing crun from Debian"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq crun >/dev/null
+}
+
 what=${1:-all}
 case "$what" in
   kubernetes) build_kubernetes ;;
@@ -118,13 +125,15 @@ case "$what" in
   kafka) fetch_kafka ;;
   redis) ensure_redis ;;
   chromium) ensure_chromium ;;
+  crun) ensure_crun ;;
   all)
     # Maven and apt run beside the Go builds; the Go builds share the build cache, so in turn.
     ( fetch_kafka ) > "$TESTENV_RUN/build-kafka.log" 2>&1 & kafka_pid=$!
     ensure_redis
     ensure_chromium
+    ensure_crun
     build_etcd; build_kubernetes; build_kwok; build_helm
     wait "$kafka_pid" || { cat "$TESTENV_RUN/build-kafka.log" >&2; die "Kafka fetch failed"; }
     ;;
-  *) die "unknown component '$what' (kubernetes, etcd, kwok, helm, kafka, redis, chromium, all)" ;;
+  *) die "unknown component '$what' (kubernetes, etcd, kwok, helm, kafka, redis, chromium, crun, all)" ;;
 esac

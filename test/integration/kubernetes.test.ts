@@ -127,6 +127,24 @@ test('an annotation is removed only while it has the value read: a request made 
   assert.equal(kept.metadata.annotations['strimzi.io/manual-rolling-update'], 'again');
 });
 
+test('a status written to a resource deleted meanwhile is answered gone; to one that exists, written', async () => {
+  const resources = new CustomResources(kc);
+  const type = { group, version: 'v1', kind: 'Widget', plural };
+  await custom.createNamespacedCustomObject({
+    ...widget,
+    body: { apiVersion: `${group}/v1`, kind: 'Widget', metadata: { name: 'short-lived' }, spec: {} },
+  });
+  assert.equal(
+    await resources.patchStatus(type, { namespace, name: 'short-lived' }, { phase: 'Seen' }),
+    'written',
+  );
+  await custom.deleteNamespacedCustomObject({ ...widget, name: 'short-lived' });
+  assert.equal(
+    await resources.patchStatus(type, { namespace, name: 'short-lived' }, { phase: 'Seen' }),
+    'gone',
+  );
+});
+
 test('a Lease is created and updated, and an update with a stale resourceVersion gets 409 Conflict', async () => {
   const created = await coordination.createNamespacedLease({
     namespace,

@@ -56,3 +56,15 @@ test('a KafkaTopic in another namespace naming a managed topic gets ResourceConf
   assert.ok((await admin.listTopics()).includes(topicName), 'deleting the refused one keeps the topic');
   assert.equal((await firstTopics.waitSettled('contested')).ready.status, 'True');
 });
+
+test('when the KafkaTopic managing a topic is released, the refused one naming it takes over at once, not at the next resync', async () => {
+  const topicName = `handed-${fixture.namespace}`;
+  await firstTopics.create('handed', { topicName, partitions: 1, replicas: 1 });
+  assert.equal((await firstTopics.waitSettled('handed')).ready.status, 'True');
+  await secondTopics.create('handed', { topicName, partitions: 1, replicas: 1 });
+  assert.equal((await secondTopics.waitSettled('handed')).ready.reason, 'ResourceConflict');
+  await firstTopics.patch('handed', { metadata: { annotations: { 'strimzi.io/managed': 'false' } } });
+  // The operator resyncs every 120 s: a takeover well within that came from the release itself.
+  const successor = await secondTopics.waitReady('handed', { timeoutMs: 30_000 });
+  assert.ok(successor.status?.topicId, 'the successor manages the topic Kafka has');
+});

@@ -1,13 +1,17 @@
-// One run of a container: its command in the pod's network namespace and a fresh mount and UTS
-// namespace set up by the mount script, output appended to the container's log file. The process
-// leads its own process group, so stopping it also reaches whatever it started.
+// One run of a container in the pod's network namespace (the host's for a pod on the host network):
+// its command in a fresh mount and UTS namespace set up by the mount script, or crun running it from
+// its image; output appended to the container's log file. The process leads its own process group,
+// so stopping it also reaches whatever it started.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { constants } from 'node:os';
 
 export interface ContainerLaunch {
-  namespacePath: string;
-  mountScript: string;
+  // undefined: the pod is on the host's network.
+  namespacePath: string | undefined;
+  // What runs in that network namespace: the mount script with the command, or crun.
+  argv: string[];
+  // The container's command, for its log.
   command: string[];
   env: Record<string, string>;
   logFile: string;
@@ -26,23 +30,14 @@ export class ContainerProcess {
     const log = openSync(launch.logFile, 'a');
     try {
       writeSync(log, `--- pod-runner: starting ${launch.command.join(' ')} at ${new Date().toISOString()}\n`);
-      this.#child = spawn(
-        'nsenter',
-        [
-          `--net=${launch.namespacePath}`,
-          '--',
-          'unshare',
-          '--mount',
-          '--uts',
-          '--propagation',
-          'private',
-          '--',
-          'sh',
-          launch.mountScript,
-          ...launch.command,
-        ],
-        { env: launch.env, stdio: ['ignore', log, log], detached: true },
-      );
+      const argv = launch.namespacePath
+        ? ['nsenter', `--net=${launch.namespacePath}`, '--', ...launch.argv]
+        : launch.argv;
+      this.#child = spawn(argv[0] ?? 'false', argv.slice(1), {
+        env: launch.env,
+        stdio: ['ignore', log, log],
+        detached: true,
+      });
     } finally {
       closeSync(log);
     }

@@ -18,6 +18,8 @@ export const usage = `Usage: node tools/pod-runner/main.ts [options]
   --min-liveness-delay S  liveness probes start at least S seconds after a container (default 0, as the
                        kubelet); for machines too busy to start a JVM within a pod's liveness probe
   --no-etc-hosts       leave /etc/hosts alone (by default a managed block lists the pods' and services' names)
+  --image REPO=LAYOUT  containers whose image is REPO[:tag|@digest] run from that OCI image layout (npm run
+                       image builds one) with crun, read-only; repeatable
   --kubeconfig FILE    (default $KUBECONFIG, else $TESTENV_RUN/kubeconfig)
   --log-level LEVEL    (default info)`;
 
@@ -33,6 +35,7 @@ export interface RunnerSettings {
   kafkaLibraries: string;
   logLevel: string;
   minLivenessDelaySeconds: number;
+  images: Map<string, string>;
 }
 
 export function parseTaint(text: string): V1Taint {
@@ -63,6 +66,7 @@ export function runnerSettings(argv: string[], env: NodeJS.ProcessEnv, repoRoot:
       kubeconfig: { type: 'string' },
       'log-level': { type: 'string', default: 'info' },
       'min-liveness-delay': { type: 'string', default: '0' },
+      image: { type: 'string', multiple: true },
     },
     strict: true,
   });
@@ -81,7 +85,14 @@ export function runnerSettings(argv: string[], env: NodeJS.ProcessEnv, repoRoot:
     kafkaLibraries: join(testenvCache, `kafka-${pinnedKafkaVersion(repoRoot)}`, 'lib'),
     logLevel: values['log-level'],
     minLivenessDelaySeconds: seconds(values['min-liveness-delay'], '--min-liveness-delay'),
+    images: new Map((values.image ?? []).map(parseImageOption)),
   };
+}
+
+export function parseImageOption(text: string): [string, string] {
+  const at = text.indexOf('=');
+  if (at <= 0 || at === text.length - 1) throw new Error(`--image ${text} must read REPOSITORY=LAYOUT`);
+  return [text.slice(0, at), text.slice(at + 1)];
 }
 
 function seconds(text: string, option: string): number {

@@ -18,6 +18,7 @@ import { clusterHostEntries, type LocalPod } from './host-names.ts';
 import { HostsPublisher } from './hosts-publisher.ts';
 import { buildKafkaHome } from './kafka-home.ts';
 import { NodeRegistration } from './node-registration.ts';
+import { OciImages } from './oci-images.ts';
 import { BridgeNetwork } from './pod-network.ts';
 import { PodWorker } from './pod-worker.ts';
 
@@ -48,6 +49,8 @@ export interface PodRunnerOptions {
   minLivenessDelaySeconds?: number;
   // Upper bound on each pod's grace period when the runner itself stops.
   stopGraceMs?: number;
+  // OCI image layouts by repository: containers whose image names one run from it (with crun).
+  images?: ReadonlyMap<string, string>;
 }
 
 const idleRestartMs = 120_000;
@@ -176,6 +179,7 @@ export class PodRunner {
       stagingDirectory,
       kafkaHome,
       imageEnv,
+      images: new OciImages(this.#options.images ?? new Map(), join(runDirectory, 'images')),
       volumeRefreshMs: this.#options.volumeRefreshMs ?? 5_000,
       restartBackoff: this.#options.restartBackoff ?? { initialMs: 1_000, maxMs: 30_000 },
       minLivenessDelaySeconds: this.#options.minLivenessDelaySeconds ?? 0,

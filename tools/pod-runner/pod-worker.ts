@@ -1,7 +1,7 @@
 // Plays the kubelet for one pod: gives it a network and an address, writes its volumes (refreshing
 // ConfigMap and Secret files while it runs), runs its init containers then its containers, reports
 // its status, and on deletion stops it (SIGTERM, SIGKILL after the grace period) and removes it.
-import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   ApiException,
@@ -22,6 +22,8 @@ import { FetchedObjects } from './fetched-objects.ts';
 import { type LocalPod, podHostname } from './host-names.ts';
 import { type ContainerMount, mountScript } from './mount-script.ts';
 import { ignoreNotFound } from './node-registration.ts';
+import type { OciImages } from './oci-images.ts';
+import { crunCommand, type RuntimeSpec, runtimeSpec } from './oci-runtime.ts';
 import type { BridgeNetwork, PodNetwork } from './pod-network.ts';
 import { podReferences } from './pod-references.ts';
 import { podStatus } from './pod-status.ts';
@@ -37,8 +39,10 @@ export interface PodWorkerContext {
   claimsDirectory: string;
   stagingDirectory: string;
   kafkaHome: string;
-  // What the image would set: PATH and the like.
+  // What the image would set: PATH and the like (for containers not run from an image).
   imageEnv: Record<string, string>;
+  // Images containers run from, by repository.
+  images: OciImages;
   volumeRefreshMs: number;
   restartBackoff: { initialMs: number; maxMs: number };
   minLivenessDelaySeconds: number;
@@ -61,6 +65,8 @@ export class PodWorker {
   readonly #startTime = new Date();
   #pod: V1Pod;
   #network: PodNetwork | undefined;
+  // The pod's own address, or the node's for a pod on the host network; undefined until it has one.
+  #address: string | undefined;
   #objects = new FetchedObjects(new Map(), new Map());
   #initialized = false;
   #stopping = false;
@@ -80,7 +86,7 @@ export class PodWorker {
       new ContainerRunner({
         container,
         restartPolicy,
-        address: () => this.#network?.address ?? '',
+        address: () => this.#address ?? '',
         prepare: () => this.#prepare(container),
         graceMs: () => Math.min(this.#graceSeconds() * 1000, this.#graceCapMs),
         backoff: context.restartBackoff,
@@ -116,9 +122,9 @@ export class PodWorker {
   }
 
   get local(): LocalPod | undefined {
-    if (!this.#network || this.#stopping) return undefined;
+    if (this.#address === undefined || this.#stopping) return undefined;
     const ready = this.#runners.length > 0 && this.#runners.every((r) => r.ready);
-    return { pod: this.#pod, address: this.#network.address, ready };
+    return { pod: this.#pod, address: this.#address, ready };
   }
 
   start(): void {
@@ -158,11 +164,16 @@ export class PodWorker {
     await mkdir(join(this.directory, 'logs'), { recursive: true });
     await mkdir(this.#instanceDirectory, { recursive: true });
     await writeFile(this.hostsFile, '');
-    this.#network = await this.#context.network.create(
-      this.#pod.metadata?.uid ?? this.#name,
-      `${this.#namespace}/${this.#name}`,
-    );
-    this.#log.info({ address: this.#network.address, directory: this.directory }, 'pod network ready');
+    if (this.#pod.spec?.hostNetwork) {
+      this.#address = this.#context.nodeAddress;
+    } else {
+      this.#network = await this.#context.network.create(
+        this.#pod.metadata?.uid ?? this.#name,
+        `${this.#namespace}/${this.#name}`,
+      );
+      this.#address = this.#network.address;
+    }
+    this.#log.info({ address: this.#address, directory: this.directory }, 'pod network ready');
     await this.#context.publishHosts();
     this.#changed();
     while (!this.#stopping) {
@@ -277,30 +288,80 @@ export class PodWorker {
   }
 
   #placement() {
-    return { podIP: this.#network?.address ?? '', hostIP: this.#context.nodeAddress };
+    return { podIP: this.#address ?? '', hostIP: this.#context.nodeAddress };
   }
 
   async #prepare(container: V1Container): Promise<ContainerLaunch> {
-    const network = this.#network;
-    if (!network) throw new Error('the pod has no network yet');
+    if (this.#address === undefined) throw new Error('the pod has no network yet');
     const hostname = podHostname(this.#pod);
-    const env = {
-      ...this.#context.imageEnv,
-      ...containerEnvironment({
+    const containerEnv = containerEnvironment({
+      pod: this.#pod,
+      container,
+      placement: this.#placement(),
+      hostname,
+      data: this.#objects,
+      allocatable: this.#context.allocatable,
+    });
+    const image = await this.#context.images.find(container.image ?? '');
+    const mounts: ContainerMount[] = [
+      { source: this.hostsFile, target: '/etc/hosts', readOnly: true, file: true },
+      ...(await this.#volumeMounts(container)),
+    ];
+    const logFile = join(this.directory, 'logs', `${container.name}.log`);
+    const namespacePath = this.#network?.namespacePath;
+    if (image) {
+      const bundle = join(this.#instanceDirectory, 'bundles', container.name);
+      await mkdir(bundle, { recursive: true });
+      const base = JSON.parse(await readFile(join(image.bundle, 'config.json'), 'utf8')) as RuntimeSpec;
+      const spec = runtimeSpec({
+        base,
+        rootfs: join(image.bundle, 'rootfs'),
+        image: image.config,
         pod: this.#pod,
         container,
-        placement: this.#placement(),
+        env: containerEnv,
+        mounts,
         hostname,
-        data: this.#objects,
-        allocatable: this.#context.allocatable,
-      }),
-    };
-    const mounts: ContainerMount[] = [
+      });
+      await writeFile(join(bundle, 'config.json'), JSON.stringify(spec, null, 2));
+      const id = `${(this.#pod.metadata?.uid ?? '').slice(0, 8)}-${container.name}-${Date.now()}`;
+      return {
+        namespacePath,
+        argv: crunCommand(bundle, id),
+        command: spec.process.args,
+        env: { PATH: process.env.PATH ?? '' },
+        logFile,
+      };
+    }
+    const env = { ...this.#context.imageEnv, ...containerEnv };
+    mounts.unshift(
       { source: this.#context.kafkaHome, target: '/opt/kafka', readOnly: false, file: false },
-      { source: this.hostsFile, target: '/etc/hosts', readOnly: true, file: true },
       // Each container's own /opt/kafka/logs (GC logs), as in its own image.
       { source: await this.#kafkaLogs(container), target: '/opt/kafka/logs', readOnly: false, file: false },
-    ];
+    );
+    const script = join(this.#instanceDirectory, `${container.name}.mount.sh`);
+    await writeFile(
+      script,
+      mountScript({
+        mounts,
+        stagingDirectory: this.#context.stagingDirectory,
+        hostname,
+        workingDirectory: container.workingDir ?? '/',
+      }),
+    );
+    const command = containerCommand(container, env);
+    return {
+      namespacePath,
+      argv: ['unshare', '--mount', '--uts', '--propagation', 'private', '--', 'sh', script, ...command],
+      command,
+      env,
+      logFile,
+    };
+  }
+
+  // The container's volumes where it mounts them.
+  async #volumeMounts(container: V1Container): Promise<ContainerMount[]> {
+    const mounts: ContainerMount[] = [];
     const volumes = new Map((this.#pod.spec?.volumes ?? []).map((v) => [v.name, v]));
     for (const mount of container.volumeMounts ?? []) {
       const root = this.#volumePaths.get(mount.name);
@@ -315,23 +376,7 @@ export class PodWorker {
       );
       mounts.push({ source, target: mount.mountPath, readOnly: mount.readOnly ?? filesVolume, file });
     }
-    const script = join(this.#instanceDirectory, `${container.name}.mount.sh`);
-    await writeFile(
-      script,
-      mountScript({
-        mounts,
-        stagingDirectory: this.#context.stagingDirectory,
-        hostname,
-        workingDirectory: container.workingDir ?? '/',
-      }),
-    );
-    return {
-      namespacePath: network.namespacePath,
-      mountScript: script,
-      command: containerCommand(container, env),
-      env,
-      logFile: join(this.directory, 'logs', `${container.name}.log`),
-    };
+    return mounts;
   }
 
   async #kafkaLogs(container: V1Container): Promise<string> {
@@ -362,7 +407,7 @@ export class PodWorker {
     const status = podStatus({
       pod: { ...this.#pod, status: this.#lastStatus ?? this.#pod.status },
       hostIP: this.#context.nodeAddress,
-      podIP: this.#network?.address,
+      podIP: this.#address,
       startTime: this.#startTime,
       initialized: this.#initialized || this.#initRunners.length === 0,
       initContainerStatuses: this.#initRunners.map((r) => r.status(image(r.name))),

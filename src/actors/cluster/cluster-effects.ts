@@ -6,6 +6,7 @@ import type {
   CoreV1Api,
   KubernetesObject,
   V1Node,
+  V1PersistentVolumeClaim,
   V1Pod,
   V1Secret,
   V1Service,
@@ -28,7 +29,7 @@ import type {
   ListenerStatus,
   StepProgress,
 } from '../../machines/cluster-machine.ts';
-import type { ClusterModel, ExistingState } from '../../machines/cluster-model.ts';
+import type { ClusterModel, ClusterWarning, ExistingState } from '../../machines/cluster-model.ts';
 import { ReconcileFailure } from '../../machines/reconcile-failure.ts';
 import type { ClusterDefaultsAdmin, ClusterHealthAdmin } from '../kafka/kafka-admin.ts';
 import { managedClusterAccess } from '../kafka/managed-cluster-access.ts';
@@ -38,6 +39,7 @@ import {
   type KubernetesObjects,
   nodeType,
   type ObjectType,
+  persistentVolumeClaimType,
   podType,
   secretType,
   serviceType,
@@ -46,6 +48,7 @@ import { secretDataReader } from '../kubernetes/secret-data.ts';
 import { applyChangedObjects } from './apply-objects.ts';
 import type { AssignedAddresses } from './broker-config/advertised-addresses.ts';
 import { clusterDefaultChanges, dynamicUserConfig } from './broker-config/dynamic-config.ts';
+import { claimsResizing, growsClaim, holdClaimChanges, podsToRestartForResize } from './claim-changes.ts';
 import { caSecretIds, ensureClusterAuthorities } from './cluster-certificates.ts';
 import { buildClusterModel } from './cluster-model.ts';
 import { perBrokerServiceName } from './cluster-names.ts';
@@ -185,7 +188,14 @@ export function createClusterEffects(options: ClusterEffectsOptions) {
       buildOperatorCertificateSecret(model, authorities.operatorCertificate),
     ];
     // The services as just applied come last, so they stand for the ones read before.
-    await applyChangedObjects(api, supporting, [...current, ...services.current], signal);
+    await applyChangedObjects(
+      api,
+      supporting.filter((object) => object.kind !== persistentVolumeClaimType.kind),
+      [...current, ...services.current],
+      signal,
+    );
+    const heldClaims = holdClaimChanges(ofKind(supporting, persistentVolumeClaimType), current);
+    const claimWarnings = await applyClaims(heldClaims.claims, current, signal);
     const wantedPods = desiredPods(desired);
     const rolledPods = await handOverManualRollRequests(pods, pools);
     await pruneObjects(
@@ -197,10 +207,39 @@ export function createClusterEffects(options: ClusterEffectsOptions) {
     );
     return {
       model,
-      warnings,
+      warnings: [...warnings, ...heldClaims.warnings, ...claimWarnings],
       clusterCaCertificate: authorities.clusterCa.certificatePem,
-      ...planPods(wantedPods, rolledPods),
+      ...planPods(wantedPods, rolledPods, podsToRestartForResize(current)),
     };
+  }
+
+  // Claims one at a time: Kubernetes refusing to grow one (its StorageClass does not allow expansion)
+  // holds back that claim alone, with a Warning. Claims still growing are reported too.
+  async function applyClaims(
+    claims: readonly V1PersistentVolumeClaim[],
+    current: readonly KubernetesObject[],
+    signal: AbortSignal,
+  ): Promise<ClusterWarning[]> {
+    const refused: ClusterWarning[] = [];
+    const applied: KubernetesObject[] = [];
+    for (const claim of claims) {
+      try {
+        applied.push(...(await applyChangedObjects(api, [claim], current, signal)).current);
+      } catch (error) {
+        const refusedGrowth =
+          error instanceof KubernetesRequestError &&
+          (error.statusCode === 403 || error.statusCode === 422) &&
+          growsClaim(claim, current);
+        if (!refusedGrowth) throw error;
+        refused.push({
+          reason: 'StorageExpansionRefused',
+          message:
+            `PersistentVolumeClaim ${claim.metadata?.name} was not grown to ` +
+            `${claim.spec?.resources?.requests?.storage}: ${error.message}`,
+        });
+      }
+    }
+    return [...refused, ...claimsResizing(applied)];
   }
 
   // Strimzi's manual rolling update of a KafkaNodePool: each of its pods is annotated to roll (a pod

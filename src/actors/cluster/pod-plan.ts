@@ -16,8 +16,6 @@ export interface PodChanges {
   create: KubernetesObject[];
   remove: KubernetesObject[];
   roll: KubernetesObject[];
-  // The KafkaNodePools that asked for a manual rolling update: their annotation goes once the roll is done.
-  manuallyRolledPools: string[];
 }
 
 const nameOf = (object: KubernetesObject) => object.metadata?.name ?? '';
@@ -64,12 +62,12 @@ export function rollOrder<T extends KubernetesObject>(pods: T[]): T[] {
   );
 }
 
-// A pod being deleted counts as absent: it is created again once it is gone. Every running pod of a
-// pool in `manualPools` is rolled.
+// A pod being deleted counts as absent: it is created again once it is gone. A pod named in
+// `restartToResize` is rolled whatever its spec: a volume of its grows its filesystem only on a restart.
 export function planPods(
   desired: KubernetesObject[],
   current: V1Pod[],
-  manualPools: ReadonlySet<string> = new Set(),
+  restartToResize: ReadonlySet<string> = new Set(),
 ): PodChanges {
   const live = current.filter((pod) => !pod.metadata?.deletionTimestamp);
   const currentByName = new Map(live.map((pod) => [nameOf(pod), pod]));
@@ -77,16 +75,10 @@ export function planPods(
   const create = desired.filter((pod) => !currentByName.has(nameOf(pod)));
   const roll = desired.filter((pod) => {
     const existing = currentByName.get(nameOf(pod));
-    return existing !== undefined && (manualPools.has(poolOf(pod)) || needsRestart(pod, existing));
+    return existing !== undefined && (restartToResize.has(nameOf(pod)) || needsRestart(pod, existing));
   });
   const remove = live.filter((pod) => !desiredNames.has(nameOf(pod)));
-  const manuallyRolledPools = [...manualPools].filter((pool) => roll.some((pod) => poolOf(pod) === pool));
-  return {
-    create: rollOrder(create),
-    remove: rollOrder(remove),
-    roll: rollOrder(roll),
-    manuallyRolledPools: manuallyRolledPools.sort(),
-  };
+  return { create: rollOrder(create), remove: rollOrder(remove), roll: rollOrder(roll) };
 }
 
 export function isPodReady(pod: V1Pod): boolean {

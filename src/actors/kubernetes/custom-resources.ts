@@ -26,11 +26,18 @@ export class CustomResources {
     this.#api = kubeConfig.makeApiClient(CustomObjectsApi);
   }
 
-  async patchStatus(type: ResourceType, ref: ResourceRef, status: object): Promise<void> {
-    await this.#api.patchNamespacedCustomObjectStatus(
-      { group: type.group, version: type.version, plural: type.plural, ...ref, body: { status } },
-      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
-    );
+  // 'gone' when the resource was deleted before its status could be written.
+  async patchStatus(type: ResourceType, ref: ResourceRef, status: object): Promise<'written' | 'gone'> {
+    try {
+      await this.#api.patchNamespacedCustomObjectStatus(
+        { group: type.group, version: type.version, plural: type.plural, ...ref, body: { status } },
+        setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+      );
+      return 'written';
+    } catch (error) {
+      if (error instanceof ApiException && error.code === 404) return 'gone';
+      throw error;
+    }
   }
 
   // Adds the finalizer unless present. The JSON patch tests the list it read, so a concurrent

@@ -17,6 +17,7 @@ import {
 } from '../kafka/kafka-admin.ts';
 import type { KafkaClusters } from '../kafka/kafka-clusters.ts';
 import { sameTopicId } from '../kafka/topic-id.ts';
+import { firstClaimant } from '../kubernetes/claim-order.ts';
 import type { CustomResources } from '../kubernetes/custom-resources.ts';
 import type { EventToRecord } from '../kubernetes/event-recorder.ts';
 import { configChanges, kafkaConfigOf, validateTopicConfig } from './topic-config.ts';
@@ -46,12 +47,11 @@ export function managingTopic(topic: KafkaTopic, candidates: readonly KafkaTopic
       !other.metadata?.deletionTimestamp &&
       !isUnmanaged(other),
   );
-  // Creation times count whole seconds: of two created in the same second, the one that already
-  // manages the topic (it has the topic's id in its status) keeps it.
-  const age = (t: KafkaTopic) =>
-    [String(t.metadata?.creationTimestamp ?? ''), t.status?.topicId ? 0 : 1, identity(t)].join(' ');
-  return [topic, ...rivals.filter((r) => r.metadata?.uid !== topic.metadata?.uid)].reduce(
-    (oldest, candidate) => (age(candidate) < age(oldest) ? candidate : oldest),
+  // Of two created in the same second, the one that already manages the topic (it has the topic's id
+  // in its status) keeps it.
+  return firstClaimant(
+    [topic, ...rivals.filter((r) => r.metadata?.uid !== topic.metadata?.uid)],
+    (candidate) => Boolean(candidate.status?.topicId),
   );
 }
 

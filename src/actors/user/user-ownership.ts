@@ -8,6 +8,7 @@ import type { KafkaUser } from '../../api/kafka-user.ts';
 import { ReconcileFailure } from '../../machines/reconcile-failure.ts';
 import { isUnmanaged } from '../../machines/resource-machine.ts';
 import type { ReservedPrincipals } from '../kafka/kafka-clusters.ts';
+import { firstClaimant } from '../kubernetes/claim-order.ts';
 import { identityOf, otherUsernameOf, principalOf, userNameOf, usernameOf } from './user-principal.ts';
 
 // What a KafkaUser is indexed under: its cluster's key and its name; undefined without a cluster.
@@ -19,30 +20,14 @@ function namespacedName(user: KafkaUser): string {
   return `${user.metadata?.namespace}/${user.metadata?.name}`;
 }
 
-// Creation times count whole seconds: of two created in the same second, the one that already
-// serves the principal (Ready with it once) keeps it, so that a newcomer never takes it over.
-function ownershipOrder(user: KafkaUser): Array<number | string> {
-  return [
-    new Date(user.metadata?.creationTimestamp ?? 0).getTime(),
-    user.status?.username === undefined ? 1 : 0,
-    user.metadata?.namespace ?? '',
-    user.metadata?.name ?? '',
-  ];
-}
-
-function precedes(a: KafkaUser, b: KafkaUser): boolean {
-  const [first, second] = [ownershipOrder(a), ownershipOrder(b)];
-  const differing = first.findIndex((value, index) => value !== second[index]);
-  return differing >= 0 && (first[differing] ?? 0) < (second[differing] ?? 0);
-}
-
 // Of a KafkaUser and the others with its principal key, the one created first (then by namespace
 // and name) owns the principal, unless unmanaged. One being deleted keeps it until its finalizer has
 // cleaned Kafka, so that no successor writes what that clean-up removes.
 export function owningUser(user: KafkaUser, others: readonly KafkaUser[]): KafkaUser {
   const rivals = others.filter((other) => other.metadata?.uid !== user.metadata?.uid && !isUnmanaged(other));
-  const candidates = [user, ...rivals];
-  return candidates.reduce((owner, candidate) => (precedes(candidate, owner) ? candidate : owner));
+  // Of two created in the same second, the one that already serves the principal (Ready with it once)
+  // keeps it.
+  return firstClaimant([user, ...rivals], (candidate) => candidate.status?.username !== undefined);
 }
 
 // The refusal of a KafkaUser whose principal another owns; undefined when it owns it itself.

@@ -93,7 +93,7 @@ test('a pod that is being deleted is created again, and one that ran to an end i
   assert.deepEqual(plan.remove, []);
 });
 
-test('strimzi.io/manual-rolling-update on a pod rolls it, and on a pool rolls every running pod of the pool', () => {
+test('strimzi.io/manual-rolling-update "true" on a pod rolls it, and a pod whose volume waits for a restart to grow rolls too', () => {
   const annotations = { 'strimzi.io/revision': 'r1' };
   const inPool = (name: string, pool: string, extra: Record<string, string> = {}) => {
     const made = pod(name, { ...annotations, ...extra });
@@ -109,10 +109,12 @@ test('strimzi.io/manual-rolling-update on a pod rolls it, and on a pool rolls ev
   ];
   const byPod = planPods(desired, current);
   assert.deepEqual(names(byPod.roll), ['c-a-1']);
-  assert.deepEqual(byPod.manuallyRolledPools, []);
-  const byPool = planPods(desired, current, new Set(['b', 'gone']));
-  assert.deepEqual(names(byPool.roll), ['c-a-1', 'c-b-2', 'c-b-3']);
-  assert.deepEqual(byPool.manuallyRolledPools, ['b'], 'a pool with no pod to roll keeps nothing to remove');
+  const toResize = planPods(desired, current, new Set(['c-b-3', 'c-gone-9']));
+  assert.deepEqual(
+    names(toResize.roll),
+    ['c-a-1', 'c-b-3'],
+    'a pod whose volume waits for a restart to grow',
+  );
 });
 
 test('pods roll controllers first (dual-role nodes count as controllers), then brokers, each by node id', () => {

@@ -35,6 +35,21 @@ test('of KafkaTopics naming one Kafka topic the oldest manages it, ignoring ones
   assert.equal(managingTopic(oldest, all), oldest);
 });
 
+test('creation times compare as times, whether the cache holds them as text or as dates', () => {
+  const monday = topic('a', '2026-12-07T00:00:00Z');
+  const sunday = topic('b', '2026-12-06T00:00:00Z');
+  const asDate = (resource: KafkaTopic) =>
+    ({
+      ...resource,
+      metadata: {
+        ...resource.metadata,
+        creationTimestamp: new Date(String(resource.metadata?.creationTimestamp)),
+      },
+    }) as KafkaTopic;
+  assert.equal(managingTopic(monday, [monday, sunday]), sunday);
+  assert.equal(managingTopic(asDate(monday), [asDate(monday), asDate(sunday)]).metadata?.name, 'b');
+});
+
 test('of KafkaTopics created in the same second, the one already managing the topic keeps it', () => {
   const managing = {
     ...topic('z', '2026-01-01T00:00:00Z', { namespace: 'ns-z' }),

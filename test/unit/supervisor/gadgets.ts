@@ -107,7 +107,8 @@ export function gadgetKind(onBuildStatus?: () => void): ResourceKind<Gadget> {
 }
 
 export interface WriterFaults {
-  patchStatus?: () => Promise<void>;
+  // Resolving 'gone' answers as the apiserver does for a resource deleted meanwhile.
+  patchStatus?: () => Promise<'gone' | undefined>;
   recordEvent?: () => Promise<void>;
 }
 
@@ -121,9 +122,10 @@ export function recordingWriters(
   const recordedEvents: { name: string; type: string; reason: string }[] = [];
   const resources: StatusWriter = {
     async patchStatus(_type, ref, status) {
-      await faults.patchStatus?.();
+      if ((await faults.patchStatus?.()) === 'gone') return 'gone';
       statusWrites.push({ name: ref.name, status });
       written(ref, status);
+      return 'written';
     },
   };
   const events: EventSink = {

@@ -159,6 +159,12 @@ test('a resource gone from the cache loses its actor and nothing is written', as
   assert.equal(statusWrites.length, 1, 'only the first reconcile wrote');
 });
 
+test('a resource deleted before its status is written ends its reconcile settled, not failed', async () => {
+  const { run, statusWrites } = harness([gadget('d', 'succeed')], { patchStatus: async () => 'gone' });
+  assert.deepEqual(await run('d'), { generation: 1, result: 'settled' });
+  assert.equal(statusWrites.length, 0);
+});
+
 test('a reconcile of a kind nobody registered is refused', async () => {
   const { reconcile } = harness([]);
   await assert.rejects(

@@ -3,6 +3,7 @@
 // Strimzi's defaults: half the container memory as heap (at most 5 GiB), else -Xms128M.
 import type { V1EnvVar } from '@kubernetes/client-node';
 import type { JvmOptions, ResourceRequirements } from '../../../api/common.ts';
+import { quantityBytes } from '../../../api/quantities.ts';
 
 const heapOptionKeys = ['InitialRAMPercentage', 'MaxRAMPercentage'];
 // Unlock options must come before the options they unlock.
@@ -67,30 +68,4 @@ function performanceOptions(xx: Record<string, string>): string {
       return `-XX:${key}=${value}`;
     })
     .join(' ');
-}
-
-const quantitySuffixes: Record<string, number> = {
-  '': 1,
-  m: 1e-3,
-  k: 1e3,
-  M: 1e6,
-  G: 1e9,
-  T: 1e12,
-  P: 1e15,
-  E: 1e18,
-  Ki: 1024,
-  Mi: 1024 ** 2,
-  Gi: 1024 ** 3,
-  Ti: 1024 ** 4,
-  Pi: 1024 ** 5,
-  Ei: 1024 ** 6,
-};
-
-/** A Kubernetes memory quantity in bytes, e.g. 2Gi, 512M, 1e9. */
-export function quantityBytes(quantity: string | number): number {
-  if (typeof quantity === 'number') return quantity;
-  const match = /^([0-9.]+(?:[eE][+-]?[0-9]+)?)(m|[kMGTPE]i?)?$/.exec(quantity.trim());
-  const factor = quantitySuffixes[match?.[2] ?? ''];
-  if (!match || factor === undefined) throw new Error(`not a memory quantity: ${quantity}`);
-  return Number(match[1]) * factor;
 }
