@@ -1,7 +1,8 @@
 // Real services (kube-apiserver, scheduler, Redis), the operator as a process, and the pod runner
-// (tools/pod-runner) in this process playing three Nodes, each labelled with its own zone: a Kafka with
-// spec.kafka.rack.topologyKey runs three real brokers, one per node, and Kafka reports each broker's rack
-// as its node's zone and places a topic's replicas one per rack.
+// (tools/pod-runner) in this process playing four Nodes in three zones (two in zone-a): a Kafka with
+// spec.kafka.rack.topologyKey runs four real brokers, one per node, and Kafka reports each broker's rack
+// as its node's zone and places a topic's replicas one per rack. With four brokers a placement blind to
+// racks puts two replicas of some partitions in zone-a, so the placement check can fail.
 import assert from 'node:assert/strict';
 import { randomInt, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
@@ -10,7 +11,7 @@ import type { V1Pod } from '@kubernetes/client-node';
 import { Kafka as KafkaClient, logLevel } from 'kafkajs';
 import { pino } from 'pino';
 import type { Kafka } from '../../src/api/kafka.ts';
-import type { KafkaNodePool } from '../../src/api/kafka-node-pool.ts';
+import type { KafkaNodePool, KafkaNodeRole } from '../../src/api/kafka-node-pool.ts';
 import { defaultTaint, parseTaint } from '../../tools/pod-runner/options.ts';
 import { PodRunner } from '../../tools/pod-runner/pod-runner.ts';
 import { runDirectory as testenvRun } from '../support/environment.ts';
@@ -27,6 +28,7 @@ const zoneOfNode: Record<string, string> = {
   [`rack-a-${suffix}`]: 'zone-a',
   [`rack-b-${suffix}`]: 'zone-b',
   [`rack-c-${suffix}`]: 'zone-c',
+  [`rack-d-${suffix}`]: 'zone-a',
 };
 const [firstNode = '', ...otherNodes] = Object.keys(zoneOfNode);
 
@@ -66,13 +68,18 @@ after(async () => {
   await fixture.cleanup();
 });
 
-const pool: KafkaNodePool = {
+// Three combined nodes (the quorum) and one more broker.
+const poolShapes: { name: string; replicas: number; roles: KafkaNodeRole[] }[] = [
+  { name: 'dual-role', replicas: 3, roles: ['controller', 'broker'] },
+  { name: 'brokers', replicas: 1, roles: ['broker'] },
+];
+const pools: KafkaNodePool[] = poolShapes.map(({ name, replicas, roles }) => ({
   apiVersion: 'kafka.strimzi.io/v1',
   kind: 'KafkaNodePool',
-  metadata: { name: 'dual-role', labels: { 'strimzi.io/cluster': 'my-cluster' } },
+  metadata: { name, labels: { 'strimzi.io/cluster': 'my-cluster' } },
   spec: {
-    replicas: 3,
-    roles: ['controller', 'broker'],
+    replicas,
+    roles,
     storage: { type: 'ephemeral' },
     template: {
       pod: {
@@ -89,7 +96,7 @@ const pool: KafkaNodePool = {
               ],
             },
           },
-          // One broker per node, so that the three racks are three nodes' zones.
+          // One broker per node, so that each broker's rack is its own node's zone.
           podAntiAffinity: {
             requiredDuringSchedulingIgnoredDuringExecution: [
               {
@@ -102,7 +109,7 @@ const pool: KafkaNodePool = {
       },
     },
   },
-};
+}));
 
 const kafka: Kafka = {
   apiVersion: 'kafka.strimzi.io/v1',
@@ -123,7 +130,7 @@ const kafka: Kafka = {
 };
 
 test('brokers on nodes in three zones report three racks, and a topic of replication factor 3 has one replica per rack', async () => {
-  await clusters.createAll(namespace, [pool, kafka]);
+  await clusters.createAll(namespace, [...pools, kafka]);
   const settled = await clusters.settled(namespace, 'my-cluster', 600_000);
   assert.equal(
     settled.status?.conditions?.find((condition) => condition.type === 'Ready')?.status,
@@ -136,6 +143,7 @@ test('brokers on nodes in three zones report three racks, and a topic of replica
   const zoneOfBroker = new Map(
     pods.items.map((pod) => [nodeIdOf(pod), zoneOfNode[pod.spec?.nodeName ?? ''] ?? 'not a zoned node']),
   );
+  assert.equal(zoneOfBroker.size, 4);
   assert.deepEqual([...new Set(zoneOfBroker.values())].sort(), ['zone-a', 'zone-b', 'zone-c']);
   for (const pod of pods.items) {
     assert.equal(
@@ -157,11 +165,11 @@ test('brokers on nodes in three zones report three racks, and a topic of replica
   const admin = client.admin();
   await admin.connect();
   try {
-    await admin.createTopics({ topics: [{ topic: 'spread', numPartitions: 6, replicationFactor: 3 }] });
+    await admin.createTopics({ topics: [{ topic: 'spread', numPartitions: 8, replicationFactor: 3 }] });
     const partitions = await waitFor('the metadata of topic spread', async () => {
       const { topics } = await admin.fetchTopicMetadata({ topics: ['spread'] });
       const found = topics[0]?.partitions ?? [];
-      return found.length === 6 ? found : undefined;
+      return found.length === 8 ? found : undefined;
     });
     for (const partition of partitions) {
       const replicaRacks = partition.replicas.map((replica) => racks.get(replica)).sort();
