@@ -1224,4 +1224,67 @@ describe("the operator under the chart's ServiceAccount token", () => {
     assertRefusedNothing(clusterOperator);
     await clusterOperator.stop();
   });
+
+  // Last of the operator's tests: it grants the operator the nodes, which the tests above prove it lacks.
+  test("with listed namespaces a broker whose rack is its node's zone waits, a RackUnknown Warning naming rbac.nodes says why; the ClusterRole rbac.nodes adds lets the operator write the zone", async (t) => {
+    const zoneKey = 'topology.kubernetes.io/zone';
+    const objects = readManifests(join(clustersDirectory, 'single-node.yaml')).map((object) => {
+      const renamed = structuredClone(object) as Manifest;
+      if (renamed.kind === 'Kafka') {
+        renamed.metadata.name = 'racked';
+        (renamed as unknown as Kafka).spec.kafka.rack = { topologyKey: zoneKey };
+      } else {
+        renamed.metadata.name = 'racked-pool';
+        renamed.metadata.labels = { 'strimzi.io/cluster': 'racked' };
+      }
+      return renamed;
+    });
+    await kafkaClusterClient(kc.makeApiClient(CustomObjectsApi)).createAll(watched, objects);
+    const scheduled = await waitFor('the broker pod of Kafka racked to be scheduled', async () => {
+      const pods = await core.listNamespacedPod({
+        namespace: watched,
+        labelSelector: 'strimzi.io/cluster=racked',
+      });
+      return pods.items.find((pod) => pod.spec?.nodeName);
+    });
+    const podName = scheduled.metadata?.name ?? '';
+    const warning = await waitFor(`a RackUnknown Warning on pod ${podName}`, async () => {
+      const events = await core.listNamespacedEvent({
+        namespace: watched,
+        fieldSelector: `involvedObject.name=${podName},reason=RackUnknown`,
+      });
+      return events.items[0];
+    });
+    assert.equal(warning.type, 'Warning');
+    assert.match(warning.message ?? '', /may not read node .* \(get nodes\).*rbac\.nodes: true/);
+    const waiting = await core.readNamespacedPod({ namespace: watched, name: podName });
+    assert.equal(waiting.metadata?.annotations?.['kafka-actor-operator.io/rack'], undefined);
+
+    const granting = renderChart(fixture.namespace, [
+      valuesFile({ watchNamespaces: [watched], rbac: { nodes: true } }),
+    ]).filter((m) => m.kind.startsWith('Cluster') && m.metadata.name.endsWith('-nodes'));
+    assert.deepEqual(
+      granting.map((m) => m.kind),
+      ['ClusterRole', 'ClusterRoleBinding'],
+    );
+    const created = kubectlCreate(granting, false);
+    assert.equal(created.status, 0, created.stderr);
+    t.after(() => {
+      const removed = run(kubernetes.kubectl, [
+        '--kubeconfig',
+        kubernetes.kubeconfig,
+        'delete',
+        ...granting.map((m) => `${m.kind.toLowerCase()}.rbac.authorization.k8s.io/${m.metadata.name}`),
+      ]);
+      assert.equal(removed.status, 0, removed.stderr);
+    });
+    const node = await core.readNode({ name: scheduled.spec?.nodeName ?? '' });
+    const zone = node.metadata?.labels?.[zoneKey];
+    assert.match(zone ?? '', /^zone-[123]$/);
+    // The operator tries a refused pod again every 10 s.
+    await waitFor(`the rack ${zone} on pod ${podName}`, async () => {
+      const pod = await core.readNamespacedPod({ namespace: watched, name: podName });
+      return pod.metadata?.annotations?.['kafka-actor-operator.io/rack'] === zone ? true : undefined;
+    });
+  });
 });
