@@ -4,7 +4,9 @@
 import type {
   V1Affinity,
   V1EnvVar,
+  V1HostAlias,
   V1LocalObjectReference,
+  V1PodDNSConfig,
   V1PodSecurityContext,
   V1SecurityContext,
   V1Toleration,
@@ -64,6 +66,8 @@ export interface ClusterModel {
 }
 
 export interface ClusterTemplatesModel {
+  /** Extra labels and annotations of the ServiceAccount the nodes run as. */
+  serviceAccount: { labels: Record<string, string>; annotations: Record<string, string> };
   bootstrapService: ServiceTemplateModel;
   brokersService: ServiceTemplateModel;
   /** The bootstrap services of route, loadbalancer, nodeport and ingress listeners. */
@@ -147,6 +151,13 @@ export interface PodTemplateModel {
   securityContext?: V1PodSecurityContext;
   imagePullSecrets?: V1LocalObjectReference[];
   terminationGracePeriodSeconds?: number;
+  hostAliases?: V1HostAlias[];
+  enableServiceLinks?: boolean;
+  schedulerName?: string;
+  dnsPolicy?: string;
+  dnsConfig?: V1PodDNSConfig;
+  /** The size of the memory-backed /tmp (Strimzi's default 5Mi). */
+  tmpDirSizeLimit?: string;
   /** template.kafkaContainer.env: the operator's own variables win over these. */
   containerEnv: V1EnvVar[];
   /** template.kafkaContainer.securityContext: replaces the operator's container security context. */

@@ -1,7 +1,8 @@
 // Real services (kube-apiserver with its admission, scheduler, kwok's three fake nodes in zones
 // zone-1..3, Redis) and the operator as a process: a Kafka's spec.kafka.template and its pool's
-// spec.template reach the pods, the services and the disruption budget the apiserver holds, and the
-// scheduler and admission act on them (topology spread over the zones, the priority class's value).
+// spec.template reach the pods, the services, the disruption budget and the ServiceAccount the apiserver
+// holds, and the scheduler and admission act on them (topology spread over the zones, the priority
+// class's value).
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
@@ -33,7 +34,7 @@ after(async () => {
   await fixture.cleanup();
 });
 
-test("the template's fields reach the pods, services and disruption budget, and the scheduler spreads the pods over the zones", async () => {
+test("the template's fields reach the pods, services, disruption budget and ServiceAccount, and the scheduler spreads the pods over the zones", async () => {
   const manifests = readManifests(`${fixturesDirectory}/clusters/dual-role.yaml`).map((manifest) => {
     if (manifest.kind === 'KafkaNodePool') {
       const pool = structuredClone(manifest) as KafkaNodePool;
@@ -49,6 +50,9 @@ test("the template's fields reach the pods, services and disruption budget, and 
             },
           ],
           terminationGracePeriodSeconds: 120,
+          hostAliases: [{ ip: '192.0.2.1', hostnames: ['ldap.example.com'] }],
+          enableServiceLinks: false,
+          tmpDirSizeLimit: '10Mi',
         },
         kafkaContainer: {
           env: [{ name: 'TEAM', value: 'payments' }],
@@ -68,6 +72,7 @@ test("the template's fields reach the pods, services and disruption budget, and 
       },
       brokersService: { metadata: { annotations: { 'example.com/headless': 'yes' } } },
       podDisruptionBudget: { metadata: { labels: { budget: 'kafka' } }, maxUnavailable: 2 },
+      serviceAccount: { metadata: { annotations: { 'example.com/identity': 'kafka' } } },
     };
     return kafka;
   });
@@ -92,6 +97,15 @@ test("the template's fields reach the pods, services and disruption budget, and 
     // The client's classes: compared by their fields.
     assert.deepEqual({ ...pod.spec?.securityContext }, { runAsNonRoot: true, fsGroup: 1000 });
     assert.equal(pod.spec?.terminationGracePeriodSeconds, 120);
+    assert.deepEqual(
+      pod.spec?.hostAliases?.map((alias) => ({ ...alias })),
+      [{ ip: '192.0.2.1', hostnames: ['ldap.example.com'] }],
+    );
+    assert.equal(pod.spec?.enableServiceLinks, false);
+    assert.equal(
+      pod.spec?.volumes?.find((volume) => volume.name === 'strimzi-tmp')?.emptyDir?.sizeLimit,
+      '10Mi',
+    );
     const container = pod.spec?.containers[0];
     assert.deepEqual(
       { ...container?.env?.find((variable) => variable.name === 'TEAM') },
@@ -112,6 +126,9 @@ test("the template's fields reach the pods, services and disruption budget, and 
   assert.equal(bootstrap.spec?.ipFamilyPolicy, 'SingleStack');
   const brokers = await core.readNamespacedService({ namespace, name: 'my-cluster-kafka-brokers' });
   assert.equal(brokers.metadata?.annotations?.['example.com/headless'], 'yes');
+
+  const account = await core.readNamespacedServiceAccount({ namespace, name: 'my-cluster-kafka' });
+  assert.equal(account.metadata?.annotations?.['example.com/identity'], 'kafka');
 
   const budget = await kc
     .makeApiClient(PolicyV1Api)

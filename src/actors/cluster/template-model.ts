@@ -1,10 +1,12 @@
 // spec.kafka.template and a KafkaNodePool's spec.template, as Strimzi applies them: the pod, kafka
 // container and per-pod service templates are per pool (a pool's field over the Kafka's), the cluster's
-// services and its disruption budget come from the Kafka's template alone.
+// services, its disruption budget and its ServiceAccount come from the Kafka's template alone.
 import type {
   V1Affinity,
   V1EnvVar,
+  V1HostAlias,
   V1LocalObjectReference,
+  V1PodDNSConfig,
   V1PodSecurityContext,
   V1SecurityContext,
   V1Toleration,
@@ -30,6 +32,12 @@ interface PodTemplate extends MetadataTemplate {
   securityContext?: V1PodSecurityContext;
   imagePullSecrets?: V1LocalObjectReference[];
   terminationGracePeriodSeconds?: number;
+  hostAliases?: V1HostAlias[];
+  enableServiceLinks?: boolean;
+  schedulerName?: string;
+  dnsPolicy?: string;
+  dnsConfig?: V1PodDNSConfig;
+  tmpDirSizeLimit?: string;
 }
 
 interface ContainerTemplate {
@@ -69,6 +77,12 @@ export function modelPodTemplate(kafkaTemplate: Template, poolTemplate: Template
     securityContext: pod.securityContext,
     imagePullSecrets: pod.imagePullSecrets,
     terminationGracePeriodSeconds: pod.terminationGracePeriodSeconds,
+    hostAliases: pod.hostAliases,
+    enableServiceLinks: pod.enableServiceLinks,
+    schedulerName: pod.schedulerName,
+    dnsPolicy: pod.dnsPolicy,
+    dnsConfig: pod.dnsConfig,
+    tmpDirSizeLimit: pod.tmpDirSizeLimit,
     containerEnv: container.env ?? [],
     containerSecurityContext: container.securityContext,
     perPodService: serviceTemplate(part(perPodService, 'perPodService')),
@@ -83,7 +97,12 @@ function withoutUnset<T extends object>(fields: T): T {
 /** The templates of the objects a cluster has once: its services and its pod disruption budget. */
 export function modelClusterTemplates(kafkaTemplate: Template): ClusterTemplatesModel {
   const budget = part<DisruptionBudgetTemplate>(kafkaTemplate, 'podDisruptionBudget');
+  const serviceAccount = part<MetadataTemplate>(kafkaTemplate, 'serviceAccount');
   return {
+    serviceAccount: {
+      labels: serviceAccount.metadata?.labels ?? {},
+      annotations: serviceAccount.metadata?.annotations ?? {},
+    },
     bootstrapService: serviceTemplate(part(kafkaTemplate, 'bootstrapService')),
     brokersService: serviceTemplate(part(kafkaTemplate, 'brokersService')),
     externalBootstrapService: serviceTemplate(part(kafkaTemplate, 'externalBootstrapService')),

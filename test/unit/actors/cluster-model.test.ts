@@ -224,6 +224,7 @@ describe('cluster model of a Kafka with node pools', () => {
     });
     const templates = buildClusterModel(kafka, [poolOf('dual', ['controller', 'broker'])], none).templates;
     assert.deepEqual(templates, {
+      serviceAccount: { labels: {}, annotations: {} },
       bootstrapService: { labels: {}, annotations: { lb: 'internal' }, ipFamilyPolicy: 'PreferDualStack' },
       brokersService: { labels: {}, annotations: {} },
       externalBootstrapService: { labels: {}, annotations: {} },

@@ -1,6 +1,6 @@
-// spec.kafka.template and a pool's spec.template in the desired objects: the pod's scheduling, priority
-// and security fields, the kafka container's variables and security context, the services' labels,
-// annotations and IP families, and the disruption budget.
+// spec.kafka.template and a pool's spec.template in the desired objects: the pod's scheduling, priority,
+// security, DNS and /tmp fields, the kafka container's variables and security context, the services'
+// labels, annotations and IP families, the disruption budget and the ServiceAccount.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { buildDesiredObjects } from '../../../src/actors/cluster/desired-objects/desired-objects.ts';
@@ -26,7 +26,7 @@ function templatedCluster(kafkaTemplate: unknown, poolTemplate?: unknown) {
   return buildDesiredObjects(model, fixtureInputs(model));
 }
 
-test("a node's pod gets the template's spread, priority, security context, pull secrets and grace period", () => {
+test("a node's pod gets the template's spread, priority, security context, pull secrets, grace period, host aliases, service links, scheduler, DNS and /tmp size", () => {
   const desired = templatedCluster({
     pod: {
       topologySpreadConstraints: spread,
@@ -34,9 +34,24 @@ test("a node's pod gets the template's spread, priority, security context, pull 
       securityContext: { runAsNonRoot: true, fsGroup: 2000 },
       imagePullSecrets: [{ name: 'registry' }],
       terminationGracePeriodSeconds: 90,
+      hostAliases: [{ ip: '192.0.2.1', hostnames: ['ldap.example.com'] }],
+      enableServiceLinks: false,
+      schedulerName: 'zone-aware',
+      dnsPolicy: 'None',
+      dnsConfig: { nameservers: ['192.0.2.53'] },
+      tmpDirSizeLimit: '10Mi',
     },
   });
   for (const { pod } of desired.nodes) {
+    assert.deepEqual(pod.spec?.hostAliases, [{ ip: '192.0.2.1', hostnames: ['ldap.example.com'] }]);
+    assert.equal(pod.spec?.enableServiceLinks, false);
+    assert.equal(pod.spec?.schedulerName, 'zone-aware');
+    assert.equal(pod.spec?.dnsPolicy, 'None');
+    assert.deepEqual(pod.spec?.dnsConfig, { nameservers: ['192.0.2.53'] });
+    assert.deepEqual(pod.spec?.volumes?.find((volume) => volume.name === 'strimzi-tmp')?.emptyDir, {
+      medium: 'Memory',
+      sizeLimit: '10Mi',
+    });
     assert.deepEqual(pod.spec?.topologySpreadConstraints, spread);
     assert.equal(pod.spec?.priorityClassName, 'kafka-critical');
     assert.deepEqual(pod.spec?.securityContext, { runAsNonRoot: true, fsGroup: 2000 });
@@ -50,7 +65,21 @@ test("without a template a pod keeps the operator's defaults and sets nothing mo
   for (const { pod } of desired.nodes) {
     assert.deepEqual(pod.spec?.securityContext, { fsGroup: 1000 });
     assert.equal(pod.spec?.terminationGracePeriodSeconds, 30);
-    for (const field of ['topologySpreadConstraints', 'priorityClassName', 'imagePullSecrets'] as const) {
+    assert.equal(
+      pod.spec?.volumes?.find((volume) => volume.name === 'strimzi-tmp')?.emptyDir?.sizeLimit,
+      '5Mi',
+    );
+    const unset = [
+      'topologySpreadConstraints',
+      'priorityClassName',
+      'imagePullSecrets',
+      'hostAliases',
+      'enableServiceLinks',
+      'schedulerName',
+      'dnsPolicy',
+      'dnsConfig',
+    ] as const;
+    for (const field of unset) {
       assert.equal(pod.spec?.[field], undefined, field);
     }
     assert.deepEqual(pod.spec?.containers[0]?.securityContext, {
@@ -138,4 +167,21 @@ test("the disruption budget takes the template's labels, annotations and maxUnav
   assert.equal(budget.metadata?.labels?.budget, 'kafka');
   assert.equal(budget.metadata?.labels?.['strimzi.io/cluster'], 'my-cluster');
   assert.deepEqual(budget.metadata?.annotations, { owner: 'platform' });
+});
+
+test("the ServiceAccount takes the template's labels and annotations under the operator's labels", () => {
+  const account = templatedCluster({
+    serviceAccount: {
+      metadata: {
+        labels: { 'strimzi.io/cluster': 'not-this', workload: 'kafka' },
+        annotations: { 'eks.amazonaws.com/role-arn': 'arn:aws:iam::123456789012:role/kafka' },
+      },
+    },
+  }).serviceAccount;
+  assert.equal(account.metadata?.labels?.workload, 'kafka');
+  assert.equal(account.metadata?.labels?.['strimzi.io/cluster'], 'my-cluster');
+  assert.deepEqual(account.metadata?.annotations, {
+    'eks.amazonaws.com/role-arn': 'arn:aws:iam::123456789012:role/kafka',
+  });
+  assert.equal(templatedCluster(undefined).serviceAccount.metadata?.annotations, undefined);
 });

@@ -23,8 +23,12 @@ import { brokerAgentVolume } from './broker-agent.ts';
 import { rackTopologyKey, rackVolume } from './broker-rack.ts';
 import { isBroker } from './object-metadata.ts';
 
-// Strimzi's /tmp: a small memory-backed emptyDir, scratch space that survives a read-only root filesystem.
-const tmpVolume: V1Volume = { name: 'strimzi-tmp', emptyDir: { medium: 'Memory', sizeLimit: '5Mi' } };
+// Strimzi's /tmp: a small memory-backed emptyDir (template.pod.tmpDirSizeLimit, default 5Mi), scratch
+// space that survives a read-only root filesystem.
+function tmpVolume(model: ClusterModel, node: NodeModel): V1Volume {
+  const sizeLimit = model.pools.find((pool) => pool.name === node.pool)?.template.tmpDirSizeLimit ?? '5Mi';
+  return { name: 'strimzi-tmp', emptyDir: { medium: 'Memory', sizeLimit } };
+}
 // Readable by the image's user whatever its uid (Strimzi's default mode).
 const secretFileMode = 0o444;
 
@@ -66,7 +70,7 @@ function mountedVolumes(model: ClusterModel, node: NodeModel, storage: StorageMo
   const listenerCertificates = isBroker(node) ? model.listeners.flatMap(ownCertificateVolume) : [];
   return [
     ...data,
-    { volume: tmpVolume, mountPath: '/tmp' },
+    { volume: tmpVolume(model, node), mountPath: '/tmp' },
     { volume: { name: 'kafka-config', configMap: { name: node.podName } }, mountPath: configDir },
     secretMount('broker-certs', node.podName, nodeCertsDir),
     secretMount('cluster-ca', caSecretNames(model.name, 'cluster').certSecretName, clusterCaCertsDir),
