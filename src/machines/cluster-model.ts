@@ -11,6 +11,8 @@ import type {
   V1SecurityContext,
   V1Toleration,
   V1TopologySpreadConstraint,
+  V1Volume,
+  V1VolumeMount,
 } from '@kubernetes/client-node';
 import type { JvmOptions, ProbeTimings, ResourceRequirements } from '../api/common.ts';
 import type { KafkaListener, KafkaListenerConfiguration } from '../api/kafka.ts';
@@ -158,6 +160,10 @@ export interface PodTemplateModel {
   dnsConfig?: V1PodDNSConfig;
   /** The size of the memory-backed /tmp (Strimzi's default 5Mi). */
   tmpDirSizeLimit?: string;
+  /** template.pod.volumes: volumes the pod gets besides the operator's. */
+  volumes?: V1Volume[];
+  /** template.kafkaContainer.volumeMounts: where the kafka container mounts them (under /mnt). */
+  containerVolumeMounts?: V1VolumeMount[];
   /** template.kafkaContainer.env: the operator's own variables win over these. */
   containerEnv: V1EnvVar[];
   /** template.kafkaContainer.securityContext: replaces the operator's container security context. */

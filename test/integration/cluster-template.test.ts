@@ -53,10 +53,12 @@ test("the template's fields reach the pods, services, disruption budget and Serv
           hostAliases: [{ ip: '192.0.2.1', hostnames: ['ldap.example.com'] }],
           enableServiceLinks: false,
           tmpDirSizeLimit: '10Mi',
+          volumes: [{ name: 'scratch', emptyDir: {} }],
         },
         kafkaContainer: {
           env: [{ name: 'TEAM', value: 'payments' }],
           securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true },
+          volumeMounts: [{ name: 'scratch', mountPath: '/mnt/scratch' }],
         },
       };
       return pool;
@@ -106,7 +108,12 @@ test("the template's fields reach the pods, services, disruption budget and Serv
       pod.spec?.volumes?.find((volume) => volume.name === 'strimzi-tmp')?.emptyDir?.sizeLimit,
       '10Mi',
     );
+    assert.ok(pod.spec?.volumes?.some((volume) => volume.name === 'scratch' && volume.emptyDir));
     const container = pod.spec?.containers[0];
+    assert.deepEqual(
+      container?.volumeMounts?.filter((mount) => mount.name === 'scratch').map((mount) => mount.mountPath),
+      ['/mnt/scratch'],
+    );
     assert.deepEqual(
       { ...container?.env?.find((variable) => variable.name === 'TEAM') },
       { name: 'TEAM', value: 'payments' },

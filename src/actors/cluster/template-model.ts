@@ -11,6 +11,8 @@ import type {
   V1SecurityContext,
   V1Toleration,
   V1TopologySpreadConstraint,
+  V1Volume,
+  V1VolumeMount,
 } from '@kubernetes/client-node';
 import type {
   ClusterTemplatesModel,
@@ -38,11 +40,13 @@ interface PodTemplate extends MetadataTemplate {
   dnsPolicy?: string;
   dnsConfig?: V1PodDNSConfig;
   tmpDirSizeLimit?: string;
+  volumes?: V1Volume[];
 }
 
 interface ContainerTemplate {
   env?: V1EnvVar[];
   securityContext?: V1SecurityContext;
+  volumeMounts?: V1VolumeMount[];
 }
 
 interface ServiceTemplate extends MetadataTemplate {
@@ -83,8 +87,10 @@ export function modelPodTemplate(kafkaTemplate: Template, poolTemplate: Template
     dnsPolicy: pod.dnsPolicy,
     dnsConfig: pod.dnsConfig,
     tmpDirSizeLimit: pod.tmpDirSizeLimit,
+    volumes: pod.volumes,
     containerEnv: container.env ?? [],
     containerSecurityContext: container.securityContext,
+    containerVolumeMounts: container.volumeMounts,
     perPodService: serviceTemplate(part(perPodService, 'perPodService')),
   });
 }

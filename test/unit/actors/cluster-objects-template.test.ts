@@ -185,3 +185,55 @@ test("the ServiceAccount takes the template's labels and annotations under the o
   });
   assert.equal(templatedCluster(undefined).serviceAccount.metadata?.annotations, undefined);
 });
+
+test("the template's volumes join the pod's and its mounts the kafka container's, below /mnt", () => {
+  const volumes = [
+    { name: 'trust', secret: { secretName: 'ldap-trust' } },
+    { name: 'scratch', emptyDir: {} },
+  ];
+  const mounts = [{ name: 'trust', mountPath: '/mnt/trust', readOnly: true }];
+  const desired = templatedCluster({ pod: { volumes }, kafkaContainer: { volumeMounts: mounts } });
+  for (const { pod } of desired.nodes) {
+    assert.deepEqual(pod.spec?.volumes?.slice(-2), volumes);
+    assert.deepEqual(pod.spec?.containers[0]?.volumeMounts?.slice(-1), mounts);
+    // The operator's own volumes stay.
+    assert.ok(pod.spec?.volumes?.some((volume) => volume.name === 'kafka-config'));
+  }
+});
+
+test('additional volumes are refused, every problem at once, unless they follow Strimzi’s rules', () => {
+  assert.throws(
+    () =>
+      templatedCluster({
+        pod: {
+          volumes: [
+            { name: 'host', hostPath: { path: '/etc' } },
+            { name: 'kafka-config', configMap: { name: 'mine' } },
+            { name: 'twice', emptyDir: {} },
+            { name: 'twice', emptyDir: {} },
+          ],
+        },
+        kafkaContainer: {
+          volumeMounts: [
+            { name: 'twice', mountPath: '/opt/kafka/config' },
+            { name: 'twice', mountPath: '/mnt/../etc' },
+            { name: 'absent', mountPath: '/mnt/absent' },
+          ],
+        },
+      }),
+    (error: Error & { reason?: string }) => {
+      assert.equal(error.reason, 'InvalidResource');
+      for (const problem of [
+        /volume "host" needs exactly one source, of secret, configMap, emptyDir, persistentVolumeClaim, csi/,
+        /volume name "kafka-config" is one the operator uses/,
+        /volume name "twice" appears more than once/,
+        /volume mount "twice" at \/opt\/kafka\/config must be below \/mnt\//,
+        /volume mount "twice" at \/mnt\/\.\.\/etc must be below \/mnt\//,
+        /volume mount "absent" names no volume of template\.pod\.volumes/,
+      ]) {
+        assert.match(error.message, problem);
+      }
+      return true;
+    },
+  );
+});
