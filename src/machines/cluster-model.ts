@@ -170,6 +170,8 @@ export interface PodTemplateModel {
   containerSecurityContext?: V1SecurityContext;
   /** template.perPodService: the per-broker services of exposed listeners. */
   perPodService: ServiceTemplateModel;
+  /** template.persistentVolumeClaim: extra labels and annotations of the nodes' claims. */
+  persistentVolumeClaim: { labels: Record<string, string>; annotations: Record<string, string> };
 }
 
 export interface NodeModel {

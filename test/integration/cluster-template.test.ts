@@ -1,8 +1,8 @@
 // Real services (kube-apiserver with its admission, scheduler, kwok's three fake nodes in zones
 // zone-1..3, Redis) and the operator as a process: a Kafka's spec.kafka.template and its pool's
-// spec.template reach the pods, the services, the disruption budget and the ServiceAccount the apiserver
-// holds, and the scheduler and admission act on them (topology spread over the zones, the priority
-// class's value).
+// spec.template reach the pods, the claims, the services, the disruption budget and the ServiceAccount
+// the apiserver holds, and the scheduler and admission act on them (topology spread over the zones, the
+// priority class's value).
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
@@ -34,7 +34,7 @@ after(async () => {
   await fixture.cleanup();
 });
 
-test("the template's fields reach the pods, services, disruption budget and ServiceAccount, and the scheduler spreads the pods over the zones", async () => {
+test("the template's fields reach the pods, claims, services, disruption budget and ServiceAccount, and the scheduler spreads the pods over the zones", async () => {
   const manifests = readManifests(`${fixturesDirectory}/clusters/dual-role.yaml`).map((manifest) => {
     if (manifest.kind === 'KafkaNodePool') {
       const pool = structuredClone(manifest) as KafkaNodePool;
@@ -60,6 +60,7 @@ test("the template's fields reach the pods, services, disruption budget and Serv
           securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true },
           volumeMounts: [{ name: 'scratch', mountPath: '/mnt/scratch' }],
         },
+        persistentVolumeClaim: { metadata: { labels: { backup: 'daily' } } },
       };
       return pool;
     }
@@ -133,6 +134,13 @@ test("the template's fields reach the pods, services, disruption budget and Serv
   assert.equal(bootstrap.spec?.ipFamilyPolicy, 'SingleStack');
   const brokers = await core.readNamespacedService({ namespace, name: 'my-cluster-kafka-brokers' });
   assert.equal(brokers.metadata?.annotations?.['example.com/headless'], 'yes');
+
+  const claims = await core.listNamespacedPersistentVolumeClaim({
+    namespace,
+    labelSelector: 'strimzi.io/cluster=my-cluster',
+  });
+  assert.equal(claims.items.length, 3);
+  for (const claim of claims.items) assert.equal(claim.metadata?.labels?.backup, 'daily');
 
   const account = await core.readNamespacedServiceAccount({ namespace, name: 'my-cluster-kafka' });
   assert.equal(account.metadata?.annotations?.['example.com/identity'], 'kafka');

@@ -1,6 +1,6 @@
 // spec.kafka.template and a KafkaNodePool's spec.template, as Strimzi applies them: the pod, kafka
-// container and per-pod service templates are per pool (a pool's field over the Kafka's), the cluster's
-// services, its disruption budget and its ServiceAccount come from the Kafka's template alone.
+// container, per-pod service and claim templates are per pool (a pool's field over the Kafka's); the
+// cluster's services, its disruption budget and its ServiceAccount come from the Kafka's template alone.
 import type {
   V1Affinity,
   V1EnvVar,
@@ -70,6 +70,10 @@ export function modelPodTemplate(kafkaTemplate: Template, poolTemplate: Template
     ...part<ContainerTemplate>(poolTemplate, 'kafkaContainer'),
   };
   const perPodService = poolTemplate?.perPodService ? poolTemplate : kafkaTemplate;
+  const claims = part<MetadataTemplate>(
+    poolTemplate?.persistentVolumeClaim ? poolTemplate : kafkaTemplate,
+    'persistentVolumeClaim',
+  );
   return withoutUnset({
     // Labels and annotations add up: the pool's win over the Kafka's of the same key.
     labels: { ...kafkaPod.metadata?.labels, ...poolPod.metadata?.labels },
@@ -92,6 +96,10 @@ export function modelPodTemplate(kafkaTemplate: Template, poolTemplate: Template
     containerSecurityContext: container.securityContext,
     containerVolumeMounts: container.volumeMounts,
     perPodService: serviceTemplate(part(perPodService, 'perPodService')),
+    persistentVolumeClaim: {
+      labels: claims.metadata?.labels ?? {},
+      annotations: claims.metadata?.annotations ?? {},
+    },
   });
 }
 

@@ -209,6 +209,7 @@ describe('cluster model of a Kafka with node pools', () => {
       containerEnv: [{ name: 'FROM_KAFKA', value: '1' }],
       containerSecurityContext: { readOnlyRootFilesystem: true },
       perPodService: { labels: { exposed: 'kafka' }, annotations: {} },
+      persistentVolumeClaim: { labels: {}, annotations: {} },
     });
   });
 

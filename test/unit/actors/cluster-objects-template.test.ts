@@ -237,3 +237,25 @@ test('additional volumes are refused, every problem at once, unless they follow 
     },
   );
 });
+
+test("the nodes' claims take the pool's claim template over the Kafka's, under the operator's labels and annotations", () => {
+  const claims = templatedCluster(
+    { persistentVolumeClaim: { metadata: { labels: { from: 'kafka' } } } },
+    {
+      persistentVolumeClaim: {
+        metadata: {
+          labels: { backup: 'daily', 'strimzi.io/cluster': 'not-this' },
+          annotations: { 'strimzi.io/delete-claim': 'not-this', snapshot: 'hourly' },
+        },
+      },
+    },
+  ).nodes.flatMap((node) => node.persistentVolumeClaims);
+  assert.ok(claims.length > 0);
+  for (const claim of claims) {
+    assert.equal(claim.metadata?.labels?.backup, 'daily');
+    assert.equal(claim.metadata?.labels?.from, undefined);
+    assert.equal(claim.metadata?.labels?.['strimzi.io/cluster'], 'my-cluster');
+    assert.equal(claim.metadata?.annotations?.snapshot, 'hourly');
+    assert.match(claim.metadata?.annotations?.['strimzi.io/delete-claim'] ?? '', /^(true|false)$/);
+  }
+});
