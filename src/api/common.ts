@@ -92,7 +92,10 @@ export type ProbeTimings = Infer<ReturnType<typeof probeSchema>>;
 const volumeFields = {
   id: integer({ minimum: 0, description: 'The volume id, unique within a JBOD storage.' }),
   size: string({ description: 'The size of a persistent volume claim, e.g. 100Gi.' }),
-  sizeLimit: string({ description: 'The most an ephemeral (emptyDir) volume may hold, e.g. 1Gi.' }),
+  sizeLimit: string({
+    pattern: '^([0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$',
+    description: 'The most an ephemeral (emptyDir) volume may hold, e.g. 1Gi.',
+  }),
   class: string({ description: 'The storage class of a persistent volume claim.' }),
   selector: record(string(), { description: 'Labels selecting the persistent volume to bind.' }),
   deleteClaim: boolean({ description: 'Whether the claim is deleted when the cluster is undeployed.' }),

@@ -8,7 +8,8 @@ import {
   resourceRequirementsSchema,
   storageSchema,
 } from './common.ts';
-import { array, enumOf, type Infer, integer, object, preserveUnknown, string } from './schema.ts';
+import { array, enumOf, type Infer, integer, object, string } from './schema.ts';
+import { kafkaNodeTemplateFields } from './templates.ts';
 
 const roleSchema = enumOf(['controller', 'broker']);
 
@@ -19,8 +20,8 @@ export const kafkaNodePoolSpecSchema = object(
     storage: storageSchema,
     resources: resourceRequirementsSchema,
     jvmOptions: jvmOptionsSchema,
-    template: preserveUnknown<Record<string, unknown>>({
-      description: 'Overrides for the pods and other objects of the pool.',
+    template: object(kafkaNodeTemplateFields, {
+      description: 'Overrides for the pods and other objects of the pool; they replace the Kafka template.',
     }),
   },
   { required: ['replicas', 'roles', 'storage'], description: 'The desired state of the node pool.' },

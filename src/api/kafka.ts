@@ -14,29 +14,39 @@ import {
   storageSchema,
 } from './common.ts';
 import {
+  cruiseControlSchema,
+  entityOperatorSchema,
+  kafkaExporterSchema,
+  kafkaMetricsConfigSchema,
+  loggingSchema,
+} from './kafka-components.ts';
+import {
   array,
   boolean,
   enumOf,
   type Infer,
   integer,
+  number,
   object,
   preserveUnknown,
   record,
   string,
 } from './schema.ts';
+import {
+  ipFamiliesSchema,
+  ipFamilyPolicySchema,
+  kafkaNodeTemplateFields,
+  labelSelectorSchema,
+  metadataOnlyTemplate,
+  podDisruptionBudgetTemplateSchema,
+  serviceTemplateSchema,
+} from './templates.ts';
 
 export const listenerNamePattern = '^[a-z0-9]{1,11}$';
 export const lowestListenerPort = 9092;
 /** Ports the Kafka pods use for metrics (Prometheus) and JMX, so no listener may take them. */
 export const reservedListenerPorts = [9404, 9999];
 export const maxListeners = 32;
-
-/** spec.entityOperator: an operator runs when its section is present, even empty ({}). */
-export interface EntityOperatorSpec {
-  topicOperator?: Record<string, unknown>;
-  userOperator?: Record<string, unknown>;
-  template?: Record<string, unknown>;
-}
 
 // Where a bootstrap or per-broker Service is reached, and its extra metadata.
 const listenerServiceFields = {
@@ -84,16 +94,67 @@ const listenerConfigurationSchema = object(
         description: 'The certificate a TLS listener presents instead of the one from the cluster CA.',
       },
     ),
+    class: string({ description: 'The ingress class or load balancer class of the listener.' }),
+    controllerClass: string({ description: 'Legacy (v1beta2): the load balancer class.' }),
+    externalTrafficPolicy: enumOf(['Local', 'Cluster'], {
+      description: 'Whether external traffic goes to node-local pods only (nodeport and loadbalancer).',
+    }),
+    loadBalancerSourceRanges: array(string(), {
+      description: 'The client CIDRs a load balancer admits.',
+    }),
+    ipFamilyPolicy: ipFamilyPolicySchema,
+    ipFamilies: ipFamiliesSchema,
+    createBootstrapService: boolean({
+      description: 'Whether a loadbalancer listener has a bootstrap service. Default true.',
+    }),
+    finalizers: array(string(), { description: 'Finalizers of the load balancer services.' }),
+    useServiceDnsDomain: boolean({
+      description: 'Whether internal addresses use the full cluster DNS domain (.cluster.local).',
+    }),
     maxConnections: integer({ description: 'The most connections the listener accepts at once, per node.' }),
     maxConnectionCreationRate: integer({
       description: 'The most new connections per second the listener accepts, per node.',
     }),
+    preferredNodePortAddressType: enumOf(
+      ['ExternalIP', 'ExternalDNS', 'InternalIP', 'InternalDNS', 'Hostname'],
+      { description: 'Which node address a nodeport listener advertises first.' },
+    ),
+    publishNotReadyAddresses: boolean({ description: 'Whether services list pods that are not ready.' }),
+    perBrokerAnnotationsTemplate: record(string(), {
+      description: 'Annotations of every per-node service; may hold the node id placeholder.',
+    }),
+    perBrokerLabelsTemplate: record(string(), {
+      description: 'Labels of every per-node service; may hold the node id placeholder.',
+    }),
+    hostTemplate: string({ description: 'The per-node host, with placeholders for the node.' }),
+    advertisedHostTemplate: string({ description: 'The host each node advertises, with placeholders.' }),
+    advertisedPortTemplate: string({ description: 'The port each node advertises, with placeholders.' }),
+    allocateLoadBalancerNodePorts: boolean({
+      description: 'Whether load balancer services get node ports. Default true.',
+    }),
+    parentRefs: array(
+      object({
+        kind: string(),
+        group: string(),
+        name: string(),
+        namespace: string(),
+        port: integer(),
+        sectionName: string(),
+      }),
+      { description: 'The Gateway API gateways the routes of the listener attach to.' },
+    ),
   },
-  {
-    preserveUnknownFields: true,
-    description: 'Listener details: bootstrap, brokers, certificates, service settings.',
-  },
+  { description: 'Listener details: bootstrap, brokers, certificates, service settings.' },
 );
+
+const networkPolicyPeerSchema = object({
+  ipBlock: object({
+    cidr: string({ description: 'The CIDR admitted.' }),
+    except: array(string(), { description: 'CIDRs within it that are not.' }),
+  }),
+  namespaceSelector: labelSelectorSchema,
+  podSelector: labelSelectorSchema,
+});
 
 const listenerSchema = object(
   {
@@ -144,11 +205,28 @@ const listenerSchema = object(
       { required: ['type'], description: 'How clients on this listener authenticate.' },
     ),
     configuration: listenerConfigurationSchema,
-    networkPolicyPeers: array(preserveUnknown(), {
+    networkPolicyPeers: array(networkPolicyPeerSchema, {
       description: 'Who may connect to the listener (NetworkPolicy peers).',
     }),
   },
   { required: ['name', 'port', 'type', 'tls'] },
+);
+
+const kafkaTemplateSchema = object(
+  {
+    ...kafkaNodeTemplateFields,
+    bootstrapService: serviceTemplateSchema,
+    brokersService: serviceTemplateSchema,
+    externalBootstrapService: metadataOnlyTemplate('The bootstrap services of external listeners.'),
+    externalBootstrapRoute: metadataOnlyTemplate('The bootstrap routes of route listeners.'),
+    externalBootstrapIngress: metadataOnlyTemplate('The bootstrap ingresses of ingress listeners.'),
+    podDisruptionBudget: podDisruptionBudgetTemplateSchema,
+    clusterCaCert: metadataOnlyTemplate('The Secret of the cluster CA certificate.'),
+    serviceAccount: metadataOnlyTemplate('The ServiceAccount of the Kafka nodes.'),
+    jmxSecret: metadataOnlyTemplate('The Secret of the JMX credentials.'),
+    clusterRoleBinding: metadataOnlyTemplate('The ClusterRoleBinding of the Kafka nodes.'),
+  },
+  { description: 'Overrides for the pods and other objects of the cluster; a pool template overrides it.' },
 );
 
 const kafkaClusterSchema = object(
@@ -200,7 +278,19 @@ const kafkaClusterSchema = object(
         }),
         envVarName: string({ description: 'The environment variable holding the rack.' }),
       },
-      { description: 'Rack awareness.' },
+      {
+        description: 'Rack awareness.',
+        validations: [
+          {
+            rule: "(has(self.type) && self.type != 'topology-label') || (has(self.topologyKey) && self.topologyKey != '')",
+            message: 'rack.topologyKey is required with type topology-label (the default)',
+          },
+          {
+            rule: "!has(self.type) || self.type != 'environment-variable' || (has(self.envVarName) && self.envVarName != '')",
+            message: 'rack.envVarName is required with type environment-variable',
+          },
+        ],
+      },
     ),
     brokerRackInitImage: string({ description: 'The image of the init container that finds the rack.' }),
     resources: resourceRequirementsSchema,
@@ -214,14 +304,57 @@ const kafkaClusterSchema = object(
       },
     ]),
     readinessProbe: probeSchema('When a Kafka node counts as ready: TCP checks on the node port.'),
-    jmxOptions: preserveUnknown({ description: 'JMX options.' }),
-    metricsConfig: preserveUnknown({ description: 'Metrics configuration.' }),
-    logging: preserveUnknown({ description: 'Logging configuration.' }),
-    template: preserveUnknown<Record<string, unknown>>({
-      description: 'Overrides for the pods and other objects of the cluster.',
-    }),
-    tieredStorage: preserveUnknown({ description: 'Tiered storage configuration.' }),
-    quotas: preserveUnknown({ description: 'Broker quota plugin configuration.' }),
+    jmxOptions: object(
+      {
+        authentication: object(
+          { type: enumOf(['password'], { description: 'JMX clients log in with a generated password.' }) },
+          { required: ['type'], description: 'How JMX clients authenticate.' },
+        ),
+      },
+      { description: 'Remote JMX access to the Kafka nodes.' },
+    ),
+    metricsConfig: kafkaMetricsConfigSchema,
+    logging: loggingSchema,
+    template: kafkaTemplateSchema,
+    tieredStorage: object(
+      {
+        type: enumOf(['custom'], { description: 'A remote storage manager of the user.' }),
+        remoteStorageManager: object(
+          {
+            className: string({ description: 'The class of the remote storage manager.' }),
+            classPath: string({ description: 'Where the class is found.' }),
+            config: record(string(), { description: 'Its settings, without the rsm.config. prefix.' }),
+          },
+          { description: 'The remote storage manager.' },
+        ),
+      },
+      { required: ['type'], description: 'Tiered storage.' },
+    ),
+    quotas: object(
+      {
+        type: enumOf(['kafka', 'strimzi'], {
+          description: "Kafka's own quota plugin, or Strimzi's with storage limits.",
+        }),
+        consumerByteRate: integer({ minimum: 0, description: 'Bytes per second each client may fetch.' }),
+        producerByteRate: integer({ minimum: 0, description: 'Bytes per second each client may produce.' }),
+        requestPercentage: integer({ minimum: 0, description: 'Share of request handler time per client.' }),
+        controllerMutationRate: number({
+          minimum: 0,
+          description: 'Partition mutations per second each client may make.',
+        }),
+        excludedPrincipals: array(string(), { description: 'Principals the quotas do not apply to.' }),
+        minAvailableBytesPerVolume: integer({
+          minimum: 0,
+          description: 'Producers stop when a volume has less free space (strimzi).',
+        }),
+        minAvailableRatioPerVolume: number({
+          minimum: 0,
+          maximum: 1,
+          description: 'Producers stop when a volume has a smaller free share (strimzi).',
+        }),
+      },
+      { required: ['type'], description: 'The broker quota plugin.' },
+    ),
   },
   { required: ['listeners'], description: 'The Kafka brokers and controllers.' },
 );
@@ -230,11 +363,11 @@ export const kafkaSpecSchema = object(
   {
     kafka: kafkaClusterSchema,
     zookeeper: preserveUnknown({ description: 'Legacy (v1beta2): ignored; the cluster runs in KRaft mode.' }),
-    entityOperator: preserveUnknown<EntityOperatorSpec>({ description: 'The topic and user operators.' }),
+    entityOperator: entityOperatorSchema,
     clusterCa: certificateAuthoritySchema,
     clientsCa: certificateAuthoritySchema,
-    cruiseControl: preserveUnknown({ description: 'Cruise Control configuration.' }),
-    kafkaExporter: preserveUnknown({ description: 'Kafka Exporter configuration.' }),
+    cruiseControl: cruiseControlSchema,
+    kafkaExporter: kafkaExporterSchema,
     maintenanceTimeWindows: array(string(), { description: 'Cron expressions of maintenance windows.' }),
   },
   { required: ['kafka'], description: 'The desired state of the Kafka cluster.' },
@@ -261,7 +394,19 @@ export const kafkaStatusSchema = object(
     }),
     kafkaVersion: string({ description: 'The Kafka version the cluster runs.' }),
     kafkaMetadataVersion: string({ description: 'The KRaft metadata version the cluster uses.' }),
-    autoRebalance: preserveUnknown({ description: 'The state of automatic rebalancing.' }),
+    autoRebalance: object(
+      {
+        state: enumOf(['Idle', 'RebalanceOnScaleDown', 'RebalanceOnScaleUp']),
+        lastTransitionTime: string(),
+        modes: array(
+          object({
+            mode: enumOf(['add-brokers', 'remove-brokers']),
+            brokers: array(integer(), { description: 'The node ids to rebalance.' }),
+          }),
+        ),
+      },
+      { description: 'The state of automatic rebalancing.' },
+    ),
     clusterSecurity: preserveUnknown({ description: 'The security settings the cluster runs with.' }),
   },
   { description: 'The observed state of the Kafka cluster.' },

@@ -620,6 +620,27 @@ test('strimzi.io/manual-rolling-update on a pod, then on a pool (handed to its p
   }
 });
 
+// The periodic resync is an hour here: a change of the pool dual-role's metadata is what reconciles its
+// Kafka. Returns the pool as changed, once a reconcile that started after the change has finished.
+async function touchPoolForReconcile(namespace: string): Promise<KafkaNodePool> {
+  const since = Date.now();
+  const touched = (await custom.patchNamespacedCustomObject(
+    {
+      ...kafkaNodePoolType,
+      namespace,
+      name: 'dual-role',
+      body: { metadata: { annotations: { touched: String(since) } } },
+    },
+    setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+  )) as KafkaNodePool;
+  await waitFor('a reconcile of the Kafka after the pool changed', async () =>
+    reconcileSpans([operator], namespace, 'my-cluster').some((span) => span.start >= since && span.end)
+      ? true
+      : undefined,
+  );
+  return touched;
+}
+
 test('a change of a pool reconciles its Kafka, an idle reconcile writes nothing, and a deleted pod is recreated', async () => {
   const namespace = takeNamespace();
   await createAll(namespace, manifests('clusters/single-node.yaml'));
@@ -630,23 +651,7 @@ test('a change of a pool reconciles its Kafka, an idle reconcile writes nothing,
     return Object.fromEntries(all.map((o) => [`${o.metadata?.name}`, o.metadata?.resourceVersion]));
   };
   const before = await versions();
-  // The periodic resync is an hour here: a change of the pool's metadata is what reconciles its Kafka.
-  const since = Date.now();
-  await custom.patchNamespacedCustomObject(
-    {
-      ...kafkaNodePoolType,
-      namespace,
-      name: 'dual-role',
-      body: { metadata: { annotations: { touched: 'yes' } } },
-    },
-    setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
-  );
-  const touched = await readPool(namespace, 'dual-role');
-  await waitFor('a reconcile of the Kafka after the pool changed', async () =>
-    reconcileSpans([operator], namespace, 'my-cluster').some((span) => span.start >= since && span.end)
-      ? true
-      : undefined,
-  );
+  const touched = await touchPoolForReconcile(namespace);
   assert.deepEqual(await versions(), before);
   assert.equal((await readKafka(namespace)).metadata?.resourceVersion, kafka.metadata?.resourceVersion);
   assert.equal(
@@ -667,6 +672,72 @@ test('a change of a pool reconciles its Kafka, an idle reconcile writes nothing,
     500,
   );
   assert.equal(recreated.metadata?.name, pod?.metadata?.name);
+});
+
+// The UnsupportedFields Events of the Kafka my-cluster: their messages.
+async function unsupportedFieldsEvents(namespace: string): Promise<string[]> {
+  const events = await core.listNamespacedEvent({
+    namespace,
+    fieldSelector: 'involvedObject.kind=Kafka,involvedObject.name=my-cluster,reason=UnsupportedFields',
+  });
+  return events.items.map((event) => `${event.type}: ${event.message}`);
+}
+
+const unsupportedFields = (resource: Kafka | KafkaNodePool) =>
+  resource.status?.conditions?.find((c) => c.type === 'Warning' && c.reason === 'UnsupportedFields');
+
+test("fields the operator does not act on (a Kafka's spec.cruiseControl, a pool's spec.template.kafkaContainer) give Warning conditions naming them and one Warning Event per generation, none at later reconciles; once removed, the conditions go", async () => {
+  const namespace = takeNamespace();
+  await createAll(
+    namespace,
+    singleNode((kafka, pool) => {
+      kafka.spec.cruiseControl = {};
+      pool.spec.template = { kafkaContainer: { env: [{ name: 'UNUSED', value: 'yes' }] } };
+    }),
+  );
+  const kafka = await readyKafka(namespace);
+  const warning = unsupportedFields(kafka);
+  assert.equal(warning?.status, 'True');
+  assert.match(
+    warning?.message ?? '',
+    /so they change nothing: spec\.cruiseControl, KafkaNodePool dual-role spec\.template\.kafkaContainer\./,
+  );
+  // The pool's status is written once its pods are Ready, before the Kafka's says Ready.
+  assert.match(
+    unsupportedFields(await readPool(namespace, 'dual-role'))?.message ?? '',
+    /so they change nothing: spec\.template\.kafkaContainer\./,
+  );
+
+  // Another reconcile of the same generation records no Event.
+  await touchPoolForReconcile(namespace);
+  assert.deepEqual(await unsupportedFieldsEvents(namespace), [`Warning: ${warning?.message}`]);
+
+  // A new generation of the Kafka, with other fields unsupported: one more Event, naming them.
+  await patchKafka(namespace, { spec: { cruiseControl: null } });
+  const withoutCruiseControl = await readyKafka(namespace);
+  assert.ok((withoutCruiseControl.metadata?.generation ?? 0) > (kafka.metadata?.generation ?? 0));
+  const poolOnly = unsupportedFields(withoutCruiseControl);
+  assert.match(
+    poolOnly?.message ?? '',
+    /so they change nothing: KafkaNodePool dual-role spec\.template\.kafkaContainer\./,
+  );
+  assert.deepEqual(
+    (await unsupportedFieldsEvents(namespace)).sort(),
+    [`Warning: ${warning?.message}`, `Warning: ${poolOnly?.message}`].sort(),
+  );
+
+  await patchPool(namespace, 'dual-role', { template: null });
+  await waitFor(
+    'the Warnings to go from the Kafka and its pool',
+    async () => {
+      const [now, pool] = await Promise.all([readKafka(namespace), readPool(namespace, 'dual-role')]);
+      const ready = conditionOf(now, 'Ready')?.status === 'True';
+      return ready && !unsupportedFields(now) && !unsupportedFields(pool) ? true : undefined;
+    },
+    120_000,
+    500,
+  );
+  assert.equal((await unsupportedFieldsEvents(namespace)).length, 2);
 });
 
 async function gone(namespace: string) {

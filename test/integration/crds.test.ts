@@ -49,12 +49,15 @@ function kafkaWithListeners(name: string, listeners: object[]) {
   };
 }
 
-/** The apiserver's explanation of a refusal, or a failure when the request was accepted. */
+/**
+ * The apiserver's explanation of a refusal (422 for invalid values, 400 for fields that strict field validation
+ * finds undeclared), or a failure when the request was accepted.
+ */
 async function refusal(request: Promise<unknown>): Promise<string> {
   try {
     await request;
   } catch (error) {
-    if (error instanceof ApiException && error.code === 422) {
+    if (error instanceof ApiException && (error.code === 422 || error.code === 400)) {
       return JSON.parse(error.body as string).message as string;
     }
     throw error;
@@ -132,6 +135,88 @@ test('the topic name of an existing KafkaTopic cannot be changed, set to another
   );
   assert.equal(withStatus.status.topicName, 'Legacy.Name', 'status writes are not hindered by the rule');
   assert.equal(withStatus.spec.topicName, 'Legacy.Name');
+});
+
+test('a typo in a Kafka field is refused with its path under strict field validation, and pruned otherwise', async () => {
+  const plain = { name: 'plain', port: 9092, type: 'internal', tls: false };
+  const typo = kafkaWithListeners('typo', [plain]);
+  const withTypo = { ...typo, spec: { kafka: { ...typo.spec.kafka, listners: [plain], replicas: 3 } } };
+  // kubectl apply and create ask for strict field validation by default.
+  const strict = await refusal(
+    custom.createNamespacedCustomObject({
+      ...target(kafkaType),
+      body: withTypo,
+      dryRun: 'All',
+      fieldValidation: 'Strict',
+    }),
+  );
+  assert.match(strict, /unknown field "spec\.kafka\.listners"/);
+  const created = await create(kafkaType, withTypo);
+  assert.equal(created.spec.kafka.listners, undefined, 'the undeclared field is pruned');
+  assert.deepEqual(created.spec.kafka.listeners, [plain]);
+  assert.equal(created.spec.kafka.replicas, 3, 'declared fields are kept');
+});
+
+test('a wrong type is refused with its path: replicas "three", a listener port as text, an unknown enum value', async () => {
+  const pool = await refusal(
+    create(
+      kafkaNodePoolType,
+      {
+        apiVersion: 'kafka.strimzi.io/v1',
+        kind: 'KafkaNodePool',
+        metadata: { name: 'three', labels: { 'strimzi.io/cluster': 'my-cluster' } },
+        spec: { replicas: 'three', roles: ['broker'], storage: { type: 'ephemeral' } },
+      },
+      'All',
+    ),
+  );
+  assert.match(
+    pool,
+    /spec\.replicas: Invalid value: "string": spec\.replicas in body must be of type integer/,
+  );
+  const kafka = await refusal(
+    create(
+      kafkaType,
+      {
+        ...kafkaWithListeners('wrong-types', [{ name: 'plain', port: '9092', type: 'internal', tls: false }]),
+        spec: {
+          kafka: {
+            listeners: [{ name: 'plain', port: '9092', type: 'internal', tls: false }],
+            template: { pod: { dnsPolicy: 'Sometimes' } },
+          },
+          cruiseControl: { brokerCapacity: { overrides: [{ cpu: '2' }] } },
+        },
+      },
+      'All',
+    ),
+  );
+  assert.match(kafka, /spec\.kafka\.listeners\[0\]\.port: Invalid value: "string"/);
+  assert.match(kafka, /spec\.kafka\.template\.pod\.dnsPolicy: Unsupported value: "Sometimes"/);
+  assert.match(kafka, /spec\.cruiseControl\.brokerCapacity\.overrides\[0\]\.brokers: Required value/);
+});
+
+test("Strimzi's validation rules hold: rack needs its topologyKey, a JMX exporter metricsConfig its ConfigMap", async () => {
+  const withKafka = (name: string, fields: object) => {
+    const kafka = kafkaWithListeners(name, [{ name: 'plain', port: 9092, type: 'internal', tls: false }]);
+    return { ...kafka, spec: { kafka: { ...kafka.spec.kafka, ...fields } } };
+  };
+  const rack = await refusal(create(kafkaType, withKafka('rack', { rack: {} }), 'All'));
+  assert.match(rack, /spec\.kafka\.rack: Invalid value: .*rack\.topologyKey is required/);
+  const metrics = await refusal(
+    create(kafkaType, withKafka('metrics', { metricsConfig: { type: 'jmxPrometheusExporter' } }), 'All'),
+  );
+  assert.match(metrics, /spec\.kafka\.metricsConfig: Invalid value: .*needs valueFrom/);
+  await create(
+    kafkaType,
+    withKafka('valid', {
+      rack: { topologyKey: 'topology.kubernetes.io/zone' },
+      metricsConfig: {
+        type: 'jmxPrometheusExporter',
+        valueFrom: { configMapKeyRef: { name: 'kafka-metrics', key: 'kafka-metrics-config.yml' } },
+      },
+    }),
+    'All',
+  );
 });
 
 test('a Kafka with two listeners on one port is refused', async () => {

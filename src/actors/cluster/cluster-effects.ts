@@ -77,6 +77,7 @@ import { KafkaRestartGate, type RestartGate } from './restart-gate.ts';
 import { rollPods } from './roll-pods.ts';
 import { holdBackScaleDown } from './scale-down-check.ts';
 import { createAbsentPods, readPods, removeNodes } from './scale-nodes.ts';
+import { unsupportedFieldsEvent } from './unsupported-fields.ts';
 
 export interface ClusterEffectsOptions {
   api: KubernetesObjects;
@@ -205,6 +206,10 @@ export function createClusterEffects(options: ClusterEffectsOptions) {
       { ownerUid: model.uid, keep: new Set(caSecretIds(model.name)) },
       signal,
     );
+    // After everything is applied: the status this reconcile writes shows the warning, so the Event is not
+    // recorded again for this generation.
+    const unsupported = unsupportedFieldsEvent(kafka, model.warnings);
+    if (unsupported) await options.recordEvent(kafka, unsupported);
     return {
       model,
       warnings: [...warnings, ...heldClaims.warnings, ...claimWarnings],
@@ -379,7 +384,7 @@ export function createClusterEffects(options: ClusterEffectsOptions) {
     for (const pool of options.poolsOf(kafka)) {
       const modelled = model.pools.find((candidate) => candidate.name === pool.metadata?.name);
       if (!modelled) continue;
-      const status = buildPoolStatus(model, modelled, pool);
+      const status = buildPoolStatus(model, modelled, pool, new Date());
       if (statusEquivalent(status, pool.status)) continue;
       await options.resources.patchStatus(
         kafkaNodePoolType,

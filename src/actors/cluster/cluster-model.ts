@@ -17,6 +17,7 @@ import { additionalVolumeProblems } from './desired-objects/node-volumes.ts';
 import { resolveKafkaVersion } from './kafka-versions.ts';
 import { modelListeners } from './listener-model.ts';
 import { modelNodePools, poolsOf } from './node-pool-model.ts';
+import { unsupportedFieldsWarnings } from './unsupported-fields.ts';
 
 /**
  * Builds the model; throws ReconcileFailure (non-retryable) for specs that cannot run: UnsupportedKafkaVersion,
@@ -51,6 +52,6 @@ export function buildClusterModel(
       },
     );
   }
-  warnings.push(...specWarnings(model));
+  warnings.push(...specWarnings(model), ...unsupportedFieldsWarnings(kafka, own));
   return model;
 }

@@ -1,13 +1,19 @@
 // The status a Kafka and its KafkaNodePools show for the state the cluster's actor settled in, in
-// Strimzi's form: Ready, or NotReady with the reason; a Warning for every field mapped or ignored.
+// Strimzi's form: Ready, or NotReady with the reason; a Warning for every field mapped or ignored. A
+// KafkaNodePool's Warning names its own fields the operator does not act on.
 import type { Condition, ConditionUpdate } from '../../api/conditions.ts';
 import { setCondition } from '../../api/conditions.ts';
 import type { Kafka, KafkaStatus } from '../../api/kafka.ts';
 import type { KafkaNodePool, KafkaNodePoolStatus } from '../../api/kafka-node-pool.ts';
 import { poolNameLabel } from '../../api/labels.ts';
 import type { ClusterContext } from '../../machines/cluster-machine.ts';
-import type { ClusterModel, PoolModel } from '../../machines/cluster-model.ts';
+import type { ClusterModel, ClusterWarning, PoolModel } from '../../machines/cluster-model.ts';
 import { clusterSelector } from './desired-objects/object-metadata.ts';
+import {
+  poolUnsupportedFieldPaths,
+  unsupportedFieldsReason,
+  unsupportedFieldsWarning,
+} from './unsupported-fields.ts';
 
 // Each condition keeps its transition time while one of the same type and reason held before.
 function withTransitionTimes(previous: readonly Condition[] | undefined, next: ConditionUpdate[], now: Date) {
@@ -17,14 +23,17 @@ function withTransitionTimes(previous: readonly Condition[] | undefined, next: C
   });
 }
 
-function warningConditions(context: ClusterContext): ConditionUpdate[] {
-  const warnings = [...(context.plan?.model.warnings ?? []), ...(context.plan?.warnings ?? [])];
+function asConditions(warnings: readonly ClusterWarning[]): ConditionUpdate[] {
   return warnings.map((warning) => ({
     type: 'Warning',
     status: 'True',
     reason: warning.reason,
     message: warning.message,
   }));
+}
+
+function warningConditions(context: ClusterContext): ConditionUpdate[] {
+  return asConditions([...(context.plan?.model.warnings ?? []), ...(context.plan?.warnings ?? [])]);
 }
 
 function conditionsFor(state: string, context: ClusterContext): ConditionUpdate[] | undefined {
@@ -97,15 +106,27 @@ export function poolLabelSelector(model: ClusterModel, pool: PoolModel): string 
     .join(',');
 }
 
+// A KafkaNodePool's conditions: those others wrote, and the Warning naming its fields the operator does not
+// act on while it sets any.
+function poolConditions(resource: KafkaNodePool, now: Date): Condition[] {
+  const previous = resource.status?.conditions ?? [];
+  const others = previous.filter(
+    (condition) => !(condition.type === 'Warning' && condition.reason === unsupportedFieldsReason),
+  );
+  const unsupported = asConditions(unsupportedFieldsWarning(poolUnsupportedFieldPaths(resource)));
+  return [...others, ...withTransitionTimes(previous, unsupported, now)];
+}
+
 export function buildPoolStatus(
   model: ClusterModel,
   pool: PoolModel,
   resource: KafkaNodePool,
+  now: Date,
 ): KafkaNodePoolStatus {
   return {
     ...resource.status,
     observedGeneration: resource.metadata?.generation,
-    conditions: resource.status?.conditions ?? [],
+    conditions: poolConditions(resource, now),
     nodeIds: pool.nodeIds,
     roles: pool.roles,
     replicas: pool.nodeIds.length,

@@ -195,10 +195,12 @@ test("a pool's status lists its node ids, roles, replicas, the cluster id and th
   const broker = model.pools.find((pool) => pool.name === 'broker');
   const resource = brokerPools.pools.find((pool) => pool.metadata?.name === 'broker');
   assert.ok(broker && resource);
-  const status = buildPoolStatus(model, broker, {
-    ...resource,
-    metadata: { ...resource.metadata, generation: 2 },
-  });
+  const status = buildPoolStatus(
+    model,
+    broker,
+    { ...resource, metadata: { ...resource.metadata, generation: 2 } },
+    new Date(),
+  );
   assert.deepEqual(status.nodeIds, broker.nodeIds);
   assert.deepEqual(status.roles, ['broker']);
   assert.equal(status.replicas, 3);
