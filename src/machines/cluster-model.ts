@@ -72,7 +72,7 @@ export interface ClusterTemplatesModel {
   serviceAccount: { labels: Record<string, string>; annotations: Record<string, string> };
   bootstrapService: ServiceTemplateModel;
   brokersService: ServiceTemplateModel;
-  /** The bootstrap services of route, loadbalancer, nodeport and ingress listeners. */
+  /** The bootstrap services of route, loadbalancer, nodeport and ingress listeners (metadata only). */
   externalBootstrapService: ServiceTemplateModel;
   podDisruptionBudget: {
     labels: Record<string, string>;
@@ -168,7 +168,7 @@ export interface PodTemplateModel {
   containerEnv: V1EnvVar[];
   /** template.kafkaContainer.securityContext: replaces the operator's container security context. */
   containerSecurityContext?: V1SecurityContext;
-  /** template.perPodService: the per-broker services of exposed listeners. */
+  /** template.perPodService: the per-broker services of exposed listeners (metadata only). */
   perPodService: ServiceTemplateModel;
   /** template.persistentVolumeClaim: extra labels and annotations of the nodes' claims. */
   persistentVolumeClaim: { labels: Record<string, string>; annotations: Record<string, string> };

@@ -121,7 +121,7 @@ test("the kafka container gets the template's variables, the operator's own keep
   }
 });
 
-test("the cluster's services and the per-broker services get their templates' labels, annotations and IP families under the operator's own", () => {
+test("the cluster's services get their templates' labels, annotations and IP families, the per-broker services their labels and annotations, under the operator's own", () => {
   const desired = templatedCluster({
     bootstrapService: {
       metadata: { labels: { 'strimzi.io/cluster': 'not-this', team: 'a' }, annotations: { lb: 'internal' } },
@@ -130,7 +130,7 @@ test("the cluster's services and the per-broker services get their templates' la
     },
     brokersService: { metadata: { labels: { headless: 'yes' } } },
     externalBootstrapService: { metadata: { annotations: { dns: 'bootstrap.example.com' } } },
-    perPodService: { metadata: { labels: { broker: 'exposed' } }, ipFamilyPolicy: 'SingleStack' },
+    perPodService: { metadata: { labels: { broker: 'exposed' } } },
   });
   const byName = new Map(desired.services.map((service) => [service.metadata?.name, service]));
   const bootstrap = byName.get('my-cluster-kafka-bootstrap');
@@ -150,7 +150,6 @@ test("the cluster's services and the per-broker services get their templates' la
   assert.ok(perBroker.length > 0);
   for (const service of perBroker) {
     assert.equal(service.metadata?.labels?.broker, 'exposed');
-    assert.equal(service.spec?.ipFamilyPolicy, 'SingleStack');
   }
 });
 
@@ -224,7 +223,7 @@ test('additional volumes are refused, every problem at once, unless they follow 
     (error: Error & { reason?: string }) => {
       assert.equal(error.reason, 'InvalidResource');
       for (const problem of [
-        /volume "host" needs exactly one source, of secret, configMap, emptyDir, persistentVolumeClaim, csi/,
+        /volume "host" needs exactly one source, of secret, configMap, emptyDir, persistentVolumeClaim, csi, image/,
         /volume name "kafka-config" is one the operator uses/,
         /volume name "twice" appears more than once/,
         /volume mount "twice" at \/opt\/kafka\/config must be below \/mnt\//,

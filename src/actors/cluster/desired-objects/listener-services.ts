@@ -16,7 +16,7 @@ import {
   poolLabels,
 } from './object-metadata.ts';
 import { listenerPortName } from './port-names.ts';
-import { ipFamilies, templatedServiceMetadata } from './service-template.ts';
+import { templatedServiceMetadata } from './service-template.ts';
 
 interface ExposureSettings {
   externalTrafficPolicy?: string;
@@ -55,7 +55,6 @@ export function buildListenerBootstrapServices(model: ClusterModel): V1Service[]
         },
         spec: {
           ...exposure(listener, listener.bootstrap.loadBalancerIP),
-          ...ipFamilies(model.templates.externalBootstrapService),
           selector: brokersSelector(model),
           ports: [namedPort(listenerPortName(listener), listener.port, listener.bootstrap.nodePort)],
         },
@@ -86,7 +85,6 @@ export function buildPerBrokerServices(model: ClusterModel, node: NodeModel): V1
       },
       spec: {
         ...exposure(listener, broker?.loadBalancerIP),
-        ...ipFamilies(template),
         selector: nodeSelector(model, node),
         ports: [namedPort(listenerPortName(listener), listener.port, broker?.nodePort)],
       },

@@ -62,7 +62,14 @@ export function nodeVolumeMounts(
 
 // Strimzi's rules for template.pod.volumes and template.kafkaContainer.volumeMounts: the volume sources it
 // allows, names of their own, and mounts under /mnt, clear of every path the operator mounts.
-const additionalVolumeSources = ['secret', 'configMap', 'emptyDir', 'persistentVolumeClaim', 'csi'] as const;
+const additionalVolumeSources = [
+  'secret',
+  'configMap',
+  'emptyDir',
+  'persistentVolumeClaim',
+  'csi',
+  'image',
+] as const;
 const additionalMountRoot = '/mnt';
 
 /** What is wrong with the additional volumes and mounts of each pool's template; none when all is well. */
