@@ -696,6 +696,17 @@ test("the chart's CRDs are the ones the code generates (npm run crds writes them
 });
 
 // A variable the rendered Deployment sets on the operator container.
+// Cluster-scoped objects outlive the namespaces: a test that made ClusterRoles or their bindings removes them.
+function deleteClusterRbac(manifests: Manifest[]): void {
+  const removed = run(kubernetes.kubectl, [
+    '--kubeconfig',
+    kubernetes.kubeconfig,
+    'delete',
+    ...manifests.map((m) => `${m.kind.toLowerCase()}.rbac.authorization.k8s.io/${m.metadata.name}`),
+  ]);
+  assert.equal(removed.status, 0, removed.stderr);
+}
+
 function deploymentSetting(manifests: Manifest[], name: string): string {
   const deployment = manifests.find((m) => m.kind === 'Deployment');
   const value = deployment?.spec.template.spec.containers[0].env.find(
@@ -1192,16 +1203,7 @@ describe("the operator under the chart's ServiceAccount token", () => {
     // The ClusterRole and its binding, and the binding to Kubernetes' role for reviewing callers.
     assert.equal(clusterWide.length, 3);
     const kubeconfig = await installRbac(manifests, fixture.namespace);
-    // Cluster-scoped objects outlive the namespaces: remove them with the test.
-    t.after(() => {
-      const removed = run(kubernetes.kubectl, [
-        '--kubeconfig',
-        kubernetes.kubeconfig,
-        'delete',
-        ...clusterWide.map((m) => `${m.kind.toLowerCase()}.rbac.authorization.k8s.io/${m.metadata.name}`),
-      ]);
-      assert.equal(removed.status, 0, removed.stderr);
-    });
+    t.after(() => deleteClusterRbac(clusterWide));
     // The ClusterRole covers every namespace; told to watch one, the operator leaves other tests' resources alone.
     const clusterOperator = startOperatorProcess('helm-rbac-all-namespaces', {
       ...fixture.env,
@@ -1269,15 +1271,7 @@ describe("the operator under the chart's ServiceAccount token", () => {
     );
     const created = kubectlCreate(granting, false);
     assert.equal(created.status, 0, created.stderr);
-    t.after(() => {
-      const removed = run(kubernetes.kubectl, [
-        '--kubeconfig',
-        kubernetes.kubeconfig,
-        'delete',
-        ...granting.map((m) => `${m.kind.toLowerCase()}.rbac.authorization.k8s.io/${m.metadata.name}`),
-      ]);
-      assert.equal(removed.status, 0, removed.stderr);
-    });
+    t.after(() => deleteClusterRbac(granting));
     const node = await core.readNode({ name: scheduled.spec?.nodeName ?? '' });
     const zone = node.metadata?.labels?.[zoneKey];
     assert.match(zone ?? '', /^zone-[123]$/);

@@ -1,19 +1,7 @@
 // spec.kafka.template and a KafkaNodePool's spec.template, as Strimzi applies them: the pod, kafka
 // container, per-pod service and claim templates are per pool (a pool's field over the Kafka's); the
 // cluster's services, its disruption budget and its ServiceAccount come from the Kafka's template alone.
-import type {
-  V1Affinity,
-  V1EnvVar,
-  V1HostAlias,
-  V1LocalObjectReference,
-  V1PodDNSConfig,
-  V1PodSecurityContext,
-  V1SecurityContext,
-  V1Toleration,
-  V1TopologySpreadConstraint,
-  V1Volume,
-  V1VolumeMount,
-} from '@kubernetes/client-node';
+import type { V1EnvVar, V1SecurityContext, V1VolumeMount } from '@kubernetes/client-node';
 import type {
   ClusterTemplatesModel,
   PodTemplateModel,
@@ -26,22 +14,25 @@ interface MetadataTemplate {
   metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> };
 }
 
-interface PodTemplate extends MetadataTemplate {
-  affinity?: V1Affinity;
-  tolerations?: V1Toleration[];
-  topologySpreadConstraints?: V1TopologySpreadConstraint[];
-  priorityClassName?: string;
-  securityContext?: V1PodSecurityContext;
-  imagePullSecrets?: V1LocalObjectReference[];
-  terminationGracePeriodSeconds?: number;
-  hostAliases?: V1HostAlias[];
-  enableServiceLinks?: boolean;
-  schedulerName?: string;
-  dnsPolicy?: string;
-  dnsConfig?: V1PodDNSConfig;
-  tmpDirSizeLimit?: string;
-  volumes?: V1Volume[];
-}
+// The pod fields the model takes as written.
+type PodTemplate = MetadataTemplate &
+  Pick<
+    PodTemplateModel,
+    | 'affinity'
+    | 'tolerations'
+    | 'topologySpreadConstraints'
+    | 'priorityClassName'
+    | 'securityContext'
+    | 'imagePullSecrets'
+    | 'terminationGracePeriodSeconds'
+    | 'hostAliases'
+    | 'enableServiceLinks'
+    | 'schedulerName'
+    | 'dnsPolicy'
+    | 'dnsConfig'
+    | 'tmpDirSizeLimit'
+    | 'volumes'
+  >;
 
 interface ContainerTemplate {
   env?: V1EnvVar[];
