@@ -1258,7 +1258,25 @@ describe("the operator under the chart's ServiceAccount token", () => {
       return events.items[0];
     });
     assert.equal(warning.type, 'Warning');
+    assert.equal(warning.involvedObject.kind, 'Pod', 'kubectl describe pod shows it');
     assert.match(warning.message ?? '', /may not read node .* \(get nodes\).*rbac\.nodes: true/);
+    // Refused again at its next try, the pod gets no second Warning.
+    const refusals = () =>
+      operator
+        .logs()
+        .filter(
+          (line) =>
+            line.msg.startsWith('the rack of a broker pod is not known yet') &&
+            line.pod === `${watched}/${podName}`,
+        );
+    await waitFor(`a second refused try for pod ${podName}`, async () =>
+      refusals().length >= 2 ? true : undefined,
+    );
+    const warnings = await core.listNamespacedEvent({
+      namespace: watched,
+      fieldSelector: `involvedObject.name=${podName},reason=RackUnknown`,
+    });
+    assert.equal(warnings.items.length, 1);
     const waiting = await core.readNamespacedPod({ namespace: watched, name: podName });
     assert.equal(waiting.metadata?.annotations?.['kafka-actor-operator.io/rack'], undefined);
 

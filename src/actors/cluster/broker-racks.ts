@@ -95,7 +95,9 @@ export function startBrokerRacks(pods: PodEvents, options: BrokerRacksOptions, s
     );
   };
 
-  const write = async (pod: V1Pod) => {
+  const write = async (cached: V1Pod) => {
+    // The cache's objects carry no kind: the Event and the patch name it.
+    const pod = { ...cached, apiVersion: podType.apiVersion, kind: podType.kind };
     const nodeName = pod.spec?.nodeName ?? '';
     const node = await api.get<V1Node>(nodeType, undefined, nodeName).catch((error: unknown) => {
       if (error instanceof KubernetesRequestError && error.statusCode === 403) return 'forbidden' as const;
@@ -107,14 +109,15 @@ export function startBrokerRacks(pods: PodEvents, options: BrokerRacksOptions, s
         warned.add(keyOf(pod));
         await options.recordEvent(pod, { type: 'Warning', reason: 'RackUnknown', message: decision.message });
       }
+      logger.debug(
+        { pod: keyOf(pod), node: nodeName },
+        'the rack of a broker pod is not known yet; trying again',
+      );
       retryLater(pod);
       return;
     }
     if (decision.action !== 'annotate' || signal.aborted) return;
-    await api.annotate(
-      { ...pod, apiVersion: podType.apiVersion, kind: podType.kind },
-      { [rackAnnotation]: decision.rack },
-    );
+    await api.annotate(pod, { [rackAnnotation]: decision.rack });
     warned.delete(keyOf(pod));
     logger.info({ pod: keyOf(pod), node: nodeName, rack: decision.rack }, 'wrote the rack of a broker pod');
   };
