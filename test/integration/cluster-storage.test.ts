@@ -11,12 +11,13 @@ import {
   setHeaderOptions,
   type V1PersistentVolumeClaim,
 } from '@kubernetes/client-node';
-import type { Kafka } from '../../src/api/kafka.ts';
-import type { KafkaNodePool } from '../../src/api/kafka-node-pool.ts';
 import { kafkaNodePoolType } from '../../src/api/resources.ts';
-import { fixturesDirectory } from '../support/cluster-fixtures.ts';
-import { testEnvironmentKafkaVersion } from '../support/local-kafka-nodes.ts';
-import { conditionOf, kafkaClusterClient, type Manifest, readManifests } from '../support/manifests.ts';
+import {
+  conditionOf,
+  kafkaClusterClient,
+  type Manifest,
+  singleNodeOnTestKafka,
+} from '../support/manifests.ts';
 import { operatorFixture } from '../support/operator-fixture.ts';
 import { type OperatorProcess, startOperatorProcess } from '../support/operator-process.ts';
 import { waitFor } from '../support/wait.ts';
@@ -30,19 +31,11 @@ const { createAll, read, ready } = kafkaClusterClient(custom);
 const claimName = 'data-0-my-cluster-dual-role-0';
 let operator: OperatorProcess;
 
-// The single-node example on the test environment's Kafka version, its volume of `size` in `className`
-// (the test environment's default class, which does not allow expansion, when undefined).
+// The single-node example, its volume of `size` in `className` (the test environment's default class,
+// which does not allow expansion, when undefined).
 function singleNode(size: string, className?: string): Manifest[] {
-  return readManifests(`${fixturesDirectory}/clusters/single-node.yaml`).map((manifest) => {
-    if (manifest.kind === 'Kafka') {
-      const kafka = structuredClone(manifest) as Kafka;
-      kafka.spec.kafka.version = testEnvironmentKafkaVersion();
-      delete kafka.spec.kafka.metadataVersion;
-      return kafka;
-    }
-    const pool = structuredClone(manifest) as KafkaNodePool;
+  return singleNodeOnTestKafka((pool) => {
     pool.spec.storage = { type: 'jbod', volumes: [volume(size, className)] };
-    return pool;
   });
 }
 

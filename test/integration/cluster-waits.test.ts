@@ -6,12 +6,13 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { clusterProgressReasons } from '../../src/actors/cluster/cluster-waits.ts';
-import type { Kafka } from '../../src/api/kafka.ts';
-import type { KafkaNodePool } from '../../src/api/kafka-node-pool.ts';
 import { kafkaNodePoolType } from '../../src/api/resources.ts';
-import { fixturesDirectory } from '../support/cluster-fixtures.ts';
-import { testEnvironmentKafkaVersion } from '../support/local-kafka-nodes.ts';
-import { conditionOf, kafkaClusterClient, type Manifest, readManifests } from '../support/manifests.ts';
+import {
+  conditionOf,
+  kafkaClusterClient,
+  type Manifest,
+  singleNodeOnTestKafka,
+} from '../support/manifests.ts';
 import { operatorFixture } from '../support/operator-fixture.ts';
 import { type OperatorProcess, startOperatorProcess } from '../support/operator-process.ts';
 import { waitFor } from '../support/wait.ts';
@@ -22,37 +23,25 @@ const [stuck, built] = [`${fixture.namespace}-stuck`, `${fixture.namespace}-buil
 const { createAll, read, ready } = kafkaClusterClient(custom);
 let operator: OperatorProcess;
 
-// The single-node example on the test environment's Kafka version; `unschedulable` pins its pool's pods
-// to a node that does not exist.
+// The single-node example; `unschedulable` pins its pool's pods to a node that does not exist.
 function singleNode(unschedulable: boolean): Manifest[] {
-  return readManifests(`${fixturesDirectory}/clusters/single-node.yaml`).map((manifest) => {
-    if (manifest.kind === 'Kafka') {
-      const kafka = structuredClone(manifest) as Kafka;
-      kafka.spec.kafka.version = testEnvironmentKafkaVersion();
-      delete kafka.spec.kafka.metadataVersion;
-      return kafka;
-    }
-    const pool = structuredClone(manifest) as KafkaNodePool;
-    if (unschedulable) {
-      pool.spec.template = {
-        pod: {
-          affinity: {
-            nodeAffinity: {
-              requiredDuringSchedulingIgnoredDuringExecution: {
-                nodeSelectorTerms: [
-                  {
-                    matchExpressions: [
-                      { key: 'kubernetes.io/hostname', operator: 'In', values: ['nowhere'] },
-                    ],
-                  },
-                ],
-              },
+  return singleNodeOnTestKafka((pool) => {
+    if (!unschedulable) return;
+    pool.spec.template = {
+      pod: {
+        affinity: {
+          nodeAffinity: {
+            requiredDuringSchedulingIgnoredDuringExecution: {
+              nodeSelectorTerms: [
+                {
+                  matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: ['nowhere'] }],
+                },
+              ],
             },
           },
         },
-      };
-    }
-    return pool;
+      },
+    };
   });
 }
 

@@ -9,6 +9,7 @@ import type { Condition } from '../../src/api/conditions.ts';
 import type { Kafka } from '../../src/api/kafka.ts';
 import type { KafkaNodePool } from '../../src/api/kafka-node-pool.ts';
 import { kafkaNodePoolType, kafkaType, resourceTypeForKind } from '../../src/api/resources.ts';
+import { testEnvironmentKafkaVersion } from './local-kafka-nodes.ts';
 import { waitFor } from './wait.ts';
 
 export type Manifest = KubernetesObject & { spec?: Record<string, unknown> };
@@ -145,4 +146,19 @@ export function kafkaClusterClient(custom: CustomObjectsApi) {
       }
     },
   };
+}
+
+/** The single-node example (test/fixtures) on the test environment's Kafka version, its pool as `editPool` leaves it. */
+export function singleNodeOnTestKafka(editPool: (pool: KafkaNodePool) => void = () => {}): Manifest[] {
+  return readManifests(join(import.meta.dirname, '../fixtures/clusters/single-node.yaml')).map((manifest) => {
+    if (manifest.kind === 'Kafka') {
+      const kafka = structuredClone(manifest) as Kafka;
+      kafka.spec.kafka.version = testEnvironmentKafkaVersion();
+      delete kafka.spec.kafka.metadataVersion;
+      return kafka;
+    }
+    const pool = structuredClone(manifest) as KafkaNodePool;
+    editPool(pool);
+    return pool;
+  });
 }
