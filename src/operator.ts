@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { CoreV1Api, type KubernetesObject } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
+import { startBrokerRacks } from './actors/cluster/broker-racks.ts';
 import { AdminPartitionReplicaCheck } from './actors/cluster/partition-replica-check.ts';
 import { PlatformaticClusterHealthAdmin } from './actors/kafka/cluster-health-admin.ts';
 import { KafkaClusters } from './actors/kafka/kafka-clusters.ts';
@@ -62,6 +63,8 @@ const operatorPodLabels = {
 
 // /readyz answers within a probe's usual timeout even while Redis hangs.
 const redisPingTimeoutMs = 1_000;
+// A broker pod whose rack could not be written (its node lacks the label, the apiserver failed) is tried again.
+const rackRetryMs = 10_000;
 
 export function loadKubeConfig(): PooledKubeConfig {
   const kubeConfig = new PooledKubeConfig();
@@ -191,6 +194,13 @@ export async function startOperator(config: OperatorConfig, logger: Logger, kube
       });
       supervisor.startReconciling();
       if (config.users.deleteOrphans) startOrphanSweeps(orphanSweep, config.resyncIntervalMs, signal);
+      if (kafkaClusters) {
+        startBrokerRacks(
+          kafkaClusters.pods,
+          { api: objects, recordEvent, logger, retryMs: rackRetryMs },
+          signal,
+        );
+      }
     },
     onStoppedLeading: () => supervisor.stopReconciling('leadership released'),
     onNewLeader: (identity) => logger.info({ leader: identity }, 'observed leader'),

@@ -86,6 +86,7 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
       bridge: options.bridge,
       podCidr: options.podCidr,
       runDirectory: join(logDirectory, 'pod-runner'),
+      zone: 'zone-a',
     });
     print(`Pod runner on node ${options.nodeName}: log ${running.podRunner.child.logFile}`);
     running.operator = await startOperator({

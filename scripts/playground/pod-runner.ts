@@ -12,6 +12,8 @@ export interface PodRunnerSettings {
   bridge: string;
   podCidr: string;
   runDirectory: string;
+  // The node's topology.kubernetes.io/zone, for trying rack awareness (spec.kafka.rack.topologyKey).
+  zone: string;
 }
 
 export interface RunningPodRunner {
@@ -27,6 +29,7 @@ export async function startPodRunner(settings: PodRunnerSettings): Promise<Runni
       'tools/pod-runner/main.ts',
       ...['--node-name', settings.nodeName, '--bridge', settings.bridge, '--pod-cidr', settings.podCidr],
       ...['--run-dir', settings.runDirectory, '--kubeconfig', settings.kubeconfig],
+      ...['--node-label', `topology.kubernetes.io/zone=${settings.zone}`],
     ],
     { ...process.env, KUBECONFIG: settings.kubeconfig },
     join(settings.logDirectory, 'pod-runner.log'),

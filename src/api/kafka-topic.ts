@@ -56,7 +56,8 @@ export const kafkaTopicStatusSchema = object(
     ...commonStatusFields,
     topicName: string({ description: 'The name of the Kafka topic this resource manages.' }),
     topicId: string({
-      description: 'The id Kafka gave the topic; it changes only if the topic is recreated.',
+      description:
+        "The id Kafka gave the topic, in Kafka's own form (as kafka-topics --describe prints it); it changes only if the topic is recreated.",
     }),
     replicasChange: object(
       {

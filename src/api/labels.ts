@@ -34,6 +34,10 @@ export const revisionAnnotation = 'strimzi.io/revision';
 export const configurationHashAnnotation = 'strimzi.io/configuration-hash';
 // The hash of the broker configuration Kafka takes at runtime, as last written to Kafka for the pod's
 // node: a change is written to Kafka, and restarts nothing.
+// On a broker pod of a Kafka with spec.kafka.rack.topologyKey: the node label to read (set with the pod),
+// and the rack the operator read from the pod's node once it was scheduled (the broker starts on it).
+export const rackTopologyKeyAnnotation = 'kafka-actor-operator.io/rack-topology-key';
+export const rackAnnotation = 'kafka-actor-operator.io/rack';
 export const dynamicConfigurationHashAnnotation = 'kafka-actor-operator.io/dynamic-configuration-hash';
 export const serverCertificateHashAnnotation = 'strimzi.io/server-cert-hash';
 export const kafkaVersionAnnotation = 'strimzi.io/kafka-version';

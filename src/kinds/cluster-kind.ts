@@ -78,7 +78,8 @@ const claimResource = resourceOf(persistentVolumeClaimType);
 // as the effects compare them with the desired objects.
 export type ClusterObjects = (namespace: string, cluster: string) => KubernetesObject[];
 
-// The caches of the Kafkas, their KafkaNodePools, the pods of their nodes and the other objects made for them.
+// The caches of the Kafkas, their KafkaNodePools, the pods of their nodes (for the rack writer too) and the
+// other objects made for them.
 export function watchClusters(caches: ResourceCaches, labelSelector: string | undefined) {
   const made = namespacedObjectTypes.map((type) => ({
     type,
@@ -96,7 +97,10 @@ export function watchClusters(caches: ResourceCaches, labelSelector: string | un
         .byIndex(objectsByCluster, `${namespace}/${cluster}`)
         .map((object) => ({ ...object, apiVersion: type.apiVersion, kind: type.kind })),
     );
+  const pods = made.find(({ type }) => type === podType)?.cache as ResourceInformer<V1Pod> | undefined;
+  if (!pods) throw new Error('the objects made for clusters include no pods');
   return {
+    pods,
     kafkas: caches.watch<Kafka>(kafkaType, { labelSelector }),
     nodePools: caches.watch<KafkaNodePool>(kafkaNodePoolType, {
       indexers: { [nodePoolsByCluster]: clusterKey },

@@ -1,7 +1,19 @@
 // The cluster model's types: everything the builders (broker configuration, desired Kubernetes
 // objects) need of a Kafka, its KafkaNodePools and what exists now, and what the cluster machine's
 // plan carries. buildClusterModel (src/actors/cluster/cluster-model.ts) derives it.
-import type { V1Affinity, V1Toleration } from '@kubernetes/client-node';
+import type {
+  V1Affinity,
+  V1EnvVar,
+  V1HostAlias,
+  V1LocalObjectReference,
+  V1PodDNSConfig,
+  V1PodSecurityContext,
+  V1SecurityContext,
+  V1Toleration,
+  V1TopologySpreadConstraint,
+  V1Volume,
+  V1VolumeMount,
+} from '@kubernetes/client-node';
 import type { JvmOptions, ProbeTimings, ResourceRequirements } from '../api/common.ts';
 import type { KafkaListener, KafkaListenerConfiguration } from '../api/kafka.ts';
 import type { KafkaNodeRole } from '../api/kafka-node-pool.ts';
@@ -53,6 +65,32 @@ export interface ClusterModel {
   metrics?: { configMap: string; key: string };
   /** spec.kafka.livenessProbe and readinessProbe, each unset field at Strimzi's default. */
   probes: { liveness: ProbeModel; readiness: ProbeModel };
+  /** spec.kafka.template of the objects the cluster has once. */
+  templates: ClusterTemplatesModel;
+}
+
+export interface ClusterTemplatesModel {
+  /** Extra labels and annotations of the ServiceAccount the nodes run as. */
+  serviceAccount: { labels: Record<string, string>; annotations: Record<string, string> };
+  bootstrapService: ServiceTemplateModel;
+  brokersService: ServiceTemplateModel;
+  /** The bootstrap services of route, loadbalancer, nodeport and ingress listeners (metadata only). */
+  externalBootstrapService: ServiceTemplateModel;
+  podDisruptionBudget: {
+    labels: Record<string, string>;
+    annotations: Record<string, string>;
+    /** How many nodes may be disrupted at once (Strimzi's default 1). */
+    maxUnavailable: number;
+  };
+}
+
+export interface ServiceTemplateModel {
+  /** Extra labels: the operator's own win. */
+  labels: Record<string, string>;
+  /** Extra annotations. */
+  annotations: Record<string, string>;
+  ipFamilyPolicy?: string;
+  ipFamilies?: string[];
 }
 
 /** The timings of one probe, every field set. */
@@ -111,6 +149,31 @@ export interface PodTemplateModel {
   affinity?: V1Affinity;
   /** Pod tolerations, as written. */
   tolerations?: V1Toleration[];
+  topologySpreadConstraints?: V1TopologySpreadConstraint[];
+  priorityClassName?: string;
+  /** Replaces the operator's pod security context. */
+  securityContext?: V1PodSecurityContext;
+  imagePullSecrets?: V1LocalObjectReference[];
+  terminationGracePeriodSeconds?: number;
+  hostAliases?: V1HostAlias[];
+  enableServiceLinks?: boolean;
+  schedulerName?: string;
+  dnsPolicy?: string;
+  dnsConfig?: V1PodDNSConfig;
+  /** The size of the memory-backed /tmp (Strimzi's default 5Mi). */
+  tmpDirSizeLimit?: string;
+  /** template.pod.volumes: volumes the pod gets besides the operator's. */
+  volumes?: V1Volume[];
+  /** template.kafkaContainer.volumeMounts: where the kafka container mounts them (under /mnt). */
+  containerVolumeMounts?: V1VolumeMount[];
+  /** template.kafkaContainer.env: the operator's own variables win over these. */
+  containerEnv: V1EnvVar[];
+  /** template.kafkaContainer.securityContext: replaces the operator's container security context. */
+  containerSecurityContext?: V1SecurityContext;
+  /** template.perPodService: the per-broker services of exposed listeners (metadata only). */
+  perPodService: ServiceTemplateModel;
+  /** template.persistentVolumeClaim: extra labels and annotations of the nodes' claims. */
+  persistentVolumeClaim: { labels: Record<string, string>; annotations: Record<string, string> };
 }
 
 export interface NodeModel {

@@ -686,13 +686,13 @@ async function unsupportedFieldsEvents(namespace: string): Promise<string[]> {
 const unsupportedFields = (resource: Kafka | KafkaNodePool) =>
   resource.status?.conditions?.find((c) => c.type === 'Warning' && c.reason === 'UnsupportedFields');
 
-test("fields the operator does not act on (a Kafka's spec.cruiseControl, a pool's spec.template.kafkaContainer) give Warning conditions naming them and one Warning Event per generation, none at later reconciles; once removed, the conditions go", async () => {
+test("fields the operator does not act on (a Kafka's spec.cruiseControl, a pool's spec.template.initContainer) give Warning conditions naming them and one Warning Event per generation, none at later reconciles; once removed, the conditions go", async () => {
   const namespace = takeNamespace();
   await createAll(
     namespace,
     singleNode((kafka, pool) => {
       kafka.spec.cruiseControl = {};
-      pool.spec.template = { kafkaContainer: { env: [{ name: 'UNUSED', value: 'yes' }] } };
+      pool.spec.template = { initContainer: { env: [{ name: 'UNUSED', value: 'yes' }] } };
     }),
   );
   const kafka = await readyKafka(namespace);
@@ -700,12 +700,12 @@ test("fields the operator does not act on (a Kafka's spec.cruiseControl, a pool'
   assert.equal(warning?.status, 'True');
   assert.match(
     warning?.message ?? '',
-    /so they change nothing: spec\.cruiseControl, KafkaNodePool dual-role spec\.template\.kafkaContainer\./,
+    /so they change nothing: spec\.cruiseControl, KafkaNodePool dual-role spec\.template\.initContainer\./,
   );
   // The pool's status is written once its pods are Ready, before the Kafka's says Ready.
   assert.match(
     unsupportedFields(await readPool(namespace, 'dual-role'))?.message ?? '',
-    /so they change nothing: spec\.template\.kafkaContainer\./,
+    /so they change nothing: spec\.template\.initContainer\./,
   );
 
   // Another reconcile of the same generation records no Event.
@@ -719,7 +719,7 @@ test("fields the operator does not act on (a Kafka's spec.cruiseControl, a pool'
   const poolOnly = unsupportedFields(withoutCruiseControl);
   assert.match(
     poolOnly?.message ?? '',
-    /so they change nothing: KafkaNodePool dual-role spec\.template\.kafkaContainer\./,
+    /so they change nothing: KafkaNodePool dual-role spec\.template\.initContainer\./,
   );
   assert.deepEqual(
     (await unsupportedFieldsEvents(namespace)).sort(),

@@ -347,6 +347,10 @@ describe('the chart renders valid manifests for every values file in ci/', () =>
         { watchNamespaces: ['team-a', 'team-b'], kafkaClusters: credentials },
       ],
       [
+        { operands: true, all: false, reviews: true, credentialsOutside: true, nodes: true },
+        { watchNamespaces: ['team-a', 'team-b'], kafkaClusters: credentials, rbac: { nodes: true } },
+      ],
+      [
         { operands: false, all: false, reviews: false, credentialsOutside: true },
         {
           watchNamespaces: ['team-a', 'team-b'],
@@ -692,6 +696,17 @@ test("the chart's CRDs are the ones the code generates (npm run crds writes them
 });
 
 // A variable the rendered Deployment sets on the operator container.
+// Cluster-scoped objects outlive the namespaces: a test that made ClusterRoles or their bindings removes them.
+function deleteClusterRbac(manifests: Manifest[]): void {
+  const removed = run(kubernetes.kubectl, [
+    '--kubeconfig',
+    kubernetes.kubeconfig,
+    'delete',
+    ...manifests.map((m) => `${m.kind.toLowerCase()}.rbac.authorization.k8s.io/${m.metadata.name}`),
+  ]);
+  assert.equal(removed.status, 0, removed.stderr);
+}
+
 function deploymentSetting(manifests: Manifest[], name: string): string {
   const deployment = manifests.find((m) => m.kind === 'Deployment');
   const value = deployment?.spec.template.spec.containers[0].env.find(
@@ -718,12 +733,15 @@ interface GrantScenario {
   // The operator reviews callers: /metrics is authorized or the view is exposed.
   reviews: boolean;
   credentialsOutside: boolean;
+  // rbac.nodes: the operator reads nodes with listed namespaces too.
+  nodes?: boolean;
 }
 
 const grantConditions: Record<string, (scenario: GrantScenario) => boolean> = {
   always: () => true,
   'rbac.operands': (scenario) => scenario.operands,
-  'rbac.operands and watchNamespaces: "*"': (scenario) => scenario.operands && scenario.all,
+  'rbac.operands and (watchNamespaces: "*" or rbac.nodes)': (scenario) =>
+    scenario.operands && (scenario.all || scenario.nodes === true),
   'metrics.authorization.enabled or an exposed view': (scenario) => scenario.reviews,
   'a credentials Secret outside the watched namespaces': (scenario) => scenario.credentialsOutside,
 };
@@ -1185,16 +1203,7 @@ describe("the operator under the chart's ServiceAccount token", () => {
     // The ClusterRole and its binding, and the binding to Kubernetes' role for reviewing callers.
     assert.equal(clusterWide.length, 3);
     const kubeconfig = await installRbac(manifests, fixture.namespace);
-    // Cluster-scoped objects outlive the namespaces: remove them with the test.
-    t.after(() => {
-      const removed = run(kubernetes.kubectl, [
-        '--kubeconfig',
-        kubernetes.kubeconfig,
-        'delete',
-        ...clusterWide.map((m) => `${m.kind.toLowerCase()}.rbac.authorization.k8s.io/${m.metadata.name}`),
-      ]);
-      assert.equal(removed.status, 0, removed.stderr);
-    });
+    t.after(() => deleteClusterRbac(clusterWide));
     // The ClusterRole covers every namespace; told to watch one, the operator leaves other tests' resources alone.
     const clusterOperator = startOperatorProcess('helm-rbac-all-namespaces', {
       ...fixture.env,
@@ -1216,5 +1225,78 @@ describe("the operator under the chart's ServiceAccount token", () => {
     assert.deepEqual(external.addresses, [{ host: externalIp, port: external.nodePort }]);
     assertRefusedNothing(clusterOperator);
     await clusterOperator.stop();
+  });
+
+  // Last of the operator's tests: it grants the operator the nodes, which the tests above prove it lacks.
+  test("with listed namespaces a broker whose rack is its node's zone waits, a RackUnknown Warning naming rbac.nodes says why; the ClusterRole rbac.nodes adds lets the operator write the zone", async (t) => {
+    const zoneKey = 'topology.kubernetes.io/zone';
+    const objects = readManifests(join(clustersDirectory, 'single-node.yaml')).map((object) => {
+      const renamed = structuredClone(object) as Manifest;
+      if (renamed.kind === 'Kafka') {
+        renamed.metadata.name = 'racked';
+        (renamed as unknown as Kafka).spec.kafka.rack = { topologyKey: zoneKey };
+      } else {
+        renamed.metadata.name = 'racked-pool';
+        renamed.metadata.labels = { 'strimzi.io/cluster': 'racked' };
+      }
+      return renamed;
+    });
+    await kafkaClusterClient(kc.makeApiClient(CustomObjectsApi)).createAll(watched, objects);
+    const scheduled = await waitFor('the broker pod of Kafka racked to be scheduled', async () => {
+      const pods = await core.listNamespacedPod({
+        namespace: watched,
+        labelSelector: 'strimzi.io/cluster=racked',
+      });
+      return pods.items.find((pod) => pod.spec?.nodeName);
+    });
+    const podName = scheduled.metadata?.name ?? '';
+    const warning = await waitFor(`a RackUnknown Warning on pod ${podName}`, async () => {
+      const events = await core.listNamespacedEvent({
+        namespace: watched,
+        fieldSelector: `involvedObject.name=${podName},reason=RackUnknown`,
+      });
+      return events.items[0];
+    });
+    assert.equal(warning.type, 'Warning');
+    assert.equal(warning.involvedObject.kind, 'Pod', 'kubectl describe pod shows it');
+    assert.match(warning.message ?? '', /may not read node .* \(get nodes\).*rbac\.nodes: true/);
+    // Refused again at its next try, the pod gets no second Warning.
+    const refusals = () =>
+      operator
+        .logs()
+        .filter(
+          (line) =>
+            line.msg.startsWith('the rack of a broker pod is not known yet') &&
+            line.pod === `${watched}/${podName}`,
+        );
+    await waitFor(`a second refused try for pod ${podName}`, async () =>
+      refusals().length >= 2 ? true : undefined,
+    );
+    const warnings = await core.listNamespacedEvent({
+      namespace: watched,
+      fieldSelector: `involvedObject.name=${podName},reason=RackUnknown`,
+    });
+    assert.equal(warnings.items.length, 1);
+    const waiting = await core.readNamespacedPod({ namespace: watched, name: podName });
+    assert.equal(waiting.metadata?.annotations?.['kafka-actor-operator.io/rack'], undefined);
+
+    const granting = renderChart(fixture.namespace, [
+      valuesFile({ watchNamespaces: [watched], rbac: { nodes: true } }),
+    ]).filter((m) => m.kind.startsWith('Cluster') && m.metadata.name.endsWith('-nodes'));
+    assert.deepEqual(
+      granting.map((m) => m.kind),
+      ['ClusterRole', 'ClusterRoleBinding'],
+    );
+    const created = kubectlCreate(granting, false);
+    assert.equal(created.status, 0, created.stderr);
+    t.after(() => deleteClusterRbac(granting));
+    const node = await core.readNode({ name: scheduled.spec?.nodeName ?? '' });
+    const zone = node.metadata?.labels?.[zoneKey];
+    assert.match(zone ?? '', /^zone-[123]$/);
+    // The operator tries a refused pod again every 10 s.
+    await waitFor(`the rack ${zone} on pod ${podName}`, async () => {
+      const pod = await core.readNamespacedPod({ namespace: watched, name: podName });
+      return pod.metadata?.annotations?.['kafka-actor-operator.io/rack'] === zone ? true : undefined;
+    });
   });
 });

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { Admin } from '@platformatic/kafka';
+import { kafkaPrintedTopicId } from '../support/kafka-java-admin.ts';
 import { operatorFixture } from '../support/operator-fixture.ts';
 import { type OperatorProcess, reconcileSpans, startOperatorProcess } from '../support/operator-process.ts';
 import { waitFor } from '../support/wait.ts';
@@ -39,7 +40,9 @@ test('creating a KafkaTopic creates the Kafka topic and reports Ready with topic
 
   const metadata = await admin.metadata({ topics: [topicName], forceUpdate: true });
   const inKafka = metadata.topics.get(topicName);
-  assert.equal(ready.status?.topicId, inKafka?.id);
+  // Kafka's own form, as its Java admin and kafka-topics --describe print it.
+  assert.equal(ready.status?.topicId, await kafkaPrintedTopicId(fixture.kafka.bootstrap, topicName));
+  assert.match(ready.status?.topicId ?? '', /^[A-Za-z0-9_-]{22}$/);
   assert.equal(inKafka?.partitionsCount, 3);
   const [configs] = await admin.describeConfigs({
     resources: [{ resourceType: 2, resourceName: topicName }],

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { CoreV1Event } from '@kubernetes/client-node';
 import { Admin, ConfigResourceTypes, IncrementalAlterConfigOperationTypes } from '@platformatic/kafka';
+import { kafkaTopicId } from '../../src/actors/kafka/topic-id.ts';
 import { fixturesDirectory } from '../support/cluster-fixtures.ts';
 import { kafkaClusterEnvironment, kafkaNoDeleteEnvironment } from '../support/environment.ts';
 import { assertTopicFilesBecomeReady } from '../support/example-resources.ts';
@@ -78,12 +79,12 @@ test('an existing Kafka topic is adopted: same topic id, its configs made exactl
   await topics.create('legacy', { topicName, partitions: 2, config: { 'retention.ms': 3_600_000 } });
   const { topic, ready } = await topics.waitSettled('legacy');
   assert.equal(ready.status, 'True');
-  assert.equal(topic.status?.topicId, existing?.id);
+  assert.equal(topic.status?.topicId, kafkaTopicId(existing?.id ?? ''));
   assert.deepEqual(await topicConfig(topicName), { 'retention.ms': '3600000' });
   const adopted = await eventOf('legacy', 'TopicAdopted');
   assert.equal(
     adopted.message,
-    `Adopted the existing Kafka topic ${topicName} (id ${existing?.id}): set retention.ms=3600000; ` +
+    `Adopted the existing Kafka topic ${topicName} (id ${topic.status?.topicId}): set retention.ms=3600000; ` +
       'reset to the broker default max.message.bytes',
   );
 });
@@ -248,7 +249,7 @@ test('deleting a KafkaTopic that lost a conflict keeps the Kafka topic, even whe
   const after = await topics.waitReady('contested-first', { generation: changed.metadata?.generation });
   assert.equal(after.status?.topicId, first.status?.topicId);
   const metadata = await admin.metadata({ topics: [topicName], forceUpdate: true });
-  assert.equal(metadata.topics.get(topicName)?.id, first.status?.topicId);
+  assert.equal(kafkaTopicId(metadata.topics.get(topicName)?.id ?? ''), first.status?.topicId);
 });
 
 test('strimzi.io/managed "false" releases the topic: finalizer removed, and deleting the resource keeps the topic', async () => {

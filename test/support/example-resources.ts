@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import type { Admin } from '@platformatic/kafka';
 import type { PlatformaticKafkaAdmin } from '../../src/actors/kafka/platformatic-admin.ts';
+import { kafkaTopicId } from '../../src/actors/kafka/topic-id.ts';
 import type { KafkaTopic } from '../../src/api/kafka-topic.ts';
 import type { KafkaUser } from '../../src/api/kafka-user.ts';
 import type { kafkaTopicClient } from './kafka-topics.ts';
@@ -34,7 +35,7 @@ export async function assertTopicFilesBecomeReady(
     assert.equal(topic.status?.topicName, topicName, path);
     const described = await observer.metadata({ topics: [topicName], forceUpdate: true });
     const inKafka = described.topics.get(topicName);
-    assert.equal(inKafka?.id, topic.status?.topicId, path);
+    assert.equal(kafkaTopicId(inKafka?.id ?? ''), topic.status?.topicId, path);
     if (manifest.spec?.partitions !== undefined) {
       assert.equal(inKafka?.partitionsCount, manifest.spec.partitions, path);
     }

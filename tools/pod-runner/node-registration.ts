@@ -19,6 +19,8 @@ export interface NodeRegistrationOptions {
   name: string;
   address: string;
   taints: V1Taint[];
+  // Added to the Node's own labels, e.g. topology.kubernetes.io/zone for rack awareness.
+  extraLabels?: Record<string, string>;
   capacity: Record<string, string>;
   heartbeatMs: number;
   log: Logger;
@@ -41,6 +43,7 @@ export class NodeRegistration {
       'kubernetes.io/os': 'linux',
       'kubernetes.io/arch': process.arch === 'x64' ? 'amd64' : process.arch,
       type: 'pod-runner',
+      ...this.#options.extraLabels,
     };
   }
 

@@ -13,6 +13,7 @@ export const usage = `Usage: node tools/pod-runner/main.ts [options]
   --pod-cidr CIDR      the pods' addresses, an IPv4 /16 (default 10.245.0.0/16; the node is .0.1)
   --taint K=V:EFFECT   the Node's taint (default ${defaultTaint}); repeatable
   --no-taint           no taint: the scheduler may place any pod here
+  --node-label K=V     a label of the Node, e.g. topology.kubernetes.io/zone=zone-1; repeatable
   --run-dir DIR        pod directories and hosts file (default $TESTENV_RUN/pod-runner)
   --min-liveness-delay S  liveness probes start at least S seconds after a container (default 0, as the
                        kubelet); for machines too busy to start a JVM within a pod's liveness probe
@@ -27,6 +28,7 @@ export interface RunnerSettings {
   bridge: string;
   podCidr: string;
   taints: V1Taint[];
+  nodeLabels: Record<string, string>;
   runDirectory: string;
   systemHostsFile: string | undefined;
   kubeconfig: string;
@@ -43,6 +45,12 @@ export function parseTaint(text: string): V1Taint {
   return { key: match[1], ...(match[2] ? { value: match[2] } : {}), effect: match[3] ?? 'NoSchedule' };
 }
 
+export function parseNodeLabel(text: string): [string, string] {
+  const match = /^([^=]+)=(.*)$/.exec(text);
+  if (!match?.[1]) throw new Error(`node label ${text} must read key=value`);
+  return [match[1], match[2] ?? ''];
+}
+
 export function runnerSettings(argv: string[], env: NodeJS.ProcessEnv, repoRoot: string): RunnerSettings {
   const { values } = parseArgs({
     args: argv,
@@ -52,6 +60,7 @@ export function runnerSettings(argv: string[], env: NodeJS.ProcessEnv, repoRoot:
       'pod-cidr': { type: 'string', default: '10.245.0.0/16' },
       taint: { type: 'string', multiple: true },
       'no-taint': { type: 'boolean', default: false },
+      'node-label': { type: 'string', multiple: true },
       'run-dir': { type: 'string' },
       'no-etc-hosts': { type: 'boolean', default: false },
       kubeconfig: { type: 'string' },
@@ -69,6 +78,7 @@ export function runnerSettings(argv: string[], env: NodeJS.ProcessEnv, repoRoot:
     bridge: values.bridge,
     podCidr: values['pod-cidr'],
     taints,
+    nodeLabels: Object.fromEntries((values['node-label'] ?? []).map(parseNodeLabel)),
     runDirectory: values['run-dir'] ?? join(testenvRun, 'pod-runner'),
     systemHostsFile: values['no-etc-hosts'] ? undefined : '/etc/hosts',
     kubeconfig: values.kubeconfig ?? env.KUBECONFIG ?? join(testenvRun, 'kubeconfig'),

@@ -1,6 +1,6 @@
-// The runner: registers its Node, watches the pods bound to it and the services, keeps one worker
-// per pod, and publishes the host names of its pods and services. stop() ends every pod's processes,
-// removes the pod networks, withdraws the host names and deletes the Node.
+// The runner: registers its Node (and any more Nodes it plays), watches the pods bound to them and the
+// services, keeps one worker per pod, and publishes the host names of its pods and services. stop() ends
+// every pod's processes, removes the pod networks, withdraws the host names and deletes the Nodes.
 import { mkdir, rmdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
@@ -29,6 +29,11 @@ export interface PodRunnerOptions {
   bridge: string;
   podCidr: string;
   taints: V1Taint[];
+  // Labels of the Node besides its own (kubernetes.io/hostname and the like).
+  nodeLabels?: Record<string, string>;
+  // More Nodes this runner plays, by name with their labels, e.g. one per zone for rack awareness: their
+  // pods share the runner's network, so they reach each other as pods of one node do.
+  additionalNodes?: Record<string, Record<string, string>>;
   // Pod directories, the runner's hosts file and claims without a host path live here.
   runDirectory: string;
   // The test environment's Kafka jars, linked as /opt/kafka/libs.
@@ -63,10 +68,11 @@ export class PodRunner {
   readonly #log: Logger;
   readonly #core: CoreV1Api;
   readonly #network: BridgeNetwork;
-  readonly #node: NodeRegistration;
+  readonly #nodes: NodeRegistration[];
   readonly #hosts: HostsPublisher;
   readonly #pods: ResourceInformer<V1Pod>;
   readonly #services: ResourceInformer<V1Service>;
+  readonly #nodeNames: ReadonlySet<string>;
   readonly #workers = new Map<string, PodWorker>();
   #hostsTimer: NodeJS.Timeout | undefined;
   #publishing: Promise<void> = Promise.resolve();
@@ -78,16 +84,23 @@ export class PodRunner {
     const kubeConfig = options.kubeConfig;
     this.#core = kubeConfig.makeApiClient(CoreV1Api);
     this.#network = new BridgeNetwork(options.bridge, options.podCidr);
-    this.#node = new NodeRegistration({
-      core: this.#core,
-      coordination: kubeConfig.makeApiClient(CoordinationV1Api),
-      name: options.nodeName,
-      address: this.#network.nodeAddress,
-      taints: options.taints,
-      capacity,
-      heartbeatMs: options.heartbeatMs ?? 10_000,
-      log: this.#log,
-    });
+    const coordination = kubeConfig.makeApiClient(CoordinationV1Api);
+    const nodeLabels = { [options.nodeName]: options.nodeLabels, ...options.additionalNodes };
+    this.#nodes = Object.entries(nodeLabels).map(
+      ([name, labels]) =>
+        new NodeRegistration({
+          core: this.#core,
+          coordination,
+          name,
+          address: this.#network.nodeAddress,
+          taints: options.taints,
+          extraLabels: labels,
+          capacity,
+          heartbeatMs: options.heartbeatMs ?? 10_000,
+          log: this.#log.child({ node: name }),
+        }),
+    );
+    this.#nodeNames = new Set(Object.keys(nodeLabels));
     this.#hosts = new HostsPublisher({
       runnerHostsFile: this.hostsFile,
       systemHostsFile: options.systemHostsFile,
@@ -109,7 +122,8 @@ export class PodRunner {
       new CoreResourceSource<V1Pod>({
         kubeConfig,
         plural: 'pods',
-        fieldSelector: `spec.nodeName=${options.nodeName}`,
+        // A field selector names one node: a runner of several watches every pod and keeps its own.
+        fieldSelector: options.additionalNodes ? undefined : `spec.nodeName=${options.nodeName}`,
         list: (fieldSelector) => this.#core.listPodForAllNamespaces({ fieldSelector }),
         watchInactivityTimeoutMs,
       }),
@@ -180,7 +194,7 @@ export class PodRunner {
     this.#services.on('update', () => this.#scheduleHosts());
     this.#services.on('delete', () => this.#scheduleHosts());
     await this.#services.start();
-    await this.#node.register();
+    for (const node of this.#nodes) await node.register();
     await this.#pods.start();
     this.#log.info(
       { address: this.nodeAddress, podsDirectory: this.podsDirectory, hostsFile: this.hostsFile },
@@ -201,12 +215,12 @@ export class PodRunner {
     await rmdir(this.#stagingDirectory).catch((error: NodeJS.ErrnoException) => {
       if (error.code !== 'ENOENT') throw error;
     });
-    await this.#node.deregister();
+    for (const node of this.#nodes) await node.deregister();
     this.#log.info('pod runner stopped');
   }
 
   #sync(pod: V1Pod, context: ConstructorParameters<typeof PodWorker>[0]): void {
-    if (this.#stopped) return;
+    if (this.#stopped || !this.#nodeNames.has(pod.spec?.nodeName ?? '')) return;
     const uid = pod.metadata?.uid ?? '';
     let worker = this.#workers.get(uid);
     if (!worker) {

@@ -8,8 +8,9 @@ replaced with the resourceVersion read, so racing writers find out). Operands (r
 Kafkas and KafkaNodePools, and the objects of the clusters the operator runs: their pods (watched,
 created and deleted; patched for annotations only), the rest applied server-side (patch, and create for a first
 apply) and pruned; all of them watched (labelled strimzi.io/kind=Kafka), so a reconcile reads them from
-the operator's caches. Nodes are cluster-scoped: only the ClusterRole of the
-all-namespaces mode reads them, for nodeport listeners' addresses.
+the operator's caches. Nodes are cluster-scoped: the ClusterRole of the all-namespaces mode reads them
+(with listed namespaces, rbac.nodes grants the same in a ClusterRole of its own), for nodeport
+listeners' addresses and the racks of brokers.
 */}}
 {{- define "kao.watchedNamespaceRules" -}}
 - apiGroups: [kafka.strimzi.io]
@@ -49,11 +50,18 @@ all-namespaces mode reads them, for nodeport listeners' addresses.
 - apiGroups: [networking.k8s.io]
   resources: [networkpolicies]
   verbs: [list, watch, create, patch, delete]
-{{- /* Without the nodes a nodeport listener's status shows the nodes' internal addresses, from the pods. */}}
 {{- if include "kao.watchesAllNamespaces" . }}
+{{ include "kao.nodeRules" . }}
+{{- end }}
+{{- end }}
+{{- end -}}
+
+{{/*
+Without the nodes a nodeport listener's status shows the nodes' internal addresses, from the pods, and a
+broker whose rack is a node label (spec.kafka.rack.topologyKey) waits for it.
+*/}}
+{{- define "kao.nodeRules" -}}
 - apiGroups: [""]
   resources: [nodes]
   verbs: [get, list]
-{{- end }}
-{{- end }}
 {{- end -}}

@@ -1,6 +1,6 @@
 // The cluster-wide fields of the model: identity, cluster id, authorization, user configuration, entity
-// operators, rack, metrics, probe timings; and the Warnings for what a legacy (v1beta2, ZooKeeper-era) Kafka sets
-// that KRaft ignores.
+// operators, rack, metrics, probe timings, the templates of the objects a cluster has once; and the
+// Warnings for what a legacy (v1beta2, ZooKeeper-era) Kafka sets that KRaft ignores.
 import { createHash } from 'node:crypto';
 import type { Kafka } from '../../api/kafka.ts';
 import type { KafkaNodePool } from '../../api/kafka-node-pool.ts';
@@ -14,6 +14,7 @@ import type {
 } from '../../machines/cluster-model.ts';
 import { obsoleteConfigKeys } from './kafka-config-rules.ts';
 import { stringifyConfig } from './listener-model.ts';
+import { modelClusterTemplates } from './template-model.ts';
 
 type ClusterFields = Pick<
   ClusterModel,
@@ -28,6 +29,7 @@ type ClusterFields = Pick<
   | 'rack'
   | 'metrics'
   | 'probes'
+  | 'templates'
 >;
 
 // Since Strimzi 0.48 these annotations are ignored: KRaft and node pools are always on.
@@ -68,12 +70,13 @@ export function modelClusterFields(
       topicOperator: spec.entityOperator?.topicOperator !== undefined,
       userOperator: spec.entityOperator?.userOperator !== undefined,
     },
-    rack: modelRack(kafka, warnings),
+    rack: modelRack(kafka),
     metrics: modelMetrics(kafka, warnings),
     probes: {
       liveness: { ...strimziProbeDefaults, ...spec.kafka.livenessProbe },
       readiness: { ...strimziProbeDefaults, ...spec.kafka.readinessProbe },
     },
+    templates: modelClusterTemplates(spec.kafka.template),
   };
 }
 
@@ -86,22 +89,13 @@ const strimziProbeDefaults: ProbeModel = {
   failureThreshold: 3,
 };
 
-function modelRack(kafka: Kafka, warnings: ClusterWarning[]): RackModel | undefined {
+function modelRack(kafka: Kafka): RackModel | undefined {
   const rack = kafka.spec.kafka.rack;
   if (!rack) return undefined;
   if (rack.type === 'environment-variable' && rack.envVarName) {
     return { type: 'environment-variable', envVarName: rack.envVarName };
   }
-  if (rack.topologyKey) {
-    // Strimzi reads the node's label in an init container of its own image; the apache/kafka image has none.
-    warnings.push({
-      reason: 'RackIgnored',
-      message:
-        `spec.kafka.rack with topologyKey ${rack.topologyKey}: broker.rack is not set, since reading node labels ` +
-        'needs an init container this operator does not run. Use type environment-variable to set the rack.',
-    });
-    return { type: 'topology-label', topologyKey: rack.topologyKey };
-  }
+  if (rack.topologyKey) return { type: 'topology-label', topologyKey: rack.topologyKey };
   return undefined;
 }
 

@@ -7,10 +7,13 @@
 import type { Kafka } from '../../api/kafka.ts';
 import type { KafkaNodePool } from '../../api/kafka-node-pool.ts';
 import type { ClusterModel, ClusterWarning, ExistingState } from '../../machines/cluster-model.ts';
+import { ReconcileFailure } from '../../machines/reconcile-failure.ts';
 import { modelClusterFields } from './cluster-fields.ts';
+import { kafkaIdentity } from './cluster-names.ts';
 import { specWarnings } from './cluster-spec-checks.ts';
 import { validateCluster } from './cluster-validation.ts';
 import { checkControllerQuorumUnchanged } from './controller-quorum.ts';
+import { additionalVolumeProblems } from './desired-objects/node-volumes.ts';
 import { resolveKafkaVersion } from './kafka-versions.ts';
 import { modelListeners } from './listener-model.ts';
 import { modelNodePools, poolsOf } from './node-pool-model.ts';
@@ -39,6 +42,16 @@ export function buildClusterModel(
     listeners: modelListeners(kafka.spec.kafka.listeners ?? []),
     warnings,
   };
+  const volumeProblems = additionalVolumeProblems(model);
+  if (volumeProblems.length > 0) {
+    throw new ReconcileFailure(
+      'InvalidResource',
+      `${kafkaIdentity(kafka)} is invalid: ${volumeProblems.join('; ')}.`,
+      {
+        retryable: false,
+      },
+    );
+  }
   warnings.push(...specWarnings(model), ...unsupportedFieldsWarnings(kafka, own));
   return model;
 }

@@ -9,7 +9,6 @@ import type {
   ExistingState,
   NodeModel,
   NodeRole,
-  PodTemplateModel,
   PoolModel,
   StorageModel,
   VolumeModel,
@@ -17,6 +16,7 @@ import type {
 import { ReconcileFailure } from '../../machines/reconcile-failure.ts';
 import { kafkaIdentity, podName } from './cluster-names.ts';
 import { assignNodeIds } from './node-ids.ts';
+import { modelPodTemplate } from './template-model.ts';
 
 /** The pool a v1beta2 Kafka without KafkaNodePools runs as (Strimzi's migration names it so). */
 export const implicitPoolName = 'kafka';
@@ -65,10 +65,8 @@ export function modelNodePools(
     existing.retainedNodeIds ?? [],
     kafkaIdentity(kafka),
   );
-  const kafkaTemplate = podTemplateOf(kafka.spec.kafka.template);
   const poolModels = sources.map((source): PoolModel => {
     const nodeIds = ids.get(source.name) ?? [];
-    const own = podTemplateOf(source.template);
     return {
       name: source.name,
       implicit: source.implicit,
@@ -79,12 +77,7 @@ export function modelNodePools(
       storage: modelStorage(source.storage),
       resources: source.resources ?? kafka.spec.kafka.resources,
       jvmOptions: source.jvmOptions ?? kafka.spec.kafka.jvmOptions,
-      template: {
-        labels: { ...kafkaTemplate.labels, ...own.labels },
-        annotations: { ...kafkaTemplate.annotations, ...own.annotations },
-        affinity: own.affinity ?? kafkaTemplate.affinity,
-        tolerations: own.tolerations ?? kafkaTemplate.tolerations,
-      },
+      template: modelPodTemplate(kafka.spec.kafka.template, source.template),
     };
   });
   const nodes = poolModels
@@ -189,20 +182,5 @@ function modelVolume(volume: StorageVolume): VolumeModel {
     selector: volume.selector,
     deleteClaim: volume.deleteClaim ?? false,
     ...kraftMetadata,
-  };
-}
-
-// template.pod of a Kafka or a KafkaNodePool: the fields users need most.
-function podTemplateOf(template: Record<string, unknown> | undefined): PodTemplateModel {
-  const pod = (template?.pod ?? {}) as {
-    metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> };
-    affinity?: PodTemplateModel['affinity'];
-    tolerations?: PodTemplateModel['tolerations'];
-  };
-  return {
-    labels: pod.metadata?.labels ?? {},
-    annotations: pod.metadata?.annotations ?? {},
-    affinity: pod.affinity,
-    tolerations: pod.tolerations,
   };
 }

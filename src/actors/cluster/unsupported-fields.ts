@@ -30,8 +30,40 @@ const volumeFields = {
 
 const storage: ActedOn = { ...volumeFields, volumes: volumeFields };
 
-// The template fields the nodes' pods get; the other objects' templates and the containers' are not applied.
-const nodeTemplate: ActedOn = { pod: { metadata: true, affinity: true, tolerations: true } };
+// The template fields a pool's objects get (template-model.ts); podSet, perPodRoute, perPodIngress and
+// initContainer are not applied: there are no pod sets, routes, ingresses nor init containers.
+const nodeTemplate: ActedOn = {
+  pod: {
+    metadata: true,
+    affinity: true,
+    tolerations: true,
+    topologySpreadConstraints: true,
+    priorityClassName: true,
+    securityContext: true,
+    imagePullSecrets: true,
+    terminationGracePeriodSeconds: true,
+    hostAliases: true,
+    enableServiceLinks: true,
+    schedulerName: true,
+    dnsPolicy: true,
+    dnsConfig: true,
+    tmpDirSizeLimit: true,
+    volumes: true,
+  },
+  kafkaContainer: { env: true, securityContext: true, volumeMounts: true },
+  perPodService: { metadata: true },
+  persistentVolumeClaim: { metadata: true },
+};
+
+// And the objects a cluster has once, from the Kafka's template.
+const kafkaTemplate: ActedOn = {
+  ...nodeTemplate,
+  bootstrapService: true,
+  brokersService: true,
+  externalBootstrapService: { metadata: true },
+  podDisruptionBudget: true,
+  serviceAccount: { metadata: true },
+};
 
 const serviceOverrides = {
   nodePort: true,
@@ -82,7 +114,6 @@ export const kafkaSpecActedOn: ActedOn = {
     listeners: listener,
     config: true,
     authorization: true,
-    // rack.topologyKey has a Warning of its own (RackIgnored).
     rack: true,
     // The JMX exporter runs; type strimziMetricsReporter has a Warning of its own (MetricsReporterNotRun).
     metricsConfig: { type: true, valueFrom: true },
@@ -90,7 +121,7 @@ export const kafkaSpecActedOn: ActedOn = {
     jvmOptions: true,
     livenessProbe: true,
     readinessProbe: true,
-    template: nodeTemplate,
+    template: kafkaTemplate,
   },
   // Ignored with a Warning of its own (ZooKeeperIgnored).
   zookeeper: true,

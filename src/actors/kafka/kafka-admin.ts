@@ -3,6 +3,7 @@
 // of many actors into few requests, and unit tests provide fakes.
 export interface TopicDescription {
   name: string;
+  // In Kafka's own form (topic-id.ts), as kafka-topics --describe prints it.
   id: string;
   partitions: number;
   replicationFactor: number;

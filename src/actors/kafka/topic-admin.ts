@@ -19,6 +19,7 @@ import {
   type TopicDescription,
 } from './kafka-admin.ts';
 import { RequestBatcher } from './request-batcher.ts';
+import { kafkaTopicId } from './topic-id.ts';
 
 type MetadataResponseTopic = metadataV12.MetadataResponseTopic;
 
@@ -165,7 +166,7 @@ export class TopicAdmin {
       }
       return {
         name,
-        id: topic.topicId,
+        id: kafkaTopicId(topic.topicId),
         partitions: topic.partitions.length,
         replicationFactor: topic.partitions[0]?.replicaNodes.length ?? 0,
         internal: topic.isInternal,
@@ -232,7 +233,7 @@ export class TopicAdmin {
         return result
           ? {
               name: t.name,
-              id: result.id,
+              id: kafkaTopicId(result.id),
               partitions: result.partitions,
               replicationFactor: result.replicas,
               internal: false,
@@ -264,7 +265,7 @@ export class TopicAdmin {
           return result
             ? {
                 name: t.name,
-                id: result.topicId,
+                id: kafkaTopicId(result.topicId),
                 partitions: result.numPartitions,
                 replicationFactor: result.replicationFactor,
                 internal: false,

@@ -16,6 +16,7 @@ import {
   type TopicDescription,
 } from '../kafka/kafka-admin.ts';
 import type { KafkaClusters } from '../kafka/kafka-clusters.ts';
+import { sameTopicId } from '../kafka/topic-id.ts';
 import { firstClaimant } from '../kubernetes/claim-order.ts';
 import type { CustomResources } from '../kubernetes/custom-resources.ts';
 import type { EventToRecord } from '../kubernetes/event-recorder.ts';
@@ -269,7 +270,7 @@ export function createTopicEffects(options: TopicEffectsOptions) {
       const changes = await alignTopic(admin, topic, existing, signal);
       // A topic this KafkaTopic has not managed before (its status names no id, or another): say
       // what adopting it changed.
-      if (topic.status?.topicId !== existing.id) {
+      if (!sameTopicId(topic.status?.topicId, existing.id)) {
         await options.recordEvent(topic, {
           type: 'Normal',
           reason: 'TopicAdopted',

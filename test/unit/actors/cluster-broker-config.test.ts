@@ -310,13 +310,11 @@ describe('the rack of a broker', () => {
     assert.equal(configOf(2, rackModel).get('broker.rack'), undefined);
   });
 
-  test('is not set from a node label, with a Warning saying so', () => {
+  test("comes from a node label through the file the operator's rack annotation fills, on brokers only", () => {
     const rackModel = withRack({ type: 'topology-label', topologyKey: 'topology.kubernetes.io/zone' });
-    assert.equal(configOf(0, rackModel).get('broker.rack'), undefined);
-    assert.deepEqual(
-      rackModel.warnings.map((warning) => warning.reason),
-      ['RackIgnored'],
-    );
+    assert.equal(configOf(0, rackModel).get('broker.rack'), `\${strimzidir:/opt/kafka/rack:rack}`);
+    assert.equal(configOf(2, rackModel).get('broker.rack'), undefined);
+    assert.deepEqual(rackModel.warnings, []);
   });
 });
 

@@ -176,18 +176,63 @@ describe('cluster model of a Kafka with node pools', () => {
   test('merges the pod template of the Kafka and the pool field by field, the pool winning', () => {
     const kafka = kafkaOf({
       template: {
-        pod: { metadata: { labels: { team: 'a', tier: 'kafka' } }, tolerations: [{ key: 'kafka' }] },
+        pod: {
+          metadata: { labels: { team: 'a', tier: 'kafka' } },
+          tolerations: [{ key: 'kafka' }],
+          priorityClassName: 'kafka-high',
+          securityContext: { runAsNonRoot: true },
+        },
+        kafkaContainer: { env: [{ name: 'FROM_KAFKA', value: '1' }] },
+        perPodService: { metadata: { labels: { exposed: 'kafka' } } },
       },
     });
     const pool = poolOf('dual', ['controller', 'broker']);
-    pool.spec.template = { pod: { metadata: { labels: { team: 'b' } }, affinity: { nodeAffinity: {} } } };
+    pool.spec.template = {
+      pod: {
+        metadata: { labels: { team: 'b' } },
+        affinity: { nodeAffinity: {} },
+        topologySpreadConstraints: [{ maxSkew: 1, topologyKey: 'zone', whenUnsatisfiable: 'DoNotSchedule' }],
+        terminationGracePeriodSeconds: 120,
+      },
+      kafkaContainer: { securityContext: { readOnlyRootFilesystem: true } },
+    };
     const template = buildClusterModel(kafka, [pool], none).pools[0]?.template;
     assert.deepEqual(template, {
       labels: { team: 'b', tier: 'kafka' },
       annotations: {},
       affinity: { nodeAffinity: {} },
       tolerations: [{ key: 'kafka' }],
+      topologySpreadConstraints: [{ maxSkew: 1, topologyKey: 'zone', whenUnsatisfiable: 'DoNotSchedule' }],
+      priorityClassName: 'kafka-high',
+      securityContext: { runAsNonRoot: true },
+      terminationGracePeriodSeconds: 120,
+      containerEnv: [{ name: 'FROM_KAFKA', value: '1' }],
+      containerSecurityContext: { readOnlyRootFilesystem: true },
+      perPodService: { labels: { exposed: 'kafka' }, annotations: {} },
+      persistentVolumeClaim: { labels: {}, annotations: {} },
     });
+  });
+
+  test("reads the templates of the cluster's services and disruption budget from the Kafka", () => {
+    const kafka = kafkaOf({
+      template: {
+        bootstrapService: {
+          metadata: { annotations: { lb: 'internal' } },
+          ipFamilyPolicy: 'PreferDualStack',
+        },
+        podDisruptionBudget: { metadata: { labels: { budget: 'kafka' } }, maxUnavailable: 0 },
+      },
+    });
+    const templates = buildClusterModel(kafka, [poolOf('dual', ['controller', 'broker'])], none).templates;
+    assert.deepEqual(templates, {
+      serviceAccount: { labels: {}, annotations: {} },
+      bootstrapService: { labels: {}, annotations: { lb: 'internal' }, ipFamilyPolicy: 'PreferDualStack' },
+      brokersService: { labels: {}, annotations: {} },
+      externalBootstrapService: { labels: {}, annotations: {} },
+      podDisruptionBudget: { labels: { budget: 'kafka' }, annotations: {}, maxUnavailable: 0 },
+    });
+    const defaults = buildClusterModel(kafkaOf(), [poolOf('dual', ['controller', 'broker'])], none);
+    assert.equal(defaults.templates.podDisruptionBudget.maxUnavailable, 1);
   });
 
   test('reads simple and custom authorization with their super users', () => {

@@ -41,6 +41,8 @@ function strimziStyleKafka(): Kafka {
       template: {
         pod: { metadata: { labels: { app: 'kafka' } }, securityContext: { runAsNonRoot: true } },
         podDisruptionBudget: { maxUnavailable: 0 },
+        initContainer: { env: [] },
+        jmxSecret: { metadata: { labels: { app: 'kafka' } } },
       },
     },
     { spec: { cruiseControl: {}, entityOperator: { topicOperator: { watchedNamespace: 'other' } } } },
@@ -52,8 +54,8 @@ describe('the spec fields the operator does not act on', () => {
     assert.deepEqual(unsupportedFieldPaths(strimziStyleKafka().spec, kafkaSpecActedOn, 'spec'), [
       'spec.kafka.listeners[0].configuration.bootstrap.externalIPs',
       'spec.kafka.listeners[0].configuration.ipFamilyPolicy',
-      'spec.kafka.template.pod.securityContext',
-      'spec.kafka.template.podDisruptionBudget',
+      'spec.kafka.template.initContainer',
+      'spec.kafka.template.jmxSecret',
       'spec.cruiseControl',
       'spec.entityOperator.topicOperator.watchedNamespace',
     ]);
@@ -68,7 +70,7 @@ describe('the spec fields the operator does not act on', () => {
 
   test("of a KafkaNodePool, in the Kafka's one Warning with the pool's name", () => {
     const pool = nodePoolResource('brokers', {
-      template: { kafkaContainer: { env: [{ name: 'A', value: 'b' }] }, pod: { tolerations: [] } },
+      template: { initContainer: { env: [{ name: 'A', value: 'b' }] }, pod: { tolerations: [] } },
     });
     const [warning, ...more] = unsupportedFieldsWarnings(strimziStyleKafka(), [pool]);
     assert.deepEqual(more, []);
@@ -79,7 +81,7 @@ describe('the spec fields the operator does not act on', () => {
     );
     assert.match(
       warning?.message ?? '',
-      /spec\.cruiseControl, .*KafkaNodePool brokers spec\.template\.kafkaContainer\./,
+      /spec\.cruiseControl, .*KafkaNodePool brokers spec\.template\.initContainer\./,
     );
   });
 
@@ -165,7 +167,7 @@ describe("a KafkaNodePool's UnsupportedFields Warning", () => {
     lastTransitionTime: '2025-05-05T00:00:00Z',
   };
   const pool = nodePoolResource('dual', {
-    template: { kafkaContainer: { securityContext: { runAsNonRoot: true } } },
+    template: { initContainer: { securityContext: { runAsNonRoot: true } } },
   });
   const withStatus = (resource: KafkaNodePool, conditions: Condition[]): KafkaNodePool => ({
     ...resource,
@@ -187,7 +189,7 @@ describe("a KafkaNodePool's UnsupportedFields Warning", () => {
         status: 'True',
         reason: 'UnsupportedFields',
         message:
-          'This operator does not act on these fields, so they change nothing: spec.template.kafkaContainer. ' +
+          'This operator does not act on these fields, so they change nothing: spec.template.initContainer. ' +
           'Remove them, or expect no effect from them.',
         lastTransitionTime: '2026-01-01T00:00:00Z',
       },

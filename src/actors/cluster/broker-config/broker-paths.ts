@@ -17,6 +17,9 @@ export const nodeCertsDir = `${kafkaHome}/broker-certs`;
 export const clusterCaCertsDir = `${kafkaHome}/cluster-ca-certs`;
 /** The clients CA certificate Secret `<cluster>-clients-ca-cert` (key ca.crt). */
 export const clientsCaCertsDir = `${kafkaHome}/client-ca-certs`;
+/** The rack of a broker whose rack is a node label: file rackFile of a downward API volume. */
+export const rackDir = `${kafkaHome}/rack`;
+export const rackFile = 'rack';
 /** The root of the data volumes. */
 export const dataRoot = '/var/lib/kafka';
 /** The environment variable holding the address of the Kubernetes node the pod runs on (downward API status.hostIP). */

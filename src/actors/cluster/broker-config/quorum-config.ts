@@ -2,7 +2,8 @@
 // (controller.quorum.voters lists every controller), as Strimzi configures it.
 import type { ClusterModel, NodeModel } from '../../../machines/cluster-model.ts';
 import { controlPlaneListener, nodeHostName } from '../cluster-names.ts';
-import { environmentReference } from './config-providers.ts';
+import { rackDir, rackFile } from './broker-paths.ts';
+import { environmentReference, fileReference } from './config-providers.ts';
 import type { Entry, Section } from './properties.ts';
 
 export function quorumSection(model: ClusterModel, node: NodeModel): Section {
@@ -32,6 +33,13 @@ export function controllerQuorumVoters(model: ClusterModel): string {
 
 // Brokers only: replica placement is what the rack is for.
 function rackEntries(model: ClusterModel, node: NodeModel): Entry[] {
-  if (model.rack?.type !== 'environment-variable' || !node.roles.includes('broker')) return [];
-  return [['broker.rack', environmentReference(model.rack.envVarName)]];
+  if (!model.rack || !node.roles.includes('broker')) return [];
+  return [
+    [
+      'broker.rack',
+      model.rack.type === 'environment-variable'
+        ? environmentReference(model.rack.envVarName)
+        : fileReference(rackDir, rackFile),
+    ],
+  ];
 }

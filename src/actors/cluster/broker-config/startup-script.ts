@@ -4,6 +4,7 @@
 // The quorum is static (controller.quorum.voters), so formatting needs no --initial-controllers/--standalone;
 // --ignore-formatted keeps a restart from touching formatted directories and formats new JBOD volumes.
 import type { ClusterModel, NodeModel } from '../../../machines/cluster-model.ts';
+import { rackTopologyKey, rackWaitLines } from '../desired-objects/broker-rack.ts';
 import {
   configDir,
   kafkaHome,
@@ -20,6 +21,8 @@ export function buildStartupScript(model: ClusterModel, node: NodeModel): string
     '#!/bin/sh',
     `# Kafka node ${node.id} (${node.podName}) of cluster ${model.namespace}/${model.name}`,
     'set -eu',
+    // broker.rack reads the file when Kafka starts.
+    ...(rackTopologyKey(model, node) ? rackWaitLines() : []),
     // `--option=value`: a cluster id may start with '-', which would read as an option.
     `${kafkaHome}/bin/kafka-storage.sh format --cluster-id=${quote(model.clusterId)} ` +
       `--release-version=${quote(model.metadataVersion)} --config=${config} --ignore-formatted`,

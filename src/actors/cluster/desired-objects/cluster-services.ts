@@ -12,6 +12,7 @@ import {
 } from '../cluster-names.ts';
 import { brokersSelector, clusterLabels, clusterSelector, kafkaOwnerReference } from './object-metadata.ts';
 import { controlPlanePortName, listenerPortName, replicationPortName } from './port-names.ts';
+import { ipFamilies, templatedServiceMetadata } from './service-template.ts';
 
 export function buildBootstrapService(model: ClusterModel): V1Service {
   return {
@@ -20,12 +21,16 @@ export function buildBootstrapService(model: ClusterModel): V1Service {
     metadata: {
       name: bootstrapServiceName(model.name),
       namespace: model.namespace,
-      labels: { ...clusterLabels(model), [discoveryLabel]: 'true' },
-      annotations: { [discoveryLabel]: discoveryAnnotation(model.listeners) },
+      ...templatedServiceMetadata(
+        model.templates.bootstrapService,
+        { ...clusterLabels(model), [discoveryLabel]: 'true' },
+        { [discoveryLabel]: discoveryAnnotation(model.listeners) },
+      ),
       ownerReferences: [kafkaOwnerReference(model)],
     },
     spec: {
       type: 'ClusterIP',
+      ...ipFamilies(model.templates.bootstrapService),
       selector: brokersSelector(model),
       ports: [namedPort(replicationPortName, replicationListener.port), ...internalListenerPorts(model)],
     },
@@ -39,11 +44,12 @@ export function buildBrokersService(model: ClusterModel): V1Service {
     metadata: {
       name: brokersServiceName(model.name),
       namespace: model.namespace,
-      labels: clusterLabels(model),
+      ...templatedServiceMetadata(model.templates.brokersService, clusterLabels(model)),
       ownerReferences: [kafkaOwnerReference(model)],
     },
     spec: {
       type: 'ClusterIP',
+      ...ipFamilies(model.templates.brokersService),
       clusterIP: 'None',
       // Nodes must find each other before they are ready: the quorum forms through these names.
       publishNotReadyAddresses: true,

@@ -1,7 +1,8 @@
 // The services of listeners exposed beyond the internal bootstrap (cluster-ip, nodeport, loadbalancer,
 // and the ClusterIP services behind route and ingress listeners): a bootstrap service per listener,
 // `<cluster>-kafka-<listener>-bootstrap`, and a per-broker service per broker node, with the node ports,
-// load balancer addresses, labels and annotations the listener's configuration asks for.
+// load balancer addresses, labels and annotations the listener's configuration asks for, under those of
+// spec.kafka.template's externalBootstrapService and perPodService (a pool's own first).
 import type { V1Service, V1ServiceSpec } from '@kubernetes/client-node';
 import type { ClusterModel, ListenerModel, NodeModel } from '../../../machines/cluster-model.ts';
 import { listenerBootstrapServiceName, perBrokerServiceName } from '../cluster-names.ts';
@@ -15,6 +16,7 @@ import {
   poolLabels,
 } from './object-metadata.ts';
 import { listenerPortName } from './port-names.ts';
+import { templatedServiceMetadata } from './service-template.ts';
 
 interface ExposureSettings {
   externalTrafficPolicy?: string;
@@ -44,8 +46,11 @@ export function buildListenerBootstrapServices(model: ClusterModel): V1Service[]
         metadata: {
           name: listenerBootstrapServiceName(model.name, listener.name),
           namespace: model.namespace,
-          labels: { ...listener.bootstrap.labels, ...clusterLabels(model) },
-          ...withAnnotations(listener.bootstrap.annotations),
+          ...templatedServiceMetadata(
+            model.templates.externalBootstrapService,
+            { ...listener.bootstrap.labels, ...clusterLabels(model) },
+            listener.bootstrap.annotations,
+          ),
           ownerReferences: [kafkaOwnerReference(model)],
         },
         spec: {
@@ -59,6 +64,10 @@ export function buildListenerBootstrapServices(model: ClusterModel): V1Service[]
 
 export function buildPerBrokerServices(model: ClusterModel, node: NodeModel): V1Service[] {
   if (!isBroker(node)) return [];
+  const template = model.pools.find((pool) => pool.name === node.pool)?.template.perPodService ?? {
+    labels: {},
+    annotations: {},
+  };
   return exposedListeners(model).map((listener) => {
     const broker = listener.brokers.find((entry) => entry.nodeId === node.id);
     return {
@@ -67,8 +76,11 @@ export function buildPerBrokerServices(model: ClusterModel, node: NodeModel): V1
       metadata: {
         name: perBrokerServiceName(model.name, node.pool, listener.name, node.id),
         namespace: model.namespace,
-        labels: { ...broker?.labels, ...poolLabels(model, node.pool) },
-        ...withAnnotations(broker?.annotations),
+        ...templatedServiceMetadata(
+          template,
+          { ...broker?.labels, ...poolLabels(model, node.pool) },
+          broker?.annotations,
+        ),
         ownerReferences: [kafkaOwnerReference(model)],
       },
       spec: {
@@ -109,11 +121,4 @@ function serviceType(listener: ListenerModel): string {
 
 function settingsOf(listener: ListenerModel): ExposureSettings {
   return listener.configuration as ExposureSettings;
-}
-
-// The apiserver drops empty maps: leaving them out keeps desired objects contained in what it returns.
-function withAnnotations(annotations: Record<string, string> | undefined): {
-  annotations?: Record<string, string>;
-} {
-  return annotations && Object.keys(annotations).length > 0 ? { annotations } : {};
 }

@@ -1,5 +1,6 @@
 // The kafka container of a node's pod: the official image running the start-up script from the node's
-// ConfigMap, the node's ports, its addresses from the downward API, JVM settings and probes.
+// ConfigMap, the node's ports, its addresses from the downward API, JVM settings and probes, and what
+// template.kafkaContainer adds (environment variables) or replaces (the security context).
 import type { V1Container, V1ContainerPort, V1EnvVar } from '@kubernetes/client-node';
 import type { ClusterModel, NodeModel, PoolModel } from '../../../machines/cluster-model.ts';
 import {
@@ -27,15 +28,26 @@ export function nodeContainer(model: ClusterModel, node: NodeModel, pool: PoolMo
     image: model.image,
     command: ['/bin/sh', `${configDir}/${startupScriptKey}`],
     ports: nodePorts(model, node),
-    env: [
-      nodeAddressEnvironment,
-      ...jvmEnvironment(pool.jvmOptions, pool.resources, isBroker(node) ? [brokerAgentJavaOption] : []),
-    ],
+    env: nodeEnvironment(node, pool),
     volumeMounts: nodeVolumeMounts(model, node, pool.storage),
     ...nodeProbes(node, model.probes),
     ...(pool.resources ? { resources: pool.resources as V1Container['resources'] } : {}),
-    securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
+    securityContext: pool.template.containerSecurityContext ?? {
+      allowPrivilegeEscalation: false,
+      capabilities: { drop: ['ALL'] },
+    },
   };
+}
+
+// The template's variables first; one the operator sets itself (the node's address, the JVM's) keeps
+// the operator's value, as in Strimzi.
+function nodeEnvironment(node: NodeModel, pool: PoolModel): V1EnvVar[] {
+  const own = [
+    nodeAddressEnvironment,
+    ...jvmEnvironment(pool.jvmOptions, pool.resources, isBroker(node) ? [brokerAgentJavaOption] : []),
+  ];
+  const reserved = new Set(own.map((variable) => variable.name));
+  return [...pool.template.containerEnv.filter((variable) => !reserved.has(variable.name)), ...own];
 }
 
 // The controller listener is on controller nodes only; replication and user listeners on brokers only.

@@ -16,6 +16,7 @@ import {
 } from '../../../api/labels.ts';
 import type { ClusterModel, NodeModel, PoolModel } from '../../../machines/cluster-model.ts';
 import { brokersServiceName } from '../cluster-names.ts';
+import { rackPodAnnotations, withRackAffinity } from './broker-rack.ts';
 import { objectHash } from './content-hash.ts';
 import { nodeContainer } from './node-container.ts';
 import { nodeVolumes } from './node-volumes.ts';
@@ -48,11 +49,12 @@ export function buildNodePod(
   pool: PoolModel,
   inputs: NodePodInputs,
 ): V1Pod {
+  const template = pool.template;
   // A pod created with a manual rolling update request would be restarted after every restart.
-  const { [manualRollingUpdateAnnotation]: _request, ...templateAnnotations } =
-    pool.template.annotations ?? {};
+  const { [manualRollingUpdateAnnotation]: _request, ...templateAnnotations } = template.annotations;
   const annotations: Record<string, string> = {
     ...templateAnnotations,
+    ...rackPodAnnotations(model, node),
     [configurationHashAnnotation]: inputs.configurationHash,
     [serverCertificateHashAnnotation]: inputs.serverCertificateHash,
     [kafkaVersionAnnotation]: model.kafkaVersion,
@@ -60,6 +62,7 @@ export function buildNodePod(
     [clusterCaKeyGenerationAnnotation]: String(inputs.caGenerations.clusterCaKey),
     [clientsCaCertGenerationAnnotation]: String(inputs.caGenerations.clientsCaCert),
   };
+  const affinity = withRackAffinity(model, node, template.affinity);
   const pod: V1Pod = {
     apiVersion: 'v1',
     kind: 'Pod',
@@ -67,7 +70,7 @@ export function buildNodePod(
       name: node.podName,
       namespace: model.namespace,
       // The template may add labels, never replace the ones services and the operator select by.
-      labels: { ...pool.template.labels, ...podLabels(model, node) },
+      labels: { ...template.labels, ...podLabels(model, node) },
       annotations,
       ownerReferences: [kafkaOwnerReference(model)],
     },
@@ -77,10 +80,20 @@ export function buildNodePod(
       restartPolicy: 'Always',
       serviceAccountName: serviceAccountName(model),
       automountServiceAccountToken: false,
-      terminationGracePeriodSeconds: 30,
-      securityContext: { fsGroup: imageGroupId },
-      ...(pool.template.affinity && { affinity: pool.template.affinity }),
-      ...(pool.template.tolerations && { tolerations: pool.template.tolerations }),
+      terminationGracePeriodSeconds: template.terminationGracePeriodSeconds ?? 30,
+      securityContext: template.securityContext ?? { fsGroup: imageGroupId },
+      ...(affinity && { affinity }),
+      ...(template.tolerations && { tolerations: template.tolerations }),
+      ...(template.topologySpreadConstraints && {
+        topologySpreadConstraints: template.topologySpreadConstraints,
+      }),
+      ...(template.priorityClassName && { priorityClassName: template.priorityClassName }),
+      ...(template.imagePullSecrets && { imagePullSecrets: template.imagePullSecrets }),
+      ...(template.hostAliases && { hostAliases: template.hostAliases }),
+      ...(template.enableServiceLinks !== undefined && { enableServiceLinks: template.enableServiceLinks }),
+      ...(template.schedulerName && { schedulerName: template.schedulerName }),
+      ...(template.dnsPolicy && { dnsPolicy: template.dnsPolicy }),
+      ...(template.dnsConfig && { dnsConfig: template.dnsConfig }),
       containers: [nodeContainer(model, node, pool)],
       volumes: nodeVolumes(model, node, pool.storage),
     },

@@ -1,7 +1,8 @@
 // The PersistentVolumeClaims of a node's persistent-claim volumes, as Strimzi makes them: named
 // `data-<pod>` (or `data-<id>-<pod>` in JBOD), annotated strimzi.io/delete-claim so that a later
 // reconcile knows whether to delete them with their node, and owned by the Kafka only when deleteClaim
-// is true, so that deleting the Kafka keeps the data of the others.
+// is true, so that deleting the Kafka keeps the data of the others; with the labels and annotations of
+// template.persistentVolumeClaim under the operator's own.
 import type { V1PersistentVolumeClaim } from '@kubernetes/client-node';
 import { deleteClaimAnnotation } from '../../../api/labels.ts';
 import type { ClusterModel, NodeModel, PoolModel } from '../../../machines/cluster-model.ts';
@@ -23,8 +24,11 @@ export function buildNodeClaims(
         metadata: {
           name: persistentVolumeClaimName(data, node.podName),
           namespace: model.namespace,
-          labels: nodeLabels(model, node),
-          annotations: { [deleteClaimAnnotation]: String(volume.deleteClaim) },
+          labels: { ...pool.template.persistentVolumeClaim.labels, ...nodeLabels(model, node) },
+          annotations: {
+            ...pool.template.persistentVolumeClaim.annotations,
+            [deleteClaimAnnotation]: String(volume.deleteClaim),
+          },
           ...(volume.deleteClaim && { ownerReferences: [kafkaOwnerReference(model)] }),
         },
         spec: {

@@ -1,6 +1,7 @@
-// The cluster's PodDisruptionBudget `<cluster>-kafka`: at most one node voluntarily disrupted at a time.
-// The pods have no controller with a scale subresource, so Kubernetes only honours minAvailable:
-// Strimzi writes it as (number of nodes - 1), and so does this.
+// The cluster's PodDisruptionBudget `<cluster>-kafka`: at most template.podDisruptionBudget.maxUnavailable
+// nodes (default one) voluntarily disrupted at a time. The pods have no controller with a scale
+// subresource, so Kubernetes only honours minAvailable: Strimzi writes it as (number of nodes -
+// maxUnavailable), and so does this.
 import type { V1PodDisruptionBudget } from '@kubernetes/client-node';
 import type { ClusterModel } from '../../../machines/cluster-model.ts';
 import {
@@ -10,20 +11,20 @@ import {
   kafkaOwnerReference,
 } from './object-metadata.ts';
 
-const maxUnavailable = 1;
-
 export function buildPodDisruptionBudget(model: ClusterModel): V1PodDisruptionBudget {
+  const template = model.templates.podDisruptionBudget;
   return {
     apiVersion: 'policy/v1',
     kind: 'PodDisruptionBudget',
     metadata: {
       name: kafkaComponentName(model.name),
       namespace: model.namespace,
-      labels: clusterLabels(model),
+      labels: { ...template.labels, ...clusterLabels(model) },
+      ...(Object.keys(template.annotations).length > 0 && { annotations: template.annotations }),
       ownerReferences: [kafkaOwnerReference(model)],
     },
     spec: {
-      minAvailable: Math.max(0, model.nodes.length - maxUnavailable),
+      minAvailable: Math.max(0, model.nodes.length - template.maxUnavailable),
       selector: { matchLabels: clusterSelector(model) },
     },
   };

@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { defaultTaint, parseTaint, runnerSettings } from '../../../../tools/pod-runner/options.ts';
+import {
+  defaultTaint,
+  parseNodeLabel,
+  parseTaint,
+  runnerSettings,
+} from '../../../../tools/pod-runner/options.ts';
 
 const repoRoot = join(import.meta.dirname, '..', '..', '..', '..');
 
@@ -39,4 +44,15 @@ test('--min-liveness-delay takes whole seconds; the default is none, as the kube
     () => runnerSettings(['--min-liveness-delay', 'soon'], {}, repoRoot),
     /whole number of seconds/,
   );
+});
+
+test('--node-label adds labels to the Node, e.g. a zone for rack awareness', () => {
+  const settings = runnerSettings(
+    ['--node-label', 'topology.kubernetes.io/zone=zone-1', '--node-label', 'empty='],
+    {},
+    repoRoot,
+  );
+  assert.deepEqual(settings.nodeLabels, { 'topology.kubernetes.io/zone': 'zone-1', empty: '' });
+  assert.deepEqual(runnerSettings([], {}, repoRoot).nodeLabels, {});
+  assert.throws(() => parseNodeLabel('zone'), /node label zone must read key=value/);
 });
