@@ -16,14 +16,21 @@ import {
   NetworkingV1Api,
   PolicyV1Api,
   RbacAuthorizationV1Api,
+  type V1Pod,
 } from '@kubernetes/client-node';
 import { load } from 'js-yaml';
 import { controlPlaneListener, replicationListener } from '../../src/actors/cluster/cluster-names.ts';
 import { clusterProgressReasons } from '../../src/actors/cluster/cluster-waits.ts';
+import { buildDesiredObjects } from '../../src/actors/cluster/desired-objects/desired-objects.ts';
 import type { Kafka } from '../../src/api/kafka.ts';
 import { kafkaType } from '../../src/api/resources.ts';
 import { writeCustomResourceDefinitions } from '../../src/api/write-crds.ts';
-import { clustersDirectory } from '../support/cluster-fixtures.ts';
+import {
+  clustersDirectory,
+  fixtureInputs,
+  fixtureModel,
+  readClusterFixture,
+} from '../support/cluster-fixtures.ts';
 import { freePort } from '../support/free-port.ts';
 import { chart, chartTools, type Manifest, run } from '../support/helm-chart.ts';
 import { kafkaTopicApi, kafkaTopicClient } from '../support/kafka-topics.ts';
@@ -103,6 +110,19 @@ function namespacesNamedIn(override: Record<string, unknown>): string[] {
   return [...new Set([...watched, ...secretNamespaces])];
 }
 
+// A node's pod as the operator makes it for a Kafka whose metricsConfig runs the JMX exporter.
+function fixtureNodePodWithMetrics(): V1Pod {
+  const fixture = readClusterFixture(join(clustersDirectory, 'dual-role.yaml'));
+  fixture.kafka.spec.kafka.metricsConfig = {
+    type: 'jmxPrometheusExporter',
+    valueFrom: { configMapKeyRef: { name: 'kafka-metrics', key: 'rules.yml' } },
+  };
+  const model = fixtureModel(fixture);
+  const pod = buildDesiredObjects(model, fixtureInputs(model)).nodes[0]?.pod;
+  assert.ok(pod);
+  return pod;
+}
+
 describe('the chart renders valid manifests for every values file in ci/', () => {
   const valuesFiles = readdirSync(join(chart, 'ci')).filter((name) => name.endsWith('.yaml'));
 
@@ -128,8 +148,9 @@ describe('the chart renders valid manifests for every values file in ci/', () =>
       for (const namespace of namespacesNamedIn(override)) await createNamespace(namespace);
       const manifests = renderChart(releaseNamespace, [path, valuesFile(override)]);
 
+      const prometheusKinds = ['ServiceMonitor', 'PodMonitor'];
       const cannotDryRun = manifests.filter((m) => m.kind === 'ServiceMonitor');
-      const objects = manifests.filter((m) => m.kind !== 'ServiceMonitor');
+      const objects = manifests.filter((m) => !prometheusKinds.includes(m.kind));
       const pods = objects.filter((m) => m.kind === 'Deployment' || m.kind === 'StatefulSet').map(podOf);
       const created = kubectlCreate([...objects, ...pods], true);
       assert.equal(created.status, 0, `the apiserver refused rendered objects:\n${created.stderr}`);
@@ -150,6 +171,24 @@ describe('the chart renders valid manifests for every values file in ci/', () =>
         assert.ok(
           service.spec.ports.some((port: { name: string }) => port.name === monitor.spec.endpoints[0].port),
         );
+      }
+      // The Kafka nodes' PodMonitor selects the pods the operator makes, on the port it names.
+      for (const monitor of manifests.filter((m) => m.kind === 'PodMonitor')) {
+        const nodePod = fixtureNodePodWithMetrics();
+        for (const { key, operator, values } of monitor.spec.selector.matchExpressions) {
+          const label = nodePod.metadata?.labels?.[key];
+          assert.ok(
+            operator === 'Exists' ? label !== undefined : values.includes(label),
+            `the PodMonitor selects ${key}`,
+          );
+        }
+        assert.ok(
+          nodePod.spec?.containers[0]?.ports?.some(
+            (port) => port.name === monitor.spec.podMetricsEndpoints[0].port,
+          ),
+          'the PodMonitor scrapes the port the operator names',
+        );
+        assert.deepEqual(monitor.spec.namespaceSelector.matchNames, [releaseNamespace]);
       }
     });
   }
