@@ -78,6 +78,7 @@ import { rollPods } from './roll-pods.ts';
 import { holdBackScaleDown } from './scale-down-check.ts';
 import { createAbsentPods, readPods, removeNodes } from './scale-nodes.ts';
 import { unsupportedFieldsEvent } from './unsupported-fields.ts';
+import { refuseVolumeRemoval } from './volume-removal-check.ts';
 
 export interface ClusterEffectsOptions {
   api: KubernetesObjects;
@@ -184,6 +185,8 @@ export function createClusterEffects(options: ClusterEffectsOptions) {
       operator: options.operator,
       brokerAgentJar: options.brokerAgentJar,
     });
+    // Before any object of the nodes changes.
+    refuseVolumeRemoval(kafka, desiredPods(desired), pods);
     const supporting = [
       ...supportingObjects(desired),
       buildOperatorCertificateSecret(model, authorities.operatorCertificate),
