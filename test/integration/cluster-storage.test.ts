@@ -2,7 +2,7 @@
 // provisioner binding the claims, kwok's nodes, Redis) and the operator as a process: a node pool's
 // volume grows when its StorageClass allows expansion, and otherwise, or when asked to shrink, the claim
 // keeps its size and the Kafka says why in a Warning condition; a filesystem that grows only on a
-// restart rolls its pod, through the roll's checks; a volume taken from running nodes is refused.
+// restart rolls its pod, through the roll's checks; a volume taken from a running controller is refused.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import {
@@ -179,7 +179,7 @@ test('a volume whose StorageClass does not allow expansion keeps its size, and t
   assert.equal(conditionOf(await read(fixed), 'Ready')?.status, 'True', 'the cluster stays Ready');
 });
 
-test('a JBOD volume taken from running nodes is refused and nothing changes; the skip annotation lets the change go on to the roll', async () => {
+test('a JBOD volume taken from a running controller is refused and nothing changes; the skip annotation lets the change go on to the roll', async () => {
   const twoVolumes = singleNodeOnTestKafka((pool) => {
     pool.spec.storage = {
       type: 'jbod',

@@ -58,6 +58,44 @@ test('the nodes that hold replicas of a topic are reported with the topic; a nod
     assert.ok(topics.includes(topic), `node ${node} names ${topic}`);
 });
 
+test("a broker's log directory that holds replicas is reported with its topics; one a broker does not have cannot be told empty", async (t) => {
+  const bootstrap = kafkaClusterEnvironment().bootstrap.split(',');
+  const admin = new Admin({ clientId: 'log-dir-check-test', bootstrapBrokers: bootstrap });
+  const topic = `log-dir-check-${suffix}`;
+  t.after(async () => {
+    await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
+    await admin.close();
+  });
+  await admin.createTopics({ topics: [topic], partitions: 1, replicas: 3 });
+  // Where each broker keeps its logs, as the brokers themselves say.
+  const described = await waitFor('the brokers to describe the new topic', async () => {
+    const answer = await admin.describeLogDirs({ topics: [{ name: topic, partitions: [0] }] });
+    return answer.length === 3 &&
+      answer.every((broker) => broker.results.some((dir) => dir.topics.length > 0))
+      ? answer
+      : undefined;
+  });
+  const logDirs = described.map((broker) => ({
+    node: broker.broker,
+    logDir: broker.results[0]?.logDir ?? '',
+  }));
+  const answer = await check.logDirsHoldingReplicas({ bootstrap }, logDirs);
+  assert.ok('holding' in answer, JSON.stringify(answer));
+  assert.deepEqual(answer.holding.map(({ node }) => node).sort(), logDirs.map(({ node }) => node).sort());
+  for (const held of answer.holding) assert.ok(held.topics.includes(topic), `${held.logDir} holds ${topic}`);
+
+  const [first] = logDirs;
+  assert.ok(first);
+  const missing = await check.logDirsHoldingReplicas({ bootstrap }, [
+    { node: first.node, logDir: '/nowhere/kafka-log' },
+  ]);
+  assert.ok('unchecked' in missing);
+  assert.match(
+    missing.unchecked,
+    new RegExp(`broker ${first.node} did not report the log directory /nowhere/kafka-log`),
+  );
+});
+
 test('a cluster the operator cannot reach cannot be checked, and the result says why', async () => {
   const result = await new AdminPartitionReplicaCheck({ timeoutMs: 2_000 }).nodesHoldingReplicas(
     { bootstrap: ['127.0.0.1:1'] },

@@ -186,7 +186,13 @@ export function createClusterEffects(options: ClusterEffectsOptions) {
       brokerAgentJar: options.brokerAgentJar,
     });
     // Before any object of the nodes changes.
-    refuseVolumeRemoval(kafka, desiredPods(desired), pods);
+    await refuseVolumeRemoval({
+      kafka,
+      desired: desiredPods(desired),
+      pods,
+      check: options.replicaCheck,
+      access: replicationAccess(model, authorities.clusterCa, authorities.operatorCertificate),
+    });
     const supporting = [
       ...supportingObjects(desired),
       buildOperatorCertificateSecret(model, authorities.operatorCertificate),

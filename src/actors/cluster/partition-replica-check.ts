@@ -22,8 +22,19 @@ export interface NodeReplicas {
 // `holding`: the nodes that hold replicas, by node id; `unchecked`: why nobody could tell.
 export type ReplicaCheckResult = { holding: NodeReplicas[] } | { unchecked: string };
 
+// A log directory of a broker: where its volume keeps the broker's replicas.
+export interface NodeLogDir {
+  node: number;
+  logDir: string;
+}
+
+// `holding`: the log directories asked about that hold replicas, with their topics (sorted);
+// `unchecked`: why nobody could tell, a log directory a broker did not report among them.
+export type LogDirCheckResult = { holding: (NodeLogDir & { topics: string[] })[] } | { unchecked: string };
+
 export interface PartitionReplicaCheck {
   nodesHoldingReplicas(access: ClusterAccess, nodeIds: readonly number[]): Promise<ReplicaCheckResult>;
+  logDirsHoldingReplicas(access: ClusterAccess, logDirs: readonly NodeLogDir[]): Promise<LogDirCheckResult>;
 }
 
 // How the operator reaches a cluster it runs, as Strimzi's cluster operator does: the replication
@@ -51,8 +62,8 @@ export class AdminPartitionReplicaCheck implements PartitionReplicaCheck {
     this.#timeoutMs = options.timeoutMs;
   }
 
-  async nodesHoldingReplicas(access: ClusterAccess, nodeIds: readonly number[]): Promise<ReplicaCheckResult> {
-    const admin = new Admin({
+  #admin(access: ClusterAccess): Admin {
+    return new Admin({
       clientId: 'kafka-actor-operator-scale-down-check',
       bootstrapBrokers: access.bootstrap,
       tls: access.tls,
@@ -60,6 +71,46 @@ export class AdminPartitionReplicaCheck implements PartitionReplicaCheck {
       timeout: this.#timeoutMs,
       retries: 0,
     });
+  }
+
+  // Each broker describes its own log directories (the admin asks every broker); a directory asked about
+  // that its broker does not report cannot be told empty.
+  async logDirsHoldingReplicas(
+    access: ClusterAccess,
+    logDirs: readonly NodeLogDir[],
+  ): Promise<LogDirCheckResult> {
+    const admin = this.#admin(access);
+    try {
+      const names = await admin.listTopics({ includeInternals: true });
+      const metadata = await admin.metadata({ topics: names, forceUpdate: true });
+      const topics = [...metadata.topics]
+        .filter(([, topic]) => topic.partitions.length > 0)
+        .map(([name, topic]) => ({ name, partitions: topic.partitions.map((_, index) => index) }));
+      const described = topics.length > 0 ? await admin.describeLogDirs({ topics }) : [];
+      const holding: (NodeLogDir & { topics: string[] })[] = [];
+      for (const asked of logDirs) {
+        const broker = described.find((candidate) => candidate.broker === asked.node);
+        const dir = broker?.results.find((result) => result.logDir === asked.logDir);
+        if (topics.length > 0 && !dir) {
+          return { unchecked: `broker ${asked.node} did not report the log directory ${asked.logDir}` };
+        }
+        const held = (dir?.topics ?? [])
+          .filter((topic) => topic.partitions.length > 0)
+          .map((topic) => topic.name);
+        if (held.length > 0) holding.push({ ...asked, topics: [...new Set(held)].sort() });
+      }
+      return { holding };
+    } catch (error) {
+      return {
+        unchecked: `${access.bootstrap.join(',')} did not answer: ${error instanceof Error ? error.message : String(error)}`,
+      };
+    } finally {
+      await admin.close().catch(() => undefined);
+    }
+  }
+
+  async nodesHoldingReplicas(access: ClusterAccess, nodeIds: readonly number[]): Promise<ReplicaCheckResult> {
+    const admin = this.#admin(access);
     try {
       const topics = await admin.listTopics({ includeInternals: true });
       const metadata = await admin.metadata({ topics, forceUpdate: true });

@@ -1,14 +1,23 @@
-// Refuses to take a data volume away from a running node. Kafka keeps partition replicas in every log
-// directory and does not move them off one by itself, so a volume removed from a pool's JBOD storage (or
-// a storage changed to another layout) would take its replicas with it. Which replicas a volume holds
-// is not read from Kafka yet (describeLogDirs, broker by broker): until it is, every removal is refused,
-// and the user who has moved the replicas away says so with the annotation that skips the scale-down
-// check, as Strimzi's users do for removed brokers.
+// Refuses to take a data volume away from a running node while Kafka keeps partition replicas on it:
+// Kafka does not move replicas off a log directory by itself, so a volume removed from a pool's JBOD
+// storage (or a storage changed to another layout) would take its replicas with it. Each broker is asked
+// (describeLogDirs) what its log directory on each removed volume holds; a removal goes ahead only when
+// every such directory is reported and empty. A controller's volume may hold the quorum's metadata log,
+// which describeLogDirs does not show: its removal is refused. An answer that cannot be had refuses too.
+// The annotation that skips the scale-down check skips this one, as Strimzi's users do for brokers.
 import type { KubernetesObject, V1Pod } from '@kubernetes/client-node';
 import type { Kafka } from '../../api/kafka.ts';
-import { skipScaleDownCheckAnnotation } from '../../api/labels.ts';
+import { brokerRoleLabel, controllerRoleLabel, skipScaleDownCheckAnnotation } from '../../api/labels.ts';
 import { ReconcileFailure } from '../../machines/reconcile-failure.ts';
+import { dataRoot } from './broker-config/broker-paths.ts';
 import { kafkaIdentity } from './cluster-names.ts';
+import type { ClusterAccess, NodeLogDir, PartitionReplicaCheck } from './partition-replica-check.ts';
+import { nodeIdOf } from './pod-plan.ts';
+
+interface Removal {
+  pod: V1Pod;
+  volumes: string[];
+}
 
 function dataVolumeNames(pod: KubernetesObject): string[] {
   return ((pod as V1Pod).spec?.volumes ?? [])
@@ -16,28 +25,69 @@ function dataVolumeNames(pod: KubernetesObject): string[] {
     .filter((name) => name === 'data' || name.startsWith('data-'));
 }
 
-// Throws when a pod that runs would lose a data volume it mounts; `desired` are the pods as they are to be.
-export function refuseVolumeRemoval(
-  kafka: Kafka,
-  desired: readonly KubernetesObject[],
-  pods: readonly V1Pod[],
-): void {
-  if (kafka.metadata?.annotations?.[skipScaleDownCheckAnnotation] === 'true') return;
+function removalsOf(desired: readonly KubernetesObject[], pods: readonly V1Pod[]): Removal[] {
   const wanted = new Map(desired.map((pod) => [pod.metadata?.name, new Set(dataVolumeNames(pod))]));
-  const removals = pods.flatMap((pod) => {
+  return pods.flatMap((pod) => {
     const kept = wanted.get(pod.metadata?.name);
     if (!kept || pod.metadata?.deletionTimestamp) return [];
-    const removed = dataVolumeNames(pod).filter((name) => !kept.has(name));
-    return removed.length > 0 ? [`${pod.metadata?.name} (${removed.join(', ')})`] : [];
+    const volumes = dataVolumeNames(pod).filter((name) => !kept.has(name));
+    return volumes.length > 0 ? [{ pod, volumes }] : [];
   });
+}
+
+const describe = ({ pod, volumes }: Removal) => `${pod.metadata?.name} (${volumes.join(', ')})`;
+
+export interface VolumeRemovalInput {
+  kafka: Kafka;
+  // The pods as they are to be, and as they run.
+  desired: readonly KubernetesObject[];
+  pods: readonly V1Pod[];
+  check: PartitionReplicaCheck;
+  access: ClusterAccess;
+}
+
+// Throws when a running pod would lose a data volume that may hold data.
+export async function refuseVolumeRemoval(input: VolumeRemovalInput): Promise<void> {
+  const { kafka } = input;
+  if (kafka.metadata?.annotations?.[skipScaleDownCheckAnnotation] === 'true') return;
+  const removals = removalsOf(input.desired, input.pods);
   if (removals.length === 0) return;
-  throw new ReconcileFailure(
-    'VolumeRemovalRefused',
-    `${kafkaIdentity(kafka)}: the storage change removes data volumes from running nodes: ` +
-      `${removals.join('; ')}. Kafka does not move the partition replicas off a volume by itself, so they ` +
-      'would be lost with it; nothing was changed. Move them to the volumes that stay (kafka-reassign-partitions ' +
-      `with log_dirs, or Cruise Control), then set the annotation ${skipScaleDownCheckAnnotation}: "true" on ` +
-      'the Kafka to remove the volumes, or put the volumes back in the spec.',
-    { retryable: false },
-  );
+  const who = kafkaIdentity(kafka);
+  const howToGoOn =
+    'Move the replicas to the volumes that stay (kafka-reassign-partitions with log_dirs, or Cruise Control), ' +
+    `or put the volumes back in the spec; to remove them without the check, set the annotation ${skipScaleDownCheckAnnotation}: "true" on the Kafka.`;
+  const controllers = removals.filter(({ pod }) => pod.metadata?.labels?.[controllerRoleLabel] === 'true');
+  if (controllers.length > 0) {
+    throw new ReconcileFailure(
+      'VolumeRemovalRefused',
+      `${who}: the storage change removes data volumes from running controllers: ${controllers.map(describe).join('; ')}. ` +
+        `A controller's volume may hold the quorum's metadata log, which Kafka cannot be asked about; nothing was changed. ${howToGoOn}`,
+    );
+  }
+  const logDirs: NodeLogDir[] = removals
+    .filter(({ pod }) => pod.metadata?.labels?.[brokerRoleLabel] === 'true')
+    .flatMap(({ pod, volumes }) =>
+      volumes.map((volume) => ({
+        node: nodeIdOf(pod),
+        logDir: `${dataRoot}/${volume}/kafka-log${nodeIdOf(pod)}`,
+      })),
+    );
+  const result = await input.check.logDirsHoldingReplicas(input.access, logDirs);
+  if ('unchecked' in result) {
+    throw new ReconcileFailure(
+      'VolumeRemovalCheckFailed',
+      `${who}: the removal of data volumes ${removals.map(describe).join('; ')} is refused because whether they ` +
+        `hold partition replicas could not be checked: ${result.unchecked}. Nothing was changed; the check is retried. ${howToGoOn}`,
+    );
+  }
+  if (result.holding.length > 0) {
+    const held = result.holding.map(
+      ({ node, logDir, topics }) => `node ${node} ${logDir} (topics ${topics.join(', ')})`,
+    );
+    throw new ReconcileFailure(
+      'VolumeRemovalRefused',
+      `${who}: the storage change removes data volumes that hold partition replicas: ${held.join('; ')}. ` +
+        `Kafka does not move them off a volume by itself; nothing was changed, and the check is retried. ${howToGoOn}`,
+    );
+  }
 }
