@@ -6,6 +6,7 @@ import { isReady, kafkaUserApi, kafkaUserClient } from '../test/support/kafka-us
 import { operatorFixture } from '../test/support/operator-fixture.ts';
 import { waitFor } from '../test/support/wait.ts';
 import {
+  benchUserSpec,
   inParallel,
   measureIdleResync,
   rssMiB,
@@ -40,21 +41,7 @@ const readiness = await watchReadiness<KafkaUser>({
 });
 
 const start = performance.now();
-await inParallel(names, 32, (name) =>
-  users.create(name, {
-    authentication: { type: 'scram-sha-512' },
-    authorization: {
-      type: 'simple',
-      acls: [
-        {
-          resource: { type: 'topic', name: `${name}-`, patternType: 'prefix' },
-          operations: ['Read', 'Write'],
-        },
-        { resource: { type: 'group', name }, operations: ['Read'] },
-      ],
-    },
-  }),
-);
+await inParallel(names, 32, (name) => users.create(name, benchUserSpec(name)));
 const createdSeconds = (performance.now() - start) / 1000;
 console.log(`${count} KafkaUsers created in the apiserver in ${createdSeconds.toFixed(2)} s`);
 
