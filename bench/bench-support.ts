@@ -101,6 +101,10 @@ export interface IdleResync {
   seconds: number;
   statusWrites: number;
   kafkaWrites: number;
+  // The operator's CPU from the moment it was quiet until the resync began, as a share of one
+  // core (the benchmark's own metric reads, every 100 ms, included), and over how long.
+  idleCpuPercent: number;
+  idleSeconds: number;
 }
 
 // Waits until no reconcile of `kind` has ended Ready for 3 s; returns how many have.
@@ -149,6 +153,7 @@ export function benchTopicSpec(topicName: string) {
 // One idle full resync: every resource is reconciled again and nothing should be written.
 export async function measureIdleResync(
   port: number,
+  pid: number,
   kind: string,
   count: number,
   writeOperations: string[],
@@ -165,15 +170,23 @@ export async function measureIdleResync(
   const reconcilesBefore = await waitUntilQuiet(port, kind);
   const statusWritesBefore = await readMetric(port, 'kao_status_writes_total', { kind });
   const kafkaWritesBefore = await kafkaWrites();
+  const quietAt = performance.now();
+  const quietCpuMs = processCpuMs(pid);
   let start = 0;
+  let idleCpuMs = 0;
   for (;;) {
     const done = (await readyReconciles()) - reconcilesBefore;
-    if (done > 0 && start === 0) start = performance.now();
+    if (done > 0 && start === 0) {
+      start = performance.now();
+      idleCpuMs = processCpuMs(pid) - quietCpuMs;
+    }
     if (done >= count) break;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   return {
     seconds: (performance.now() - start) / 1000,
+    idleCpuPercent: (100 * idleCpuMs) / (start - quietAt),
+    idleSeconds: (start - quietAt) / 1000,
     statusWrites: (await readMetric(port, 'kao_status_writes_total', { kind })) - statusWritesBefore,
     kafkaWrites: (await kafkaWrites()) - kafkaWritesBefore,
   };

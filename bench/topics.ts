@@ -74,7 +74,9 @@ const {
   seconds: resyncSeconds,
   statusWrites,
   kafkaWrites: kafkaWriteRequests,
-} = await measureIdleResync(port, 'KafkaTopic', count, [
+  idleCpuPercent,
+  idleSeconds,
+} = await measureIdleResync(port, pid, 'KafkaTopic', count, [
   'createTopics',
   'incrementalAlterConfigs',
   'createPartitions',
@@ -85,6 +87,9 @@ const peakRss = rssMiB(pid, 'VmHWM');
 console.log(
   `idle resync of ${count} topics: ${resyncSeconds.toFixed(2)} s, ${statusWrites} status writes, ` +
     `${kafkaWriteRequests} Kafka write requests`,
+);
+console.log(
+  `operator CPU while idle before it: ${idleCpuPercent.toFixed(2)}% of a core over ${idleSeconds.toFixed(0)} s`,
 );
 console.log(`operator memory: ${rss} MiB RSS now, ${peakRss} MiB peak`);
 

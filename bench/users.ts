@@ -51,7 +51,7 @@ const readySeconds = (performance.now() - start) / 1000;
 const usersPerSecond = count / readySeconds;
 console.log(`all ${count} Ready after ${readySeconds.toFixed(2)} s: ${usersPerSecond.toFixed(1)} users/s`);
 
-const idle = await measureIdleResync(port, 'KafkaUser', count, [
+const idle = await measureIdleResync(port, pid, 'KafkaUser', count, [
   'alterUserScramCredentials',
   'createAcls',
   'deleteAcls',
@@ -62,6 +62,9 @@ const peakRss = rssMiB(pid, 'VmHWM');
 console.log(
   `idle resync of ${count} users: ${idle.seconds.toFixed(2)} s, ${idle.statusWrites} status writes, ` +
     `${idle.kafkaWrites} Kafka write requests`,
+);
+console.log(
+  `operator CPU while idle before it: ${idle.idleCpuPercent.toFixed(2)}% of a core over ${idle.idleSeconds.toFixed(0)} s`,
 );
 console.log(`operator memory: ${rss} MiB RSS now, ${peakRss} MiB peak`);
 
