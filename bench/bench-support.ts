@@ -22,17 +22,20 @@ export async function inParallel<T>(
 }
 
 // The operator as the benchmarks run it. BENCH_LOG_LEVEL and BENCH_NODE_OPTIONS (e.g. --cpu-prof
-// to profile it, or --max-old-space-size=256 to bound its heap) pass through.
+// to profile it, or --max-old-space-size=256 to bound its heap) pass through; a benchmark adds its
+// own node options after them.
 export async function startBenchOperator(
   name: string,
   env: Record<string, string>,
   resyncIntervalMs: number,
+  nodeOptions: string[] = [],
 ): Promise<{ operator: OperatorProcess; port: number; pid: number }> {
+  const allNodeOptions = [process.env.BENCH_NODE_OPTIONS ?? '', ...nodeOptions].join(' ').trim();
   const operator = startOperatorProcess(name, {
     ...env,
     LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
     RECONCILE_CONCURRENCY: '64',
-    ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}),
+    ...(allNodeOptions ? { NODE_OPTIONS: allNodeOptions } : {}),
     RESYNC_INTERVAL_MS: String(resyncIntervalMs),
   });
   return { operator, port: await operator.httpPort(), pid: operator.process.pid ?? 0 };
@@ -98,11 +101,59 @@ export interface IdleResync {
   seconds: number;
   statusWrites: number;
   kafkaWrites: number;
+  // The operator's CPU from the moment it was quiet until the resync began, as a share of one
+  // core (the benchmark's own metric reads, every 100 ms, included), and over how long.
+  idleCpuPercent: number;
+  idleSeconds: number;
+}
+
+// Waits until no reconcile of `kind` has ended Ready for 3 s; returns how many have.
+export async function waitUntilQuiet(port: number, kind: string): Promise<number> {
+  const readyReconciles = () => readMetric(port, 'kao_reconciles_total', { kind, result: 'ready' });
+  let reconciles = await readyReconciles();
+  for (let quietSince = performance.now(); performance.now() - quietSince < 3_000; ) {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const now = await readyReconciles();
+    if (now !== reconciles) {
+      reconciles = now;
+      quietSince = performance.now();
+    }
+  }
+  return reconciles;
+}
+
+// The KafkaUser of the user benchmarks: SCRAM-SHA-512, Read and Write on its own topic prefix,
+// Read on its own group (3 ACLs).
+export function benchUserSpec(name: string) {
+  return {
+    authentication: { type: 'scram-sha-512' as const },
+    authorization: {
+      type: 'simple' as const,
+      acls: [
+        {
+          resource: { type: 'topic' as const, name: `${name}-`, patternType: 'prefix' as const },
+          operations: ['Read' as const, 'Write' as const],
+        },
+        { resource: { type: 'group' as const, name }, operations: ['Read' as const] },
+      ],
+    },
+  };
+}
+
+// The KafkaTopic of the topic benchmarks: 1 partition, 1 replica, two config keys.
+export function benchTopicSpec(topicName: string) {
+  return {
+    topicName,
+    partitions: 1,
+    replicas: 1,
+    config: { 'retention.ms': 7200000, 'segment.bytes': 1073741824 },
+  };
 }
 
 // One idle full resync: every resource is reconciled again and nothing should be written.
 export async function measureIdleResync(
   port: number,
+  pid: number,
   kind: string,
   count: number,
   writeOperations: string[],
@@ -116,26 +167,26 @@ export async function measureIdleResync(
   const readyReconciles = () => readMetric(port, 'kao_reconciles_total', { kind, result: 'ready' });
   // A periodic resync may have started while the resources were still being created: wait until
   // the operator is quiet, so the resync measured is the next one, whole.
-  let reconcilesBefore = await readyReconciles();
-  for (let quietSince = performance.now(); performance.now() - quietSince < 3_000; ) {
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    const now = await readyReconciles();
-    if (now !== reconcilesBefore) {
-      reconcilesBefore = now;
-      quietSince = performance.now();
-    }
-  }
+  const reconcilesBefore = await waitUntilQuiet(port, kind);
   const statusWritesBefore = await readMetric(port, 'kao_status_writes_total', { kind });
   const kafkaWritesBefore = await kafkaWrites();
+  const quietAt = performance.now();
+  const quietCpuMs = processCpuMs(pid);
   let start = 0;
+  let idleCpuMs = 0;
   for (;;) {
     const done = (await readyReconciles()) - reconcilesBefore;
-    if (done > 0 && start === 0) start = performance.now();
+    if (done > 0 && start === 0) {
+      start = performance.now();
+      idleCpuMs = processCpuMs(pid) - quietCpuMs;
+    }
     if (done >= count) break;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   return {
     seconds: (performance.now() - start) / 1000,
+    idleCpuPercent: (100 * idleCpuMs) / (start - quietAt),
+    idleSeconds: (start - quietAt) / 1000,
     statusWrites: (await readMetric(port, 'kao_status_writes_total', { kind })) - statusWritesBefore,
     kafkaWrites: (await kafkaWrites()) - kafkaWritesBefore,
   };

@@ -7,6 +7,7 @@ import type { KafkaTopic } from '../src/api/kafka-topic.ts';
 import { isReady, kafkaTopicApi } from '../test/support/kafka-topics.ts';
 import { operatorFixture } from '../test/support/operator-fixture.ts';
 import {
+  benchTopicSpec,
   inBatches,
   inParallel,
   measureIdleResync,
@@ -58,14 +59,7 @@ const readiness = await watchReadiness<KafkaTopic>({
 const names = Array.from({ length: count }, (_, i) => `t-${i}`);
 const operatorCpuBefore = processCpuMs(pid);
 const start = performance.now();
-await inParallel(names, 32, (name) =>
-  topics.create(name, {
-    topicName: `op-${namespace}-${name}`,
-    partitions: 1,
-    replicas: 1,
-    config: { 'retention.ms': 7200000, 'segment.bytes': 1073741824 },
-  }),
-);
+await inParallel(names, 32, (name) => topics.create(name, benchTopicSpec(`op-${namespace}-${name}`)));
 const createdSeconds = (performance.now() - start) / 1000;
 console.log(`${count} KafkaTopics created in the apiserver in ${createdSeconds.toFixed(2)} s`);
 
@@ -80,7 +74,9 @@ const {
   seconds: resyncSeconds,
   statusWrites,
   kafkaWrites: kafkaWriteRequests,
-} = await measureIdleResync(port, 'KafkaTopic', count, [
+  idleCpuPercent,
+  idleSeconds,
+} = await measureIdleResync(port, pid, 'KafkaTopic', count, [
   'createTopics',
   'incrementalAlterConfigs',
   'createPartitions',
@@ -91,6 +87,9 @@ const peakRss = rssMiB(pid, 'VmHWM');
 console.log(
   `idle resync of ${count} topics: ${resyncSeconds.toFixed(2)} s, ${statusWrites} status writes, ` +
     `${kafkaWriteRequests} Kafka write requests`,
+);
+console.log(
+  `operator CPU while idle before it: ${idleCpuPercent.toFixed(2)}% of a core over ${idleSeconds.toFixed(0)} s`,
 );
 console.log(`operator memory: ${rss} MiB RSS now, ${peakRss} MiB peak`);
 

@@ -6,6 +6,7 @@ import { isReady, kafkaUserApi, kafkaUserClient } from '../test/support/kafka-us
 import { operatorFixture } from '../test/support/operator-fixture.ts';
 import { waitFor } from '../test/support/wait.ts';
 import {
+  benchUserSpec,
   inParallel,
   measureIdleResync,
   rssMiB,
@@ -40,21 +41,7 @@ const readiness = await watchReadiness<KafkaUser>({
 });
 
 const start = performance.now();
-await inParallel(names, 32, (name) =>
-  users.create(name, {
-    authentication: { type: 'scram-sha-512' },
-    authorization: {
-      type: 'simple',
-      acls: [
-        {
-          resource: { type: 'topic', name: `${name}-`, patternType: 'prefix' },
-          operations: ['Read', 'Write'],
-        },
-        { resource: { type: 'group', name }, operations: ['Read'] },
-      ],
-    },
-  }),
-);
+await inParallel(names, 32, (name) => users.create(name, benchUserSpec(name)));
 const createdSeconds = (performance.now() - start) / 1000;
 console.log(`${count} KafkaUsers created in the apiserver in ${createdSeconds.toFixed(2)} s`);
 
@@ -64,7 +51,7 @@ const readySeconds = (performance.now() - start) / 1000;
 const usersPerSecond = count / readySeconds;
 console.log(`all ${count} Ready after ${readySeconds.toFixed(2)} s: ${usersPerSecond.toFixed(1)} users/s`);
 
-const idle = await measureIdleResync(port, 'KafkaUser', count, [
+const idle = await measureIdleResync(port, pid, 'KafkaUser', count, [
   'alterUserScramCredentials',
   'createAcls',
   'deleteAcls',
@@ -75,6 +62,9 @@ const peakRss = rssMiB(pid, 'VmHWM');
 console.log(
   `idle resync of ${count} users: ${idle.seconds.toFixed(2)} s, ${idle.statusWrites} status writes, ` +
     `${idle.kafkaWrites} Kafka write requests`,
+);
+console.log(
+  `operator CPU while idle before it: ${idle.idleCpuPercent.toFixed(2)}% of a core over ${idle.idleSeconds.toFixed(0)} s`,
 );
 console.log(`operator memory: ${rss} MiB RSS now, ${peakRss} MiB peak`);
 

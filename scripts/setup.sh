@@ -5,7 +5,9 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-if [ ! -x node_modules/.bin/node ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+# A node_modules linked to another checkout's is that checkout's to install: `npm ci` here would empty
+# it through the link (a fresh worktree's lock file is newer than the installed one).
+if [ ! -L node_modules ] && { [ ! -x node_modules/.bin/node ] || [ package-lock.json -nt node_modules/.package-lock.json ]; }; then
   echo "[setup] installing npm dependencies" >&2
   npm ci --no-audit --no-fund --loglevel=error
 fi

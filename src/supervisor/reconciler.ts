@@ -138,6 +138,7 @@ export function createReconciler(options: ReconcilerOptions) {
       return { generation, result: lastError?.retryable ? 'retry' : 'failed' };
     } finally {
       metrics.reconcileStarted.remove(inProgress);
+      registry.rest(kind, key);
       log.debug({ state: outcome, durationMs: Math.round(stopTimer() * 1000) }, 'reconcile finished');
     }
   };

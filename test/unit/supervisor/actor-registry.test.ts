@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { pino } from 'pino';
-import { createMachine } from 'xstate';
-import { ActorRegistry } from '../../../src/supervisor/actor-registry.ts';
+import { type AnyStateMachine, assign, createMachine } from 'xstate';
+import { settledTag } from '../../../src/api/reconcile-outcome.ts';
+import { ActorRegistry, actorStateOf } from '../../../src/supervisor/actor-registry.ts';
 import type { ResourceKind } from '../../../src/supervisor/contract.ts';
 import { createMetrics } from '../../../src/supervisor/metrics.ts';
 import { waitFor } from '../../support/wait.ts';
@@ -25,10 +26,28 @@ const fragileMachine = createMachine({
   },
 });
 
-function registryWith(onRestarted: (kind: string, key: string) => void) {
+// Settled in pending and ready, working in between; counts its reconciles in its context.
+const countingMachine = createMachine({
+  types: {} as { context: { reconciles: number } },
+  context: { reconciles: 0 },
+  initial: 'pending',
+  states: {
+    pending: { tags: [settledTag], on: { RECONCILE: 'working' } },
+    working: {
+      entry: assign({ reconciles: ({ context }) => context.reconciles + 1 }),
+      on: { FINISH: 'ready' },
+    },
+    ready: { tags: [settledTag], on: { RECONCILE: 'working' } },
+  },
+});
+
+function registryWith(
+  onRestarted: (kind: string, key: string) => void,
+  machine: AnyStateMachine = fragileMachine,
+) {
   const kind: ResourceKind = {
     type: { group: 'g', version: 'v1', plural: 'things', kind: 'Thing' },
-    machine: fragileMachine,
+    machine,
     buildStatus: () => undefined,
   };
   const metrics = createMetrics();
@@ -89,4 +108,33 @@ test('the registry counts actors by state and records their transitions', async 
   assert.equal(count('pending'), 0);
   registry.remove('Thing', 'n/a');
   assert.equal((await metrics.actors.get()).values.find((v) => v.labels.state === 'ready')?.value, 0);
+});
+
+test('a settled actor rests as its snapshot and runs again from it, with its context and transitions', () => {
+  const { registry } = registryWith(() => {}, countingMachine);
+  const entry = registry.ensure('Thing', thing);
+  entry.actor.send({ type: 'RECONCILE' });
+  registry.rest('Thing', 'n/a');
+  assert.ok(entry.actor, 'a working actor keeps running');
+
+  entry.actor.send({ type: 'FINISH' });
+  registry.rest('Thing', 'n/a');
+  assert.equal(entry.actor, undefined, 'settled, it rests');
+  assert.deepEqual(actorStateOf(entry).value, 'ready');
+  assert.deepEqual(actorStateOf(entry).context, { reconciles: 1 });
+
+  const woken = registry.ensure('Thing', thing);
+  assert.ok(woken === entry, 'the same entry');
+  assert.equal(woken.actor.getSnapshot().value, 'ready');
+  woken.actor.send({ type: 'RECONCILE' });
+  assert.deepEqual(woken.actor.getSnapshot().context, { reconciles: 2 });
+  assert.deepEqual(
+    woken.transitions.map((t) => [t.from, t.to, t.event]),
+    [
+      ['pending', 'working', 'RECONCILE'],
+      ['working', 'ready', 'FINISH'],
+      ['ready', 'working', 'RECONCILE'],
+    ],
+  );
+  registry.stopAll();
 });

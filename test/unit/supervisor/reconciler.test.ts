@@ -134,7 +134,7 @@ test('an aborted reconcile writes nothing, rejects, and leaves a fresh actor in 
   const after = registry.get('Gadget', 'n/e');
   assert.ok(after !== before, 'a fresh actor');
   assert.equal(after?.state, 'pending');
-  assert.equal(before?.actor.getSnapshot().status, 'stopped', 'the effect was stopped with its actor');
+  assert.equal(before?.actor?.getSnapshot().status, 'stopped', 'the effect was stopped with its actor');
 });
 
 test('leadership lost once the actor settled: neither the status nor the Event is written', async () => {

@@ -5,6 +5,7 @@ import { EventEmitter } from 'node:events';
 import { type TestContext, test } from 'node:test';
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { pino } from 'pino';
+import { actorStateOf } from '../../../src/supervisor/actor-registry.ts';
 import type { RelatedKind, ResourceKind } from '../../../src/supervisor/contract.ts';
 import type { ResourceInformerEvents } from '../../../src/supervisor/informer.ts';
 import { createMetrics } from '../../../src/supervisor/metrics.ts';
@@ -231,14 +232,14 @@ test('a deleted resource: a follower stops its actor at once; the leader queues 
   leader.gadgets.add(a);
   leader.supervisor.startReconciling();
   await leader.queue.run(request('a'));
-  const actor = leader.supervisor.registry.get('Gadget', 'n/a')?.actor;
-  assert.equal(actor?.getSnapshot().value, 'ready');
+  const entry = leader.supervisor.registry.get('Gadget', 'n/a');
+  assert.equal(entry && actorStateOf(entry).value, 'ready');
   leader.gadgets.remove(a);
   assert.equal(leader.queue.of('n/a').length, 2, 'the deletion is queued');
   assert.ok(leader.supervisor.registry.get('Gadget', 'n/a'), 'the actor stays until its reconcile');
   await leader.queue.run(request('a'));
   assert.equal(leader.supervisor.registry.get('Gadget', 'n/a')?.key, undefined);
-  assert.equal(actor?.getSnapshot().status, 'stopped');
+  assert.equal(entry?.actor, undefined, 'settled, it rested: no actor of it runs');
 });
 
 test('leadership lost: the running reconcile is aborted and writes nothing, its actor starts afresh, and changes queue nothing more', async (t) => {
@@ -357,7 +358,8 @@ test('stop(): no more reconciles, the caches stopped and every actor with them',
   gadgets.add(gadget('a', 'succeed'));
   supervisor.startReconciling();
   await queue.run(request('a'));
-  const actor = supervisor.registry.get('Gadget', 'n/a')?.actor;
+  // Settled, it rests; woken, it runs until stopped.
+  const { actor } = supervisor.registry.ensure('Gadget', gadget('a', 'succeed'));
 
   await supervisor.stop();
   assert.deepEqual(queue.stops, ['shutting down']);
@@ -366,5 +368,5 @@ test('stop(): no more reconciles, the caches stopped and every actor with them',
     supervisor.registry.entries().map((entry) => entry.key),
     [],
   );
-  assert.equal(actor?.getSnapshot().status, 'stopped');
+  assert.equal(actor.getSnapshot().status, 'stopped');
 });

@@ -1,7 +1,7 @@
 // What the view shows of one live actor, as JSON: a summary for the list and, for one actor's page,
 // its recent transitions and sanitised context. Event names are read through the machine's chart.
 import type { StateValue } from 'xstate';
-import type { ActorEntry } from '../../actor-registry.ts';
+import { type ActorEntry, actorStateOf } from '../../actor-registry.ts';
 import { activeLeafPaths, activeStatePaths, type MachineChart } from '../diagram/machine-chart.ts';
 import { type ShownContext, type ShownFailure, sanitiseContext } from './context-sanitiser.ts';
 
@@ -46,7 +46,7 @@ function displayState(state: string): string {
 }
 
 export function summariseActor(entry: ActorEntry, chart: MachineChart): ActorSummary {
-  const snapshot = entry.actor.getSnapshot() as { value: StateValue; context: unknown };
+  const snapshot = actorStateOf(entry);
   const context = sanitiseContext(snapshot.context);
   const at = entry.key.indexOf('/');
   const failures = context.consecutiveFailures;
@@ -57,7 +57,7 @@ export function summariseActor(entry: ActorEntry, chart: MachineChart): ActorSum
     name: entry.key.slice(at + 1),
     state: activeLeafPaths(snapshot.value).join(', '),
     activeStates: activeStatePaths(snapshot.value),
-    stateSince: entry.stateSince.toISOString(),
+    stateSince: new Date(entry.stateSinceMs).toISOString(),
     lastEvent: entry.lastEvent === undefined ? undefined : chart.describeEvent(entry.lastEvent),
     lastError: typeof context.lastError === 'object' ? context.lastError : undefined,
     retries: typeof failures === 'number' ? failures : 0,
@@ -69,9 +69,9 @@ export function describeActor(entry: ActorEntry, chart: MachineChart): ActorDeta
   return {
     ...summariseActor(entry, chart),
     uid: entry.uid,
-    context: sanitiseContext(entry.actor.getSnapshot().context),
+    context: sanitiseContext(actorStateOf(entry).context),
     transitions: entry.transitions.map((transition) => ({
-      at: transition.at,
+      at: new Date(transition.atMs).toISOString(),
       from: displayState(transition.from),
       to: displayState(transition.to),
       event: transition.event === '' ? '' : chart.describeEvent(transition.event),
