@@ -46,33 +46,20 @@ export function playgroundManifests(namespace: string, nodeName = exampleNode): 
 export async function applyManifests(kubeConfig: KubeConfig, manifests: Manifest[]): Promise<void> {
   const api = kubeConfig.makeApiClient(CustomObjectsApi);
   const core = kubeConfig.makeApiClient(CoreV1Api);
+  const serverSideApply = setHeaderOptions('Content-Type', PatchStrategy.ServerSideApply);
   for (const manifest of manifests) {
+    const apply = {
+      namespace: manifest.metadata.namespace ?? 'default',
+      name: manifest.metadata.name,
+      body: manifest,
+      fieldManager: 'playground',
+      force: true,
+    };
     if (manifest.kind === 'ConfigMap') {
-      await core.patchNamespacedConfigMap(
-        {
-          namespace: manifest.metadata.namespace ?? 'default',
-          name: manifest.metadata.name,
-          body: manifest,
-          fieldManager: 'playground',
-          force: true,
-        },
-        setHeaderOptions('Content-Type', PatchStrategy.ServerSideApply),
-      );
+      await core.patchNamespacedConfigMap(apply, serverSideApply);
       continue;
     }
-    const type = resourceTypeForKind(manifest.kind);
-    await api.patchNamespacedCustomObject(
-      {
-        group: type.group,
-        version: type.version,
-        plural: type.plural,
-        namespace: manifest.metadata.namespace ?? 'default',
-        name: manifest.metadata.name,
-        body: manifest,
-        fieldManager: 'playground',
-        force: true,
-      },
-      setHeaderOptions('Content-Type', PatchStrategy.ServerSideApply),
-    );
+    const { group, version, plural } = resourceTypeForKind(manifest.kind);
+    await api.patchNamespacedCustomObject({ group, version, plural, ...apply }, serverSideApply);
   }
 }

@@ -113,9 +113,7 @@ export function podsToRestartForResize(current: readonly KubernetesObject[]): Se
     current.flatMap((object) => {
       if (object.kind !== 'PersistentVolumeClaim') return [];
       const claim = object as V1PersistentVolumeClaim;
-      const pending = claim.status?.conditions?.find(
-        (condition) => condition.type === 'FileSystemResizePending' && condition.status === 'True',
-      );
+      const pending = filesystemResizePending(claim);
       const pod = claim.metadata?.labels?.[podNameLabel];
       const started = podStarts.get(pod);
       if (!pending || !pod || started === undefined) return [];
@@ -125,11 +123,15 @@ export function podsToRestartForResize(current: readonly KubernetesObject[]): Se
   );
 }
 
-function resizeProgress(claim: V1PersistentVolumeClaim): string {
-  const pending = claim.status?.conditions?.some(
+// The claim's condition saying its filesystem grows on the pod's next start.
+function filesystemResizePending(claim: V1PersistentVolumeClaim) {
+  return claim.status?.conditions?.find(
     (condition) => condition.type === 'FileSystemResizePending' && condition.status === 'True',
   );
-  return `${claim.status?.capacity?.storage} ${pending}`;
+}
+
+function resizeProgress(claim: V1PersistentVolumeClaim): string {
+  return `${claim.status?.capacity?.storage} ${filesystemResizePending(claim) !== undefined}`;
 }
 
 // A claim matters to its cluster when its capacity grows or its filesystem waits for a restart.

@@ -79,8 +79,7 @@ export class AdminPartitionReplicaCheck implements PartitionReplicaCheck {
     access: ClusterAccess,
     logDirs: readonly NodeLogDir[],
   ): Promise<LogDirCheckResult> {
-    const admin = this.#admin(access);
-    try {
+    return this.#ask(access, async (admin) => {
       const names = await admin.listTopics({ includeInternals: true });
       const metadata = await admin.metadata({ topics: names, forceUpdate: true });
       const topics = [...metadata.topics]
@@ -100,18 +99,11 @@ export class AdminPartitionReplicaCheck implements PartitionReplicaCheck {
         if (held.length > 0) holding.push({ ...asked, topics: [...new Set(held)].sort() });
       }
       return { holding };
-    } catch (error) {
-      return {
-        unchecked: `${access.bootstrap.join(',')} did not answer: ${error instanceof Error ? error.message : String(error)}`,
-      };
-    } finally {
-      await admin.close().catch(() => undefined);
-    }
+    });
   }
 
   async nodesHoldingReplicas(access: ClusterAccess, nodeIds: readonly number[]): Promise<ReplicaCheckResult> {
-    const admin = this.#admin(access);
-    try {
+    return this.#ask(access, async (admin) => {
       const topics = await admin.listTopics({ includeInternals: true });
       const metadata = await admin.metadata({ topics, forceUpdate: true });
       const topicsByNode = new Map<number, Set<string>>();
@@ -127,8 +119,19 @@ export class AdminPartitionReplicaCheck implements PartitionReplicaCheck {
         .map(([node, topics]) => ({ node, topics: [...topics].sort() }))
         .sort((a, b) => a.node - b.node);
       return { holding };
+    });
+  }
+
+  // One admin for one question. Unreachable (the usual case when the operator runs outside the
+  // cluster's network) is said in the answer, not thrown.
+  async #ask<T>(
+    access: ClusterAccess,
+    read: (admin: Admin) => Promise<T>,
+  ): Promise<T | { unchecked: string }> {
+    const admin = this.#admin(access);
+    try {
+      return await read(admin);
     } catch (error) {
-      // Unreachable (the usual case when the operator runs outside the cluster's network): said, not thrown.
       return {
         unchecked: `${access.bootstrap.join(',')} did not answer: ${error instanceof Error ? error.message : String(error)}`,
       };
