@@ -71,11 +71,13 @@ export interface ClusterModel {
 
 export interface ClusterTemplatesModel {
   /** Extra labels and annotations of the ServiceAccount the nodes run as. */
-  serviceAccount: { labels: Record<string, string>; annotations: Record<string, string> };
+  serviceAccount: MetadataTemplateModel;
   bootstrapService: ServiceTemplateModel;
   brokersService: ServiceTemplateModel;
   /** The bootstrap services of route, loadbalancer, nodeport and ingress listeners (metadata only). */
   externalBootstrapService: ServiceTemplateModel;
+  /** The bootstrap Ingresses of ingress listeners. */
+  externalBootstrapIngress: MetadataTemplateModel;
   podDisruptionBudget: {
     labels: Record<string, string>;
     annotations: Record<string, string>;
@@ -84,11 +86,14 @@ export interface ClusterTemplatesModel {
   };
 }
 
-export interface ServiceTemplateModel {
+export interface MetadataTemplateModel {
   /** Extra labels: the operator's own win. */
   labels: Record<string, string>;
   /** Extra annotations. */
   annotations: Record<string, string>;
+}
+
+export interface ServiceTemplateModel extends MetadataTemplateModel {
   ipFamilyPolicy?: string;
   ipFamilies?: string[];
 }
@@ -172,8 +177,10 @@ export interface PodTemplateModel {
   containerSecurityContext?: V1SecurityContext;
   /** template.perPodService: the per-broker services of exposed listeners (metadata only). */
   perPodService: ServiceTemplateModel;
+  /** template.perPodIngress: the per-broker Ingresses of ingress listeners. */
+  perPodIngress: MetadataTemplateModel;
   /** template.persistentVolumeClaim: extra labels and annotations of the nodes' claims. */
-  persistentVolumeClaim: { labels: Record<string, string>; annotations: Record<string, string> };
+  persistentVolumeClaim: MetadataTemplateModel;
 }
 
 export interface NodeModel {

@@ -6,10 +6,12 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import {
   ApiException,
+  NetworkingV1Api,
   PatchStrategy,
   StorageV1Api,
   setHeaderOptions,
   type V1ConfigMap,
+  type V1Ingress,
   type V1PersistentVolumeClaim,
   type V1Pod,
   type V1Secret,
@@ -798,6 +800,90 @@ function singleNode(change: (kafka: Kafka, pool: KafkaNodePool) => void): Manife
   return objects;
 }
 
+test('an ingress listener gets an Ingress for its bootstrap and one per broker, passing TLS through to the services of the same names; the brokers advertise their hosts on 443, the status the bootstrap host; removing the listener removes them', async () => {
+  const namespace = takeNamespace();
+  await createAll(
+    namespace,
+    singleNode((kafka) => {
+      kafka.spec.kafka.listeners.push({
+        name: 'external',
+        port: 9094,
+        type: 'ingress',
+        tls: true,
+        configuration: {
+          class: 'nginx',
+          bootstrap: { host: 'bootstrap.kafka.example.com', annotations: { 'example.com/team': 'data' } },
+          brokers: [{ broker: 0, host: 'broker-0.kafka.example.com' }],
+        },
+      });
+      kafka.spec.kafka.template = {
+        externalBootstrapIngress: { metadata: { labels: { 'example.com/exposed': 'bootstrap' } } },
+        perPodIngress: { metadata: { labels: { 'example.com/exposed': 'broker' } } },
+      };
+    }),
+  );
+  const kafka = await readyKafka(namespace);
+  const networking = fixture.kc.makeApiClient(NetworkingV1Api);
+  const ingresses = async () =>
+    (await networking.listNamespacedIngress({ namespace, labelSelector: selector() })).items;
+  // As plain JSON: the client returns its model classes.
+  const byName = new Map(
+    (await ingresses()).map((ingress) => [
+      ingress.metadata?.name ?? '',
+      JSON.parse(JSON.stringify(ingress)) as V1Ingress,
+    ]),
+  );
+  const parts = await clusterParts(namespace);
+  const expected = [
+    ['my-cluster-kafka-external-bootstrap', 'bootstrap.kafka.example.com', 'bootstrap'],
+    ['my-cluster-dual-role-external-0', 'broker-0.kafka.example.com', 'broker'],
+  ];
+  assert.deepEqual([...byName.keys()].sort(), expected.map(([name]) => name).sort());
+  for (const [name, host, exposed] of expected) {
+    const ingress = byName.get(name ?? '');
+    assert.equal(ingress?.spec?.ingressClassName, 'nginx');
+    assert.deepEqual(ingress?.spec?.tls, [{ hosts: [host] }]);
+    assert.deepEqual(ingress?.spec?.rules, [
+      {
+        host,
+        http: {
+          paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name, port: { number: 9094 } } } }],
+        },
+      },
+    ]);
+    assert.equal(ingress?.metadata?.annotations?.['nginx.ingress.kubernetes.io/ssl-passthrough'], 'true');
+    assert.equal(ingress?.metadata?.labels?.['example.com/exposed'], exposed);
+    assert.equal(ingress?.metadata?.ownerReferences?.[0]?.uid, kafka.metadata?.uid);
+    assert.ok(parts.serviceNames.includes(name ?? ''), `the Ingress ${name} routes to a Service that exists`);
+  }
+  assert.equal(
+    byName.get('my-cluster-kafka-external-bootstrap')?.metadata?.annotations?.['example.com/team'],
+    'data',
+  );
+  const serverConfig = parts.configMaps.find((c) => c.metadata?.name === 'my-cluster-dual-role-0')?.data?.[
+    'server.config'
+  ];
+  assert.match(
+    serverConfig ?? '',
+    /^advertised\.listeners=.*EXTERNAL-9094:\/\/broker-0\.kafka\.example\.com:443/m,
+  );
+  const external = kafka.status?.listeners?.find((listener) => listener.name === 'external');
+  assert.equal(external?.bootstrapServers, 'bootstrap.kafka.example.com:443');
+
+  await custom.patchNamespacedCustomObject(
+    {
+      ...kafkaType,
+      namespace,
+      name: 'my-cluster',
+      body: [{ op: 'remove', path: '/spec/kafka/listeners/2' }],
+    },
+    setHeaderOptions('Content-Type', PatchStrategy.JsonPatch),
+  );
+  await waitFor('the Ingresses of the removed listener to be deleted', async () =>
+    (await ingresses()).length === 0 ? true : undefined,
+  );
+});
+
 test('a listener name with capitals and two listeners on one port are refused by the apiserver with a clear message', async () => {
   const namespace = takeNamespace();
   const capitals = await refusal(
@@ -833,6 +919,13 @@ for (const [what, change, message] of [
       pool.spec.roles = [];
     },
     /KafkaNodePool dual-role has no role defined/,
+  ],
+  [
+    'an ingress listener without TLS nor a bootstrap host',
+    (kafka: Kafka) => {
+      kafka.spec.kafka.listeners.push({ name: 'external', port: 9094, type: 'ingress', tls: false });
+    },
+    /listener "external": listeners of type ingress need tls: true; listener "external": an ingress listener needs configuration\.bootstrap\.host/,
   ],
 ] as const) {
   test(`${what} gives NotReady with InvalidResource and nothing is created`, async () => {

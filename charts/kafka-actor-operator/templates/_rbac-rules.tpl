@@ -48,7 +48,7 @@ listeners' addresses and the racks of brokers.
   resources: [poddisruptionbudgets]
   verbs: [list, watch, create, patch, delete]
 - apiGroups: [networking.k8s.io]
-  resources: [networkpolicies]
+  resources: [networkpolicies, ingresses]
   verbs: [list, watch, create, patch, delete]
 {{- if include "kao.watchesAllNamespaces" . }}
 {{ include "kao.nodeRules" . }}

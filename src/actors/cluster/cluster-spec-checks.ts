@@ -14,7 +14,23 @@ export function specWarnings(model: ClusterModel): ClusterWarning[] {
     ...(model.listeners.some((listener) => listener.type === 'ingress')
       ? [{ reason: 'DeprecatedObjects', message: 'ingress type listeners are deprecated.' }]
       : []),
+    ...routeWarnings(model),
   ];
+}
+
+// OpenShift Routes and Gateway API TLSRoutes are not made: say so, rather than leave the listener unreachable
+// without a word.
+function routeWarnings(model: ClusterModel): ClusterWarning[] {
+  return model.listeners
+    .filter((listener) => listener.type === 'route' || listener.type === 'tlsroute')
+    .map((listener) => ({
+      reason: 'RoutesNotCreated',
+      message:
+        `listener ${listener.name} is of type ${listener.type}: this operator makes no ` +
+        `${listener.type === 'route' ? 'OpenShift Route' : 'Gateway API TLSRoute'}s. The listener's ClusterIP ` +
+        'services exist for routes made by other means; each broker advertises the host its ' +
+        'configuration.brokers entry names, on port 443.',
+    }));
 }
 
 function replicationWarnings(model: ClusterModel, brokers: number): ClusterWarning[] {

@@ -67,6 +67,15 @@ function listenerProblems(listeners: readonly KafkaListener[]): string[] {
     if (listener.authentication?.type === 'tls' && !listener.tls) {
       problems.push(`${where}: tls authentication needs tls: true`);
     }
+    // Routers and ingress controllers pass the connection to the broker by its TLS SNI host.
+    if (['ingress', 'route', 'tlsroute'].includes(listener.type) && !listener.tls) {
+      problems.push(`${where}: listeners of type ${listener.type} need tls: true`);
+    }
+    if (listener.type === 'ingress' && !listener.configuration?.bootstrap?.host) {
+      problems.push(
+        `${where}: an ingress listener needs configuration.bootstrap.host, the host its clients connect to`,
+      );
+    }
     // Strimzi's KafkaListenerAuthenticationCustom.FORBIDDEN_PREFIXES: the operator provides the keystore.
     for (const key of Object.keys(listener.authentication?.listenerConfig ?? {})) {
       if (key.toLowerCase().startsWith('ssl.keystore.')) {

@@ -4,6 +4,7 @@
 import type { V1EnvVar, V1SecurityContext, V1VolumeMount } from '@kubernetes/client-node';
 import type {
   ClusterTemplatesModel,
+  MetadataTemplateModel,
   PodTemplateModel,
   ServiceTemplateModel,
 } from '../../machines/cluster-model.ts';
@@ -61,6 +62,7 @@ export function modelPodTemplate(kafkaTemplate: Template, poolTemplate: Template
     ...part<ContainerTemplate>(poolTemplate, 'kafkaContainer'),
   };
   const perPodService = poolTemplate?.perPodService ? poolTemplate : kafkaTemplate;
+  const perPodIngress = poolTemplate?.perPodIngress ? poolTemplate : kafkaTemplate;
   const claims = part<MetadataTemplate>(
     poolTemplate?.persistentVolumeClaim ? poolTemplate : kafkaTemplate,
     'persistentVolumeClaim',
@@ -87,10 +89,8 @@ export function modelPodTemplate(kafkaTemplate: Template, poolTemplate: Template
     containerSecurityContext: container.securityContext,
     containerVolumeMounts: container.volumeMounts,
     perPodService: serviceTemplate(part(perPodService, 'perPodService')),
-    persistentVolumeClaim: {
-      labels: claims.metadata?.labels ?? {},
-      annotations: claims.metadata?.annotations ?? {},
-    },
+    perPodIngress: metadataTemplate(part(perPodIngress, 'perPodIngress')),
+    persistentVolumeClaim: metadataTemplate(claims),
   });
 }
 
@@ -102,15 +102,12 @@ function withoutUnset<T extends object>(fields: T): T {
 /** The templates of the objects a cluster has once: its services and its pod disruption budget. */
 export function modelClusterTemplates(kafkaTemplate: Template): ClusterTemplatesModel {
   const budget = part<DisruptionBudgetTemplate>(kafkaTemplate, 'podDisruptionBudget');
-  const serviceAccount = part<MetadataTemplate>(kafkaTemplate, 'serviceAccount');
   return {
-    serviceAccount: {
-      labels: serviceAccount.metadata?.labels ?? {},
-      annotations: serviceAccount.metadata?.annotations ?? {},
-    },
+    serviceAccount: metadataTemplate(part(kafkaTemplate, 'serviceAccount')),
     bootstrapService: serviceTemplate(part(kafkaTemplate, 'bootstrapService')),
     brokersService: serviceTemplate(part(kafkaTemplate, 'brokersService')),
     externalBootstrapService: serviceTemplate(part(kafkaTemplate, 'externalBootstrapService')),
+    externalBootstrapIngress: metadataTemplate(part(kafkaTemplate, 'externalBootstrapIngress')),
     podDisruptionBudget: {
       labels: budget.metadata?.labels ?? {},
       annotations: budget.metadata?.annotations ?? {},
@@ -120,10 +117,13 @@ export function modelClusterTemplates(kafkaTemplate: Template): ClusterTemplates
   };
 }
 
+function metadataTemplate(template: MetadataTemplate): MetadataTemplateModel {
+  return { labels: template.metadata?.labels ?? {}, annotations: template.metadata?.annotations ?? {} };
+}
+
 function serviceTemplate(template: ServiceTemplate): ServiceTemplateModel {
   return {
-    labels: template.metadata?.labels ?? {},
-    annotations: template.metadata?.annotations ?? {},
+    ...metadataTemplate(template),
     ...(template.ipFamilyPolicy && { ipFamilyPolicy: template.ipFamilyPolicy }),
     ...(template.ipFamilies && { ipFamilies: template.ipFamilies }),
   };

@@ -30,8 +30,8 @@ const volumeFields = {
 
 const storage: ActedOn = { ...volumeFields, volumes: volumeFields };
 
-// The template fields a pool's objects get (template-model.ts); podSet, perPodRoute, perPodIngress and
-// initContainer are not applied: there are no pod sets, routes, ingresses nor init containers.
+// The template fields a pool's objects get (template-model.ts); podSet, perPodRoute and initContainer are
+// not applied: there are no pod sets, routes nor init containers.
 const nodeTemplate: ActedOn = {
   pod: {
     metadata: true,
@@ -52,6 +52,7 @@ const nodeTemplate: ActedOn = {
   },
   kafkaContainer: { env: true, securityContext: true, volumeMounts: true },
   perPodService: { metadata: true },
+  perPodIngress: { metadata: true },
   persistentVolumeClaim: { metadata: true },
 };
 
@@ -61,6 +62,7 @@ const kafkaTemplate: ActedOn = {
   bootstrapService: true,
   brokersService: true,
   externalBootstrapService: { metadata: true },
+  externalBootstrapIngress: { metadata: true },
   podDisruptionBudget: true,
   serviceAccount: { metadata: true },
 };
@@ -92,6 +94,7 @@ const listener: ActedOn = {
     createBootstrapService: true,
     controllerClass: true,
     allocateLoadBalancerNodePorts: true,
+    class: true,
   },
 };
 

@@ -23,6 +23,7 @@ export const persistentVolumeClaimType = objectType('v1', 'PersistentVolumeClaim
 export const serviceAccountType = objectType('v1', 'ServiceAccount', 'serviceaccounts');
 export const podDisruptionBudgetType = objectType('policy/v1', 'PodDisruptionBudget', 'poddisruptionbudgets');
 export const networkPolicyType = objectType('networking.k8s.io/v1', 'NetworkPolicy', 'networkpolicies');
+export const ingressType = objectType('networking.k8s.io/v1', 'Ingress', 'ingresses');
 export const nodeType = objectType('v1', 'Node', 'nodes', false);
 
 // The namespaced types the operator creates for the clusters it runs.
@@ -35,6 +36,7 @@ export const namespacedObjectTypes: readonly ObjectType[] = [
   serviceAccountType,
   podDisruptionBudgetType,
   networkPolicyType,
+  ingressType,
 ];
 
 const knownTypes = [...namespacedObjectTypes, nodeType];

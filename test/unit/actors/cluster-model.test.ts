@@ -184,6 +184,7 @@ describe('cluster model of a Kafka with node pools', () => {
         },
         kafkaContainer: { env: [{ name: 'FROM_KAFKA', value: '1' }] },
         perPodService: { metadata: { labels: { exposed: 'kafka' } } },
+        perPodIngress: { metadata: { labels: { routed: 'kafka' } } },
       },
     });
     const pool = poolOf('dual', ['controller', 'broker']);
@@ -195,6 +196,7 @@ describe('cluster model of a Kafka with node pools', () => {
         terminationGracePeriodSeconds: 120,
       },
       kafkaContainer: { securityContext: { readOnlyRootFilesystem: true } },
+      perPodIngress: { metadata: { annotations: { routed: 'pool' } } },
     };
     const template = buildClusterModel(kafka, [pool], none).pools[0]?.template;
     assert.deepEqual(template, {
@@ -209,6 +211,8 @@ describe('cluster model of a Kafka with node pools', () => {
       containerEnv: [{ name: 'FROM_KAFKA', value: '1' }],
       containerSecurityContext: { readOnlyRootFilesystem: true },
       perPodService: { labels: { exposed: 'kafka' }, annotations: {} },
+      // A template the pool sets replaces the Kafka's whole, as Strimzi's do.
+      perPodIngress: { labels: {}, annotations: { routed: 'pool' } },
       persistentVolumeClaim: { labels: {}, annotations: {} },
     });
   });
@@ -221,6 +225,7 @@ describe('cluster model of a Kafka with node pools', () => {
           ipFamilyPolicy: 'PreferDualStack',
         },
         podDisruptionBudget: { metadata: { labels: { budget: 'kafka' } }, maxUnavailable: 0 },
+        externalBootstrapIngress: { metadata: { labels: { routed: 'bootstrap' } } },
       },
     });
     const templates = buildClusterModel(kafka, [poolOf('dual', ['controller', 'broker'])], none).templates;
@@ -229,6 +234,7 @@ describe('cluster model of a Kafka with node pools', () => {
       bootstrapService: { labels: {}, annotations: { lb: 'internal' }, ipFamilyPolicy: 'PreferDualStack' },
       brokersService: { labels: {}, annotations: {} },
       externalBootstrapService: { labels: {}, annotations: {} },
+      externalBootstrapIngress: { labels: { routed: 'bootstrap' }, annotations: {} },
       podDisruptionBudget: { labels: { budget: 'kafka' }, annotations: {}, maxUnavailable: 0 },
     });
     const defaults = buildClusterModel(kafkaOf(), [poolOf('dual', ['controller', 'broker'])], none);

@@ -60,10 +60,27 @@ describe("Strimzi's spec warnings", () => {
 
   test('ingress listeners', () => {
     const listeners: Kafka['spec']['kafka']['listeners'] = [
-      { name: 'external', port: 9094, type: 'ingress', tls: true },
+      {
+        name: 'external',
+        port: 9094,
+        type: 'ingress',
+        tls: true,
+        configuration: { bootstrap: { host: 'k.test' } },
+      },
     ];
     assert.deepEqual(reasons(kafkaResource({ listeners }), [nodePoolResource('dual')]), [
       'DeprecatedObjects',
+    ]);
+  });
+
+  test('route and tlsroute listeners, for which no Route nor TLSRoute is made', () => {
+    const listeners: Kafka['spec']['kafka']['listeners'] = [
+      { name: 'route', port: 9094, type: 'route', tls: true },
+      { name: 'gateway', port: 9095, type: 'tlsroute', tls: true },
+    ];
+    assert.deepEqual(reasons(kafkaResource({ listeners }), [nodePoolResource('dual')]), [
+      'RoutesNotCreated',
+      'RoutesNotCreated',
     ]);
   });
 });

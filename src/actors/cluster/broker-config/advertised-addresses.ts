@@ -27,7 +27,8 @@ export function advertisedAddress(
 ): AdvertisedAddress {
   const override = listener.brokers.find((broker) => broker.nodeId === node.id);
   const learned = assigned[listener.name]?.[node.id];
-  const missing = () => notAssigned(model, listener, node);
+  const missing = () =>
+    listener.type === 'ingress' ? noIngressHost(model, listener, node) : notAssigned(model, listener, node);
   return {
     host:
       override?.advertisedHost ??
@@ -67,6 +68,15 @@ function defaultPort(listener: ListenerModel, nodePort: number | undefined, miss
     default:
       return routerPort;
   }
+}
+
+function noIngressHost(model: ClusterModel, listener: ListenerModel, node: NodeModel): never {
+  throw new ReconcileFailure(
+    'InvalidResource',
+    `Kafka ${model.namespace}/${model.name}: ingress listener ${listener.name} names no host for node ${node.id}; ` +
+      `add { broker: ${node.id}, host: <its host> } to the listener's configuration.brokers`,
+    { retryable: false },
+  );
 }
 
 function notAssigned(model: ClusterModel, listener: ListenerModel, node: NodeModel): never {

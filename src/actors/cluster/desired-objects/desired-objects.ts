@@ -5,6 +5,7 @@
 import type {
   KubernetesObject,
   V1ConfigMap,
+  V1Ingress,
   V1NetworkPolicy,
   V1PersistentVolumeClaim,
   V1Pod,
@@ -22,6 +23,7 @@ import { buildStartupScript } from '../broker-config/startup-script.ts';
 import { buildBrokerAgentConfigMap } from './broker-agent.ts';
 import { buildBootstrapService, buildBrokersService } from './cluster-services.ts';
 import { objectHash } from './content-hash.ts';
+import { buildListenerBootstrapIngresses, buildPerBrokerIngresses } from './listener-ingresses.ts';
 import { buildListenerBootstrapServices, buildPerBrokerServices } from './listener-services.ts';
 import { buildNetworkPolicy, type OperatorPeer } from './network-policy.ts';
 import { buildNodeCertificateSecret, serverCertificateHash } from './node-certificates.ts';
@@ -51,6 +53,8 @@ export interface DesiredNodeObjects {
   persistentVolumeClaims: V1PersistentVolumeClaim[];
   /** The node's per-broker services (none for controller-only nodes). */
   services: V1Service[];
+  /** The node's per-broker Ingresses of ingress listeners. */
+  ingresses: V1Ingress[];
   /** Annotated with strimzi.io/revision, configuration-hash and server-cert-hash. */
   pod: V1Pod;
 }
@@ -60,6 +64,8 @@ export interface DesiredObjects {
   brokerAgent: V1ConfigMap;
   /** The bootstrap, brokers and listener bootstrap services. */
   services: V1Service[];
+  /** The bootstrap Ingresses of ingress listeners. */
+  ingresses: V1Ingress[];
   podDisruptionBudget: V1PodDisruptionBudget;
   networkPolicy: V1NetworkPolicy;
   /** One entry per node of the model, by node id. */
@@ -71,6 +77,7 @@ export function buildDesiredObjects(model: ClusterModel, inputs: DesiredObjectIn
     serviceAccount: buildServiceAccount(model),
     brokerAgent: buildBrokerAgentConfigMap(model, inputs.brokerAgentJar),
     services: buildClusterServices(model),
+    ingresses: buildListenerBootstrapIngresses(model),
     podDisruptionBudget: buildPodDisruptionBudget(model),
     networkPolicy: buildNetworkPolicy(model, inputs.operator),
     nodes: model.nodes.map((node) => buildNodeObjects(model, node, inputs)),
@@ -92,6 +99,7 @@ export function supportingObjects(desired: DesiredObjects): KubernetesObject[] {
     desired.serviceAccount,
     desired.brokerAgent,
     ...desired.services,
+    ...desired.ingresses,
     desired.podDisruptionBudget,
     desired.networkPolicy,
     ...desired.nodes.flatMap((node) => [
@@ -99,6 +107,7 @@ export function supportingObjects(desired: DesiredObjects): KubernetesObject[] {
       node.certificateSecret,
       ...node.persistentVolumeClaims,
       ...node.services,
+      ...node.ingresses,
     ]),
   ];
 }
@@ -140,6 +149,7 @@ function buildNodeObjects(
     ),
     persistentVolumeClaims: buildNodeClaims(model, node, pool),
     services: buildPerBrokerServices(model, node),
+    ingresses: buildPerBrokerIngresses(model, node),
     pod: buildNodePod(model, node, pool, {
       configurationHash,
       dynamicConfigurationHash: dynamicConfigurationHash(model),
