@@ -160,7 +160,9 @@ export class TopicAdmin {
     const topics = await this.#topicMetadata([...new Set(names)]);
     return names.map((name) => {
       const topic = topics.get(name);
-      if (!topic || topic.errorCode === kafkaErrorCodes.UNKNOWN_TOPIC_OR_PARTITION) return undefined;
+      // Only Kafka's own "unknown" makes a topic absent: an answer that leaves it out says nothing.
+      if (!topic) return new Error(`Kafka's metadata answer left out topic ${name}`);
+      if (topic.errorCode === kafkaErrorCodes.UNKNOWN_TOPIC_OR_PARTITION) return undefined;
       if (topic.errorCode !== 0) {
         return kafkaFailure(`describing topic ${name}`, topic);
       }
