@@ -125,6 +125,41 @@ describe('the configuration of a broker node', () => {
     );
   });
 
+  test('refuses, as the spec to change, a route or ingress listener that names no host for a broker: no Route is made to learn one from', () => {
+    for (const type of ['route', 'tlsroute', 'ingress'] as const) {
+      const routed = buildClusterModel(
+        kafkaResource({
+          listeners: [
+            {
+              name: 'external',
+              port: 9095,
+              type,
+              tls: true,
+              configuration: {
+                bootstrap: { host: 'kafka.example.com' },
+                brokers: [{ broker: 0, host: 'b0.example.com' }],
+              },
+            },
+          ],
+        }),
+        [poolOf('controllers', ['controller'], 3), poolOf('brokers', ['broker'], 2)],
+        { podNodeIds: {} },
+      );
+      assert.match(
+        buildNodeConfiguration(routed, node(0)),
+        /^advertised\.listeners=.*EXTERNAL-9095:\/\/b0\.example\.com:443$/m,
+      );
+      assert.throws(
+        () => buildNodeConfiguration(routed, node(1)),
+        (error: unknown) =>
+          error instanceof ReconcileFailure &&
+          error.reason === 'InvalidResource' &&
+          !error.retryable &&
+          error.message.includes(`${type} listener external names no host for node 1`),
+      );
+    }
+  });
+
   test('uses mutual TLS with the cluster CA on the replication and controller listeners, certificates read from files', () => {
     assert.equal(
       config.get('listener.name.replication-9091.ssl.keystore.certificate.chain'),

@@ -28,7 +28,9 @@ export function advertisedAddress(
   const override = listener.brokers.find((broker) => broker.nodeId === node.id);
   const learned = assigned[listener.name]?.[node.id];
   const missing = () =>
-    listener.type === 'ingress' ? noIngressHost(model, listener, node) : notAssigned(model, listener, node);
+    routedTypes.includes(listener.type)
+      ? noRoutedHost(model, listener, node)
+      : notAssigned(model, listener, node);
   return {
     host:
       override?.advertisedHost ??
@@ -70,11 +72,15 @@ function defaultPort(listener: ListenerModel, nodePort: number | undefined, miss
   }
 }
 
-function noIngressHost(model: ClusterModel, listener: ListenerModel, node: NodeModel): never {
+// Listeners whose brokers are reached by host name through a router or ingress controller: no Route is
+// made to learn a host from, so the spec must name each broker's.
+const routedTypes: readonly string[] = ['ingress', 'route', 'tlsroute'];
+
+function noRoutedHost(model: ClusterModel, listener: ListenerModel, node: NodeModel): never {
   throw new ReconcileFailure(
     'InvalidResource',
-    `Kafka ${model.namespace}/${model.name}: ingress listener ${listener.name} names no host for node ${node.id}; ` +
-      `add { broker: ${node.id}, host: <its host> } to the listener's configuration.brokers`,
+    `Kafka ${model.namespace}/${model.name}: ${listener.type} listener ${listener.name} names no host for node ` +
+      `${node.id}; add { broker: ${node.id}, host: <its host> } to the listener's configuration.brokers`,
     { retryable: false },
   );
 }
