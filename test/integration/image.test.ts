@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { AppsV1Api, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { pino } from 'pino';
+import { RUNTIME_PACKAGES, runtimeClosure } from '../../scripts/runtime-packages.ts';
 import { defaultTaint, parseTaint, runnerSettings } from '../../tools/pod-runner/options.ts';
 import { PodRunner } from '../../tools/pod-runner/pod-runner.ts';
 import { kubernetesEnvironment, runDirectory as testenvRun, toolPath } from '../support/environment.ts';
@@ -118,11 +119,19 @@ test('the image runs node dist/main.js from /app as 1000:1000 with the OCI label
     [config.Entrypoint],
   );
   assert.deepEqual(values('WORKDIR'), [config.WorkingDir]);
-  // Its dependencies stage installs what scripts/image.sh installs: production dependencies only.
+  // Its stages run what scripts/image.sh runs: the bundle, and production dependencies pruned to the
+  // packages with native addons.
+  const runs = dockerfileInstructions()
+    .filter((line) => line.instruction === 'RUN')
+    .map((line) => line.value);
+  assert.ok(runs.includes('npm run build'), runs.join('\n'));
   assert.ok(
-    dockerfileInstructions().some(
-      (line) => line.instruction === 'RUN' && line.value.startsWith('npm ci --omit=dev --ignore-scripts '),
+    runs.some(
+      (run) =>
+        run.startsWith('npm ci --omit=dev --ignore-scripts ') &&
+        run.includes('&& node scripts/runtime-packages.ts node_modules '),
     ),
+    runs.join('\n'),
   );
   assert.deepEqual(
     values('EXPOSE').map((port) => `${port}/tcp`),
@@ -163,10 +172,14 @@ test('every file the Dockerfile copies from the build context is one .dockerigno
   }
 });
 
-test("the image holds Node, the compiled operator, its production dependencies and the brokers' agent, owned by root and read-only to its user; no shell, no dev dependency", () => {
+test("the image holds Node, the bundled operator, the packages with native addons and the brokers' agent, owned by root and read-only to its user; no shell, no dev dependency", () => {
   for (const file of [
     'usr/local/bin/node',
     'app/dist/main.js',
+    'app/dist/main.packages.json',
+    // Read by @platformatic/kafka's buffers beside the bundle when it loads.
+    'app/dist/native.wasm',
+    'app/dist/licenses/@kubernetes/client-node/LICENSE',
     // Where BROKER_AGENT_JAR points by default: beside the compiled operator.
     'app/dist/kafka-agent/broker-state-agent.jar',
     'app/package.json',
@@ -184,26 +197,49 @@ test("the image holds Node, the compiled operator, its production dependencies a
   assert.match(readFileSync(join(rootfs, 'etc/passwd'), 'utf8'), /^node:x:1000:1000:/m);
 
   const lock = JSON.parse(readFileSync(join(repoRoot, 'package-lock.json'), 'utf8')) as {
-    packages: Record<string, { dev?: boolean; optional?: boolean }>;
+    packages: Record<string, { version?: string; dev?: boolean }>;
   };
-  const devOnly = Object.entries(lock.packages).filter(([path, entry]) => path !== '' && entry.dev);
-  assert.ok(devOnly.some(([path]) => path === 'node_modules/typescript'));
-  for (const [path] of devOnly) {
-    assert.equal(
-      existsSync(join(rootfs, 'app', path)),
-      false,
-      `${path} (a dev dependency) is not in the image`,
+  // The bundle holds production packages only, at the versions the lockfile pins.
+  const bundled = Object.entries(imagePackages('app/dist/main.packages.json'));
+  for (const name of ['@kubernetes/client-node', 'bullmq', 'xstate', 'pino']) {
+    assert.ok(
+      bundled.some(([path]) => path === `node_modules/${name}`),
+      `${name} is bundled`,
     );
   }
-  const production = Object.entries(lock.packages).filter(
-    ([path, entry]) => path !== '' && !entry.dev && !entry.optional,
-  );
-  for (const [path] of production) {
+  for (const [path, entry] of bundled) {
+    assert.equal(lock.packages[path]?.dev, undefined, `${path} (bundled) is no dev dependency`);
+    assert.equal(entry.version, lock.packages[path]?.version, `${path} is bundled at its locked version`);
+  }
+  // node_modules holds the packages with native addons and what they need (for this platform), nothing else.
+  const installed = Object.keys(imagePackages('app/node_modules/.package-lock.json'));
+  const needed = runtimeClosure(lock.packages);
+  for (const name of RUNTIME_PACKAGES)
+    assert.ok(installed.includes(`node_modules/${name}`), `${name} is installed`);
+  for (const path of installed) {
+    assert.ok(needed.has(path), `${path} is a package with a native addon or one it needs`);
     assert.ok(existsSync(join(rootfs, 'app', path, 'package.json')), `${path} is in the image`);
+  }
+  // Each loads, native addon and all, from where the bundle resolves it, by the image's Node.
+  for (const name of RUNTIME_PACKAGES) {
+    run(join(rootfs, 'usr/local/bin/node'), [
+      '--input-type=module',
+      '--eval',
+      `import { createRequire } from 'node:module'; createRequire(process.argv[1])(process.argv[2]);`,
+      join(rootfs, 'app/dist/main.js'),
+      name,
+    ]);
   }
 });
 
-test('the SBOM beside the image lists its Debian packages, Node and every npm package the image holds', () => {
+// A hidden-lockfile-shaped record of the image: its packages by path.
+function imagePackages(file: string): Record<string, { version: string }> {
+  return (
+    JSON.parse(readFileSync(join(rootfs, file), 'utf8')) as { packages: Record<string, { version: string }> }
+  ).packages;
+}
+
+test('the SBOM beside the image lists its Debian packages, Node and every npm package the image holds, installed or bundled', () => {
   const sbom = JSON.parse(readFileSync(image.sbom, 'utf8')) as {
     bomFormat: string;
     components: Array<{ name: string; group?: string; version: string; purl?: string }>;
@@ -224,10 +260,12 @@ test('the SBOM beside the image lists its Debian packages, Node and every npm pa
     );
   }
   assert.ok(sbom.components.some((c) => c.name === 'node' && c.version === process.versions.node));
-  const installed = JSON.parse(readFileSync(join(rootfs, 'app/node_modules/.package-lock.json'), 'utf8')) as {
-    packages: Record<string, { version: string }>;
-  };
-  for (const [path, entry] of Object.entries(installed.packages)) {
+  const npmPackages = Object.entries({
+    ...imagePackages('app/node_modules/.package-lock.json'),
+    ...imagePackages('app/dist/main.packages.json'),
+  });
+  assert.ok(npmPackages.length > 50, `${npmPackages.length} npm packages`);
+  for (const [path, entry] of npmPackages) {
     const name = path.slice(path.lastIndexOf('node_modules/') + 'node_modules/'.length);
     assert.ok(
       sbom.components.some(
