@@ -10,14 +10,29 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { AppsV1Api, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
+import {
+  AclOperationTypes,
+  AclPermissionTypes,
+  AclResourceTypes,
+  ConfigResourceTypes,
+  Kafka as KafkaClient,
+  logLevel,
+  ResourcePatternTypes,
+} from 'kafkajs';
 import { pino } from 'pino';
 import { RUNTIME_PACKAGES, runtimeClosure } from '../../scripts/runtime-packages.ts';
+import { managedClusterAccess } from '../../src/actors/kafka/managed-cluster-access.ts';
+import { secretDataReader } from '../../src/actors/kubernetes/secret-data.ts';
+import type { Kafka } from '../../src/api/kafka.ts';
+import type { KafkaNodePool } from '../../src/api/kafka-node-pool.ts';
 import { defaultTaint, parseTaint, runnerSettings } from '../../tools/pod-runner/options.ts';
 import { PodRunner } from '../../tools/pod-runner/pod-runner.ts';
 import { kubernetesEnvironment, runDirectory as testenvRun, toolPath } from '../support/environment.ts';
 import { freePort } from '../support/free-port.ts';
 import { kafkaTopicClient } from '../support/kafka-topics.ts';
 import { isReady, kafkaUserClient } from '../support/kafka-users.ts';
+import { testEnvironmentKafkaVersion } from '../support/local-kafka-nodes.ts';
+import { kafkaClusterClient, type Manifest } from '../support/manifests.ts';
 import { operatorFixture } from '../support/operator-fixture.ts';
 import { waitFor } from '../support/wait.ts';
 
@@ -28,6 +43,7 @@ const packageJson = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf
   license: string;
 };
 const tag = packageJson.version;
+const clusterName = 'my-cluster';
 const workDirectory = mkdtempSync(join(tmpdir(), 'image-test-'));
 after(() => rmSync(workDirectory, { recursive: true, force: true }));
 
@@ -324,13 +340,76 @@ async function serviceAccountFiles(
   return { token: request.status.token, 'ca.crt': ca, namespace: fixture.namespace };
 }
 
+// The playground's kind of cluster, at its smallest: one KRaft node both controller and broker,
+// ephemeral, on the pod runner's node, with a SCRAM listener and ACLs.
+function managedCluster(nodeName: string): Manifest[] {
+  const pool: KafkaNodePool = {
+    apiVersion: 'kafka.strimzi.io/v1',
+    kind: 'KafkaNodePool',
+    metadata: { name: 'dual-role', labels: { 'strimzi.io/cluster': clusterName } },
+    spec: {
+      replicas: 1,
+      roles: ['controller', 'broker'],
+      storage: { type: 'ephemeral' },
+      template: {
+        pod: {
+          tolerations: [{ ...parseTaint(defaultTaint), operator: 'Equal' }],
+          affinity: {
+            nodeAffinity: {
+              requiredDuringSchedulingIgnoredDuringExecution: {
+                nodeSelectorTerms: [
+                  {
+                    matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: [nodeName] }],
+                  },
+                ],
+              },
+            },
+          },
+        },
+      },
+    },
+  };
+  const kafka: Kafka = {
+    apiVersion: 'kafka.strimzi.io/v1',
+    kind: 'Kafka',
+    metadata: { name: clusterName },
+    spec: {
+      kafka: {
+        version: testEnvironmentKafkaVersion(),
+        listeners: [
+          {
+            name: 'scram',
+            port: 9094,
+            type: 'internal',
+            tls: false,
+            authentication: { type: 'scram-sha-512' },
+          },
+        ],
+        authorization: { type: 'simple' },
+        config: {
+          'offsets.topic.replication.factor': 1,
+          'transaction.state.log.replication.factor': 1,
+          'transaction.state.log.min.isr': 1,
+          'default.replication.factor': 1,
+          'min.insync.replicas': 1,
+        },
+      },
+      entityOperator: { topicOperator: {}, userOperator: {} },
+    },
+  };
+  return [pool, kafka];
+}
+
 // helm install on the pod runner, which runs pods from the image with crun (its --image option), as
 // a kubelet with a container runtime would: the Deployment's pod is scheduled to the runner's node,
-// started from the image, probed, reported Ready, and stopped when the release is uninstalled. The
-// test environment listens on loopback only, so a post-renderer puts the pod on the host's network;
-// and as the apiserver here injects no service account token (its ServiceAccount admission plugin is
-// off), the chart's extra volume mounts a token Secret where the kubelet would project one.
-test('helm install on the pod runner: the Deployment becomes available from the image, its operator reconciles a KafkaTopic and a KafkaUser, and scaling it to zero stops it cleanly', async () => {
+// started from the image, probed, reported Ready, and stopped when the release is uninstalled; the
+// operator in it runs a Kafka cluster whose broker the same runner runs as a real Kafka process. The
+// test environment listens on loopback only, so a post-renderer puts the pod on the host's network
+// (from where the brokers' pod addresses route, and the runner's hosts file, mounted as the pod's
+// /etc/hosts, names them); and as the apiserver here injects no service account token (its
+// ServiceAccount admission plugin is off), the chart's extra volume mounts a token Secret where the
+// kubelet would project one.
+test('helm install on the pod runner: the Deployment becomes available from the image, its operator runs a Kafka cluster and reconciles a KafkaTopic and a SCRAM KafkaUser that Kafka itself then holds, and scaling it to zero stops it cleanly', async () => {
   const fixture = await operatorFixture('image-runner');
   const namespace = fixture.namespace;
   const kubernetes = kubernetesEnvironment();
@@ -348,7 +427,10 @@ test('helm install on the pod runner: the Deployment becomes available from the 
     taints: [parseTaint(defaultTaint)],
     runDirectory: runnerDirectory,
     kafkaLibraries: runnerSettings([], process.env, repoRoot).kafkaLibraries,
-    systemHostsFile: undefined,
+    // This process reaches the broker by the names it advertises, as the operator's pod does.
+    systemHostsFile: '/etc/hosts',
+    // A JVM starting on a shared machine: a liveness probe must not kill a slow start.
+    minLivenessDelaySeconds: 180,
     log: pino(pino.destination({ dest: runnerLog, mkdir: true, sync: true })),
     images: new Map([['kafka-actor-operator', image.layout]]),
   });
@@ -362,7 +444,6 @@ test('helm install on the pod runner: the Deployment becomes available from the 
     JSON.stringify({
       image: { repository: 'kafka-actor-operator', digest: image.digest },
       watchNamespaces: [namespace],
-      kafkaClusters: JSON.parse(fixture.env.KAFKA_CLUSTERS ?? '{}'),
       redis: { url: fixture.redis.url, bundled: { enabled: false }, queuePrefix: `kao-${namespace}` },
       metrics: { port: httpPort },
       nodeSelector: { 'kubernetes.io/hostname': nodeName },
@@ -433,17 +514,113 @@ test('helm install on the pod runner: the Deployment becomes available from the 
     const podLog = join(runner.podsDirectory, namespace, pod?.metadata?.name ?? '', 'logs', 'operator.log');
     assertRunsAsNodeUserOnReadOnlyRoot((bundle) => bundle.startsWith(runnerDirectory));
 
+    const clusters = kafkaClusterClient(fixture.custom);
+    await clusters.createAll(namespace, managedCluster(nodeName));
+    const kafka = await clusters.settled(namespace, clusterName, 480_000);
+    assert.equal(
+      kafka.status?.conditions?.find((condition) => condition.type === 'Ready')?.status,
+      'True',
+      `Kafka Ready (operator log: ${podLog}; runner log: ${runnerLog}): ${JSON.stringify(kafka.status?.conditions)}`,
+    );
+
     const topics = kafkaTopicClient(fixture.custom, namespace, { timeoutHint: `log: ${podLog}` });
-    await topics.create('from-runner');
-    await topics.waitReady('from-runner');
+    const topic = 'from-runner';
+    await topics.create(
+      topic,
+      { partitions: 2, replicas: 1, config: { 'retention.ms': 7_200_000 } },
+      { cluster: clusterName },
+    );
+    await topics.waitReady(topic);
     const users = kafkaUserClient(fixture.custom, fixture.core, namespace);
     const user = `image-runner-${suffix}`;
-    await users.create(user, { authentication: { type: 'scram-sha-512' } });
+    await users.create(
+      user,
+      {
+        authentication: { type: 'scram-sha-512' },
+        authorization: {
+          type: 'simple',
+          acls: [
+            {
+              resource: { type: 'topic', name: topic, patternType: 'literal' },
+              operations: ['Describe', 'Write'],
+            },
+          ],
+        },
+      },
+      clusterName,
+    );
     await users.waitUntil(user, `to be Ready (log: ${podLog})`, (found) =>
       isReady(found) ? found : undefined,
     );
+
+    // In Kafka itself, as the operator's own certificate (a super user) sees it: the topic with its
+    // partitions and configuration, and the user's ACL.
+    const access = await managedClusterAccess(kafka, secretDataReader(fixture.core));
+    const admin = new KafkaClient({
+      clientId: `image-${suffix}`,
+      brokers: access.bootstrap,
+      ssl: access.tls,
+      logLevel: logLevel.NOTHING,
+    }).admin();
+    await admin.connect();
+    try {
+      const metadata = await admin.fetchTopicMetadata({ topics: [topic] });
+      assert.equal(metadata.topics[0]?.partitions.length, 2);
+      const { resources } = await admin.describeConfigs({
+        includeSynonyms: false,
+        resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configNames: ['retention.ms'] }],
+      });
+      assert.equal(resources[0]?.configEntries[0]?.configValue, '7200000');
+      const { resources: acls } = await admin.describeAcls({
+        resourceType: AclResourceTypes.TOPIC,
+        resourcePatternType: ResourcePatternTypes.ANY,
+        principal: `User:${user}`,
+        operation: AclOperationTypes.ANY,
+        permissionType: AclPermissionTypes.ANY,
+      });
+      assert.deepEqual(
+        acls
+          .flatMap((resource) => resource.acls.map((acl) => `${resource.resourceName} ${acl.operation}`))
+          .sort(),
+        [`${topic} ${AclOperationTypes.DESCRIBE}`, `${topic} ${AclOperationTypes.WRITE}`].sort(),
+      );
+    } finally {
+      await admin.disconnect();
+    }
+    // And as the user: its Secret's password logs in on the SCRAM listener, and its ACL lets it write.
+    const scramBootstrap = kafka.status?.listeners?.find(
+      (listener) => listener.name === 'scram',
+    )?.bootstrapServers;
+    assert.ok(
+      scramBootstrap,
+      `the Kafka status lists the scram listener: ${JSON.stringify(kafka.status?.listeners)}`,
+    );
+    const password = (await users.secret(user))?.password?.toString();
+    assert.ok(password, "the user's Secret holds its password");
+    const producer = new KafkaClient({
+      clientId: `image-user-${suffix}`,
+      brokers: scramBootstrap.split(','),
+      sasl: { mechanism: 'scram-sha-512', username: user, password },
+      logLevel: logLevel.NOTHING,
+    }).producer();
+    await producer.connect();
+    try {
+      // Ready once the controller quorum has committed the ACLs; the broker applies them moments later.
+      await waitFor(
+        `writing to ${topic} as ${user}`,
+        () => producer.send({ topic, acks: -1, messages: [{ value: suffix }] }),
+        60_000,
+        500,
+      );
+    } finally {
+      await producer.disconnect();
+    }
+
+    // Deleted while the operator runs, which serves their finalizers.
     await users.delete(user);
     await users.waitGone(user);
+    await topics.delete(topic);
+    await topics.waitGone(topic);
 
     // Scaled to zero first: helm uninstall removes the RBAC beside the Deployment, and an operator
     // stopping after its Role is gone cannot release its Lease (the next one waits out its duration).
