@@ -11,14 +11,13 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { AppsV1Api, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import {
-  AclOperationTypes,
+  AclOperations,
   AclPermissionTypes,
-  AclResourceTypes,
   ConfigResourceTypes,
-  Kafka as KafkaClient,
-  logLevel,
   ResourcePatternTypes,
-} from 'kafkajs';
+  ResourceTypes,
+} from '@platformatic/kafka';
+import { Kafka as KafkaClient, logLevel } from 'kafkajs';
 import { pino } from 'pino';
 import { RUNTIME_PACKAGES, runtimeClosure } from '../../scripts/runtime-packages.ts';
 import { managedClusterAccess } from '../../src/actors/kafka/managed-cluster-access.ts';
@@ -572,17 +571,17 @@ test('helm install on the pod runner: the Deployment becomes available from the 
       });
       assert.equal(resources[0]?.configEntries[0]?.configValue, '7200000');
       const { resources: acls } = await admin.describeAcls({
-        resourceType: AclResourceTypes.TOPIC,
+        resourceType: ResourceTypes.TOPIC,
         resourcePatternType: ResourcePatternTypes.ANY,
         principal: `User:${user}`,
-        operation: AclOperationTypes.ANY,
+        operation: AclOperations.ANY,
         permissionType: AclPermissionTypes.ANY,
       });
       assert.deepEqual(
         acls
           .flatMap((resource) => resource.acls.map((acl) => `${resource.resourceName} ${acl.operation}`))
           .sort(),
-        [`${topic} ${AclOperationTypes.DESCRIBE}`, `${topic} ${AclOperationTypes.WRITE}`].sort(),
+        [`${topic} ${AclOperations.DESCRIBE}`, `${topic} ${AclOperations.WRITE}`].sort(),
       );
     } finally {
       await admin.disconnect();
