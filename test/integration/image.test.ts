@@ -43,6 +43,7 @@ const packageJson = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf
 };
 const tag = packageJson.version;
 const clusterName = 'my-cluster';
+const operatorPods = 'app.kubernetes.io/component=operator';
 const workDirectory = mkdtempSync(join(tmpdir(), 'image-test-'));
 after(() => rmSync(workDirectory, { recursive: true, force: true }));
 
@@ -494,12 +495,7 @@ test('helm install on the pod runner: the Deployment becomes available from the 
       },
       180_000,
     );
-    const [pod] = (
-      await fixture.core.listNamespacedPod({
-        namespace,
-        labelSelector: 'app.kubernetes.io/component=operator',
-      })
-    ).items;
+    const [pod] = (await fixture.core.listNamespacedPod({ namespace, labelSelector: operatorPods })).items;
     assert.equal(pod?.spec?.nodeName, nodeName);
     assert.equal(pod?.status?.containerStatuses?.[0]?.image, `kafka-actor-operator@${image.digest}`);
     // Running Kafka clusters, the operator starts only once it has read the brokers' agent jar.
@@ -627,8 +623,11 @@ test('helm install on the pod runner: the Deployment becomes available from the 
       { namespace, name: deploymentName, body: { spec: { replicas: 0 } } },
       setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
     );
+    // The broker's pod stays: only the operator's goes.
     await waitFor(`the operator's pod to be stopped and removed (log: ${podLog})`, async () =>
-      (await fixture.core.listNamespacedPod({ namespace })).items.length === 0 ? true : undefined,
+      (await fixture.core.listNamespacedPod({ namespace, labelSelector: operatorPods })).items.length === 0
+        ? true
+        : undefined,
     );
     helm('uninstall', 'kao', '--wait');
     const lines = readFileSync(podLog, 'utf8').split('\n');
