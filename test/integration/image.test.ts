@@ -1,7 +1,7 @@
 // The operator image as `npm run image` builds it (scripts/image.sh, layers cached between runs):
 // unpacked by umoci to prove what it holds; then the chart installed with helm, pinned to the image's
 // digest, on the pod runner, which runs the Deployment's pod from the image with crun, an OCI runtime,
-// against the real apiserver, Kafka and Redis.
+// against the real apiserver and Redis, and the broker of the Kafka cluster that operator runs.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { randomInt, randomUUID } from 'node:crypto';
