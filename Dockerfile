@@ -1,8 +1,9 @@
-# The operator image: TypeScript compiled by tsc (npm run build) in a build stage and the brokers'
-# readiness agent compiled by javac, run by Node 24 LTS on a distroless Debian 12 base (C and C++
-# runtime, CA certificates, time zones; no shell, no package manager) as a numeric non-root user with
-# production dependencies only. `npm run image` builds the same image offline from Debian and npm
-# packages (scripts/image.sh); keep the two in step.
+# The operator image: the operator and its dependencies' code bundled into one file by esbuild (npm
+# run build: scripts/bundle.ts) in a build stage and the brokers' readiness agent compiled by javac,
+# run by Node 24 LTS on a distroless Debian 12 base (C and C++ runtime, CA certificates, time zones;
+# no shell, no package manager) as a numeric non-root user; node_modules holds only the production
+# packages with native addons (scripts/runtime-packages.ts). `npm run image` builds the same image
+# offline from Debian and npm packages (scripts/image.sh); keep the two in step.
 # docker build --build-arg REVISION="$(git rev-parse HEAD)" --build-arg SOURCE=<repository URL> \
 #   -t kafka-actor-operator:0.1.0 .
 
@@ -10,7 +11,7 @@ FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
-COPY tsconfig.json tsconfig.build.json ./
+COPY scripts/bundle.ts scripts/runtime-packages.ts ./scripts/
 COPY src ./src
 RUN npm run build
 
@@ -23,8 +24,10 @@ RUN bash kafka-agent/build.sh
 FROM node:24-bookworm-slim AS dependencies
 WORKDIR /app
 COPY package.json package-lock.json ./
-# Type declarations and source maps are never run.
+COPY scripts/runtime-packages.ts ./scripts/
+# The rest is bundled; type declarations and source maps are never run.
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
+  && node scripts/runtime-packages.ts node_modules \
   && find node_modules -type f \( -name '*.d.ts' -o -name '*.d.mts' -o -name '*.d.cts' -o -name '*.map' \) -delete
 
 FROM gcr.io/distroless/cc-debian12

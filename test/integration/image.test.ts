@@ -1,7 +1,7 @@
 // The operator image as `npm run image` builds it (scripts/image.sh, layers cached between runs):
 // unpacked by umoci to prove what it holds; then the chart installed with helm, pinned to the image's
 // digest, on the pod runner, which runs the Deployment's pod from the image with crun, an OCI runtime,
-// against the real apiserver, Kafka and Redis.
+// against the real apiserver and Redis, and the broker of the Kafka cluster that operator runs.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { randomInt, randomUUID } from 'node:crypto';
@@ -10,13 +10,28 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { AppsV1Api, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
+import {
+  AclOperations,
+  AclPermissionTypes,
+  ConfigResourceTypes,
+  ResourcePatternTypes,
+  ResourceTypes,
+} from '@platformatic/kafka';
+import { Kafka as KafkaClient, logLevel } from 'kafkajs';
 import { pino } from 'pino';
+import { RUNTIME_PACKAGES, runtimeClosure } from '../../scripts/runtime-packages.ts';
+import { managedClusterAccess } from '../../src/actors/kafka/managed-cluster-access.ts';
+import { secretDataReader } from '../../src/actors/kubernetes/secret-data.ts';
+import type { Kafka } from '../../src/api/kafka.ts';
+import type { KafkaNodePool } from '../../src/api/kafka-node-pool.ts';
 import { defaultTaint, parseTaint, runnerSettings } from '../../tools/pod-runner/options.ts';
 import { PodRunner } from '../../tools/pod-runner/pod-runner.ts';
 import { kubernetesEnvironment, runDirectory as testenvRun, toolPath } from '../support/environment.ts';
 import { freePort } from '../support/free-port.ts';
 import { kafkaTopicClient } from '../support/kafka-topics.ts';
 import { isReady, kafkaUserClient } from '../support/kafka-users.ts';
+import { testEnvironmentKafkaVersion } from '../support/local-kafka-nodes.ts';
+import { kafkaClusterClient, type Manifest } from '../support/manifests.ts';
 import { operatorFixture } from '../support/operator-fixture.ts';
 import { waitFor } from '../support/wait.ts';
 
@@ -27,6 +42,8 @@ const packageJson = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf
   license: string;
 };
 const tag = packageJson.version;
+const clusterName = 'my-cluster';
+const operatorPods = 'app.kubernetes.io/component=operator';
 const workDirectory = mkdtempSync(join(tmpdir(), 'image-test-'));
 after(() => rmSync(workDirectory, { recursive: true, force: true }));
 
@@ -118,11 +135,19 @@ test('the image runs node dist/main.js from /app as 1000:1000 with the OCI label
     [config.Entrypoint],
   );
   assert.deepEqual(values('WORKDIR'), [config.WorkingDir]);
-  // Its dependencies stage installs what scripts/image.sh installs: production dependencies only.
+  // Its stages run what scripts/image.sh runs: the bundle, and production dependencies pruned to the
+  // packages with native addons.
+  const runs = dockerfileInstructions()
+    .filter((line) => line.instruction === 'RUN')
+    .map((line) => line.value);
+  assert.ok(runs.includes('npm run build'), runs.join('\n'));
   assert.ok(
-    dockerfileInstructions().some(
-      (line) => line.instruction === 'RUN' && line.value.startsWith('npm ci --omit=dev --ignore-scripts '),
+    runs.some(
+      (run) =>
+        run.startsWith('npm ci --omit=dev --ignore-scripts ') &&
+        run.includes('&& node scripts/runtime-packages.ts node_modules '),
     ),
+    runs.join('\n'),
   );
   assert.deepEqual(
     values('EXPOSE').map((port) => `${port}/tcp`),
@@ -163,10 +188,14 @@ test('every file the Dockerfile copies from the build context is one .dockerigno
   }
 });
 
-test("the image holds Node, the compiled operator, its production dependencies and the brokers' agent, owned by root and read-only to its user; no shell, no dev dependency", () => {
+test("the image holds Node, the bundled operator, the packages with native addons and the brokers' agent, owned by root and read-only to its user; no shell, no dev dependency", () => {
   for (const file of [
     'usr/local/bin/node',
     'app/dist/main.js',
+    'app/dist/main.packages.json',
+    // Read by @platformatic/kafka's buffers beside the bundle when it loads.
+    'app/dist/native.wasm',
+    'app/dist/licenses/@kubernetes/client-node/LICENSE',
     // Where BROKER_AGENT_JAR points by default: beside the compiled operator.
     'app/dist/kafka-agent/broker-state-agent.jar',
     'app/package.json',
@@ -184,26 +213,49 @@ test("the image holds Node, the compiled operator, its production dependencies a
   assert.match(readFileSync(join(rootfs, 'etc/passwd'), 'utf8'), /^node:x:1000:1000:/m);
 
   const lock = JSON.parse(readFileSync(join(repoRoot, 'package-lock.json'), 'utf8')) as {
-    packages: Record<string, { dev?: boolean; optional?: boolean }>;
+    packages: Record<string, { version?: string; dev?: boolean }>;
   };
-  const devOnly = Object.entries(lock.packages).filter(([path, entry]) => path !== '' && entry.dev);
-  assert.ok(devOnly.some(([path]) => path === 'node_modules/typescript'));
-  for (const [path] of devOnly) {
-    assert.equal(
-      existsSync(join(rootfs, 'app', path)),
-      false,
-      `${path} (a dev dependency) is not in the image`,
+  // The bundle holds production packages only, at the versions the lockfile pins.
+  const bundled = Object.entries(imagePackages('app/dist/main.packages.json'));
+  for (const name of ['@kubernetes/client-node', 'bullmq', 'xstate', 'pino']) {
+    assert.ok(
+      bundled.some(([path]) => path === `node_modules/${name}`),
+      `${name} is bundled`,
     );
   }
-  const production = Object.entries(lock.packages).filter(
-    ([path, entry]) => path !== '' && !entry.dev && !entry.optional,
-  );
-  for (const [path] of production) {
+  for (const [path, entry] of bundled) {
+    assert.equal(lock.packages[path]?.dev, undefined, `${path} (bundled) is no dev dependency`);
+    assert.equal(entry.version, lock.packages[path]?.version, `${path} is bundled at its locked version`);
+  }
+  // node_modules holds the packages with native addons and what they need (for this platform), nothing else.
+  const installed = Object.keys(imagePackages('app/node_modules/.package-lock.json'));
+  const needed = runtimeClosure(lock.packages);
+  for (const name of RUNTIME_PACKAGES)
+    assert.ok(installed.includes(`node_modules/${name}`), `${name} is installed`);
+  for (const path of installed) {
+    assert.ok(needed.has(path), `${path} is a package with a native addon or one it needs`);
     assert.ok(existsSync(join(rootfs, 'app', path, 'package.json')), `${path} is in the image`);
+  }
+  // Each loads, native addon and all, from where the bundle resolves it, by the image's Node.
+  for (const name of RUNTIME_PACKAGES) {
+    run(join(rootfs, 'usr/local/bin/node'), [
+      '--input-type=module',
+      '--eval',
+      `import { createRequire } from 'node:module'; createRequire(process.argv[1])(process.argv[2]);`,
+      join(rootfs, 'app/dist/main.js'),
+      name,
+    ]);
   }
 });
 
-test('the SBOM beside the image lists its Debian packages, Node and every npm package the image holds', () => {
+// A hidden-lockfile-shaped record of the image: its packages by path.
+function imagePackages(file: string): Record<string, { version: string }> {
+  return (
+    JSON.parse(readFileSync(join(rootfs, file), 'utf8')) as { packages: Record<string, { version: string }> }
+  ).packages;
+}
+
+test('the SBOM beside the image lists its Debian packages, Node and every npm package the image holds, installed or bundled', () => {
   const sbom = JSON.parse(readFileSync(image.sbom, 'utf8')) as {
     bomFormat: string;
     components: Array<{ name: string; group?: string; version: string; purl?: string }>;
@@ -224,10 +276,12 @@ test('the SBOM beside the image lists its Debian packages, Node and every npm pa
     );
   }
   assert.ok(sbom.components.some((c) => c.name === 'node' && c.version === process.versions.node));
-  const installed = JSON.parse(readFileSync(join(rootfs, 'app/node_modules/.package-lock.json'), 'utf8')) as {
-    packages: Record<string, { version: string }>;
-  };
-  for (const [path, entry] of Object.entries(installed.packages)) {
+  const npmPackages = Object.entries({
+    ...imagePackages('app/node_modules/.package-lock.json'),
+    ...imagePackages('app/dist/main.packages.json'),
+  });
+  assert.ok(npmPackages.length > 50, `${npmPackages.length} npm packages`);
+  for (const [path, entry] of npmPackages) {
     const name = path.slice(path.lastIndexOf('node_modules/') + 'node_modules/'.length);
     assert.ok(
       sbom.components.some(
@@ -286,13 +340,76 @@ async function serviceAccountFiles(
   return { token: request.status.token, 'ca.crt': ca, namespace: fixture.namespace };
 }
 
+// The playground's kind of cluster, at its smallest: one KRaft node both controller and broker,
+// ephemeral, on the pod runner's node, with a SCRAM listener and ACLs.
+function managedCluster(nodeName: string): Manifest[] {
+  const pool: KafkaNodePool = {
+    apiVersion: 'kafka.strimzi.io/v1',
+    kind: 'KafkaNodePool',
+    metadata: { name: 'dual-role', labels: { 'strimzi.io/cluster': clusterName } },
+    spec: {
+      replicas: 1,
+      roles: ['controller', 'broker'],
+      storage: { type: 'ephemeral' },
+      template: {
+        pod: {
+          tolerations: [{ ...parseTaint(defaultTaint), operator: 'Equal' }],
+          affinity: {
+            nodeAffinity: {
+              requiredDuringSchedulingIgnoredDuringExecution: {
+                nodeSelectorTerms: [
+                  {
+                    matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: [nodeName] }],
+                  },
+                ],
+              },
+            },
+          },
+        },
+      },
+    },
+  };
+  const kafka: Kafka = {
+    apiVersion: 'kafka.strimzi.io/v1',
+    kind: 'Kafka',
+    metadata: { name: clusterName },
+    spec: {
+      kafka: {
+        version: testEnvironmentKafkaVersion(),
+        listeners: [
+          {
+            name: 'scram',
+            port: 9094,
+            type: 'internal',
+            tls: false,
+            authentication: { type: 'scram-sha-512' },
+          },
+        ],
+        authorization: { type: 'simple' },
+        config: {
+          'offsets.topic.replication.factor': 1,
+          'transaction.state.log.replication.factor': 1,
+          'transaction.state.log.min.isr': 1,
+          'default.replication.factor': 1,
+          'min.insync.replicas': 1,
+        },
+      },
+      entityOperator: { topicOperator: {}, userOperator: {} },
+    },
+  };
+  return [pool, kafka];
+}
+
 // helm install on the pod runner, which runs pods from the image with crun (its --image option), as
 // a kubelet with a container runtime would: the Deployment's pod is scheduled to the runner's node,
-// started from the image, probed, reported Ready, and stopped when the release is uninstalled. The
-// test environment listens on loopback only, so a post-renderer puts the pod on the host's network;
-// and as the apiserver here injects no service account token (its ServiceAccount admission plugin is
-// off), the chart's extra volume mounts a token Secret where the kubelet would project one.
-test('helm install on the pod runner: the Deployment becomes available from the image, its operator reconciles a KafkaTopic and a KafkaUser, and scaling it to zero stops it cleanly', async () => {
+// started from the image, probed, reported Ready, and stopped when the release is uninstalled; the
+// operator in it runs a Kafka cluster whose broker the same runner runs as a real Kafka process. The
+// test environment listens on loopback only, so a post-renderer puts the pod on the host's network
+// (from where the brokers' pod addresses route, and the runner's hosts file, mounted as the pod's
+// /etc/hosts, names them); and as the apiserver here injects no service account token (its
+// ServiceAccount admission plugin is off), the chart's extra volume mounts a token Secret where the
+// kubelet would project one.
+test('helm install on the pod runner: the Deployment becomes available from the image, its operator runs a Kafka cluster and reconciles a KafkaTopic and a SCRAM KafkaUser that Kafka itself then holds, and scaling it to zero stops it cleanly', async () => {
   const fixture = await operatorFixture('image-runner');
   const namespace = fixture.namespace;
   const kubernetes = kubernetesEnvironment();
@@ -310,7 +427,10 @@ test('helm install on the pod runner: the Deployment becomes available from the 
     taints: [parseTaint(defaultTaint)],
     runDirectory: runnerDirectory,
     kafkaLibraries: runnerSettings([], process.env, repoRoot).kafkaLibraries,
-    systemHostsFile: undefined,
+    // This process reaches the broker by the names it advertises, as the operator's pod does.
+    systemHostsFile: '/etc/hosts',
+    // A JVM starting on a shared machine: a liveness probe must not kill a slow start.
+    minLivenessDelaySeconds: 180,
     log: pino(pino.destination({ dest: runnerLog, mkdir: true, sync: true })),
     images: new Map([['kafka-actor-operator', image.layout]]),
   });
@@ -324,7 +444,6 @@ test('helm install on the pod runner: the Deployment becomes available from the 
     JSON.stringify({
       image: { repository: 'kafka-actor-operator', digest: image.digest },
       watchNamespaces: [namespace],
-      kafkaClusters: JSON.parse(fixture.env.KAFKA_CLUSTERS ?? '{}'),
       redis: { url: fixture.redis.url, bundled: { enabled: false }, queuePrefix: `kao-${namespace}` },
       metrics: { port: httpPort },
       nodeSelector: { 'kubernetes.io/hostname': nodeName },
@@ -376,12 +495,7 @@ test('helm install on the pod runner: the Deployment becomes available from the 
       },
       180_000,
     );
-    const [pod] = (
-      await fixture.core.listNamespacedPod({
-        namespace,
-        labelSelector: 'app.kubernetes.io/component=operator',
-      })
-    ).items;
+    const [pod] = (await fixture.core.listNamespacedPod({ namespace, labelSelector: operatorPods })).items;
     assert.equal(pod?.spec?.nodeName, nodeName);
     assert.equal(pod?.status?.containerStatuses?.[0]?.image, `kafka-actor-operator@${image.digest}`);
     // Running Kafka clusters, the operator starts only once it has read the brokers' agent jar.
@@ -395,17 +509,113 @@ test('helm install on the pod runner: the Deployment becomes available from the 
     const podLog = join(runner.podsDirectory, namespace, pod?.metadata?.name ?? '', 'logs', 'operator.log');
     assertRunsAsNodeUserOnReadOnlyRoot((bundle) => bundle.startsWith(runnerDirectory));
 
+    const clusters = kafkaClusterClient(fixture.custom);
+    await clusters.createAll(namespace, managedCluster(nodeName));
+    const kafka = await clusters.settled(namespace, clusterName, 480_000);
+    assert.equal(
+      kafka.status?.conditions?.find((condition) => condition.type === 'Ready')?.status,
+      'True',
+      `Kafka Ready (operator log: ${podLog}; runner log: ${runnerLog}): ${JSON.stringify(kafka.status?.conditions)}`,
+    );
+
     const topics = kafkaTopicClient(fixture.custom, namespace, { timeoutHint: `log: ${podLog}` });
-    await topics.create('from-runner');
-    await topics.waitReady('from-runner');
+    const topic = 'from-runner';
+    await topics.create(
+      topic,
+      { partitions: 2, replicas: 1, config: { 'retention.ms': 7_200_000 } },
+      { cluster: clusterName },
+    );
+    await topics.waitReady(topic);
     const users = kafkaUserClient(fixture.custom, fixture.core, namespace);
     const user = `image-runner-${suffix}`;
-    await users.create(user, { authentication: { type: 'scram-sha-512' } });
+    await users.create(
+      user,
+      {
+        authentication: { type: 'scram-sha-512' },
+        authorization: {
+          type: 'simple',
+          acls: [
+            {
+              resource: { type: 'topic', name: topic, patternType: 'literal' },
+              operations: ['Describe', 'Write'],
+            },
+          ],
+        },
+      },
+      clusterName,
+    );
     await users.waitUntil(user, `to be Ready (log: ${podLog})`, (found) =>
       isReady(found) ? found : undefined,
     );
+
+    // In Kafka itself, as the operator's own certificate (a super user) sees it: the topic with its
+    // partitions and configuration, and the user's ACL.
+    const access = await managedClusterAccess(kafka, secretDataReader(fixture.core));
+    const admin = new KafkaClient({
+      clientId: `image-${suffix}`,
+      brokers: access.bootstrap,
+      ssl: access.tls,
+      logLevel: logLevel.NOTHING,
+    }).admin();
+    await admin.connect();
+    try {
+      const metadata = await admin.fetchTopicMetadata({ topics: [topic] });
+      assert.equal(metadata.topics[0]?.partitions.length, 2);
+      const { resources } = await admin.describeConfigs({
+        includeSynonyms: false,
+        resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configNames: ['retention.ms'] }],
+      });
+      assert.equal(resources[0]?.configEntries[0]?.configValue, '7200000');
+      const { resources: acls } = await admin.describeAcls({
+        resourceType: ResourceTypes.TOPIC,
+        resourcePatternType: ResourcePatternTypes.ANY,
+        principal: `User:${user}`,
+        operation: AclOperations.ANY,
+        permissionType: AclPermissionTypes.ANY,
+      });
+      assert.deepEqual(
+        acls
+          .flatMap((resource) => resource.acls.map((acl) => `${resource.resourceName} ${acl.operation}`))
+          .sort(),
+        [`${topic} ${AclOperations.DESCRIBE}`, `${topic} ${AclOperations.WRITE}`].sort(),
+      );
+    } finally {
+      await admin.disconnect();
+    }
+    // And as the user: its Secret's password logs in on the SCRAM listener, and its ACL lets it write.
+    const scramBootstrap = kafka.status?.listeners?.find(
+      (listener) => listener.name === 'scram',
+    )?.bootstrapServers;
+    assert.ok(
+      scramBootstrap,
+      `the Kafka status lists the scram listener: ${JSON.stringify(kafka.status?.listeners)}`,
+    );
+    const password = (await users.secret(user))?.password?.toString();
+    assert.ok(password, "the user's Secret holds its password");
+    const producer = new KafkaClient({
+      clientId: `image-user-${suffix}`,
+      brokers: scramBootstrap.split(','),
+      sasl: { mechanism: 'scram-sha-512', username: user, password },
+      logLevel: logLevel.NOTHING,
+    }).producer();
+    await producer.connect();
+    try {
+      // Ready once the controller quorum has committed the ACLs; the broker applies them moments later.
+      await waitFor(
+        `writing to ${topic} as ${user}`,
+        () => producer.send({ topic, acks: -1, messages: [{ value: suffix }] }),
+        60_000,
+        500,
+      );
+    } finally {
+      await producer.disconnect();
+    }
+
+    // Deleted while the operator runs, which serves their finalizers.
     await users.delete(user);
     await users.waitGone(user);
+    await topics.delete(topic);
+    await topics.waitGone(topic);
 
     // Scaled to zero first: helm uninstall removes the RBAC beside the Deployment, and an operator
     // stopping after its Role is gone cannot release its Lease (the next one waits out its duration).
@@ -413,8 +623,11 @@ test('helm install on the pod runner: the Deployment becomes available from the 
       { namespace, name: deploymentName, body: { spec: { replicas: 0 } } },
       setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
     );
+    // The broker's pod stays: only the operator's goes.
     await waitFor(`the operator's pod to be stopped and removed (log: ${podLog})`, async () =>
-      (await fixture.core.listNamespacedPod({ namespace })).items.length === 0 ? true : undefined,
+      (await fixture.core.listNamespacedPod({ namespace, labelSelector: operatorPods })).items.length === 0
+        ? true
+        : undefined,
     );
     helm('uninstall', 'kao', '--wait');
     const lines = readFileSync(podLog, 'utf8').split('\n');

@@ -84,3 +84,19 @@ test('a dev dependency in the installed tree is an error: the image holds produc
     /node_modules\/typescript: a dev dependency is installed/,
   );
 });
+
+test('npm packages of several records (installed and bundled) are listed once each', () => {
+  const components = npmComponents(
+    { packages: { 'node_modules/msgpackr-extract': { version: '3.0.7', license: 'MIT' } } },
+    {
+      packages: {
+        'node_modules/bullmq': { version: '5.81.5', license: 'MIT' },
+        'node_modules/msgpackr-extract': { version: '3.0.7', license: 'MIT' },
+      },
+    },
+  );
+  assert.deepEqual(
+    components.map((c) => c.purl),
+    ['pkg:npm/bullmq@5.81.5', 'pkg:npm/msgpackr-extract@3.0.7'],
+  );
+});
