@@ -23,6 +23,15 @@ export interface UserReconciled {
   username: string;
   // Absent when the authentication makes no Secret (tls-external, none).
   secretName?: string;
+  // The user's Secret as this reconcile confirmed it (userSecretConfirmation): while the watched
+  // Secret and the user still give this value, the next reconcile need not read the Secret.
+  confirmedSecret?: string;
+}
+
+// What a reconcile starts from: the resource, and what the last one confirmed of its Secret.
+export interface UserReconcileInput {
+  user: KafkaUser;
+  confirmedSecret?: string;
 }
 
 // Names and counts only: the password never enters the context, so the state-chart view cannot show it.
@@ -30,6 +39,7 @@ export interface UserContext extends ReconcileMemory {
   key: string;
   username?: string;
   secretName?: string;
+  confirmedSecret?: string;
 }
 
 export type UserEvent = ReconcileEvent<KafkaUser>;
@@ -51,7 +61,7 @@ export const userMachine = setup({
     input: {} as { key: string },
   },
   actors: {
-    reconcileUser: fromPromise<UserReconciled, KafkaUser>(async () =>
+    reconcileUser: fromPromise<UserReconciled, UserReconcileInput>(async () =>
       effectNotProvided('user', 'reconcileUser'),
     ),
     releaseUser: fromPromise<void, KafkaUser>(async () => effectNotProvided('user', 'releaseUser')),
@@ -76,12 +86,13 @@ export const userMachine = setup({
       entry: 'rememberGeneration',
       invoke: {
         src: 'reconcileUser',
-        input: ({ event }) => event.resource,
+        input: ({ context, event }) => ({ user: event.resource, confirmedSecret: context.confirmedSecret }),
         onDone: {
           target: 'ready',
           actions: assign(({ event }) => ({
             username: event.output.username,
             secretName: event.output.secretName,
+            confirmedSecret: event.output.confirmedSecret,
             ...afterSuccess,
           })),
         },

@@ -29,8 +29,9 @@ export class UserSecretStore {
     });
   }
 
-  async apply(secret: V1Secret): Promise<void> {
-    await this.#core.patchNamespacedSecret(
+  // The Secret as the apiserver holds it after the write.
+  apply(secret: V1Secret): Promise<V1Secret> {
+    return this.#core.patchNamespacedSecret(
       {
         namespace: secret.metadata?.namespace ?? '',
         name: secret.metadata?.name ?? '',
@@ -43,8 +44,8 @@ export class UserSecretStore {
   }
 
   // Takes an annotation someone else set (e.g. a request the operator has now served) off the Secret.
-  async removeAnnotation(namespace: string, name: string, annotation: string): Promise<void> {
-    await this.#core.patchNamespacedSecret(
+  removeAnnotation(namespace: string, name: string, annotation: string): Promise<V1Secret> {
+    return this.#core.patchNamespacedSecret(
       { namespace, name, body: { metadata: { annotations: { [annotation]: null } } } },
       setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
     );
