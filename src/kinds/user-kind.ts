@@ -88,7 +88,9 @@ export function createUserKind(
           effects.reconcileUser(input, signal),
         ),
         releaseUser: fromPromise<void, KafkaUser>(({ input }) => effects.releaseUser(input)),
-        deleteUser: fromPromise<void, KafkaUser>(({ input, signal }) => effects.deleteUser(input, signal)),
+        deleteUser: fromPromise<void, UserReconcileInput>(({ input, signal }) =>
+          effects.deleteUser(input, signal),
+        ),
       },
     }),
     buildStatus: (state, context, resource, now) =>

@@ -28,7 +28,7 @@ export interface UserReconciled {
   confirmedSecret?: string;
 }
 
-// What a reconcile starts from: the resource, and what the last one confirmed of its Secret.
+// What a reconcile or a deletion starts from: the resource, and what the last reconcile confirmed of its Secret.
 export interface UserReconcileInput {
   user: KafkaUser;
   confirmedSecret?: string;
@@ -65,7 +65,7 @@ export const userMachine = setup({
       effectNotProvided('user', 'reconcileUser'),
     ),
     releaseUser: fromPromise<void, KafkaUser>(async () => effectNotProvided('user', 'releaseUser')),
-    deleteUser: fromPromise<void, KafkaUser>(async () => effectNotProvided('user', 'deleteUser')),
+    deleteUser: fromPromise<void, UserReconcileInput>(async () => effectNotProvided('user', 'deleteUser')),
   },
   guards: resourceGuards,
   actions: {
@@ -107,7 +107,7 @@ export const userMachine = setup({
     deleting: {
       invoke: {
         src: 'deleteUser',
-        input: ({ event }) => event.resource,
+        input: ({ context, event }) => ({ user: event.resource, confirmedSecret: context.confirmedSecret }),
         onDone: { target: 'deleted', actions: 'forgetFailure' },
         onError: toFailed,
       },

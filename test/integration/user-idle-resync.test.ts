@@ -165,3 +165,23 @@ test('a quota changed in Kafka is set back to the spec at the next resync', asyn
     return quotas.producerByteRate === 1_048_576 && quotas.consumerByteRate === undefined ? true : undefined;
   });
 });
+
+test("a deleted user's Secret, the version its reconciles confirmed, is deleted without a read", async () => {
+  const name = `leaving-${suffix}`;
+  await settledUser(name);
+  const from = new Date().toISOString();
+  await users.delete(name);
+  await users.waitGone(name);
+  const secretRequests = auditEntries().filter(
+    (entry) =>
+      entry.username === auditedUser(account) &&
+      entry.resource === 'secrets' &&
+      entry.name === name &&
+      entry.received >= from,
+  );
+  assert.deepEqual(
+    secretRequests.map((entry) => `${entry.verb} ${entry.code}`),
+    ['delete 200'],
+  );
+  assert.equal(await observer.hasScramCredential(name), false);
+});

@@ -159,11 +159,29 @@ export function createUserEffects(options: UserEffectsOptions) {
     user: KafkaUser,
     confirmedSecret: string | undefined,
   ): Promise<boolean> {
-    if (confirmedSecret === undefined || !options.cachedSecret) return false;
-    const cached = options.cachedSecret(user.metadata?.namespace ?? '', userSecretName(user));
-    if (!cached || isForcedRenewal(cached)) return false;
-    if (userSecretConfirmation(user, cached.metadata?.resourceVersion) !== confirmedSecret) return false;
+    if (confirmedVersion(user, confirmedSecret) === undefined) return false;
     return admin.hasScramCredential(usernameOf(user));
+  }
+
+  // The resourceVersion of the user's Secret in the watch's cache when it is the one the last
+  // reconcile confirmed (owned by this user, as it was made), with no renewal asked.
+  function confirmedVersion(user: KafkaUser, confirmedSecret: string | undefined): string | undefined {
+    if (confirmedSecret === undefined || !options.cachedSecret) return undefined;
+    const cached = options.cachedSecret(user.metadata?.namespace ?? '', userSecretName(user));
+    const version = cached?.metadata?.resourceVersion;
+    if (!cached || isForcedRenewal(cached)) return undefined;
+    return userSecretConfirmation(user, version) === confirmedSecret ? version : undefined;
+  }
+
+  // Deletes the user's Secret when this user owns it: without reading it when the cached version
+  // is the confirmed one (the apiserver refuses the delete if the Secret changed since).
+  async function deleteOwnSecret(user: KafkaUser, confirmedSecret: string | undefined): Promise<void> {
+    const namespace = user.metadata?.namespace ?? '';
+    const name = userSecretName(user);
+    const version = confirmedVersion(user, confirmedSecret);
+    if (version !== undefined && (await secrets.deleteAt(namespace, name, version))) return;
+    const current = await secrets.read(namespace, name);
+    if (current && isOwnedBy(current, user)) await secrets.delete(namespace, name);
   }
 
   // The finalizer, then the credential (written by `writeCredential`), ACLs and quotas in Kafka.
@@ -246,21 +264,26 @@ export function createUserEffects(options: UserEffectsOptions) {
 
   // Removes the credential, ACLs and quotas of a user this KafkaUser owns, and the Secret made for
   // it; returns why Kafka is left as it is otherwise.
-  async function cleanUp(user: KafkaUser, signal: AbortSignal): Promise<string | undefined> {
+  async function cleanUp(
+    user: KafkaUser,
+    confirmedSecret: string | undefined,
+    signal: AbortSignal,
+  ): Promise<string | undefined> {
     if (isUnmanaged(user)) return `${managedAnnotation} is "false"`;
     // A user whose principal another owns leaves Kafka as it is: what is there is the owner's.
     const conflict = await ownershipConflict(user);
     if (!conflict) await removePrincipal(user, signal);
-    const current = await secrets.read(user.metadata?.namespace ?? '', userSecretName(user));
-    if (current && isOwnedBy(current, user))
-      await secrets.delete(user.metadata?.namespace ?? '', userSecretName(user));
+    await deleteOwnSecret(user, confirmedSecret);
     return conflict?.message;
   }
 
-  async function deleteUser(user: KafkaUser, signal: AbortSignal): Promise<void> {
+  async function deleteUser(
+    { user, confirmedSecret }: UserReconcileInput,
+    signal: AbortSignal,
+  ): Promise<void> {
     // Without our finalizer this operator never reconciled the user, or already cleaned up.
     if (!user.metadata?.finalizers?.includes(userFinalizer)) return;
-    const keptBecause = await cleanUp(user, signal);
+    const keptBecause = await cleanUp(user, confirmedSecret, signal);
     if (keptBecause) {
       await options.recordEvent(user, {
         type: 'Normal',

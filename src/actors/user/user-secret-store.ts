@@ -57,4 +57,18 @@ export class UserSecretStore {
       if (!isNotFound(error)) throw error;
     });
   }
+
+  // Deletes the Secret only at this resourceVersion: false, and nothing deleted, when it has
+  // another (changed since) or is absent.
+  async deleteAt(namespace: string, name: string, resourceVersion: string): Promise<boolean> {
+    return this.#core
+      .deleteNamespacedSecret({ namespace, name, body: { preconditions: { resourceVersion } } })
+      .then(
+        () => true,
+        (error: unknown) => {
+          if (isNotFound(error) || (error instanceof ApiException && error.code === 409)) return false;
+          throw error;
+        },
+      );
+  }
 }

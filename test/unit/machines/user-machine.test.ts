@@ -39,9 +39,9 @@ function driven(effects: {
         calls.push(`release ${input.metadata?.name}`);
         await effects.release?.(input);
       }),
-      deleteUser: fromPromise<void, KafkaUser>(async ({ input }) => {
-        calls.push(`delete ${input.metadata?.name}`);
-        await effects.remove?.(input);
+      deleteUser: fromPromise<void, UserReconcileInput>(async ({ input }) => {
+        calls.push(`delete ${input.user.metadata?.name}`);
+        await effects.remove?.(input.user);
       }),
     },
   });
