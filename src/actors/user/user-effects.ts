@@ -160,7 +160,9 @@ export function createUserEffects(options: UserEffectsOptions) {
     confirmedSecret: string | undefined,
   ): Promise<boolean> {
     if (confirmedVersion(user, confirmedSecret) === undefined) return false;
-    return admin.hasScramCredential(usernameOf(user));
+    return admin.hasScramCredential(usernameOf(user)).catch((error: unknown) => {
+      throw asUserFailure(error, identityOf(user));
+    });
   }
 
   // The resourceVersion of the user's Secret in the watch's cache when it is the one the last
