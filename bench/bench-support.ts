@@ -119,6 +119,8 @@ export function watchDeletions<R extends KubernetesObject>(options: WatchedKind)
 
 export interface IdleResync {
   seconds: number;
+  // The operator's CPU over the resync (from its first reconcile seen to its last).
+  cpuSeconds: number;
   statusWrites: number;
   kafkaWrites: number;
   // The operator's CPU over a window after the resync in which this benchmark sends it nothing
@@ -194,13 +196,18 @@ export async function measureIdleResync(
   const statusWritesBefore = await readMetric(port, 'kao_status_writes_total', { kind });
   const kafkaWritesBefore = await kafkaWrites();
   let start = 0;
+  let cpuAtStart = 0;
   for (;;) {
     const done = (await readyReconciles()) - reconcilesBefore;
-    if (done > 0 && start === 0) start = performance.now();
+    if (done > 0 && start === 0) {
+      start = performance.now();
+      cpuAtStart = processCpuMs(pid);
+    }
     if (done >= count) break;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   const seconds = (performance.now() - start) / 1000;
+  const cpuSeconds = (processCpuMs(pid) - cpuAtStart) / 1000;
   const statusWrites = (await readMetric(port, 'kao_status_writes_total', { kind })) - statusWritesBefore;
   const kafkaWritesDuring = (await kafkaWrites()) - kafkaWritesBefore;
   const reconcilesAfter = await waitUntilQuiet(port, kind);
@@ -212,6 +219,7 @@ export async function measureIdleResync(
   const stayedIdle = (await readyReconciles()) === reconcilesAfter;
   return {
     seconds,
+    cpuSeconds,
     statusWrites,
     kafkaWrites: kafkaWritesDuring,
     idleCpuPercent: stayedIdle ? (100 * idleCpuMs) / idleMs : undefined,

@@ -81,7 +81,7 @@ const rss = rssMiB(pid, 'VmRSS');
 const peakRss = rssMiB(pid, 'VmHWM');
 console.log(
   `idle resync of ${count} topics: ${idle.seconds.toFixed(2)} s, ${idle.statusWrites} status writes, ` +
-    `${idle.kafkaWrites} Kafka write requests`,
+    `${idle.kafkaWrites} Kafka write requests, ${idle.cpuSeconds.toFixed(2)} s of the operator's CPU`,
 );
 console.log(describeIdleCpu(idle));
 console.log(`operator memory: ${rss} MiB RSS now, ${peakRss} MiB peak`);

@@ -57,7 +57,7 @@ const idle = await measureIdleResync(first.port, first.pid, 'KafkaUser', count, 
 const peakRss = rssMiB(first.pid, 'VmHWM');
 console.log(
   `idle resync of ${count} users: ${idle.seconds.toFixed(2)} s, ${idle.statusWrites} status writes, ` +
-    `${idle.kafkaWrites} Kafka write requests`,
+    `${idle.kafkaWrites} Kafka write requests, ${idle.cpuSeconds.toFixed(2)} s of the operator's CPU`,
 );
 console.log(describeIdleCpu(idle));
 console.log(`operator memory: ${rssMiB(first.pid, 'VmRSS')} MiB RSS now, ${peakRss} MiB peak`);
