@@ -97,7 +97,7 @@ export async function measureUserCosts(fixture: Fixture, sample: number): Promis
             fixture.custom.deleteNamespacedCustomObject({ ...kafkaUserApi, namespace, name }),
           ),
           'Kafka SCRAM credential': each((name) => admin.deleteScramCredential(name)),
-          'Kafka ACLs': each((name) => admin.deleteAcls(aclsOf(name))),
+          'Kafka ACLs': each((name) => admin.deleteAclsOf(principalOf(name))),
           Secret: each((name) => secrets.delete(namespace, name)),
           'finalizer (then deleted)': each((name) =>
             resources.removeFinalizer(kafkaUserType, user(name), userFinalizer),
@@ -110,7 +110,7 @@ export async function measureUserCosts(fixture: Fixture, sample: number): Promis
     // Whatever a failed measurement left: credentials, ACLs, finalizers.
     await inParallel(names, 32, async (name) => {
       await admin.deleteScramCredential(name);
-      if (created.has(name)) await admin.deleteAcls(aclsOf(name));
+      if (created.has(name)) await admin.deleteAclsOf(principalOf(name));
     });
     await admin.close();
     const users = kafkaUserClient(fixture.custom, fixture.core, namespace);
