@@ -28,7 +28,8 @@ export interface UserReconciled {
   confirmedSecret?: string;
 }
 
-// What a reconcile or a deletion starts from: the resource, and what the last reconcile confirmed of its Secret.
+// What a reconcile or a deletion starts from: the resource, and what the last reconcile confirmed
+// of its Secret.
 export interface UserReconcileInput {
   user: KafkaUser;
   confirmedSecret?: string;
