@@ -63,47 +63,70 @@ export function rssMiB(pid: number, field: 'VmRSS' | 'VmHWM'): number {
   return Math.round(Number(line?.split(/\s+/)[1] ?? 0) / 1024);
 }
 
-export interface ReadinessWatch {
-  // Resolves once `count` resources have been Ready.
-  allReady: Promise<void>;
+export interface CountingWatch {
+  // Resolves once `count` resources have been counted.
+  done: Promise<void>;
   stop(): void;
 }
 
-// Readiness is watched, not polled: listing thousands of resources every few hundred
-// milliseconds would load the apiserver the operator is measured against.
-export async function watchReadiness<R extends KubernetesObject>(options: {
+interface WatchedKind {
   kubeConfig: PooledKubeConfig;
   api: { group: string; version: string; plural: string };
   namespace: string;
   count: number;
-  isReady: (resource: R) => boolean;
-}): Promise<ReadinessWatch> {
+}
+
+// Counts distinct resources as the informer's events show them: watched, not polled, as listing
+// thousands of resources every few hundred milliseconds would load the apiserver the operator is
+// measured against.
+async function countByWatch<R extends KubernetesObject>(
+  options: WatchedKind,
+  on: (informer: ResourceInformer<R>, count: (resource: R) => void) => void,
+): Promise<CountingWatch> {
   const informer = new ResourceInformer<R>({
     kubeConfig: options.kubeConfig,
     ...options.api,
     namespaces: [options.namespace],
     logger: pino({ level: 'warn' }),
   });
-  const ready = new Set<string>();
-  const allReady = new Promise<void>((resolve) => {
+  const counted = new Set<string>();
+  const done = new Promise<void>((resolve) => {
+    on(informer, (resource) => {
+      counted.add(resource.metadata?.name ?? '');
+      if (counted.size >= options.count) resolve();
+    });
+  });
+  await informer.start();
+  return { done, stop: () => informer.stop() };
+}
+
+export function watchReadiness<R extends KubernetesObject>(
+  options: WatchedKind & { isReady: (resource: R) => boolean },
+): Promise<CountingWatch> {
+  return countByWatch<R>(options, (informer, count) => {
     const countReady = (resource: R) => {
-      if (options.isReady(resource)) ready.add(resource.metadata?.name ?? '');
-      if (ready.size >= options.count) resolve();
+      if (options.isReady(resource)) count(resource);
     };
     informer.on('add', countReady);
     informer.on('update', countReady);
   });
-  await informer.start();
-  return { allReady, stop: () => informer.stop() };
+}
+
+// Counts the resources the apiserver has deleted (finalizers gone).
+export function watchDeletions<R extends KubernetesObject>(options: WatchedKind): Promise<CountingWatch> {
+  return countByWatch<R>(options, (informer, count) => informer.on('delete', count));
 }
 
 export interface IdleResync {
   seconds: number;
+  // The operator's CPU over the resync (from its first reconcile seen to its last).
+  cpuSeconds: number;
   statusWrites: number;
   kafkaWrites: number;
-  // The operator's CPU from the moment it was quiet until the resync began, as a share of one
-  // core (the benchmark's own metric reads, every 100 ms, included), and over how long.
-  idleCpuPercent: number;
+  // The operator's CPU over a window after the resync in which this benchmark sends it nothing
+  // (it reads /proc only), as a share of one core, and how long that window was; undefined when a
+  // reconcile ran within it (the next resync began too soon), as the figure would not be idle.
+  idleCpuPercent: number | undefined;
   idleSeconds: number;
 }
 
@@ -150,13 +173,15 @@ export function benchTopicSpec(topicName: string) {
   };
 }
 
-// One idle full resync: every resource is reconciled again and nothing should be written.
+// One idle full resync: every resource is reconciled again and nothing should be written. Then the
+// operator's CPU while idle, over `idleWindowMs` that ends before the next resync begins.
 export async function measureIdleResync(
   port: number,
   pid: number,
   kind: string,
   count: number,
   writeOperations: string[],
+  idleWindowMs = 20_000,
 ): Promise<IdleResync> {
   const kafkaWrites = async () =>
     (
@@ -170,24 +195,42 @@ export async function measureIdleResync(
   const reconcilesBefore = await waitUntilQuiet(port, kind);
   const statusWritesBefore = await readMetric(port, 'kao_status_writes_total', { kind });
   const kafkaWritesBefore = await kafkaWrites();
-  const quietAt = performance.now();
-  const quietCpuMs = processCpuMs(pid);
   let start = 0;
-  let idleCpuMs = 0;
+  let cpuAtStart = 0;
   for (;;) {
     const done = (await readyReconciles()) - reconcilesBefore;
     if (done > 0 && start === 0) {
       start = performance.now();
-      idleCpuMs = processCpuMs(pid) - quietCpuMs;
+      cpuAtStart = processCpuMs(pid);
     }
     if (done >= count) break;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+  const seconds = (performance.now() - start) / 1000;
+  const cpuSeconds = (processCpuMs(pid) - cpuAtStart) / 1000;
+  const statusWrites = (await readMetric(port, 'kao_status_writes_total', { kind })) - statusWritesBefore;
+  const kafkaWritesDuring = (await kafkaWrites()) - kafkaWritesBefore;
+  const reconcilesAfter = await waitUntilQuiet(port, kind);
+  const idleFrom = performance.now();
+  const idleCpuFrom = processCpuMs(pid);
+  await new Promise((resolve) => setTimeout(resolve, idleWindowMs));
+  const idleCpuMs = processCpuMs(pid) - idleCpuFrom;
+  const idleMs = performance.now() - idleFrom;
+  const stayedIdle = (await readyReconciles()) === reconcilesAfter;
   return {
-    seconds: (performance.now() - start) / 1000,
-    idleCpuPercent: (100 * idleCpuMs) / (start - quietAt),
-    idleSeconds: (start - quietAt) / 1000,
-    statusWrites: (await readMetric(port, 'kao_status_writes_total', { kind })) - statusWritesBefore,
-    kafkaWrites: (await kafkaWrites()) - kafkaWritesBefore,
+    seconds,
+    cpuSeconds,
+    statusWrites,
+    kafkaWrites: kafkaWritesDuring,
+    idleCpuPercent: stayedIdle ? (100 * idleCpuMs) / idleMs : undefined,
+    idleSeconds: idleMs / 1000,
   };
+}
+
+// The idle CPU line of the benchmarks.
+export function describeIdleCpu(idle: IdleResync): string {
+  const window = `${idle.idleSeconds.toFixed(0)} s after the resync, with no request to it`;
+  return idle.idleCpuPercent === undefined
+    ? `operator CPU while idle: not measured, a reconcile ran within the ${window}`
+    : `operator CPU while idle: ${idle.idleCpuPercent.toFixed(2)}% of a core over the ${window}`;
 }

@@ -101,7 +101,7 @@ await inParallel(names, 32, (name) =>
     ? users.create(name, benchUserSpec(name))
     : fixture.kafkaTopics.create(name, benchTopicSpec(topicName(name))),
 );
-await readiness.allReady;
+await readiness.done;
 readiness.stop();
 console.log(`all ${count} Ready after ${((performance.now() - start) / 1000).toFixed(1)} s`);
 await waitUntilQuiet(port, kind);

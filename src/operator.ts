@@ -100,7 +100,7 @@ export async function startOperator(config: OperatorConfig, logger: Logger, kube
   });
   const topics = watchTopics(caches, config.labelSelector);
   const users = watchUsers(caches, config.labelSelector, clusters);
-  watchUserSecrets(caches);
+  const userSecrets = watchUserSecrets(caches);
   await verifyRedisCredentials(config.redis, logger);
   const queue = new ReconcileQueue({
     redis: config.redis,
@@ -135,6 +135,7 @@ export async function startOperator(config: OperatorConfig, logger: Logger, kube
       renewalDays: config.users.certificateRenewalDays,
     },
     findKafka,
+    cachedSecret: (namespace, name) => userSecrets.get(namespace, name),
     recordEvent,
   });
   const objects = new KubernetesObjects(kubeConfig);

@@ -10,7 +10,12 @@ import { isForcedRenewal } from '../actors/user/user-tls.ts';
 import type { KafkaUser } from '../api/kafka-user.ts';
 import { clusterLabel, forceRenewAnnotation, kindLabel } from '../api/labels.ts';
 import { kafkaUserType } from '../api/resources.ts';
-import { type UserContext, type UserReconciled, userMachine } from '../machines/user-machine.ts';
+import {
+  type UserContext,
+  type UserReconciled,
+  type UserReconcileInput,
+  userMachine,
+} from '../machines/user-machine.ts';
 import type { RelatedKind, ResourceCaches, ResourceInformer, ResourceKind } from '../supervisor/contract.ts';
 
 // The index of KafkaUsers by the Kafka cluster they belong to, for the orphan sweep.
@@ -79,11 +84,13 @@ export function createUserKind(
     type: kafkaUserType,
     machine: userMachine.provide({
       actors: {
-        reconcileUser: fromPromise<UserReconciled, KafkaUser>(({ input, signal }) =>
+        reconcileUser: fromPromise<UserReconciled, UserReconcileInput>(({ input, signal }) =>
           effects.reconcileUser(input, signal),
         ),
         releaseUser: fromPromise<void, KafkaUser>(({ input }) => effects.releaseUser(input)),
-        deleteUser: fromPromise<void, KafkaUser>(({ input, signal }) => effects.deleteUser(input, signal)),
+        deleteUser: fromPromise<void, UserReconcileInput>(({ input, signal }) =>
+          effects.deleteUser(input, signal),
+        ),
       },
     }),
     buildStatus: (state, context, resource, now) =>

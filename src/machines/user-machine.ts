@@ -23,6 +23,16 @@ export interface UserReconciled {
   username: string;
   // Absent when the authentication makes no Secret (tls-external, none).
   secretName?: string;
+  // The user's Secret as this reconcile confirmed it (userSecretConfirmation): while the watched
+  // Secret and the user still give this value, the next reconcile need not read the Secret.
+  confirmedSecret?: string;
+}
+
+// What a reconcile or a deletion starts from: the resource, and what the last reconcile confirmed
+// of its Secret.
+export interface UserReconcileInput {
+  user: KafkaUser;
+  confirmedSecret?: string;
 }
 
 // Names and counts only: the password never enters the context, so the state-chart view cannot show it.
@@ -30,6 +40,7 @@ export interface UserContext extends ReconcileMemory {
   key: string;
   username?: string;
   secretName?: string;
+  confirmedSecret?: string;
 }
 
 export type UserEvent = ReconcileEvent<KafkaUser>;
@@ -51,11 +62,11 @@ export const userMachine = setup({
     input: {} as { key: string },
   },
   actors: {
-    reconcileUser: fromPromise<UserReconciled, KafkaUser>(async () =>
+    reconcileUser: fromPromise<UserReconciled, UserReconcileInput>(async () =>
       effectNotProvided('user', 'reconcileUser'),
     ),
     releaseUser: fromPromise<void, KafkaUser>(async () => effectNotProvided('user', 'releaseUser')),
-    deleteUser: fromPromise<void, KafkaUser>(async () => effectNotProvided('user', 'deleteUser')),
+    deleteUser: fromPromise<void, UserReconcileInput>(async () => effectNotProvided('user', 'deleteUser')),
   },
   guards: resourceGuards,
   actions: {
@@ -76,12 +87,13 @@ export const userMachine = setup({
       entry: 'rememberGeneration',
       invoke: {
         src: 'reconcileUser',
-        input: ({ event }) => event.resource,
+        input: ({ context, event }) => ({ user: event.resource, confirmedSecret: context.confirmedSecret }),
         onDone: {
           target: 'ready',
           actions: assign(({ event }) => ({
             username: event.output.username,
             secretName: event.output.secretName,
+            confirmedSecret: event.output.confirmedSecret,
             ...afterSuccess,
           })),
         },
@@ -96,7 +108,7 @@ export const userMachine = setup({
     deleting: {
       invoke: {
         src: 'deleteUser',
-        input: ({ event }) => event.resource,
+        input: ({ context, event }) => ({ user: event.resource, confirmedSecret: context.confirmedSecret }),
         onDone: { target: 'deleted', actions: 'forgetFailure' },
         onError: toFailed,
       },

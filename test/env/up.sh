@@ -54,7 +54,7 @@ start_kubernetes() {
     --initial-cluster="testenv=http://127.0.0.1:$pp" --unsafe-no-fsync=true --log-level=warn
   wait_for etcd 30 curl -sf "http://127.0.0.1:$ep/health"
 
-  # Writes and lists by the service accounts of namespace kao-audited, for tests that ask the apiserver
+  # Reads, writes and lists by the service accounts of namespace kao-audited, for tests that ask the apiserver
   # who wrote what and when (fencing) and what an idle operator asks for; nothing else is recorded.
   local audit_policy=$TESTENV_RUN/audit-policy.yaml audit_log=$TESTENV_RUN/logs/audit.log
   cat > "$audit_policy" <<'POLICY'
@@ -64,7 +64,7 @@ omitStages: [RequestReceived]
 rules:
   - level: Metadata
     userGroups: ["system:serviceaccounts:kao-audited"]
-    verbs: [list, create, update, patch, delete, deletecollection]
+    verbs: [get, list, create, update, patch, delete, deletecollection]
   - level: None
 POLICY
   log "starting kube-apiserver $K8S_VERSION on 127.0.0.1:$ap"

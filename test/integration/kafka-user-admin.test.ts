@@ -211,6 +211,49 @@ test('ACLs of every resource type, literal and prefix, allow and deny, are creat
   );
 });
 
+test("deleting a principal's ACLs takes every one of them in one filter and leaves other principals' ACLs", async () => {
+  const leaving = `User:leaving-${suffix}`;
+  const staying = `User:staying-${suffix}`;
+  const rule = (principal: string, resourceName: string, operation: AclRule['operation']): AclRule => ({
+    principal,
+    host: '*',
+    resourceType: 'topic',
+    resourceName,
+    patternType: 'literal',
+    operation,
+    permission: 'allow',
+  });
+  const leavingRules = [
+    rule(leaving, `orders-${suffix}`, 'Read'),
+    rule(leaving, `orders-${suffix}`, 'Write'),
+    {
+      ...rule(leaving, `group-${suffix}`, 'Read'),
+      resourceType: 'group' as const,
+      patternType: 'prefix' as const,
+    },
+  ];
+  const stayingRules = [rule(staying, `orders-${suffix}`, 'Read')];
+  cleanups.push(() => admin.deleteAcls([...leavingRules, ...stayingRules]));
+  await admin.createAcls([...leavingRules, ...stayingRules]);
+  await settles('both principals to be listed', async () => {
+    const listed = await admin.listAclPrincipals();
+    return listed.includes(leaving) && listed.includes(staying) ? true : undefined;
+  });
+
+  const deletionsBefore = (await requestsSent()).deleteAcls ?? 0;
+  await admin.deleteAclsOf(leaving);
+  assert.equal((await requestsSent()).deleteAcls, deletionsBefore + 1);
+  // The admin's own reads see its write at once; a new describe of Kafka sees it once applied.
+  assert.deepEqual(await admin.describeAcls(leaving), []);
+  await settles('the principal to be listed no more', async () =>
+    (await admin.listAclPrincipals()).includes(leaving) ? undefined : true,
+  );
+  assert.ok((await admin.listAclPrincipals()).includes(staying));
+  assert.deepEqual(await admin.describeAcls(staying), stayingRules);
+  // A principal with no ACL left: nothing to delete, and no error.
+  await admin.deleteAclsOf(leaving);
+});
+
 test("the admin's reads share one describe of every ACL for a bounded time, see its own writes at once, and see an ACL another client deleted after that time", async () => {
   const principal = `User:snapshot-${suffix}`;
   const [kept, deletedElsewhere] = aclsOf(

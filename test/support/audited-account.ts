@@ -1,5 +1,5 @@
-// Service accounts of namespace kao-audited, whose requests the test apiserver's audit log records (writes
-// and lists: test/env/up.sh), and the entries recorded, for tests that ask the apiserver who did what.
+// Service accounts of namespace kao-audited, whose requests the test apiserver's audit log records (gets,
+// lists and writes: test/env/up.sh), and the entries recorded, for tests that ask the apiserver who did what.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ApiException, type CoreV1Api, KubeConfig, RbacAuthorizationV1Api } from '@kubernetes/client-node';

@@ -34,6 +34,7 @@ export class AclAdmin {
   readonly #snapshot: SharedSnapshot<AclsByPrincipal>;
   readonly #create: RequestBatcher<AclRule[], undefined>;
   readonly #delete: RequestBatcher<AclRule[], undefined>;
+  readonly #deletePrincipals: RequestBatcher<string, undefined>;
 
   constructor(context: AdminContext, snapshotMaxAgeMs = aclSnapshotMaxAgeMs) {
     this.#context = context;
@@ -57,6 +58,14 @@ export class AclAdmin {
       ),
       context.batching.writes,
     );
+    this.#deletePrincipals = new RequestBatcher(
+      inRequestsOfAtMost(
+        eachAloneAfterWholeFailure((principals) => this.#sendDeletePrincipals(principals)),
+        () => 1,
+        aclDeletionsPerRequest,
+      ),
+      context.batching.writes,
+    );
   }
 
   async describeAcls(principal: string): Promise<AclRule[]> {
@@ -73,6 +82,18 @@ export class AclAdmin {
 
   async deleteAcls(rules: AclRule[]): Promise<void> {
     if (rules.length > 0) await this.#write(this.#delete, rules, removeAcls);
+  }
+
+  // One filter for all of a principal's ACLs: the controller matches each filter against every ACL,
+  // so this costs Kafka one scan of them instead of one per binding.
+  async deleteAclsOf(principal: string): Promise<void> {
+    try {
+      await this.#deletePrincipals.submit(principal);
+    } catch (error) {
+      this.#snapshot.invalidate();
+      throw error;
+    }
+    this.#snapshot.written((snapshot) => snapshot.delete(principal));
   }
 
   // The snapshot follows each write Kafka confirmed, and is dropped after one that failed.
@@ -101,6 +122,22 @@ export class AclAdmin {
     return response.resources.flatMap(({ acls, ...resource }) =>
       acls.map((acl) => ({ ...resource, ...acl })),
     );
+  }
+
+  async #sendDeletePrincipals(principals: string[]): Promise<Array<undefined | Error>> {
+    this.#context.count('deleteAcls');
+    const response = await this.#context.connection.request(
+      'deleting ACLs',
+      (connection) => deleteAclsV3.api.async(connection, principals.map(principalFilter)),
+      'filterResults',
+    );
+    return principals.map((principal, index) => {
+      const result = response.filterResults[index];
+      const what = `deleting the ACLs of ${principal}`;
+      if (!result) return new Error(`Kafka did not answer ${what}`);
+      const failed = result.errorCode === 0 ? result.matchingAcls.find((acl) => acl.errorCode !== 0) : result;
+      return failed ? kafkaFailure(what, failed) : undefined;
+    });
   }
 
   async #sendCreate(calls: AclRule[][]): Promise<Array<undefined | Error>> {

@@ -95,6 +95,8 @@ export interface KafkaAdmin {
   createAcls(rules: AclRule[]): Promise<void>;
   // Deletes exactly these bindings; absent ones are fine.
   deleteAcls(rules: AclRule[]): Promise<void>;
+  // Deletes every ACL of the principal, whatever its resource, pattern or operation.
+  deleteAclsOf(principal: string): Promise<void>;
   // The quotas of the entity user=<user> (not the default user entity).
   describeUserQuotas(user: string): Promise<UserQuotas>;
   // Every user that has a client quota of its own (orphan cleanup).

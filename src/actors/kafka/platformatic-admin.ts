@@ -153,6 +153,10 @@ export class PlatformaticKafkaAdmin implements KafkaAdmin {
     return this.#acls.deleteAcls(rules);
   }
 
+  deleteAclsOf(principal: string): Promise<void> {
+    return this.#acls.deleteAclsOf(principal);
+  }
+
   describeUserQuotas(user: string): Promise<UserQuotas> {
     return this.#quotas.describeUserQuotas(user);
   }

@@ -2,14 +2,14 @@
 // check the spec, make the credential (SCRAM password or TLS certificate), the ACLs and the quotas
 // in Kafka exactly the spec's, write the user's Secret, and undo it all through the finalizer;
 // let go of an unmanaged user without touching Kafka or its Secret.
-import type { CoreV1Api, V1Secret } from '@kubernetes/client-node';
+import type { CoreV1Api, KubernetesObject, V1Secret } from '@kubernetes/client-node';
 import type { Kafka } from '../../api/kafka.ts';
 import type { KafkaUser } from '../../api/kafka-user.ts';
 import { forceRenewAnnotation, managedAnnotation } from '../../api/labels.ts';
 import { kafkaUserType } from '../../api/resources.ts';
 import { ReconcileFailure } from '../../machines/reconcile-failure.ts';
 import { isUnmanaged } from '../../machines/resource-machine.ts';
-import type { UserReconciled } from '../../machines/user-machine.ts';
+import type { UserReconciled, UserReconcileInput } from '../../machines/user-machine.ts';
 import { caSettingsFrom, ensureCertificateAuthority } from '../certificates/certificate-authority.ts';
 import type { KeyAndCertificate } from '../certificates/certificates.ts';
 import type { KafkaAdmin } from '../kafka/kafka-admin.ts';
@@ -28,7 +28,12 @@ import {
   usernameOf,
 } from './user-principal.ts';
 import { desiredQuotas } from './user-quotas.ts';
-import { appliedPasswordAnnotation, desiredPassword, ensureScramCredential } from './user-scram.ts';
+import {
+  appliedPasswordAnnotation,
+  desiredPassword,
+  ensureScramCredential,
+  userSecretConfirmation,
+} from './user-scram.ts';
 import { buildUserSecret, isOwnedBy, scramSecretData, secretDiffers, userSecretName } from './user-secret.ts';
 import { UserSecretStore } from './user-secret-store.ts';
 import { buildTlsUserSecret, isForcedRenewal, type UserCertificateSettings } from './user-tls.ts';
@@ -47,6 +52,9 @@ export interface UserEffectsOptions {
   findKafka?: (namespace: string, name: string) => Kafka | undefined;
   // The watched KafkaUsers with this principalKey, in every namespace (an index of the informer's cache).
   usersNaming: (principalKey: string) => readonly KafkaUser[];
+  // The user's Secret as the watch caches it (its name, resourceVersion and force-renew annotation);
+  // without it every reconcile reads the Secret.
+  cachedSecret?: (namespace: string, name: string) => KubernetesObject | undefined;
   // A Kubernetes Event on the KafkaUser, for what the operator did that its status does not tell.
   recordEvent: (user: KafkaUser, event: EventToRecord) => Promise<void>;
 }
@@ -142,42 +150,98 @@ export function createUserEffects(options: UserEffectsOptions) {
     ]);
   }
 
-  // The signal aborts when this replica stops leading: no Kafka write starts after that.
-  async function reconcileUser(user: KafkaUser, signal: AbortSignal): Promise<UserReconciled> {
-    checkSpec(user);
-    const conflict = await ownershipConflict(user);
-    if (conflict) throw conflict;
-    const identity = identityOf(user);
+  // Whether the user's Secret is, by its resourceVersion in the watch's cache, still the one the
+  // last reconcile confirmed for this user, and Kafka still holds its credential: then the Secret
+  // needs neither a read nor a write. Anything else (no confirmation, not cached, renewal asked,
+  // another version, no credential) is answered by reading the Secret.
+  async function secretStillConfirmed(
+    admin: KafkaAdmin,
+    user: KafkaUser,
+    confirmedSecret: string | undefined,
+  ): Promise<boolean> {
+    if (confirmedVersion(user, confirmedSecret) === undefined) return false;
+    return admin.hasScramCredential(usernameOf(user)).catch((error: unknown) => {
+      throw asUserFailure(error, identityOf(user));
+    });
+  }
+
+  // The resourceVersion of the user's Secret in the watch's cache when it is the one the last
+  // reconcile confirmed (owned by this user, as it was made), with no renewal asked.
+  function confirmedVersion(user: KafkaUser, confirmedSecret: string | undefined): string | undefined {
+    if (confirmedSecret === undefined || !options.cachedSecret) return undefined;
+    const cached = options.cachedSecret(user.metadata?.namespace ?? '', userSecretName(user));
+    const version = cached?.metadata?.resourceVersion;
+    if (!cached || isForcedRenewal(cached)) return undefined;
+    return userSecretConfirmation(user, version) === confirmedSecret ? version : undefined;
+  }
+
+  // Deletes the user's Secret when this user owns it: without reading it when the cached version
+  // is the confirmed one (the apiserver refuses the delete if the Secret changed since).
+  async function deleteOwnSecret(user: KafkaUser, confirmedSecret: string | undefined): Promise<void> {
     const namespace = user.metadata?.namespace ?? '';
-    const username = usernameOf(user);
-    const current = await secrets.read(namespace, userSecretName(user));
-    checkSecretOwnership(user, current);
-    const admin = await clusters.adminFor(user);
-    const writeCredential = await prepareCredential(admin, user, current);
+    const name = userSecretName(user);
+    const version = confirmedVersion(user, confirmedSecret);
+    if (version !== undefined && (await secrets.deleteAt(namespace, name, version))) return;
+    const current = await secrets.read(namespace, name);
+    if (current && isOwnedBy(current, user)) await secrets.delete(namespace, name);
+  }
+
+  // The finalizer, then the credential (written by `writeCredential`), ACLs and quotas in Kafka.
+  async function reconcileInKafka<T>(
+    admin: KafkaAdmin,
+    user: KafkaUser,
+    writeCredential: () => Promise<T>,
+    signal: AbortSignal,
+  ): Promise<T> {
     signal.throwIfAborted();
     // The finalizer goes on before the credential exists, so none is ever left without one.
     if (useFinalizers) await resources.addFinalizer(kafkaUserType, user, userFinalizer);
-    let secret: V1Secret | undefined;
+    const username = usernameOf(user);
+    let written: T;
     try {
-      [secret] = await Promise.all([
+      [written] = await Promise.all([
         writeCredential(),
         reconcileAcls(admin, username, desiredAcls(user, principalOf(username))),
         reconcileQuotas(admin, username, desiredQuotas(user)),
         cleanOtherName(admin, user),
       ]);
     } catch (error) {
-      throw asUserFailure(error, identity);
+      throw asUserFailure(error, identityOf(user));
     }
     signal.throwIfAborted();
+    return written;
+  }
+
+  // The signal aborts when this replica stops leading: no Kafka write starts after that.
+  async function reconcileUser(
+    { user, confirmedSecret }: UserReconcileInput,
+    signal: AbortSignal,
+  ): Promise<UserReconciled> {
+    checkSpec(user);
+    const conflict = await ownershipConflict(user);
+    if (conflict) throw conflict;
+    const namespace = user.metadata?.namespace ?? '';
+    const username = usernameOf(user);
+    const secretName = userSecretName(user);
+    const admin = await clusters.adminFor(user);
+    if (await secretStillConfirmed(admin, user, confirmedSecret)) {
+      await reconcileInKafka(admin, user, async () => undefined, signal);
+      return { username, secretName, confirmedSecret };
+    }
+    const current = await secrets.read(namespace, secretName);
+    checkSecretOwnership(user, current);
+    const writeCredential = await prepareCredential(admin, user, current);
+    const secret = await reconcileInKafka(admin, user, writeCredential, signal);
     if (secret) {
-      if (secretDiffers(secret, current)) await secrets.apply(secret);
+      let written = secretDiffers(secret, current) ? await secrets.apply(secret) : current;
       // Served: the request is taken off, so the next reconcile keeps the new certificate.
       if (isForcedRenewal(current))
-        await secrets.removeAnnotation(namespace, userSecretName(user), forceRenewAnnotation);
-      return { username, secretName: secret.metadata?.name };
+        written = await secrets.removeAnnotation(namespace, secretName, forceRenewAnnotation);
+      const confirmed = userSecretConfirmation(user, written?.metadata?.resourceVersion);
+      return { username, secretName, ...(confirmed && { confirmedSecret: confirmed }) };
     }
     // tls-external and no authentication have no Secret: one this user owned goes.
-    if (current && isOwnedBy(current, user)) await secrets.delete(namespace, userSecretName(user));
+    if (current && isOwnedBy(current, user)) await secrets.delete(namespace, secretName);
     return { username };
   }
 
@@ -202,21 +266,26 @@ export function createUserEffects(options: UserEffectsOptions) {
 
   // Removes the credential, ACLs and quotas of a user this KafkaUser owns, and the Secret made for
   // it; returns why Kafka is left as it is otherwise.
-  async function cleanUp(user: KafkaUser, signal: AbortSignal): Promise<string | undefined> {
+  async function cleanUp(
+    user: KafkaUser,
+    confirmedSecret: string | undefined,
+    signal: AbortSignal,
+  ): Promise<string | undefined> {
     if (isUnmanaged(user)) return `${managedAnnotation} is "false"`;
     // A user whose principal another owns leaves Kafka as it is: what is there is the owner's.
     const conflict = await ownershipConflict(user);
     if (!conflict) await removePrincipal(user, signal);
-    const current = await secrets.read(user.metadata?.namespace ?? '', userSecretName(user));
-    if (current && isOwnedBy(current, user))
-      await secrets.delete(user.metadata?.namespace ?? '', userSecretName(user));
+    await deleteOwnSecret(user, confirmedSecret);
     return conflict?.message;
   }
 
-  async function deleteUser(user: KafkaUser, signal: AbortSignal): Promise<void> {
+  async function deleteUser(
+    { user, confirmedSecret }: UserReconcileInput,
+    signal: AbortSignal,
+  ): Promise<void> {
     // Without our finalizer this operator never reconciled the user, or already cleaned up.
     if (!user.metadata?.finalizers?.includes(userFinalizer)) return;
-    const keptBecause = await cleanUp(user, signal);
+    const keptBecause = await cleanUp(user, confirmedSecret, signal);
     if (keptBecause) {
       await options.recordEvent(user, {
         type: 'Normal',

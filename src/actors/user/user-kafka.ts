@@ -31,6 +31,12 @@ export async function reconcileQuotas(
   if (hasQuotaChanges(changes)) await admin.alterUserQuotas(username, changes);
 }
 
+// Every ACL of the name's principal, with one filter, when it has any.
+async function removeAcls(admin: KafkaAdmin, username: string): Promise<void> {
+  const principal = principalOf(username);
+  if ((await admin.describeAcls(principal)).length > 0) await admin.deleteAclsOf(principal);
+}
+
 // Everything Kafka holds for this name: SCRAM credential (when `withCredential`), ACLs and quotas.
 export async function removeFromKafka(
   admin: KafkaAdmin,
@@ -39,7 +45,7 @@ export async function removeFromKafka(
 ): Promise<void> {
   await Promise.all([
     withCredential ? admin.deleteScramCredential(username) : undefined,
-    reconcileAcls(admin, username, []),
+    removeAcls(admin, username),
     reconcileQuotas(admin, username, {}),
   ]);
 }

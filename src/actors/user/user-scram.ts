@@ -8,8 +8,8 @@ import type { KafkaUser } from '../../api/kafka-user.ts';
 import { ReconcileFailure } from '../../machines/reconcile-failure.ts';
 import { generatePassword } from '../certificates/certificates.ts';
 import type { KafkaAdmin } from '../kafka/kafka-admin.ts';
-import { identityOf } from './user-principal.ts';
-import { secretValue } from './user-secret.ts';
+import { authenticationOf, identityOf } from './user-principal.ts';
+import { buildUserSecret, secretValue } from './user-secret.ts';
 
 // Strimzi's default length of generated SCRAM passwords.
 export const generatedPasswordLength = 32;
@@ -69,4 +69,20 @@ export async function ensureScramCredential(
   if (recorded === hash && (await admin.hasScramCredential(username))) return hash;
   await admin.upsertScramCredential(username, password);
   return hash;
+}
+
+// What a reconcile of a SCRAM user that keeps its password in its own Secret confirmed: the Secret's
+// resourceVersion (any write to the Secret changes it) and everything of the user the Secret is built
+// from besides the password (name, uid, labels, template, authentication). Undefined for the other
+// authentications and for a password from another Secret, which are read at every reconcile.
+export function userSecretConfirmation(
+  user: KafkaUser,
+  resourceVersion: string | undefined,
+): string | undefined {
+  const authentication = user.spec?.authentication;
+  if (!resourceVersion || authenticationOf(user) !== 'scram-sha-512' || authentication?.password)
+    return undefined;
+  return createHash('sha256')
+    .update(JSON.stringify([resourceVersion, buildUserSecret(user, {}).metadata, authentication]))
+    .digest('base64url');
 }

@@ -29,8 +29,9 @@ export class UserSecretStore {
     });
   }
 
-  async apply(secret: V1Secret): Promise<void> {
-    await this.#core.patchNamespacedSecret(
+  // The Secret as the apiserver holds it after the write.
+  apply(secret: V1Secret): Promise<V1Secret> {
+    return this.#core.patchNamespacedSecret(
       {
         namespace: secret.metadata?.namespace ?? '',
         name: secret.metadata?.name ?? '',
@@ -43,8 +44,8 @@ export class UserSecretStore {
   }
 
   // Takes an annotation someone else set (e.g. a request the operator has now served) off the Secret.
-  async removeAnnotation(namespace: string, name: string, annotation: string): Promise<void> {
-    await this.#core.patchNamespacedSecret(
+  removeAnnotation(namespace: string, name: string, annotation: string): Promise<V1Secret> {
+    return this.#core.patchNamespacedSecret(
       { namespace, name, body: { metadata: { annotations: { [annotation]: null } } } },
       setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
     );
@@ -55,5 +56,19 @@ export class UserSecretStore {
     await this.#core.deleteNamespacedSecret({ namespace, name }).catch((error: unknown) => {
       if (!isNotFound(error)) throw error;
     });
+  }
+
+  // Deletes the Secret only at this resourceVersion: false, and nothing deleted, when it has
+  // another (changed since) or is absent.
+  async deleteAt(namespace: string, name: string, resourceVersion: string): Promise<boolean> {
+    return this.#core
+      .deleteNamespacedSecret({ namespace, name, body: { preconditions: { resourceVersion } } })
+      .then(
+        () => true,
+        (error: unknown) => {
+          if (isNotFound(error) || (error instanceof ApiException && error.code === 409)) return false;
+          throw error;
+        },
+      );
   }
 }

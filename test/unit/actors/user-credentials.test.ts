@@ -7,6 +7,7 @@ import {
   appliedPasswordHash,
   desiredPassword,
   ensureScramCredential,
+  userSecretConfirmation,
 } from '../../../src/actors/user/user-scram.ts';
 import { buildUserSecret, scramSecretData, secretDiffers } from '../../../src/actors/user/user-secret.ts';
 import type { KafkaUser, KafkaUserSpec } from '../../../src/api/kafka-user.ts';
@@ -154,4 +155,35 @@ test('the recorded hash differs between users with the same password', () => {
   other.metadata.uid = 'uid-2';
   const hash = appliedPasswordHash(user(), 'pw');
   assert.notEqual(hash, appliedPasswordHash(other, 'pw'));
+});
+
+test("a SCRAM user's Secret confirmation changes with the Secret's version and with what the Secret is built from", () => {
+  const scram = user();
+  const confirmed = userSecretConfirmation(scram, '41');
+  assert.ok(confirmed);
+  assert.equal(userSecretConfirmation(user(), '41'), confirmed);
+  assert.notEqual(userSecretConfirmation(scram, '42'), confirmed);
+  const relabelled = user();
+  relabelled.metadata.labels = { ...relabelled.metadata.labels, team: 'ops' };
+  assert.notEqual(userSecretConfirmation(relabelled, '41'), confirmed);
+  const recreated = user();
+  recreated.metadata.uid = 'uid-2';
+  assert.notEqual(userSecretConfirmation(recreated, '41'), confirmed);
+  const annotated = user({
+    authentication: { type: 'scram-sha-512' },
+    template: { secret: { metadata: { annotations: { note: 'x' } } } },
+  });
+  assert.notEqual(userSecretConfirmation(annotated, '41'), confirmed);
+});
+
+test('no confirmation for a Secret that is always read: TLS, a password from another Secret, or no version', () => {
+  assert.equal(userSecretConfirmation(user({ authentication: { type: 'tls' } }), '41'), undefined);
+  const named = user({
+    authentication: {
+      type: 'scram-sha-512',
+      password: { valueFrom: { secretKeyRef: { name: 'passwords', key: 'alice' } } },
+    },
+  });
+  assert.equal(userSecretConfirmation(named, '41'), undefined);
+  assert.equal(userSecretConfirmation(user(), undefined), undefined);
 });

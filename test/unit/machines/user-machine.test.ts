@@ -4,7 +4,11 @@ import { createActor, fromPromise, waitFor } from 'xstate';
 import type { KafkaUser } from '../../../src/api/kafka-user.ts';
 import { settledTag } from '../../../src/api/reconcile-outcome.ts';
 import { ReconcileFailure } from '../../../src/machines/reconcile-failure.ts';
-import { type UserReconciled, userMachine } from '../../../src/machines/user-machine.ts';
+import {
+  type UserReconciled,
+  type UserReconcileInput,
+  userMachine,
+} from '../../../src/machines/user-machine.ts';
 import { sanitiseContext } from '../../../src/supervisor/state-chart/view/context-sanitiser.ts';
 
 function user(overrides: Partial<KafkaUser['metadata']> = {}): KafkaUser {
@@ -17,24 +21,27 @@ function user(overrides: Partial<KafkaUser['metadata']> = {}): KafkaUser {
 }
 
 function driven(effects: {
-  reconcile?: (user: KafkaUser) => Promise<UserReconciled>;
+  reconcile?: (user: KafkaUser, confirmedSecret: string | undefined) => Promise<UserReconciled>;
   release?: (user: KafkaUser) => Promise<void>;
   remove?: (user: KafkaUser) => Promise<void>;
 }) {
   const calls: string[] = [];
   const machine = userMachine.provide({
     actors: {
-      reconcileUser: fromPromise<UserReconciled, KafkaUser>(async ({ input }) => {
-        calls.push(`reconcile ${input.metadata?.name}`);
-        return (effects.reconcile ?? (async () => ({ username: 'alice', secretName: 'alice' })))(input);
+      reconcileUser: fromPromise<UserReconciled, UserReconcileInput>(async ({ input }) => {
+        calls.push(`reconcile ${input.user.metadata?.name}`);
+        return (effects.reconcile ?? (async () => ({ username: 'alice', secretName: 'alice' })))(
+          input.user,
+          input.confirmedSecret,
+        );
       }),
       releaseUser: fromPromise<void, KafkaUser>(async ({ input }) => {
         calls.push(`release ${input.metadata?.name}`);
         await effects.release?.(input);
       }),
-      deleteUser: fromPromise<void, KafkaUser>(async ({ input }) => {
-        calls.push(`delete ${input.metadata?.name}`);
-        await effects.remove?.(input);
+      deleteUser: fromPromise<void, UserReconcileInput>(async ({ input }) => {
+        calls.push(`delete ${input.user.metadata?.name}`);
+        await effects.remove?.(input.user);
       }),
     },
   });
@@ -54,6 +61,26 @@ test('a new user actor is pending until its first reconcile, then ready with its
   assert.equal(settled.context.username, 'alice');
   assert.equal(settled.context.secretName, 'alice');
   assert.equal(settled.context.reconciledGeneration, 2);
+});
+
+test("a reconcile starts from what the last successful one confirmed of the user's Secret", async () => {
+  const confirmations: Array<string | undefined> = [];
+  let fail = false;
+  const { reconcile } = driven({
+    reconcile: async (_user, confirmedSecret) => {
+      confirmations.push(confirmedSecret);
+      if (fail) throw new ReconcileFailure('KafkaError', 'broker away');
+      return { username: 'alice', secretName: 'alice', confirmedSecret: `version ${confirmations.length}` };
+    },
+  });
+  await reconcile(user());
+  const ready = await reconcile(user());
+  assert.equal(ready.context.confirmedSecret, 'version 2');
+  fail = true;
+  assert.equal((await reconcile(user())).value, 'failed');
+  fail = false;
+  await reconcile(user());
+  assert.deepEqual(confirmations, [undefined, 'version 1', 'version 2', 'version 2']);
 });
 
 test('a refused spec leaves the actor failed with the reason, and a later success clears it', async () => {

@@ -1,0 +1,127 @@
+// What the writes a new resource needs cost this machine, measured without the operator: the CPU
+// the apiserver, etcd, the controller-manager and Kafka spend on each step (including what Kafka
+// does after it has answered), and the writing client's own CPU, with each process's idle load
+// subtracted. Their sum bounds resources/s on this machine's cores whatever the operator does.
+import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { runDirectory } from '../test/support/environment.ts';
+import { processCpuMs } from './bench-support.ts';
+
+const services = ['kube-apiserver', 'etcd', 'kube-controller-manager', 'kafka-1'] as const;
+type Service = (typeof services)[number];
+export type CpuMs = Record<Service | 'client', number>;
+
+function serviceCpuMs(service: Service): number {
+  return processCpuMs(readFileSync(join(runDirectory, 'pids', `${service}.pid`), 'utf8').trim());
+}
+
+function cpuNow(): CpuMs {
+  const own = process.cpuUsage();
+  const sample = Object.fromEntries(services.map((s) => [s, serviceCpuMs(s)]));
+  return { ...sample, client: (own.user + own.system) / 1000 } as CpuMs;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+const perMs = (from: CpuMs, to: CpuMs, ms: number) =>
+  Object.fromEntries(
+    Object.keys(to).map((k) => [k, (to[k as keyof CpuMs] - from[k as keyof CpuMs]) / ms]),
+  ) as CpuMs;
+
+// Each process's CPU per ms at rest: measured once no service has used more than a tenth of a core
+// for a second (Kafka may still be deleting an earlier run's topics: it removes their files a minute
+// later). If that never happens within 90 s, the quietest second seen stands, and `quiet` says so.
+async function idleRates(): Promise<{ rates: CpuMs; quiet: boolean }> {
+  let last = cpuNow();
+  let quietest: CpuMs | undefined;
+  const total = (rates: CpuMs) => services.reduce((sum, s) => sum + rates[s], 0);
+  for (const start = performance.now(); performance.now() - start < 90_000; ) {
+    await sleep(1_000);
+    const now = cpuNow();
+    const rates = perMs(last, now, 1_000);
+    if (services.every((s) => rates[s] < 0.1)) return { rates, quiet: true };
+    if (!quietest || total(rates) < total(quietest)) quietest = rates;
+    last = now;
+  }
+  return { rates: quietest ?? perMs(last, cpuNow(), 1), quiet: false };
+}
+
+// CPU the services and this process spend on `work`, minus what they spend idle. Work goes on after
+// the answers (Kafka creates a topic's logs once the controller has committed it), so the count ends
+// when every service is back to its idle rate, or after 30 s.
+async function cpuOf(work: () => Promise<unknown>, idlePerMs: CpuMs): Promise<CpuMs> {
+  const before = cpuNow();
+  const start = performance.now();
+  await work();
+  for (let last = cpuNow(); performance.now() - start < 30_000; ) {
+    await sleep(500);
+    const now = cpuNow();
+    const rates = perMs(last, now, 500);
+    if (services.every((s) => rates[s] <= idlePerMs[s] + 0.05)) break;
+    last = now;
+  }
+  const after = cpuNow();
+  const elapsed = performance.now() - start;
+  const spent = (key: keyof CpuMs) => Math.max(0, after[key] - before[key] - idlePerMs[key] * elapsed);
+  return Object.fromEntries([...services, 'client'].map((k) => [k, spent(k as keyof CpuMs)])) as CpuMs;
+}
+
+// The steps one resource needs, each done for every resource of the sample.
+export type Steps = Record<string, () => Promise<unknown>>;
+
+export interface StepCosts {
+  // CPU ms per resource, by step and by process.
+  steps: Record<string, CpuMs>;
+  perResourceMs: number;
+  // resources/s this machine's cores could give if the processes above did nothing else.
+  boundPerSecond: number;
+}
+
+export interface MachineCosts {
+  // By group of steps (e.g. "a new user", "a deleted user"), measured in the order given.
+  groups: Record<string, StepCosts>;
+  // false: the services never went quiet before the measurement, so its figures are rough.
+  quiet: boolean;
+}
+
+export async function measureStepCosts(groups: Record<string, Steps>, sample: number): Promise<MachineCosts> {
+  const { rates: idlePerMs, quiet } = await idleRates();
+  const measured: Record<string, StepCosts> = {};
+  for (const [group, steps] of Object.entries(groups)) {
+    const perStep: Record<string, CpuMs> = {};
+    for (const [step, work] of Object.entries(steps)) {
+      const spent = await cpuOf(work, idlePerMs);
+      perStep[step] = Object.fromEntries(Object.entries(spent).map(([k, ms]) => [k, ms / sample])) as CpuMs;
+    }
+    const perResourceMs = Object.values(perStep)
+      .flatMap((cpu) => Object.values(cpu))
+      .reduce((a, b) => a + b, 0);
+    measured[group] = {
+      steps: perStep,
+      perResourceMs,
+      boundPerSecond: (availableParallelism() * 1000) / perResourceMs,
+    };
+  }
+  return { groups: measured, quiet };
+}
+
+export function describeStepCosts(costs: MachineCosts, sample: number, noun: string): string {
+  const lines = Object.entries(costs.groups).flatMap(([group, cost]) => [
+    `  ${group}:`,
+    ...Object.entries(cost.steps).map(
+      ([step, cpu]) =>
+        `    ${step.padEnd(24)} ${Object.entries(cpu)
+          .filter(([, ms]) => ms >= 0.05)
+          .map(([process, ms]) => `${process} ${ms.toFixed(2)}`)
+          .join(', ')}`,
+    ),
+    `    sum ${cost.perResourceMs.toFixed(1)} ms per ${noun} on ${availableParallelism()} cores: at most ` +
+      `${cost.boundPerSecond.toFixed(0)} ${noun}s/s`,
+  ]);
+  return [
+    `CPU ms the writes of a ${noun} cost this machine without the operator (${sample} ${noun}s, idle load subtracted):`,
+    ...lines,
+    ...(costs.quiet ? [] : ['  (rough: the services never went quiet for a second before it began)']),
+  ].join('\n');
+}
