@@ -55,7 +55,8 @@ export interface SupervisorOptions {
 }
 
 // Why a resource is enqueued. A change (its own, a related object's, what it waits for) reconciles it
-// soon; a resync (periodic, after a relist or a reconnect) waits out what is left of its back-off.
+// soon, ahead of any resync; a resync (periodic, after a relist or a reconnect) waits out what is left
+// of its back-off, behind every change.
 type EnqueueCause = 'change' | 'resync';
 
 export class Supervisor {
@@ -192,7 +193,7 @@ export class Supervisor {
       keys.map((key) => {
         const request = { kind, key };
         return cause === 'resync'
-          ? queue.enqueue(request, { delayMs: this.#backoffLeftMs(request) })
+          ? queue.enqueue(request, { delayMs: this.#backoffLeftMs(request), background: true })
           : queue.enqueue(request, { cutShort: this.#retries.waiting(deduplicationId(request)) });
       }),
     ).catch((error: unknown) =>
