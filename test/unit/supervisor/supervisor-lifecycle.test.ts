@@ -86,6 +86,7 @@ class FakeCaches implements SupervisorCaches {
 interface Enqueued extends ReconcileRequest {
   delayMs?: number;
   cutShort?: boolean;
+  background?: boolean;
 }
 
 class FakeQueue implements SupervisorQueue {
@@ -95,7 +96,10 @@ class FakeQueue implements SupervisorQueue {
   connectionChanged: ((connected: boolean) => void) | undefined;
   readonly #running = new Set<AbortController>();
 
-  async enqueue(request: ReconcileRequest, options: { delayMs?: number; cutShort?: boolean } = {}) {
+  async enqueue(
+    request: ReconcileRequest,
+    options: { delayMs?: number; cutShort?: boolean; background?: boolean } = {},
+  ) {
     this.enqueued.push({ ...request, ...options });
   }
 
@@ -187,7 +191,11 @@ test('a resource that appears gets an actor at once, leading or not; only the le
   supervisor.startReconciling();
   assert.equal(supervisor.isLeading(), true);
   assert.equal((await metrics.leader.get()).values[0]?.value, 1);
-  assert.deepEqual(queue.of('n/a'), [{ ...request('a'), delayMs: 0 }], 'leading, it queues what is cached');
+  assert.deepEqual(
+    queue.of('n/a'),
+    [{ ...request('a'), delayMs: 0, background: true }],
+    'leading, it queues what is cached, behind any change',
+  );
 
   gadgets.add(gadget('b', 'succeed'));
   assert.deepEqual(queue.of('n/b'), [{ ...request('b'), cutShort: false }]);
