@@ -12,6 +12,7 @@ import { createMetrics } from '../../../src/supervisor/metrics.ts';
 import { objectKey } from '../../../src/supervisor/object-key.ts';
 import type { ReconcileHandler, ReconcileRequest } from '../../../src/supervisor/reconcile-queue.ts';
 import {
+  resyncSlice,
   Supervisor,
   type SupervisorCaches,
   type SupervisorQueue,
@@ -92,6 +93,10 @@ interface Enqueued extends ReconcileRequest {
 class FakeQueue implements SupervisorQueue {
   readonly enqueued: Enqueued[] = [];
   readonly stops: string[] = [];
+  // While set, enqueues wait for it; the most that waited at once is kept.
+  held: Promise<void> | undefined;
+  #waiting = 0;
+  mostWaiting = 0;
   handler: ReconcileHandler | undefined;
   connectionChanged: ((connected: boolean) => void) | undefined;
   readonly #running = new Set<AbortController>();
@@ -101,6 +106,10 @@ class FakeQueue implements SupervisorQueue {
     options: { delayMs?: number; cutShort?: boolean; background?: boolean } = {},
   ) {
     this.enqueued.push({ ...request, ...options });
+    if (!this.held) return;
+    this.mostWaiting = Math.max(this.mostWaiting, ++this.#waiting);
+    await this.held;
+    this.#waiting--;
   }
 
   async onConnectionChange(callback: (connected: boolean) => void): Promise<void> {
@@ -377,4 +386,19 @@ test('stop(): no more reconciles, the caches stopped and every actor with them',
     [],
   );
   assert.equal(actor.getSnapshot().status, 'stopped');
+});
+
+test('a resync of thousands is enqueued a slice at a time, so what else happens gets through', async (t) => {
+  const { supervisor, gadgets, queue } = await startedSupervisor(t);
+  const count = 5 * resyncSlice + 7;
+  for (let i = 0; i < count; i++) gadgets.add(gadget(`g${i}`, 'succeed'));
+  const released = Promise.withResolvers<void>();
+  queue.held = released.promise;
+  supervisor.startReconciling();
+  await waitFor('the first slice', async () => (queue.enqueued.length > 0 ? true : undefined));
+  assert.equal(queue.enqueued.length, resyncSlice, 'no more than a slice waits on the queue');
+  released.resolve();
+  await waitFor(`all ${count} enqueued`, async () => (queue.enqueued.length === count ? true : undefined));
+  assert.equal(queue.mostWaiting, resyncSlice);
+  assert.ok(queue.enqueued.every((queued) => queued.background === true));
 });
