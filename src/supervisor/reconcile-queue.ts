@@ -1,6 +1,9 @@
 // The reconcile queue: one bullmq job per resource key in Redis. Deduplication keeps at most one
 // job running and one waiting per key (keepLastIfActive), so an event during a reconcile yields
 // exactly one follow-up and two reconciles of one resource never overlap, across replicas too.
+// Two lanes: background reconciles (periodic resyncs) carry a bullmq priority, and bullmq takes a job
+// without one first, so a change is never queued behind a resync of thousands of resources.
+import { randomUUID } from 'node:crypto';
 import { type Job, Queue, Worker } from 'bullmq';
 import { Redis, type RedisOptions, ReplyError } from 'ioredis';
 import type { Logger } from 'pino';
@@ -155,6 +158,9 @@ export function deduplicationId(request: ReconcileRequest): string {
   return `${request.kind}/${request.key}`;
 }
 
+// Any bullmq priority puts a job behind every job without one.
+const backgroundPriority = 1;
+
 export class ReconcileQueue {
   readonly #options: Required<Omit<ReconcileQueueOptions, 'logger'>> & Pick<ReconcileQueueOptions, 'logger'>;
   readonly #queue: Queue<ReconcileRequest>;
@@ -191,15 +197,48 @@ export class ReconcileQueue {
   // waiting for the resource absorbs this one (it reads the resource as it is when it runs), so a
   // resource that changes without pause is still reconciled once per window; `cutShort` replaces a
   // job that waits out a back-off, so that a change is tried now.
+  // `background` (a periodic resync) runs once no other job waits, and adds no follow-up to a running
+  // reconcile of its resource, which serves it. Any other request that a background job absorbs moves
+  // that job to the front lane.
   async enqueue(
     request: ReconcileRequest,
-    { delayMs = this.#options.coalesceMs, cutShort = false }: { delayMs?: number; cutShort?: boolean } = {},
+    {
+      delayMs = this.#options.coalesceMs,
+      cutShort = false,
+      background = false,
+    }: { delayMs?: number; cutShort?: boolean; background?: boolean } = {},
   ): Promise<void> {
-    await this.#queue.add(request.kind, request, {
-      deduplication: { id: deduplicationId(request), keepLastIfActive: true, replace: cutShort },
+    const id = deduplicationId(request);
+    const common = {
       delay: Math.max(delayMs, this.#options.coalesceMs),
       removeOnComplete: true,
       removeOnFail: true,
+    };
+    if (background) {
+      await this.#queue.add(request.kind, request, {
+        ...common,
+        deduplication: { id },
+        priority: backgroundPriority,
+      });
+      return;
+    }
+    // An id of its own tells this job from the one that absorbs it.
+    const jobId = randomUUID();
+    const job = await this.#queue.add(request.kind, request, {
+      ...common,
+      jobId,
+      deduplication: { id, keepLastIfActive: true, replace: cutShort },
+    });
+    if (job.id !== jobId) await this.#toFrontLane(job);
+  }
+
+  // Only a background job moves: moving a job of the front lane would put it at the back of it. The
+  // absorbing job may have run and gone meanwhile: then it read the resource after this request's change.
+  async #toFrontLane(job: Job<ReconcileRequest>): Promise<void> {
+    const priority = await (await this.#client()).hget(this.#queue.toKey(job.id ?? ''), 'priority');
+    if (!priority || Number(priority) === 0) return;
+    await job.changePriority({ priority: 0 }).catch((error: unknown) => {
+      if (!(error instanceof Error && error.message.startsWith('Missing key for job'))) throw error;
     });
   }
 

@@ -55,8 +55,12 @@ export interface SupervisorOptions {
 }
 
 // Why a resource is enqueued. A change (its own, a related object's, what it waits for) reconciles it
-// soon; a resync (periodic, after a relist or a reconnect) waits out what is left of its back-off.
+// soon, ahead of any resync; a resync (periodic, after a relist or a reconnect) waits out what is left
+// of its back-off, behind every change.
 type EnqueueCause = 'change' | 'resync';
+
+// How many resync enqueues are in flight at once.
+export const resyncSlice = 200;
 
 export class Supervisor {
   readonly #options: SupervisorOptions;
@@ -188,16 +192,31 @@ export class Supervisor {
   #enqueue(kind: string, keys: string[], cause: EnqueueCause): void {
     if (!this.#leading || keys.length === 0) return;
     const { queue, logger } = this.#options;
-    Promise.all(
-      keys.map((key) => {
-        const request = { kind, key };
-        return cause === 'resync'
-          ? queue.enqueue(request, { delayMs: this.#backoffLeftMs(request) })
-          : queue.enqueue(request, { cutShort: this.#retries.waiting(deduplicationId(request)) });
-      }),
-    ).catch((error: unknown) =>
+    const enqueued =
+      cause === 'resync'
+        ? this.#enqueueInSlices(keys, (key) => {
+            const request = { kind, key };
+            return queue.enqueue(request, { delayMs: this.#backoffLeftMs(request), background: true });
+          })
+        : Promise.all(
+            keys.map((key) =>
+              queue.enqueue(
+                { kind, key },
+                { cutShort: this.#retries.waiting(deduplicationId({ kind, key })) },
+              ),
+            ),
+          );
+    enqueued.catch((error: unknown) =>
       logger.error({ kind, keys: keys.length, err: error }, 'cannot enqueue reconciles'),
     );
+  }
+
+  // Thousands of enqueues started at once run as one burst of microtasks, which holds back every
+  // watch event, Kafka answer and change behind it for seconds; a slice at a time lets them through.
+  async #enqueueInSlices(keys: string[], enqueueOne: (key: string) => Promise<void>): Promise<void> {
+    for (let at = 0; at < keys.length && this.#leading; at += resyncSlice) {
+      await Promise.all(keys.slice(at, at + resyncSlice).map(enqueueOne));
+    }
   }
 
   #enqueueEverything(): void {

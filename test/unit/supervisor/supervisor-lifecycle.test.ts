@@ -12,6 +12,7 @@ import { createMetrics } from '../../../src/supervisor/metrics.ts';
 import { objectKey } from '../../../src/supervisor/object-key.ts';
 import type { ReconcileHandler, ReconcileRequest } from '../../../src/supervisor/reconcile-queue.ts';
 import {
+  resyncSlice,
   Supervisor,
   type SupervisorCaches,
   type SupervisorQueue,
@@ -86,17 +87,29 @@ class FakeCaches implements SupervisorCaches {
 interface Enqueued extends ReconcileRequest {
   delayMs?: number;
   cutShort?: boolean;
+  background?: boolean;
 }
 
 class FakeQueue implements SupervisorQueue {
   readonly enqueued: Enqueued[] = [];
   readonly stops: string[] = [];
+  // While set, enqueues wait for it; the most that waited at once is kept.
+  held: Promise<void> | undefined;
+  #waiting = 0;
+  mostWaiting = 0;
   handler: ReconcileHandler | undefined;
   connectionChanged: ((connected: boolean) => void) | undefined;
   readonly #running = new Set<AbortController>();
 
-  async enqueue(request: ReconcileRequest, options: { delayMs?: number; cutShort?: boolean } = {}) {
+  async enqueue(
+    request: ReconcileRequest,
+    options: { delayMs?: number; cutShort?: boolean; background?: boolean } = {},
+  ) {
     this.enqueued.push({ ...request, ...options });
+    if (!this.held) return;
+    this.mostWaiting = Math.max(this.mostWaiting, ++this.#waiting);
+    await this.held;
+    this.#waiting--;
   }
 
   async onConnectionChange(callback: (connected: boolean) => void): Promise<void> {
@@ -187,7 +200,11 @@ test('a resource that appears gets an actor at once, leading or not; only the le
   supervisor.startReconciling();
   assert.equal(supervisor.isLeading(), true);
   assert.equal((await metrics.leader.get()).values[0]?.value, 1);
-  assert.deepEqual(queue.of('n/a'), [{ ...request('a'), delayMs: 0 }], 'leading, it queues what is cached');
+  assert.deepEqual(
+    queue.of('n/a'),
+    [{ ...request('a'), delayMs: 0, background: true }],
+    'leading, it queues what is cached, behind any change',
+  );
 
   gadgets.add(gadget('b', 'succeed'));
   assert.deepEqual(queue.of('n/b'), [{ ...request('b'), cutShort: false }]);
@@ -369,4 +386,19 @@ test('stop(): no more reconciles, the caches stopped and every actor with them',
     [],
   );
   assert.equal(actor.getSnapshot().status, 'stopped');
+});
+
+test('a resync of thousands is enqueued a slice at a time, so what else happens gets through', async (t) => {
+  const { supervisor, gadgets, queue } = await startedSupervisor(t);
+  const count = 5 * resyncSlice + 7;
+  for (let i = 0; i < count; i++) gadgets.add(gadget(`g${i}`, 'succeed'));
+  const released = Promise.withResolvers<void>();
+  queue.held = released.promise;
+  supervisor.startReconciling();
+  await waitFor('the first slice', async () => (queue.enqueued.length > 0 ? true : undefined));
+  assert.equal(queue.enqueued.length, resyncSlice, 'no more than a slice waits on the queue');
+  released.resolve();
+  await waitFor(`all ${count} enqueued`, async () => (queue.enqueued.length === count ? true : undefined));
+  assert.equal(queue.mostWaiting, resyncSlice);
+  assert.ok(queue.enqueued.every((queued) => queued.background === true));
 });
