@@ -8,6 +8,14 @@ import { ResourceInformer } from '../src/supervisor/informer.ts';
 import { readMetric } from '../test/support/metrics.ts';
 import { type OperatorProcess, startOperatorProcess } from '../test/support/operator-process.ts';
 
+// N, the benchmark's resource count: its first argument, else $N, else the default.
+export function benchCount(defaultCount: number, least = 1): number {
+  const count = Number(process.argv[2] ?? process.env.N ?? defaultCount);
+  if (!Number.isInteger(count) || count < least)
+    throw new Error(`N must be an integer of at least ${least}, not ${process.argv[2]}`);
+  return count;
+}
+
 export async function inParallel<T>(
   items: T[],
   limit: number,

@@ -12,6 +12,7 @@ import { isReady as isUserReady, kafkaUserApi, kafkaUserClient } from '../test/s
 import { operatorFixture } from '../test/support/operator-fixture.ts';
 import { waitFor } from '../test/support/wait.ts';
 import {
+  benchCount,
   benchTopicSpec,
   benchUserSpec,
   inBatches,
@@ -23,9 +24,7 @@ import {
 } from './bench-support.ts';
 import { attributeHeap, type HeapAttribution } from './heap-snapshot.ts';
 
-const count = Number(process.argv[2] ?? process.env.N ?? 1000);
-if (!Number.isInteger(count) || count < 1)
-  throw new Error(`N must be a positive integer, not ${process.argv[2]}`);
+const count = benchCount(1000);
 const resources = process.argv[3] ?? 'users';
 if (resources !== 'users' && resources !== 'topics')
   throw new Error(`the resources are users or topics, not ${resources}`);

@@ -24,6 +24,7 @@ import { readMetric } from '../test/support/metrics.ts';
 import { operatorFixture } from '../test/support/operator-fixture.ts';
 import { waitFor } from '../test/support/wait.ts';
 import {
+  benchCount,
   benchTopicSpec,
   benchUserSpec,
   inParallel,
@@ -33,9 +34,7 @@ import {
   waitUntilQuiet,
 } from './bench-support.ts';
 
-const count = Number(process.argv[2] ?? process.env.N ?? 10_000);
-if (!Number.isInteger(count) || count < 2)
-  throw new Error(`N must be an integer of at least 2, not ${process.argv[2]}`);
+const count = benchCount(10_000, 2);
 const edits = Number(process.env.BENCH_EDITS ?? 200);
 if (!Number.isInteger(edits) || edits < 1)
   throw new Error(`BENCH_EDITS must be a positive integer, not ${process.env.BENCH_EDITS}`);

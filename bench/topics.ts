@@ -7,6 +7,7 @@ import type { KafkaTopic } from '../src/api/kafka-topic.ts';
 import { isReady, kafkaTopicApi } from '../test/support/kafka-topics.ts';
 import { operatorFixture } from '../test/support/operator-fixture.ts';
 import {
+  benchCount,
   benchTopicSpec,
   describeIdleCpu,
   inBatches,
@@ -19,9 +20,7 @@ import {
 } from './bench-support.ts';
 import { describeTopicCost, measureNewTopicCost, newTopic } from './topic-costs.ts';
 
-const count = Number(process.argv[2] ?? process.env.N ?? 1000);
-if (!Number.isInteger(count) || count < 1)
-  throw new Error(`N must be a positive integer, not ${process.argv[2]}`);
+const count = benchCount(1000);
 const resyncIntervalMs = Math.max(30_000, count * 10);
 const batch = 500;
 

@@ -9,6 +9,7 @@ import { readMetric } from '../test/support/metrics.ts';
 import { operatorFixture } from '../test/support/operator-fixture.ts';
 import { waitFor } from '../test/support/wait.ts';
 import {
+  benchCount,
   benchUserSpec,
   describeIdleCpu,
   inParallel,
@@ -21,9 +22,7 @@ import {
 } from './bench-support.ts';
 import { deletedUser, describeUserCosts, measureUserCosts, newUser } from './user-costs.ts';
 
-const count = Number(process.argv[2] ?? process.env.N ?? 1000);
-if (!Number.isInteger(count) || count < 1)
-  throw new Error(`N must be a positive integer, not ${process.argv[2]}`);
+const count = benchCount(1000);
 // Longer than an idle resync and the idle CPU window after it take: the resync measured must end
 // before the next begins, or the operator is never quiet.
 const resyncIntervalMs = Math.max(60_000, count * 40);
