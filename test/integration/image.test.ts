@@ -33,6 +33,7 @@ import { isReady, kafkaUserClient } from '../support/kafka-users.ts';
 import { testEnvironmentKafkaVersion } from '../support/local-kafka-nodes.ts';
 import { kafkaClusterClient, type Manifest } from '../support/manifests.ts';
 import { operatorFixture } from '../support/operator-fixture.ts';
+import { onlyOnNodes, runnerToleration } from '../support/runner-placement.ts';
 import { waitFor } from '../support/wait.ts';
 
 const repoRoot = join(import.meta.dirname, '..', '..');
@@ -353,18 +354,8 @@ function managedCluster(nodeName: string): Manifest[] {
       storage: { type: 'ephemeral' },
       template: {
         pod: {
-          tolerations: [{ ...parseTaint(defaultTaint), operator: 'Equal' }],
-          affinity: {
-            nodeAffinity: {
-              requiredDuringSchedulingIgnoredDuringExecution: {
-                nodeSelectorTerms: [
-                  {
-                    matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: [nodeName] }],
-                  },
-                ],
-              },
-            },
-          },
+          tolerations: [runnerToleration],
+          affinity: { nodeAffinity: onlyOnNodes([nodeName]) },
         },
       },
     },
@@ -447,7 +438,7 @@ test('helm install on the pod runner: the Deployment becomes available from the 
       redis: { url: fixture.redis.url, bundled: { enabled: false }, queuePrefix: `kao-${namespace}` },
       metrics: { port: httpPort },
       nodeSelector: { 'kubernetes.io/hostname': nodeName },
-      tolerations: [{ ...parseTaint(defaultTaint), operator: 'Equal' }],
+      tolerations: [runnerToleration],
       // What the kubelet sets: the apiserver's address (its Service IP does not route here).
       extraEnv: [
         { name: 'KUBERNETES_SERVICE_HOST', value: apiserver.hostname },

@@ -20,6 +20,7 @@ import { kafkaLibrary, testEnvironmentKafkaVersion } from '../support/local-kafk
 import { kafkaClusterClient } from '../support/manifests.ts';
 import { operatorFixture } from '../support/operator-fixture.ts';
 import { type OperatorProcess, startOperatorProcess } from '../support/operator-process.ts';
+import { onlyOnNodes, runnerToleration } from '../support/runner-placement.ts';
 import { waitFor } from '../support/wait.ts';
 
 const zoneKey = 'topology.kubernetes.io/zone';
@@ -83,19 +84,9 @@ const pools: KafkaNodePool[] = poolShapes.map(({ name, replicas, roles }) => ({
     storage: { type: 'ephemeral' },
     template: {
       pod: {
-        tolerations: [{ ...parseTaint(defaultTaint), operator: 'Equal' }],
+        tolerations: [runnerToleration],
         affinity: {
-          nodeAffinity: {
-            requiredDuringSchedulingIgnoredDuringExecution: {
-              nodeSelectorTerms: [
-                {
-                  matchExpressions: [
-                    { key: 'kubernetes.io/hostname', operator: 'In', values: Object.keys(zoneOfNode) },
-                  ],
-                },
-              ],
-            },
-          },
+          nodeAffinity: onlyOnNodes(Object.keys(zoneOfNode)),
           // One broker per node, so that each broker's rack is its own node's zone.
           podAntiAffinity: {
             requiredDuringSchedulingIgnoredDuringExecution: [
