@@ -12,7 +12,7 @@ const services = ['kube-apiserver', 'etcd', 'kube-controller-manager', 'kafka-1'
 type Service = (typeof services)[number];
 export type CpuMs = Record<Service | 'client', number>;
 
-function serviceCpuMs(service: Service): number {
+function serviceCpuMs(service: Service | 'redis'): number {
   return processCpuMs(readFileSync(join(runDirectory, 'pids', `${service}.pid`), 'utf8').trim());
 }
 
@@ -123,5 +123,50 @@ export function describeStepCosts(costs: MachineCosts, sample: number, noun: str
     `CPU ms the writes of a ${noun} cost this machine without the operator (${sample} ${noun}s, idle load subtracted):`,
     ...lines,
     ...(costs.quiet ? [] : ['  (rough: the services never went quiet for a second before it began)']),
+  ].join('\n');
+}
+
+// Where a run's CPU goes: each service's, Redis's, the operator's and this benchmark's own, from the
+// call until the returned function is called, per resource. Read beside the bound's costs, it shows
+// what the run spends that the bound does not count.
+export type RunCpuMs = Record<Service | 'redis' | 'operator' | 'benchmark', number>;
+
+export function startRunCpu(operatorPid: number): (resources: number) => RunCpuMs {
+  const sample = () => {
+    const own = process.cpuUsage();
+    return {
+      ...Object.fromEntries([...services, 'redis' as const].map((s) => [s, serviceCpuMs(s)])),
+      operator: processCpuMs(operatorPid),
+      benchmark: (own.user + own.system) / 1000,
+    } as RunCpuMs;
+  };
+  const before = sample();
+  return (resources) => {
+    const after = sample();
+    return Object.fromEntries(
+      Object.keys(after).map((k) => [
+        k,
+        (after[k as keyof RunCpuMs] - before[k as keyof RunCpuMs]) / resources,
+      ]),
+    ) as RunCpuMs;
+  };
+}
+
+// The run's CPU per resource by process, beside what the bound counts of each (its steps added up;
+// the bound's writing client stands for the operator and the benchmark together).
+export function describeRunCpu(run: RunCpuMs, bound: StepCosts | undefined, noun: string): string {
+  const boundOf = (process: string) =>
+    bound === undefined
+      ? undefined
+      : Object.values(bound.steps).reduce((sum, cpu) => sum + (cpu[process as keyof CpuMs] ?? 0), 0);
+  const rows = Object.entries(run).map(([process, ms]) => {
+    const counted = process === 'operator' ? boundOf('client') : boundOf(process);
+    return `  ${process.padEnd(24)} ${ms.toFixed(2)}${counted === undefined ? '' : ` (bound ${counted.toFixed(2)})`}`;
+  });
+  const total = Object.values(run).reduce((a, b) => a + b, 0);
+  return [
+    `CPU ms per ${noun} of the run, by process (the bound's figure beside it; its client stands for the operator):`,
+    ...rows,
+    `  sum ${total.toFixed(1)} ms per ${noun} (bound ${bound?.perResourceMs.toFixed(1) ?? '?'})`,
   ].join('\n');
 }

@@ -13,11 +13,11 @@ import {
   inBatches,
   inParallel,
   measureIdleResync,
-  processCpuMs,
   rssMiB,
   startBenchOperator,
   watchReadiness,
 } from './bench-support.ts';
+import { describeRunCpu, startRunCpu } from './machine-costs.ts';
 import { describeTopicCost, measureNewTopicCost, newTopic } from './topic-costs.ts';
 
 const count = benchCount(1000);
@@ -57,16 +57,16 @@ const readiness = await watchReadiness<KafkaTopic>({
 });
 
 const names = Array.from({ length: count }, (_, i) => `t-${i}`);
-const operatorCpuBefore = processCpuMs(pid);
+const creationCpu = startRunCpu(pid);
 const start = performance.now();
 await inParallel(names, 32, (name) => topics.create(name, benchTopicSpec(`op-${namespace}-${name}`)));
 const createdSeconds = (performance.now() - start) / 1000;
 console.log(`${count} KafkaTopics created in the apiserver in ${createdSeconds.toFixed(2)} s`);
 
 await readiness.done;
+const creationCpuPerTopic = creationCpu(count);
 readiness.stop();
 const readySeconds = (performance.now() - start) / 1000;
-const operatorCpuPerTopic = (processCpuMs(pid) - operatorCpuBefore) / count;
 const topicsPerSecond = count / readySeconds;
 console.log(`all ${count} Ready after ${readySeconds.toFixed(2)} s: ${topicsPerSecond.toFixed(1)} topics/s`);
 
@@ -104,10 +104,7 @@ await admin.close();
 await fixture.cleanup({ untilGone: true });
 
 const ratio = readySeconds / floorSeconds;
-console.log(
-  `the operator's CPU until all were Ready: ${operatorCpuPerTopic.toFixed(1)} ms per topic ` +
-    '(the client side of its writes, in the bound above too, included)',
-);
+console.log(describeRunCpu(creationCpuPerTopic, costs.groups[newTopic], 'topic'));
 console.log(
   `${topicsPerSecond.toFixed(1)} topics/s is ${((100 * topicsPerSecond) / bound).toFixed(0)}% ` +
     `of the ${bound.toFixed(0)} topics/s this machine could give`,

@@ -20,6 +20,7 @@ import {
   watchDeletions,
   watchReadiness,
 } from './bench-support.ts';
+import { describeRunCpu, startRunCpu } from './machine-costs.ts';
 import { deletedUser, describeUserCosts, measureUserCosts, newUser } from './user-costs.ts';
 
 const count = benchCount(1000);
@@ -41,12 +42,14 @@ console.log(`N=${count} SCRAM users with 3 ACLs each, Kafka ${kafka.version}, na
 const first = await startBenchOperator(namespace, fixture.env, resyncIntervalMs);
 
 const readiness = await watchReadiness<KafkaUser>({ ...watched, isReady });
+const creationCpu = startRunCpu(first.pid);
 const start = performance.now();
 await inParallel(names, 32, (name) => users.create(name, benchUserSpec(name)));
 const createdSeconds = (performance.now() - start) / 1000;
 console.log(`${count} KafkaUsers created in the apiserver in ${createdSeconds.toFixed(2)} s`);
 
 await readiness.done;
+const creationCpuPerUser = creationCpu(count);
 readiness.stop();
 const readySeconds = (performance.now() - start) / 1000;
 const usersPerSecond = count / readySeconds;
@@ -96,9 +99,11 @@ console.log(
 
 // Clean up through the operator, so the shared broker keeps no credential or ACL of the run.
 const deletions = await watchDeletions<KafkaUser>(watched);
+const deletionCpu = startRunCpu(second.pid);
 const deleteStart = performance.now();
 await inParallel(names, 32, (name) => users.delete(name));
 await deletions.done;
+const deletionCpuPerUser = deletionCpu(count);
 deletions.stop();
 const deleteSeconds = (performance.now() - deleteStart) / 1000;
 const deletedPerSecond = count / deleteSeconds;
@@ -114,7 +119,9 @@ const share = (perSecond: number, group: string) => {
   return `${perSecond.toFixed(1)} users/s is ${((100 * perSecond) / bound).toFixed(0)}% of the ${bound.toFixed(0)}/s this machine could give`;
 };
 console.log(`creation: ${share(usersPerSecond, newUser)}`);
+console.log(describeRunCpu(creationCpuPerUser, costs.groups[newUser], 'user'));
 console.log(`deletion: ${share(deletedPerSecond, deletedUser)}`);
+console.log(describeRunCpu(deletionCpuPerUser, costs.groups[deletedUser], 'user'));
 console.log(
   `users_per_s=${usersPerSecond.toFixed(1)} deleted_per_s=${deletedPerSecond.toFixed(1)} rss_mib=${peakRss} ` +
     `idle_resync_s=${idle.seconds.toFixed(2)} idle_resync_writes=${idle.statusWrites + idle.kafkaWrites}`,

@@ -851,16 +851,18 @@ async function createSingleNodeCluster(namespace: string): Promise<void> {
 // The Kafka once a reconcile of its current generation settled, asserted Ready.
 async function readyKafka(namespace: string, operator: OperatorProcess): Promise<Kafka> {
   const custom = kc.makeApiClient(CustomObjectsApi);
+  const read = async () =>
+    (await custom.getNamespacedCustomObject({
+      group: kafkaType.group,
+      version: kafkaType.version,
+      namespace,
+      plural: kafkaType.plural,
+      name: 'my-cluster',
+    })) as Kafka;
   const kafka = await waitFor(
     `Kafka ${namespace}/my-cluster to settle (operator log: ${operator.logFile})`,
     async () => {
-      const current = (await custom.getNamespacedCustomObject({
-        group: kafkaType.group,
-        version: kafkaType.version,
-        namespace,
-        plural: kafkaType.plural,
-        name: 'my-cluster',
-      })) as Kafka;
+      const current = await read();
       const settled = current.status?.conditions?.find(
         (c) => c.type === 'Ready' || (c.type === 'NotReady' && !clusterProgressReasons.has(c.reason ?? '')),
       );
@@ -870,15 +872,43 @@ async function readyKafka(namespace: string, operator: OperatorProcess): Promise
     },
     120_000,
     500,
-  );
-  const conditions = kafka.status?.conditions?.map(
-    (c) => `${c.type}=${c.status} ${c.reason ?? ''} ${c.message ?? ''}`,
-  );
+  ).catch(async (error: unknown) => {
+    throw new Error(
+      `${(error as Error).message}\n${await clusterDiagnosis(namespace, await read(), operator)}`,
+    );
+  });
   assert.ok(
     kafka.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'),
-    `Ready: ${conditions?.join('; ')}`,
+    `Ready: ${conditionsOf(kafka)}`,
   );
   return kafka;
+}
+
+const conditionsOf = (kafka: Kafka) =>
+  (kafka.status?.conditions ?? [])
+    .map((c) => `${c.type}=${c.status} ${c.reason ?? ''} ${c.message ?? ''}`)
+    .join('; ');
+
+// What a Kafka that did not settle was waiting for: its conditions, its pods as the apiserver has them,
+// and the operator's last log lines about it, for a failure seen only in CI's output.
+async function clusterDiagnosis(namespace: string, kafka: Kafka, operator: OperatorProcess): Promise<string> {
+  const pods = await core.listNamespacedPod({ namespace, labelSelector: 'strimzi.io/cluster=my-cluster' });
+  const podLines = pods.items.map((pod) => {
+    const conditions = (pod.status?.conditions ?? []).map((c) => `${c.type}=${c.status}`).join(',');
+    return `  pod ${pod.metadata?.name} rv ${pod.metadata?.resourceVersion} node ${pod.spec?.nodeName ?? '-'} phase ${pod.status?.phase} ${conditions}`;
+  });
+  const logLines = operator
+    .logs()
+    .map((line) => JSON.stringify(line))
+    .filter((line) => line.includes('my-cluster'))
+    .slice(-15);
+  return [
+    `conditions: ${conditionsOf(kafka)}`,
+    `observedGeneration ${kafka.status?.observedGeneration} of ${kafka.metadata?.generation}`,
+    ...podLines,
+    'operator log:',
+    ...logLines,
+  ].join('\n');
 }
 
 // The addresses the Kafka's status gives for its nodeport listener, and the bootstrap's node port.
