@@ -102,7 +102,7 @@ test('every example KafkaTopic becomes Ready with its partitions and replicas in
 test("every example KafkaUser becomes Ready with its principal's ACLs in Kafka", async () => {
   const observer = new PlatformaticKafkaAdmin(
     { bootstrap: [kafka.bootstrap], clientId: 'conformance-user-observer' },
-    { aclSnapshotMaxAgeMs: 0 },
+    { snapshotMaxAgeMs: 0 },
   );
   try {
     await assertUserFilesBecomeReady(

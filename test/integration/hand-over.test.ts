@@ -24,10 +24,10 @@ const users = kafkaUserClient(fixture.custom, core, namespace);
 // Kafka is shared by every test file: names carry the namespace's random part.
 const suffix = namespace.slice(namespace.lastIndexOf('-') + 1);
 const unique = (name: string) => `${name}-${suffix}`;
-// Sees Kafka as it is now: no ACL snapshot shared across reads.
+// Sees Kafka as it is now: no ACL or quota snapshot shared across reads.
 const observer = new PlatformaticKafkaAdmin(
   { bootstrap: [kafka.bootstrap], clientId: 'hand-over-observer' },
-  { aclSnapshotMaxAgeMs: 0 },
+  { snapshotMaxAgeMs: 0 },
 );
 let operator: OperatorProcess;
 // What the tests leave in Kafka on purpose, removed when the file ends.

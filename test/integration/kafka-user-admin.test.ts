@@ -9,6 +9,7 @@ import { aclDeletionsPerRequest, aclSnapshotMaxAgeMs } from '../../src/actors/ka
 import type { AclRule } from '../../src/actors/kafka/kafka-admin.ts';
 import { KafkaAdminError, kafkaErrorCodes } from '../../src/actors/kafka/kafka-admin.ts';
 import { PlatformaticKafkaAdmin } from '../../src/actors/kafka/platformatic-admin.ts';
+import { quotaSnapshotMaxAgeMs } from '../../src/actors/kafka/quota-admin.ts';
 import { kafkaEnvironment } from '../support/environment.ts';
 import { waitFor } from '../support/wait.ts';
 
@@ -254,6 +255,28 @@ test("deleting a principal's ACLs takes every one of them in one filter and leav
   await admin.deleteAclsOf(leaving);
 });
 
+// An admin of its own, so that no earlier read of the shared one answers for it, and the requests it
+// has sent by operation.
+function adminOfItsOwn(clientId: string) {
+  const ownRequests = new Counter({
+    name: `test_${clientId.replaceAll('-', '_')}_requests_total`,
+    help: 'requests by operation',
+    labelNames: ['operation'] as const,
+    registers: [new Registry()],
+  });
+  const own = new PlatformaticKafkaAdmin(
+    {
+      bootstrap: [kafka.bootstrapSasl],
+      sasl: { username: kafka.adminUser, password: kafka.adminPassword },
+      clientId,
+    },
+    { requests: ownRequests },
+  );
+  const sent = async (operation: string) =>
+    (await ownRequests.get()).values.find((v) => v.labels.operation === operation)?.value ?? 0;
+  return { own, sent };
+}
+
 test("the admin's reads share one describe of every ACL for a bounded time, see its own writes at once, and see an ACL another client deleted after that time", async () => {
   const principal = `User:snapshot-${suffix}`;
   const [kept, deletedElsewhere] = aclsOf(
@@ -273,30 +296,14 @@ test("the admin's reads share one describe of every ACL for a bounded time, see 
       permission: 'allow',
     },
   ) as [AclRule, AclRule];
-  // An admin of its own, so that no earlier read of the shared one answers for it.
-  const ownRequests = new Counter({
-    name: 'test_own_kafka_requests_total',
-    help: 'requests by operation',
-    labelNames: ['operation'] as const,
-    registers: [new Registry()],
-  });
-  const own = new PlatformaticKafkaAdmin(
-    {
-      bootstrap: [kafka.bootstrapSasl],
-      sasl: { username: kafka.adminUser, password: kafka.adminPassword },
-      clientId: 'test-user-admin-own',
-    },
-    { requests: ownRequests },
-  );
-  const describesSent = async () =>
-    (await ownRequests.get()).values.find((v) => v.labels.operation === 'describeAcls')?.value ?? 0;
+  const { own, sent } = adminOfItsOwn('test-user-admin-own');
   cleanups.push(() => admin.deleteAcls([kept, deletedElsewhere]));
   try {
     const started = performance.now();
     await own.createAcls([kept, deletedElsewhere]);
     for (let read = 0; read < 50; read++)
       assert.deepEqual(sorted(await own.describeAcls(principal)), sorted([kept, deletedElsewhere]));
-    const describes = await describesSent();
+    const describes = await sent('describeAcls');
     const snapshotsPossible = 1 + Math.floor((performance.now() - started) / aclSnapshotMaxAgeMs);
     assert.ok(describes >= 1 && describes <= snapshotsPossible, `${describes} DescribeAcls for 50 reads`);
 
@@ -307,6 +314,36 @@ test("the admin's reads share one describe of every ACL for a bounded time, see 
       return found.length === 1 ? found : undefined;
     });
     assert.deepEqual(seen, [kept]);
+  } finally {
+    await own.close();
+  }
+});
+
+test("the admin's quota reads share one describe of every user's quotas for a bounded time, see its own changes at once, and see a change another client made after that time", async () => {
+  const user = `quota-snapshot-${suffix}`;
+  const { own, sent } = adminOfItsOwn('test-user-admin-own-quotas');
+  cleanups.push(() =>
+    admin.alterUserQuotas(user, { set: {}, remove: ['producerByteRate', 'consumerByteRate'] }),
+  );
+  try {
+    const started = performance.now();
+    await own.alterUserQuotas(user, { set: { producerByteRate: 1024 }, remove: [] });
+    for (let read = 0; read < 50; read++)
+      assert.deepEqual(await own.describeUserQuotas(user), { producerByteRate: 1024 });
+    const describes = await sent('describeClientQuotas');
+    const snapshotsPossible = 1 + Math.floor((performance.now() - started) / quotaSnapshotMaxAgeMs);
+    assert.ok(
+      describes >= 1 && describes <= snapshotsPossible,
+      `${describes} DescribeClientQuotas for 50 reads`,
+    );
+
+    // Seen once the snapshot and the replay of the admin's own change (both 1 s) have aged.
+    await admin.alterUserQuotas(user, { set: { consumerByteRate: 2048 }, remove: [] });
+    const seen = await settles('the quota set by the other client to be seen', async () => {
+      const found = await own.describeUserQuotas(user);
+      return found.consumerByteRate === 2048 ? found : undefined;
+    });
+    assert.deepEqual(seen, { producerByteRate: 1024, consumerByteRate: 2048 });
   } finally {
     await own.close();
   }
@@ -645,8 +682,9 @@ test('two hundred concurrent calls per operation go to Kafka as one request (ACL
   const bounds: Record<string, number> = {
     deleteAcls: Math.ceil(users.length / Math.floor(aclDeletionsPerRequest / 3)),
   };
-  // ACL reads may find the shared snapshot of an earlier read still fresh (younger than its bound).
-  const least: Record<string, number> = { describeAcls: 0 };
+  // ACL and quota reads may find the shared snapshot of an earlier read still fresh (younger than its
+  // bound).
+  const least: Record<string, number> = { describeAcls: 0, describeClientQuotas: 0 };
   for (const [operation, count] of Object.entries(measured)) {
     assert.ok(
       count >= (least[operation] ?? 1) && count <= (bounds[operation] ?? 1),

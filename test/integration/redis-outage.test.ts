@@ -27,7 +27,7 @@ const topicName = (name: string) => `${name}-${namespace}`;
 const redisLog = join(runDirectory, 'logs', `redis-${namespace}.log`);
 const observer = new PlatformaticKafkaAdmin(
   { bootstrap: [kafka.bootstrap], clientId: 'redis-outage-observer' },
-  { aclSnapshotMaxAgeMs: 0 },
+  { snapshotMaxAgeMs: 0 },
 );
 const topicObserver = new Admin({ clientId: 'redis-outage-topics', bootstrapBrokers: [kafka.bootstrap] });
 let redisPort: number;

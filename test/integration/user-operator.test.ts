@@ -30,10 +30,10 @@ const users = kafkaUserClient(fixture.custom, core, namespace);
 // Kafka's users are shared by every test file: names carry the namespace's random part.
 const suffix = namespace.slice(namespace.lastIndexOf('-') + 1);
 const unique = (name: string) => `${name}-${suffix}`;
-// Sees Kafka as it is now: no ACL snapshot shared across reads.
+// Sees Kafka as it is now: no ACL or quota snapshot shared across reads.
 const observer = new PlatformaticKafkaAdmin(
   { bootstrap: [kafka.bootstrap], clientId: 'user-test-observer' },
-  { aclSnapshotMaxAgeMs: 0 },
+  { snapshotMaxAgeMs: 0 },
 );
 const topicAdmin = new Admin({ clientId: 'user-test-topics', bootstrapBrokers: [kafka.bootstrap] });
 let operator: OperatorProcess;

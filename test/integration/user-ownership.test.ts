@@ -17,10 +17,10 @@ const secondUsers = kafkaUserClient(fixture.custom, core, secondNamespace);
 // Kafka's users are shared by every test file: names carry the namespace's random part.
 const suffix = namespace.slice(namespace.lastIndexOf('-') + 1);
 const unique = (name: string) => `${name}-${suffix}`;
-// Sees Kafka as it is now: no ACL snapshot shared across reads.
+// Sees Kafka as it is now: no ACL or quota snapshot shared across reads.
 const observer = new PlatformaticKafkaAdmin(
   { bootstrap: [kafka.bootstrap], clientId: 'user-ownership-observer' },
-  { aclSnapshotMaxAgeMs: 0 },
+  { snapshotMaxAgeMs: 0 },
 );
 // A super user of the cluster besides the operator's own: KAFKA_CLUSTERS lists it, as Kafka keeps
 // super.users to itself.

@@ -106,22 +106,6 @@ export function eachAloneAfterWholeFailure<Item, Result>(
   };
 }
 
-// A describe of one key costs ~6 ms (one round trip): one request for every key pays off from a
-// few dozen keys on. (ACLs are read from a shared snapshot instead: acl-admin.ts.)
-export const describeEachUpTo = 32;
-
-// For describe requests that take one filter (DescribeClientQuotas): a few keys are asked about
-// one request each; more are answered by one request for every key (null).
-export async function describeEachOrAll<Answer>(
-  keys: string[],
-  describe: (key: string | null) => Promise<Map<string, Answer>>,
-): Promise<Map<string, Answer>> {
-  const unique = [...new Set(keys)];
-  if (unique.length > describeEachUpTo) return describe(null);
-  const answers = await Promise.all(unique.map((key) => describe(key)));
-  return new Map(answers.flatMap((answer) => [...answer]));
-}
-
 // The two batchers of a per-user entity (SCRAM credentials, client quotas): describes by user name,
 // and alterations of which each user appears at most once per request.
 export function userEntityBatchers<Described, Alteration extends { user: string }>(

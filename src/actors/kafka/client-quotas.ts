@@ -35,12 +35,10 @@ export function quotaUserOf(entity: QuotaEntity[]): string | undefined {
   return only.entityName ?? undefined;
 }
 
-// One user's quotas, or every user's when none is given; strict, so user+client-id entities stay out.
-export function userQuotaFilter(user: string | null): QuotaFilter[] {
-  return user === null
-    ? [{ entityType: ClientQuotaEntityTypes.USER, matchType: ClientQuotaMatchTypes.ANY }]
-    : [{ entityType: ClientQuotaEntityTypes.USER, matchType: ClientQuotaMatchTypes.EXACT, match: user }];
-}
+// Every user's own quotas; strict, so user+client-id entities stay out.
+export const everyUserQuotaFilter: QuotaFilter[] = [
+  { entityType: ClientQuotaEntityTypes.USER, matchType: ClientQuotaMatchTypes.ANY },
+];
 
 export function userQuotasFromValues(values: QuotaValue[]): UserQuotas {
   const quotas: UserQuotas = {};

@@ -32,9 +32,10 @@ export interface PlatformaticAdminOptions {
   batching?: AdminBatching;
   // Counts the requests sent to Kafka, by operation (one request may carry many calls), for metrics.
   requests?: Counter<'operation'>;
-  // How old a shared snapshot of every ACL may be when read (default aclSnapshotMaxAgeMs); 0 for an
-  // observer that must see Kafka as it is now, such as a test's.
-  aclSnapshotMaxAgeMs?: number;
+  // How old a shared snapshot of every ACL, or of every user's quotas, may be when read (defaults
+  // aclSnapshotMaxAgeMs and quotaSnapshotMaxAgeMs); 0 for an observer that must see Kafka as it is
+  // now, such as a test's.
+  snapshotMaxAgeMs?: number;
   // Throws when this replica may not write to Kafka any more; checked right before each write request.
   fence?: () => void;
 }
@@ -89,8 +90,8 @@ export class PlatformaticKafkaAdmin implements KafkaAdmin {
     };
     this.#topics = new TopicAdmin(context, this.#admin);
     this.#scram = new ScramCredentialAdmin(context);
-    this.#acls = new AclAdmin(context, options.aclSnapshotMaxAgeMs);
-    this.#quotas = new UserQuotaAdmin(context);
+    this.#acls = new AclAdmin(context, options.snapshotMaxAgeMs);
+    this.#quotas = new UserQuotaAdmin(context, options.snapshotMaxAgeMs);
   }
 
   describeTopic(name: string): Promise<TopicDescription | undefined> {

@@ -1,17 +1,24 @@
-// The client quotas of the user operator's users: concurrent calls of many user actors go to Kafka
-// as one DescribeClientQuotas and one AlterClientQuotas request.
+// The client quotas of the user operator's users: the user actors' reads share one DescribeClientQuotas
+// of every user, and their concurrent changes go to Kafka as one AlterClientQuotas request.
 import { alterClientQuotasV1, describeClientQuotasV1 } from '@platformatic/kafka';
 import { type AdminContext, kafkaFailure } from './admin-connection.ts';
-import { describeEachOrAll, userEntityBatchers } from './batch-splitting.ts';
+import { eachAloneAfterWholeFailure, inUniqueRounds } from './batch-splitting.ts';
 import {
+  everyUserQuotaFilter,
   quotaOperations,
   quotaUserOf,
   userQuotaEntity,
-  userQuotaFilter,
   userQuotasFromValues,
 } from './client-quotas.ts';
 import type { UserQuotaChanges, UserQuotas } from './kafka-admin.ts';
-import type { RequestBatcher } from './request-batcher.ts';
+import { RequestBatcher } from './request-batcher.ts';
+import { SharedSnapshot } from './shared-snapshot.ts';
+
+// A DescribeClientQuotas takes one filter, so users created one after the other each cost Kafka a
+// request of their own: one describe of every user's quotas serves every reader for this long instead
+// (quotas changed by others are seen within it), or 20 times as long as it took, when that is longer.
+export const quotaSnapshotMaxAgeMs = 1000;
+const quotaSnapshotCostFactor = 20;
 
 interface QuotaAlteration {
   user: string;
@@ -20,49 +27,53 @@ interface QuotaAlteration {
 
 export class UserQuotaAdmin {
   readonly #context: AdminContext;
-  readonly #describe: RequestBatcher<string, UserQuotas>;
+  readonly #snapshot: SharedSnapshot<Map<string, UserQuotas>>;
   readonly #alter: RequestBatcher<QuotaAlteration, undefined>;
 
-  constructor(context: AdminContext) {
+  constructor(context: AdminContext, snapshotMaxAgeMs = quotaSnapshotMaxAgeMs) {
     this.#context = context;
-    const batchers = userEntityBatchers(
-      context.batching,
-      (users) => this.#sendDescribe(users),
-      (items: QuotaAlteration[]) => this.#sendAlterations(items),
+    this.#snapshot = new SharedSnapshot(() => this.#describeEveryUser(), {
+      maxAgeMs: snapshotMaxAgeMs,
+      costFactor: quotaSnapshotCostFactor,
+    });
+    this.#alter = new RequestBatcher(
+      inUniqueRounds(
+        eachAloneAfterWholeFailure((items: QuotaAlteration[]) => this.#sendAlterations(items)),
+        (item) => item.user,
+      ),
+      context.batching.writes,
     );
-    this.#describe = batchers.describe;
-    this.#alter = batchers.alter;
   }
 
-  describeUserQuotas(user: string): Promise<UserQuotas> {
-    return this.#describe.submit(user);
+  async describeUserQuotas(user: string): Promise<UserQuotas> {
+    return { ...(await this.#snapshot.read()).get(user) };
   }
 
   async listQuotaUsers(): Promise<string[]> {
-    return [...(await this.#describeUsers(null)).keys()];
+    return [...(await this.#describeEveryUser()).keys()];
   }
 
+  // The snapshot follows each change Kafka confirmed, and is dropped after one that failed.
   async alterUserQuotas(user: string, changes: UserQuotaChanges): Promise<void> {
-    if (quotaOperations(changes).length > 0) await this.#alter.submit({ user, changes });
+    if (quotaOperations(changes).length === 0) return;
+    try {
+      await this.#alter.submit({ user, changes });
+    } catch (error) {
+      this.#snapshot.invalidate();
+      throw error;
+    }
+    this.#snapshot.written((snapshot) => snapshot.set(user, withChanges(snapshot.get(user), changes)));
   }
 
-  async #sendDescribe(users: string[]): Promise<UserQuotas[]> {
-    const quotas = await describeEachOrAll(users, (user) => this.#describeUsers(user));
-    return users.map((user) => quotas.get(user) ?? {});
-  }
-
-  async #describeUsers(user: string | null): Promise<Map<string, UserQuotas>> {
+  async #describeEveryUser(): Promise<Map<string, UserQuotas>> {
     this.#context.count('describeClientQuotas');
     const response = await this.#context.connection.request(
       'describing client quotas',
-      (connection) => describeClientQuotasV1.api.async(connection, userQuotaFilter(user), true),
+      (connection) => describeClientQuotasV1.api.async(connection, everyUserQuotaFilter, true),
       'entries',
     );
     if (response.errorCode !== 0) {
-      throw kafkaFailure(
-        `describing the client quotas of ${user === null ? 'every user' : `user ${user}`}`,
-        response,
-      );
+      throw kafkaFailure('describing the client quotas of every user', response);
     }
     const quotas = new Map<string, UserQuotas>();
     for (const entry of response.entries ?? []) {
@@ -94,4 +105,13 @@ export class UserQuotaAdmin {
         : kafkaFailure(`changing the client quotas of user ${item.user}`, result);
     });
   }
+}
+
+function withChanges(quotas: UserQuotas | undefined, changes: UserQuotaChanges): UserQuotas {
+  const changed: UserQuotas = { ...quotas };
+  for (const [field, value] of Object.entries(changes.set) as Array<[keyof UserQuotas, number | undefined]>) {
+    if (value !== undefined) changed[field] = value;
+  }
+  for (const field of changes.remove) delete changed[field];
+  return changed;
 }

@@ -1,8 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
-  describeEachOrAll,
-  describeEachUpTo,
   eachAloneAfterWholeFailure,
   inRequestsOfAtMost,
   inUniqueRounds,
@@ -47,33 +45,6 @@ test('a batch goes as requests of at most the limit of entries, a larger call al
     [[6, 7, 8, 9, 10]],
     [[11]],
   ]);
-});
-
-test('a few keys are described one request each, more by one request for every key', async () => {
-  const asked: Array<string | null> = [];
-  const everyone = new Map([
-    ['alice', 1],
-    ['bob', 2],
-    ['carol', 3],
-  ]);
-  const describe = async (key: string | null) => {
-    asked.push(key);
-    return new Map([...everyone].filter(([name]) => key === null || name === key));
-  };
-  assert.deepEqual(
-    [...(await describeEachOrAll(['alice', 'bob', 'alice'], describe))],
-    [
-      ['alice', 1],
-      ['bob', 2],
-    ],
-  );
-  assert.deepEqual(asked, ['alice', 'bob']);
-
-  asked.length = 0;
-  const many = Array.from({ length: describeEachUpTo + 1 }, (_, i) => `user-${i}`);
-  const answers = await describeEachOrAll(many, describe);
-  assert.deepEqual(asked, [null]);
-  assert.equal(answers.get('carol'), 3);
 });
 
 test('a request Kafka refuses as a whole goes again call by call, and each call gets its own answer', async () => {

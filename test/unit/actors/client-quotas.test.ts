@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
+  everyUserQuotaFilter,
   quotaOperations,
   quotaUserOf,
   userQuotaEntity,
-  userQuotaFilter,
   userQuotasFromValues,
 } from '../../../src/actors/kafka/client-quotas.ts';
 
@@ -51,7 +51,6 @@ test('only the entity user=<name> is a user of its own: not the default user, no
   assert.equal(quotaUserOf([{ entityType: 'client-id', entityName: 'app' }]), undefined);
 });
 
-test('the quota filter names one user exactly, or matches every user', () => {
-  assert.deepEqual(userQuotaFilter('alice'), [{ entityType: 'user', matchType: 0, match: 'alice' }]);
-  assert.deepEqual(userQuotaFilter(null), [{ entityType: 'user', matchType: 2 }]);
+test("the quota filter matches every user's own quotas", () => {
+  assert.deepEqual(everyUserQuotaFilter, [{ entityType: 'user', matchType: 2 }]);
 });
