@@ -22,10 +22,10 @@ const users = kafkaUserClient(fixture.custom, core, namespace);
 // Kafka's users are shared by every test file: names carry the namespace's random part.
 const suffix = namespace.slice(namespace.lastIndexOf('-') + 1);
 const account = `user-idle-${randomUUID().slice(0, 8)}`;
-// Sees Kafka as it is now: no ACL snapshot shared across reads.
+// Sees Kafka as it is now: no ACL or quota snapshot shared across reads.
 const observer = new PlatformaticKafkaAdmin(
   { bootstrap: [kafka.bootstrap], clientId: 'user-idle-observer' },
-  { aclSnapshotMaxAgeMs: 0 },
+  { snapshotMaxAgeMs: 0 },
 );
 let operator: OperatorProcess;
 let httpPort: number;
@@ -184,4 +184,33 @@ test("a deleted user's Secret, the version its reconciles confirmed, is deleted 
     ['delete 200'],
   );
   assert.equal(await observer.hasScramCredential(name), false);
+});
+
+test("a restarted operator takes its users' Secrets from one list of the namespace, reads none by itself, and writes nothing", async () => {
+  const names = [`restart-a-${suffix}`, `restart-b-${suffix}`, `restart-c-${suffix}`];
+  const credentials = await Promise.all(names.map((name) => settledUser(name)));
+  await operator.stop();
+  const from = new Date().toISOString();
+  const restartedAt = Date.now();
+  operator = startOperatorProcess('user-idle-restarted', {
+    ...fixture.env,
+    KUBECONFIG: await auditedKubeConfig(fixture.kc, core, account),
+    RESYNC_INTERVAL_MS: '2000',
+  });
+  httpPort = await operator.httpPort();
+  await Promise.all(names.map((name) => reconcilesAfter(name, restartedAt, 1)));
+  const secretRequests = auditEntries().filter(
+    (entry) =>
+      entry.username === auditedUser(account) &&
+      entry.namespace === namespace &&
+      entry.resource === 'secrets' &&
+      entry.received >= from,
+  );
+  // The users' Secrets came with the namespace's list: none was read, nor written.
+  assert.deepEqual(
+    secretRequests.filter((entry) => names.includes(entry.name ?? '')).map((e) => `${e.verb} ${e.name}`),
+    [],
+  );
+  assert.equal(await kafkaWrites(), 0);
+  for (const credential of credentials) assert.ok(await scramLogsIn(kafka.bootstrapSasl, credential));
 });

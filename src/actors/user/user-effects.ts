@@ -5,7 +5,7 @@
 import type { CoreV1Api, KubernetesObject, V1Secret } from '@kubernetes/client-node';
 import type { Kafka } from '../../api/kafka.ts';
 import type { KafkaUser } from '../../api/kafka-user.ts';
-import { forceRenewAnnotation, managedAnnotation } from '../../api/labels.ts';
+import { forceRenewAnnotation, kindLabel, managedAnnotation } from '../../api/labels.ts';
 import { kafkaUserType } from '../../api/resources.ts';
 import { ReconcileFailure } from '../../machines/reconcile-failure.ts';
 import { isUnmanaged } from '../../machines/resource-machine.ts';
@@ -16,6 +16,7 @@ import type { KafkaAdmin } from '../kafka/kafka-admin.ts';
 import type { KafkaClusters } from '../kafka/kafka-clusters.ts';
 import type { CustomResources } from '../kubernetes/custom-resources.ts';
 import type { EventToRecord } from '../kubernetes/event-recorder.ts';
+import { ListedUserSecrets } from './listed-user-secrets.ts';
 import { desiredAcls } from './user-acls.ts';
 import { asUserFailure, reconcileAcls, reconcileQuotas, removeFromKafka } from './user-kafka.ts';
 import { owningUser, principalConflict, principalKey, reservedConflict } from './user-ownership.ts';
@@ -86,6 +87,9 @@ function checkSpec(user: KafkaUser): void {
 export function createUserEffects(options: UserEffectsOptions) {
   const { clusters, resources, useFinalizers } = options;
   const secrets = new UserSecretStore(options.core);
+  const listedSecrets = new ListedUserSecrets((namespace) =>
+    secrets.list(namespace, `${kindLabel}=KafkaUser`),
+  );
 
   // Why this user may not act on its principal in Kafka, in reconcile and deletion alike.
   async function ownershipConflict(user: KafkaUser): Promise<ReconcileFailure | undefined> {
@@ -175,6 +179,14 @@ export function createUserEffects(options: UserEffectsOptions) {
     return userSecretConfirmation(user, version) === confirmedSecret ? version : undefined;
   }
 
+  // The user's Secret: from the namespace's listing while it is what the watch's cache has, else read.
+  async function readUserSecret(namespace: string, name: string): Promise<V1Secret | undefined> {
+    const cachedVersion = options.cachedSecret?.(namespace, name)?.metadata?.resourceVersion;
+    const listed =
+      cachedVersion === undefined ? undefined : await listedSecrets.take(namespace, name, cachedVersion);
+    return listed ?? secrets.read(namespace, name);
+  }
+
   // Deletes the user's Secret when this user owns it: without reading it when the cached version
   // is the confirmed one (the apiserver refuses the delete if the Secret changed since).
   async function deleteOwnSecret(user: KafkaUser, confirmedSecret: string | undefined): Promise<void> {
@@ -228,7 +240,7 @@ export function createUserEffects(options: UserEffectsOptions) {
       await reconcileInKafka(admin, user, async () => undefined, signal);
       return { username, secretName, confirmedSecret };
     }
-    const current = await secrets.read(namespace, secretName);
+    const current = await readUserSecret(namespace, secretName);
     checkSecretOwnership(user, current);
     const writeCredential = await prepareCredential(admin, user, current);
     const secret = await reconcileInKafka(admin, user, writeCredential, signal);

@@ -29,6 +29,26 @@ export class UserSecretStore {
     });
   }
 
+  // Every Secret of the namespace with this label selector, without managedFields (kept in memory).
+  async list(namespace: string, labelSelector: string): Promise<V1Secret[]> {
+    const secrets: V1Secret[] = [];
+    let page: string | undefined;
+    do {
+      const list = await this.#core.listNamespacedSecret({
+        namespace,
+        labelSelector,
+        limit: 500,
+        _continue: page,
+      });
+      for (const secret of list.items) {
+        const { managedFields: _, ...metadata } = secret.metadata ?? {};
+        secrets.push({ ...secret, metadata });
+      }
+      page = list.metadata?._continue;
+    } while (page);
+    return secrets;
+  }
+
   // The Secret as the apiserver holds it after the write.
   apply(secret: V1Secret): Promise<V1Secret> {
     return this.#core.patchNamespacedSecret(
