@@ -2,26 +2,24 @@
 // the user's create, then the operator's finalizer, status and Event, made with the operator's own
 // code, and the Kafka topic, including the logs the broker makes after it has answered.
 import { Admin } from '@platformatic/kafka';
-import { CustomResources, resourceRef } from '../src/actors/kubernetes/custom-resources.ts';
-import { EventRecorder } from '../src/actors/kubernetes/event-recorder.ts';
+import { resourceRef } from '../src/actors/kubernetes/custom-resources.ts';
 import { topicFinalizer } from '../src/actors/topic/topic-effects.ts';
 import type { KafkaTopic } from '../src/api/kafka-topic.ts';
 import { kafkaTopicType } from '../src/api/resources.ts';
 import { kafkaTopicApi, kafkaTopicClient } from '../test/support/kafka-topics.ts';
-import { namespaceGone, type operatorFixture } from '../test/support/operator-fixture.ts';
 import { inBatches, inParallel } from './bench-support.ts';
-import { describeStepCosts, type MachineCosts, measureStepCosts } from './machine-costs.ts';
+import {
+  costNamespace,
+  describeStepCosts,
+  type Fixture,
+  type MachineCosts,
+  measureStepCosts,
+} from './machine-costs.ts';
 
 export const newTopic = 'a new topic';
 
-type Fixture = Awaited<ReturnType<typeof operatorFixture>>;
-
 export async function measureNewTopicCost(fixture: Fixture, sample: number): Promise<MachineCosts> {
-  // A namespace of its own, so the operator started later never sees these KafkaTopics.
-  const namespace = `${fixture.namespace}-costs`;
-  await fixture.core.createNamespace({ body: { metadata: { name: namespace } } });
-  const resources = new CustomResources(fixture.kc);
-  const events = new EventRecorder(fixture.kc, 'kafka-actor-operator', 'bench');
+  const { namespace, resources, events, remove } = await costNamespace(fixture);
   const admin = new Admin({ clientId: 'bench-costs', bootstrapBrokers: [fixture.kafka.bootstrap] });
   const names = Array.from({ length: sample }, (_, i) => `cost-${namespace}-${i}`);
   const created = new Map<string, KafkaTopic>();
@@ -86,8 +84,7 @@ export async function measureNewTopicCost(fixture: Fixture, sample: number): Pro
     await inParallel([...created.keys()], 32, (name) =>
       topics.patch(name, { metadata: { finalizers: null } }),
     );
-    await fixture.core.deleteNamespace({ name: namespace });
-    await namespaceGone(fixture.core, namespace);
+    await remove();
   }
 }
 

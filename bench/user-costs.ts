@@ -5,8 +5,7 @@
 // credential, ACLs and Secret removed, and the finalizer taken off (the apiserver then deletes it).
 
 import { PlatformaticKafkaAdmin } from '../src/actors/kafka/platformatic-admin.ts';
-import { CustomResources, resourceRef } from '../src/actors/kubernetes/custom-resources.ts';
-import { EventRecorder } from '../src/actors/kubernetes/event-recorder.ts';
+import { resourceRef } from '../src/actors/kubernetes/custom-resources.ts';
 import { desiredAcls } from '../src/actors/user/user-acls.ts';
 import { userFinalizer } from '../src/actors/user/user-effects.ts';
 import { principalOf } from '../src/actors/user/user-principal.ts';
@@ -16,21 +15,20 @@ import { UserSecretStore } from '../src/actors/user/user-secret-store.ts';
 import type { KafkaUser } from '../src/api/kafka-user.ts';
 import { kafkaUserType } from '../src/api/resources.ts';
 import { kafkaUserApi, kafkaUserClient } from '../test/support/kafka-users.ts';
-import { namespaceGone, type operatorFixture } from '../test/support/operator-fixture.ts';
 import { benchUserSpec, inParallel } from './bench-support.ts';
-import { describeStepCosts, type MachineCosts, measureStepCosts } from './machine-costs.ts';
+import {
+  costNamespace,
+  describeStepCosts,
+  type Fixture,
+  type MachineCosts,
+  measureStepCosts,
+} from './machine-costs.ts';
 
 export const newUser = 'a new user';
 export const deletedUser = 'a deleted user';
 
-type Fixture = Awaited<ReturnType<typeof operatorFixture>>;
-
 export async function measureUserCosts(fixture: Fixture, sample: number): Promise<MachineCosts> {
-  // A namespace of its own, so no operator sees these KafkaUsers.
-  const namespace = `${fixture.namespace}-costs`;
-  await fixture.core.createNamespace({ body: { metadata: { name: namespace } } });
-  const resources = new CustomResources(fixture.kc);
-  const events = new EventRecorder(fixture.kc, 'kafka-actor-operator', 'bench');
+  const { namespace, resources, events, remove } = await costNamespace(fixture);
   const secrets = new UserSecretStore(fixture.core);
   // The operator's admin: its writes are batched as the operator batches them.
   const admin = new PlatformaticKafkaAdmin({ bootstrap: [fixture.kafka.bootstrap], clientId: 'bench-costs' });
@@ -117,8 +115,7 @@ export async function measureUserCosts(fixture: Fixture, sample: number): Promis
     for (const left of await users.list()) {
       await users.patch(left.metadata.name ?? '', { metadata: { finalizers: null } });
     }
-    await fixture.core.deleteNamespace({ name: namespace });
-    await namespaceGone(fixture.core, namespace);
+    await remove();
   }
 }
 

@@ -5,10 +5,11 @@ import { fromPromise } from 'xstate';
 import type { KafkaClusters } from '../actors/kafka/kafka-clusters.ts';
 import { createUserEffects, type UserEffectsOptions } from '../actors/user/user-effects.ts';
 import { principalKey } from '../actors/user/user-ownership.ts';
+import { userSecretSelector } from '../actors/user/user-secret.ts';
 import { buildUserStatus } from '../actors/user/user-status.ts';
 import { isForcedRenewal } from '../actors/user/user-tls.ts';
 import type { KafkaUser } from '../api/kafka-user.ts';
-import { clusterLabel, forceRenewAnnotation, kindLabel } from '../api/labels.ts';
+import { clusterLabel, forceRenewAnnotation } from '../api/labels.ts';
 import { kafkaUserType } from '../api/resources.ts';
 import {
   type UserContext,
@@ -53,7 +54,7 @@ const userSecretType = { group: '', version: 'v1', kind: 'Secret', plural: 'secr
 
 export function watchUserSecrets(caches: ResourceCaches) {
   return caches.watch<KubernetesObject>(userSecretType, {
-    labelSelector: `${kindLabel}=KafkaUser`,
+    labelSelector: userSecretSelector,
     metadataOnly: true,
     trim: ({ metadata }) => ({
       metadata: {

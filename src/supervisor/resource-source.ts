@@ -10,6 +10,7 @@ import {
   Watch,
 } from '@kubernetes/client-node';
 import { KubernetesRequestError, KubernetesRequests } from '../api/kubernetes-request.ts';
+import { withoutManagedFields } from '../api/object-metadata.ts';
 
 export interface ListedObjects<T> {
   items: T[];
@@ -95,15 +96,6 @@ function acceptingMetadataOnly(kubeConfig: KubeConfig): KubeConfig {
     },
   };
   return config as KubeConfig;
-}
-
-// The cache never reads managedFields, which are often the larger part of an object: dropping
-// them keeps the memory per watched resource small. The metadata is copied rather than the field
-// deleted: a deletion turns the object into a hash table, several times its size.
-function withoutManagedFields<T extends KubernetesObject>(object: T): T {
-  if (!object.metadata?.managedFields) return object;
-  const { managedFields: _dropped, ...metadata } = object.metadata;
-  return { ...object, metadata };
 }
 
 export class KubernetesResourceSource<T extends KubernetesObject> implements ResourceSource<T> {

@@ -6,26 +6,22 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import type { Kafka } from '../../src/api/kafka.ts';
-import { auditEntries, auditedKubeConfig, auditedUser, writeVerbs } from '../support/audited-account.ts';
+import { auditEntries, auditedUser, startAuditedOperator, writeVerbs } from '../support/audited-account.ts';
 import { fixturesDirectory } from '../support/cluster-fixtures.ts';
 import { testEnvironmentKafkaVersion } from '../support/local-kafka-nodes.ts';
 import { kafkaClusterClient, readManifests } from '../support/manifests.ts';
 import { operatorFixture } from '../support/operator-fixture.ts';
-import { type OperatorProcess, reconcileSpans, startOperatorProcess } from '../support/operator-process.ts';
+import { type OperatorProcess, reconcileSpans } from '../support/operator-process.ts';
 import { waitFor } from '../support/wait.ts';
 
 const fixture = await operatorFixture('idle-resync');
-const { core, custom, namespace } = fixture;
+const { custom, namespace } = fixture;
 const account = `idle-resync-${randomUUID().slice(0, 8)}`;
 const { createAll, ready } = kafkaClusterClient(custom);
 let operator: OperatorProcess;
 
 before(async () => {
-  operator = startOperatorProcess('idle-resync', {
-    ...fixture.env,
-    KUBECONFIG: await auditedKubeConfig(fixture.kc, core, account),
-    RESYNC_INTERVAL_MS: '2000',
-  });
+  operator = await startAuditedOperator('idle-resync', fixture, account);
 });
 
 after(async () => {

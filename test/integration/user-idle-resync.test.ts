@@ -9,11 +9,11 @@ import { after, before, test } from 'node:test';
 import { PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { PlatformaticKafkaAdmin } from '../../src/actors/kafka/platformatic-admin.ts';
 import type { KafkaUserSpec } from '../../src/api/kafka-user.ts';
-import { auditEntries, auditedKubeConfig, auditedUser } from '../support/audited-account.ts';
+import { auditEntries, auditedUser, startAuditedOperator } from '../support/audited-account.ts';
 import { kafkaUserClient, scramLogsIn } from '../support/kafka-users.ts';
 import { readMetric } from '../support/metrics.ts';
 import { operatorFixture } from '../support/operator-fixture.ts';
-import { type OperatorProcess, reconcileSpans, startOperatorProcess } from '../support/operator-process.ts';
+import { type OperatorProcess, reconcileSpans } from '../support/operator-process.ts';
 import { waitFor } from '../support/wait.ts';
 
 const fixture = await operatorFixture('user-idle');
@@ -31,11 +31,7 @@ let operator: OperatorProcess;
 let httpPort: number;
 
 before(async () => {
-  operator = startOperatorProcess('user-idle', {
-    ...fixture.env,
-    KUBECONFIG: await auditedKubeConfig(fixture.kc, core, account),
-    RESYNC_INTERVAL_MS: '2000',
-  });
+  operator = await startAuditedOperator('user-idle', fixture, account);
   httpPort = await operator.httpPort();
 });
 
@@ -192,11 +188,7 @@ test("a restarted operator takes its users' Secrets from one list of the namespa
   await operator.stop();
   const from = new Date().toISOString();
   const restartedAt = Date.now();
-  operator = startOperatorProcess('user-idle-restarted', {
-    ...fixture.env,
-    KUBECONFIG: await auditedKubeConfig(fixture.kc, core, account),
-    RESYNC_INTERVAL_MS: '2000',
-  });
+  operator = await startAuditedOperator('user-idle-restarted', fixture, account);
   httpPort = await operator.httpPort();
   await Promise.all(names.map((name) => reconcilesAfter(name, restartedAt, 1)));
   const secretRequests = auditEntries().filter(

@@ -4,6 +4,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ApiException, type CoreV1Api, KubeConfig, RbacAuthorizationV1Api } from '@kubernetes/client-node';
 import { kubernetesAuditLog, runDirectory } from './environment.ts';
+import { type OperatorProcess, startOperatorProcess } from './operator-process.ts';
 
 export const auditedNamespace = 'kao-audited';
 
@@ -61,6 +62,20 @@ export async function auditedKubeConfig(
   const path = join(runDirectory, `kubeconfig-${auditedNamespace}-${name}`);
   writeFileSync(path, kc.exportConfig());
   return path;
+}
+
+// The operator as a process under service account kao-audited/<account>, resyncing every 2 s, so
+// that the audit log tells what its resyncs ask of the apiserver.
+export async function startAuditedOperator(
+  name: string,
+  fixture: { env: Record<string, string>; kc: KubeConfig; core: CoreV1Api },
+  account: string,
+): Promise<OperatorProcess> {
+  return startOperatorProcess(name, {
+    ...fixture.env,
+    KUBECONFIG: await auditedKubeConfig(fixture.kc, fixture.core, account),
+    RESYNC_INTERVAL_MS: '2000',
+  });
 }
 
 export function auditEntries(): AuditEntry[] {

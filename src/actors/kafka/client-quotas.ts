@@ -57,3 +57,13 @@ export function quotaOperations(changes: UserQuotaChanges): QuotaOperation[] {
   for (const field of changes.remove) operations.push({ key: quotaKeys[field], remove: true });
   return operations;
 }
+
+// A user's quotas once Kafka has applied these changes (built anew: a deleted field would turn each
+// snapshot entry into a hash table).
+export function quotasAfter(quotas: UserQuotas | undefined, changes: UserQuotaChanges): UserQuotas {
+  const kept = Object.entries(quotas ?? {}).filter(
+    ([field]) => !changes.remove.includes(field as keyof UserQuotas),
+  );
+  const set = Object.entries(changes.set).filter(([, value]) => value !== undefined);
+  return Object.fromEntries([...kept, ...set]);
+}

@@ -6,6 +6,7 @@ import { eachAloneAfterWholeFailure, inUniqueRounds } from './batch-splitting.ts
 import {
   everyUserQuotaFilter,
   quotaOperations,
+  quotasAfter,
   quotaUserOf,
   userQuotaEntity,
   userQuotasFromValues,
@@ -62,7 +63,7 @@ export class UserQuotaAdmin {
       this.#snapshot.invalidate();
       throw error;
     }
-    this.#snapshot.written((snapshot) => snapshot.set(user, withChanges(snapshot.get(user), changes)));
+    this.#snapshot.written((snapshot) => snapshot.set(user, quotasAfter(snapshot.get(user), changes)));
   }
 
   async #describeEveryUser(): Promise<Map<string, UserQuotas>> {
@@ -105,13 +106,4 @@ export class UserQuotaAdmin {
         : kafkaFailure(`changing the client quotas of user ${item.user}`, result);
     });
   }
-}
-
-function withChanges(quotas: UserQuotas | undefined, changes: UserQuotaChanges): UserQuotas {
-  const changed: UserQuotas = { ...quotas };
-  for (const [field, value] of Object.entries(changes.set) as Array<[keyof UserQuotas, number | undefined]>) {
-    if (value !== undefined) changed[field] = value;
-  }
-  for (const field of changes.remove) delete changed[field];
-  return changed;
 }

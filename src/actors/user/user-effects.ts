@@ -5,7 +5,7 @@
 import type { CoreV1Api, KubernetesObject, V1Secret } from '@kubernetes/client-node';
 import type { Kafka } from '../../api/kafka.ts';
 import type { KafkaUser } from '../../api/kafka-user.ts';
-import { forceRenewAnnotation, kindLabel, managedAnnotation } from '../../api/labels.ts';
+import { forceRenewAnnotation, managedAnnotation } from '../../api/labels.ts';
 import { kafkaUserType } from '../../api/resources.ts';
 import { ReconcileFailure } from '../../machines/reconcile-failure.ts';
 import { isUnmanaged } from '../../machines/resource-machine.ts';
@@ -35,7 +35,14 @@ import {
   ensureScramCredential,
   userSecretConfirmation,
 } from './user-scram.ts';
-import { buildUserSecret, isOwnedBy, scramSecretData, secretDiffers, userSecretName } from './user-secret.ts';
+import {
+  buildUserSecret,
+  isOwnedBy,
+  scramSecretData,
+  secretDiffers,
+  userSecretName,
+  userSecretSelector,
+} from './user-secret.ts';
 import { UserSecretStore } from './user-secret-store.ts';
 import { buildTlsUserSecret, isForcedRenewal, type UserCertificateSettings } from './user-tls.ts';
 import { validateUser } from './user-validation.ts';
@@ -87,9 +94,7 @@ function checkSpec(user: KafkaUser): void {
 export function createUserEffects(options: UserEffectsOptions) {
   const { clusters, resources, useFinalizers } = options;
   const secrets = new UserSecretStore(options.core);
-  const listedSecrets = new ListedUserSecrets((namespace) =>
-    secrets.list(namespace, `${kindLabel}=KafkaUser`),
-  );
+  const listedSecrets = new ListedUserSecrets((namespace) => secrets.list(namespace, userSecretSelector));
 
   // Why this user may not act on its principal in Kafka, in reconcile and deletion alike.
   async function ownershipConflict(user: KafkaUser): Promise<ReconcileFailure | undefined> {

@@ -7,6 +7,7 @@ import {
   setHeaderOptions,
   type V1Secret,
 } from '@kubernetes/client-node';
+import { withoutManagedFields } from '../../api/object-metadata.ts';
 
 const fieldManager = 'kafka-actor-operator';
 
@@ -40,10 +41,7 @@ export class UserSecretStore {
         limit: 500,
         _continue: page,
       });
-      for (const secret of list.items) {
-        const { managedFields: _, ...metadata } = secret.metadata ?? {};
-        secrets.push({ ...secret, metadata });
-      }
+      secrets.push(...list.items.map(withoutManagedFields));
       page = list.metadata?._continue;
     } while (page);
     return secrets;

@@ -20,6 +20,9 @@ function labelValue(value: string): string {
   return value.slice(0, 63).replace(/[-._]+$/, '');
 }
 
+// The Secrets the user operator makes, and only those, carry this label.
+export const userSecretSelector = `${kindLabel}=KafkaUser`;
+
 export function userSecretLabels(user: KafkaUser): Record<string, string> {
   const name = userNameOf(user);
   const inherited = Object.entries(user.metadata?.labels ?? {}).filter(([key]) => !excludedLabel.test(key));

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import {
   everyUserQuotaFilter,
   quotaOperations,
+  quotasAfter,
   quotaUserOf,
   userQuotaEntity,
   userQuotasFromValues,
@@ -53,4 +54,17 @@ test('only the entity user=<name> is a user of its own: not the default user, no
 
 test("the quota filter matches every user's own quotas", () => {
   assert.deepEqual(everyUserQuotaFilter, [{ entityType: 'user', matchType: 2 }]);
+});
+
+test('the quotas after a change: set values replace, removed ones go, the others stay', () => {
+  assert.deepEqual(
+    quotasAfter(
+      { producerByteRate: 1024, consumerByteRate: 2048, requestPercentage: 50 },
+      { set: { producerByteRate: 4096, controllerMutationRate: undefined }, remove: ['requestPercentage'] },
+    ),
+    { producerByteRate: 4096, consumerByteRate: 2048 },
+  );
+  assert.deepEqual(quotasAfter(undefined, { set: { consumerByteRate: 10 }, remove: [] }), {
+    consumerByteRate: 10,
+  });
 });
