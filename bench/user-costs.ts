@@ -29,7 +29,7 @@ export const deletedUser = 'a deleted user';
 
 export async function measureUserCosts(fixture: Fixture, sample: number): Promise<MachineCosts> {
   const { namespace, resources, events, remove } = await costNamespace(fixture);
-  const secrets = new UserSecretStore(fixture.core);
+  const secrets = new UserSecretStore(fixture.kc);
   // The operator's admin: its writes are batched as the operator batches them.
   const admin = new PlatformaticKafkaAdmin({ bootstrap: [fixture.kafka.bootstrap], clientId: 'bench-costs' });
   const names = Array.from({ length: sample }, (_, i) => `cost-${i}-${namespace}`);

@@ -128,6 +128,7 @@ export async function startOperator(config: OperatorConfig, logger: Logger, kube
   const userKind = createUserKind(users, {
     clusters,
     resources,
+    kubeConfig,
     core,
     useFinalizers: config.useFinalizers,
     certificates: {

@@ -1,14 +1,7 @@
 // Where an informer's objects come from: a paged list and a watch of one resource type (custom, or
 // core such as pods), in one namespace or in all. An interface, so that a test can stand in for the
 // apiserver or wrap it.
-import {
-  ApiException,
-  HttpMethod,
-  type KubeConfig,
-  type KubernetesObject,
-  type V1Status,
-  Watch,
-} from '@kubernetes/client-node';
+import { HttpMethod, type KubeConfig, type KubernetesObject, type V1Status } from '@kubernetes/client-node';
 import { KubernetesRequestError, KubernetesRequests } from '../api/kubernetes-request.ts';
 import { withoutManagedFields } from '../api/object-metadata.ts';
 
@@ -85,33 +78,13 @@ export interface KubernetesResourceSourceOptions<T extends KubernetesObject = Ku
 const metadataOnlyList = 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1';
 const metadataOnlyWatch = 'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1';
 
-// client-node's Watch takes no headers: it asks its config for the current cluster and for the
-// request's authentication only, so a config that also sets Accept makes it watch metadata alone.
-function acceptingMetadataOnly(kubeConfig: KubeConfig): KubeConfig {
-  const config: Pick<KubeConfig, 'getCurrentCluster' | 'applySecurityAuthentication'> = {
-    getCurrentCluster: () => kubeConfig.getCurrentCluster(),
-    applySecurityAuthentication: async (context) => {
-      await kubeConfig.applySecurityAuthentication(context);
-      context.setHeaderParam('Accept', metadataOnlyWatch);
-    },
-  };
-  return config as KubeConfig;
-}
-
 export class KubernetesResourceSource<T extends KubernetesObject> implements ResourceSource<T> {
   readonly #options: KubernetesResourceSourceOptions<T>;
   readonly #requests: KubernetesRequests;
-  readonly #watch: Watch;
 
   constructor(options: KubernetesResourceSourceOptions<T>) {
     this.#options = options;
     this.#requests = new KubernetesRequests(options.kubeConfig);
-    this.#watch = new Watch(
-      options.metadataOnly ? acceptingMetadataOnly(options.kubeConfig) : options.kubeConfig,
-    );
-    // client-node 2.0 aborts a watch after a fixed 30 s without data, shorter than the apiserver's
-    // ~60 s bookmark period; the informer's watchdog is what decides that a silent watch is dead.
-    Object.assign(this.#watch, { requestTimeoutMs: options.watchInactivityTimeoutMs });
   }
 
   async list(namespace: string | undefined, signal?: AbortSignal): Promise<ListedObjects<T>> {
@@ -155,34 +128,89 @@ export class KubernetesResourceSource<T extends KubernetesObject> implements Res
       : `${base}/namespaces/${encodeURIComponent(namespace)}/${plural}`;
   }
 
+  // The watch's answer is one JSON event per line. An event the callbacks cannot take ends the watch
+  // with that error: the informer lists again rather than lose it.
   async watch(
     namespace: string | undefined,
     resourceVersion: string,
     callbacks: WatchCallbacks<T>,
   ): Promise<WatchStream> {
-    const { labelSelector, watchTimeoutSeconds } = this.#options;
-    const path = this.#collectionPath(namespace);
-    const query = {
-      resourceVersion,
-      allowWatchBookmarks: true,
-      labelSelector,
-      timeoutSeconds: watchTimeoutSeconds,
-    };
+    const { labelSelector, watchTimeoutSeconds, watchInactivityTimeoutMs, metadataOnly } = this.#options;
+    const controller = new AbortController();
+    // From the request on: a connection that never answers is as dead as one that went silent.
+    const inactivity = setTimeout(
+      () => controller.abort(new Error(`the watch received nothing for ${watchInactivityTimeoutMs} ms`)),
+      watchInactivityTimeoutMs,
+    );
+    inactivity.unref();
+    let body: Awaited<ReturnType<KubernetesRequests['stream']>>;
     try {
-      return await this.#watch.watch(
-        path,
-        query,
-        (type, object) =>
-          callbacks.onEvent({
-            type,
-            // Bookmarks and errors carry no object of the kind.
-            object: type === 'BOOKMARK' || type === 'ERROR' ? object : this.#cached(object),
-          } as WatchEvent<T>),
-        (error: unknown) =>
-          callbacks.onEnd(error ? this.#requestError('watch', namespace, error) : undefined),
-      );
+      body = await this.#requests.stream(this.#collectionPath(namespace), {
+        query: {
+          watch: 'true',
+          resourceVersion,
+          allowWatchBookmarks: 'true',
+          labelSelector,
+          timeoutSeconds: watchTimeoutSeconds === undefined ? undefined : String(watchTimeoutSeconds),
+        },
+        ...(metadataOnly ? { accept: metadataOnlyWatch } : {}),
+        signal: controller.signal,
+      });
     } catch (error) {
-      throw this.#requestError('watch', namespace, error);
+      // As a watch that ended: a refusal's status (410: start again from a list) decides what follows.
+      clearTimeout(inactivity);
+      callbacks.onEnd(this.#requestError('watch', namespace, error));
+      return { abort: () => {} };
+    }
+    let ended = false;
+    const end = (error?: unknown) => {
+      if (ended) return;
+      ended = true;
+      clearTimeout(inactivity);
+      body.destroy();
+      callbacks.onEnd(error === undefined ? undefined : this.#requestError('watch', namespace, error));
+    };
+    let partial = '';
+    body.setEncoding('utf8');
+    body.on('data', (chunk: string) => {
+      inactivity.refresh();
+      partial += chunk;
+      for (let newline = partial.indexOf('\n'); newline >= 0 && !ended; newline = partial.indexOf('\n')) {
+        const line = partial.slice(0, newline);
+        partial = partial.slice(newline + 1);
+        if (line.trim() !== '') this.#deliver(line, callbacks, end);
+      }
+    });
+    body.on('end', () => end());
+    body.on('error', (error: Error) =>
+      end(controller.signal.aborted ? (controller.signal.reason ?? error) : error),
+    );
+    return {
+      abort: () => {
+        ended = true;
+        clearTimeout(inactivity);
+        body.destroy();
+      },
+    };
+  }
+
+  #deliver(line: string, callbacks: WatchCallbacks<T>, end: (error: unknown) => void): void {
+    let event: { type: WatchEvent<T>['type']; object: T };
+    try {
+      event = JSON.parse(line);
+    } catch (error) {
+      end(new Error(`the watch sent a line that is not JSON: ${(error as Error).message}`));
+      return;
+    }
+    try {
+      callbacks.onEvent({
+        type: event.type,
+        // Bookmarks and errors carry no object of the kind.
+        object:
+          event.type === 'BOOKMARK' || event.type === 'ERROR' ? event.object : this.#cached(event.object),
+      } as WatchEvent<T>);
+    } catch (error) {
+      end(error);
     }
   }
 
@@ -214,30 +242,15 @@ export class KubernetesResourceSource<T extends KubernetesObject> implements Res
 }
 
 function httpStatusOf(error: unknown): number | undefined {
-  if (error instanceof ApiException) return error.code;
   const statusCode = (error as { statusCode?: unknown } | null)?.statusCode;
   return typeof statusCode === 'number' ? statusCode : undefined;
 }
 
-// One line from what client-node throws: ApiException bodies, fetch's nested causes, plain errors.
+// One line from a failed request: its own message, with the causes of a connection failure.
 function describeError(error: unknown): string {
   if (error instanceof KubernetesRequestError) return error.message;
-  if (error instanceof ApiException) {
-    const body = typeof error.body === 'string' ? parseJson(error.body) : error.body;
-    const message = (body as { message?: unknown } | undefined)?.message;
-    return `HTTP ${error.code}${typeof message === 'string' ? ` ${message}` : ''}`;
-  }
   if (!(error instanceof Error)) return String(error);
   const status = httpStatusOf(error);
   const text = status === undefined ? error.message : `HTTP ${status} ${error.message}`;
   return error.cause === undefined ? text : `${text} (${describeError(error.cause)})`;
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    // Not JSON: the caller then reports the status alone.
-    return undefined;
-  }
 }

@@ -474,6 +474,45 @@ test('a list of more gadgets than fit in one page gathers every page', async () 
   assert.match(listed.resourceVersion, /^\d+$/);
 });
 
+test('an event the callbacks cannot take ends the watch with that error, and a refused watch ends with its status', async () => {
+  const namespace = await freshNamespace('refused-event');
+  const apiserver = new KubernetesResourceSource<Gadget>({
+    kubeConfig: kc,
+    group,
+    version,
+    plural,
+    watchInactivityTimeoutMs: 60_000,
+  });
+  const { resourceVersion } = await apiserver.list(namespace);
+  const ended = Promise.withResolvers<Error | undefined>();
+  const seen: string[] = [];
+  await apiserver.watch(namespace, resourceVersion, {
+    onEvent: (event) => {
+      seen.push(`${event.type} ${(event.object as Gadget).metadata?.name}`);
+      throw new Error('the cache cannot take it');
+    },
+    onEnd: ended.resolve,
+  });
+  await createGadget(namespace, 'first');
+  await createGadget(namespace, 'second');
+  const error = await ended.promise;
+  assert.match(error?.message ?? '', /watch of gadgets\.informertest.* failed: the cache cannot take it/);
+  // The watch stopped at the event it could not deliver.
+  assert.deepEqual(seen, ['ADDED first']);
+
+  const refused = Promise.withResolvers<Error | undefined>();
+  const forbidden = new KubernetesResourceSource<Gadget>({
+    kubeConfig: kc,
+    group,
+    version,
+    plural: 'nonexistents',
+    watchInactivityTimeoutMs: 60_000,
+  });
+  await forbidden.watch(namespace, '', { onEvent: () => {}, onEnd: refused.resolve });
+  const refusal = await refused.promise;
+  assert.equal((refusal as { status?: number } | undefined)?.status, 404);
+});
+
 test('a metadata-only informer of Secrets starts over none, caches their metadata (or what its trim keeps), never their data, and follows add, update and delete', async (t) => {
   const namespace = await freshNamespace('metadata');
   const secret = (name: string) => ({

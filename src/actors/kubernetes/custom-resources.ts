@@ -1,13 +1,7 @@
 // Writes to custom resources: the status subresource and the finalizers. Each write is a patch
 // that touches only what it owns, so it can run twice with no harm.
-import {
-  ApiException,
-  CustomObjectsApi,
-  type KubeConfig,
-  type KubernetesObject,
-  PatchStrategy,
-  setHeaderOptions,
-} from '@kubernetes/client-node';
+import { HttpMethod, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
+import { isNotFound, KubernetesRequests } from '../../api/kubernetes-request.ts';
 import type { ResourceType } from '../../api/resources.ts';
 
 export interface ResourceRef {
@@ -19,23 +13,27 @@ export function resourceRef(resource: KubernetesObject): ResourceRef {
   return { namespace: resource.metadata?.namespace ?? '', name: resource.metadata?.name ?? '' };
 }
 
+function resourcePath(type: ResourceType, { namespace, name }: ResourceRef): string {
+  return `/apis/${type.group}/${type.version}/namespaces/${encodeURIComponent(namespace)}/${type.plural}/${encodeURIComponent(name)}`;
+}
+
 export class CustomResources {
-  readonly #api: CustomObjectsApi;
+  readonly #requests: KubernetesRequests;
 
   constructor(kubeConfig: KubeConfig) {
-    this.#api = kubeConfig.makeApiClient(CustomObjectsApi);
+    this.#requests = new KubernetesRequests(kubeConfig);
   }
 
   // 'gone' when the resource was deleted before its status could be written.
   async patchStatus(type: ResourceType, ref: ResourceRef, status: object): Promise<'written' | 'gone'> {
     try {
-      await this.#api.patchNamespacedCustomObjectStatus(
-        { group: type.group, version: type.version, plural: type.plural, ...ref, body: { status } },
-        setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
-      );
+      await this.#requests.request(HttpMethod.PATCH, `${resourcePath(type, ref)}/status`, {
+        body: { status },
+        contentType: 'application/merge-patch+json',
+      });
       return 'written';
     } catch (error) {
-      if (error instanceof ApiException && error.code === 404) return 'gone';
+      if (isNotFound(error)) return 'gone';
       throw error;
     }
   }
@@ -67,7 +65,7 @@ export class CustomResources {
       { op: 'remove', path: `/metadata/finalizers/${index}` },
     ]).catch((error: unknown) => {
       // Already gone: the object was deleted once its last finalizer went.
-      if (error instanceof ApiException && error.code === 404) return;
+      if (isNotFound(error)) return;
       throw error;
     });
   }
@@ -81,21 +79,15 @@ export class CustomResources {
       { op: 'test', path, value },
       { op: 'remove', path },
     ]).catch((error: unknown) => {
-      if (error instanceof ApiException && error.code === 404) return;
+      if (isNotFound(error)) return;
       throw error;
     });
   }
 
   async #jsonPatch(type: ResourceType, resource: KubernetesObject, patch: object[]): Promise<void> {
-    await this.#api.patchNamespacedCustomObject(
-      {
-        group: type.group,
-        version: type.version,
-        plural: type.plural,
-        ...resourceRef(resource),
-        body: patch,
-      },
-      setHeaderOptions('Content-Type', PatchStrategy.JsonPatch),
-    );
+    await this.#requests.request(HttpMethod.PATCH, resourcePath(type, resourceRef(resource)), {
+      body: patch,
+      contentType: 'application/json-patch+json',
+    });
   }
 }

@@ -1,5 +1,6 @@
 // Kubernetes Events on a custom resource, so `kubectl describe` tells what the operator did.
-import { CoreV1Api, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
+import { HttpMethod, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
+import { KubernetesRequests } from '../../api/kubernetes-request.ts';
 
 export interface EventToRecord {
   type: 'Normal' | 'Warning';
@@ -8,12 +9,12 @@ export interface EventToRecord {
 }
 
 export class EventRecorder {
-  readonly #api: CoreV1Api;
+  readonly #requests: KubernetesRequests;
   readonly #component: string;
   readonly #instance: string;
 
   constructor(kubeConfig: KubeConfig, component: string, instance: string) {
-    this.#api = kubeConfig.makeApiClient(CoreV1Api);
+    this.#requests = new KubernetesRequests(kubeConfig);
     this.#component = component;
     this.#instance = instance;
   }
@@ -21,29 +22,32 @@ export class EventRecorder {
   async record(resource: KubernetesObject, event: EventToRecord): Promise<void> {
     const namespace = resource.metadata?.namespace ?? 'default';
     const now = new Date();
-    await this.#api.createNamespacedEvent({
-      namespace,
-      body: {
-        metadata: { generateName: `${resource.metadata?.name}.`, namespace },
-        involvedObject: {
-          apiVersion: resource.apiVersion,
-          kind: resource.kind,
-          name: resource.metadata?.name,
-          namespace,
-          uid: resource.metadata?.uid,
-          resourceVersion: resource.metadata?.resourceVersion,
+    await this.#requests.request(
+      HttpMethod.POST,
+      `/api/v1/namespaces/${encodeURIComponent(namespace)}/events`,
+      {
+        body: {
+          metadata: { generateName: `${resource.metadata?.name}.`, namespace },
+          involvedObject: {
+            apiVersion: resource.apiVersion,
+            kind: resource.kind,
+            name: resource.metadata?.name,
+            namespace,
+            uid: resource.metadata?.uid,
+            resourceVersion: resource.metadata?.resourceVersion,
+          },
+          type: event.type,
+          reason: event.reason,
+          // Events are capped at 1 KiB of message by convention; long errors are cut, not dropped.
+          message: event.message.length > 1024 ? `${event.message.slice(0, 1021)}...` : event.message,
+          source: { component: this.#component, host: this.#instance },
+          reportingComponent: this.#component,
+          reportingInstance: this.#instance,
+          firstTimestamp: now,
+          lastTimestamp: now,
+          count: 1,
         },
-        type: event.type,
-        reason: event.reason,
-        // Events are capped at 1 KiB of message by convention; long errors are cut, not dropped.
-        message: event.message.length > 1024 ? `${event.message.slice(0, 1021)}...` : event.message,
-        source: { component: this.#component, host: this.#instance },
-        reportingComponent: this.#component,
-        reportingInstance: this.#instance,
-        firstTimestamp: now,
-        lastTimestamp: now,
-        count: 1,
       },
-    });
+    );
   }
 }

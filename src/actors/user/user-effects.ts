@@ -2,7 +2,7 @@
 // check the spec, make the credential (SCRAM password or TLS certificate), the ACLs and the quotas
 // in Kafka exactly the spec's, write the user's Secret, and undo it all through the finalizer;
 // let go of an unmanaged user without touching Kafka or its Secret.
-import type { CoreV1Api, KubernetesObject, V1Secret } from '@kubernetes/client-node';
+import type { CoreV1Api, KubeConfig, KubernetesObject, V1Secret } from '@kubernetes/client-node';
 import type { Kafka } from '../../api/kafka.ts';
 import type { KafkaUser } from '../../api/kafka-user.ts';
 import { forceRenewAnnotation, managedAnnotation } from '../../api/labels.ts';
@@ -53,6 +53,7 @@ export const userFinalizer = 'strimzi.io/user-operator';
 export interface UserEffectsOptions {
   clusters: KafkaClusters;
   resources: CustomResources;
+  kubeConfig: KubeConfig;
   core: CoreV1Api;
   useFinalizers: boolean;
   certificates: UserCertificateSettings;
@@ -93,7 +94,7 @@ function checkSpec(user: KafkaUser): void {
 
 export function createUserEffects(options: UserEffectsOptions) {
   const { clusters, resources, useFinalizers } = options;
-  const secrets = new UserSecretStore(options.core);
+  const secrets = new UserSecretStore(options.kubeConfig);
   const listedSecrets = new ListedUserSecrets((namespace) => secrets.list(namespace, userSecretSelector));
 
   // Why this user may not act on its principal in Kafka, in reconcile and deletion alike.
