@@ -139,7 +139,16 @@ function sign(cert: forge.pki.Certificate, signerKey: KeyObject): string {
   };
   cert.sign(nativeSigner as unknown as forge.pki.rsa.PrivateKey, forge.md.sha256.create());
   const der = Buffer.from(forge.asn1.toDer(forge.pki.certificateToAsn1(cert)).getBytes(), 'binary');
-  return new X509Certificate(der).toString();
+  try {
+    return new X509Certificate(der).toString();
+  } catch (error) {
+    // node:crypto names no certificate in its parse errors.
+    const subject = cert.subject.attributes.map((field) => `${field.shortName}=${field.value}`).join(',');
+    throw new Error(
+      `the certificate signed for ${subject} does not parse: ${(error as Error).message} (${der.length} bytes of DER)`,
+      { cause: error },
+    );
+  }
 }
 
 function exportPrivateKey(key: KeyObject): string {

@@ -65,6 +65,17 @@ function stillGood(
   );
 }
 
+// A stored certificate that does not parse (its Secret edited by hand, or cut short) is of no use: a
+// new one is issued as for a missing one.
+function readable(certificate: KeyAndCertificate): boolean {
+  try {
+    readCertificate(certificate.certificatePem);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 // `alsoCover` names the certificate takes on when it is issued anew, without requiring them of one kept.
 export async function keepOrIssue(
   existing: KeyAndCertificate | undefined,
@@ -74,7 +85,7 @@ export async function keepOrIssue(
   now = new Date(),
   alsoCover: readonly string[] = [],
 ): Promise<KeyAndCertificate> {
-  if (existing && stillGood(existing, request, ca, settings, now)) return existing;
+  if (existing && readable(existing) && stillGood(existing, request, ca, settings, now)) return existing;
   return issueCertificate(ca, {
     ...request,
     ...subjectAlternativeNames([...(request.dnsNames ?? []), ...(request.ipAddresses ?? []), ...alsoCover]),

@@ -45,3 +45,14 @@ test('names to cover as well are taken on by a certificate issued anew, and neve
   const plain = await keepOrIssue(undefined, request, ca, settings);
   assert.equal(await keepOrIssue(plain, request, ca, settings, new Date(), ['192.0.2.9']), plain);
 });
+
+test('a stored certificate that does not parse is issued anew, as a missing one is', async () => {
+  const issued = await keepOrIssue(undefined, request, ca, settings);
+  const cutShort = { ...issued, certificatePem: issued.certificatePem.slice(0, 200) };
+  const notPem = { ...issued, certificatePem: 'not a certificate' };
+  for (const unreadable of [cutShort, notPem]) {
+    const reissued = await keepOrIssue(unreadable, request, ca, settings);
+    assert.notEqual(reissued.certificatePem, unreadable.certificatePem);
+    assert.match(subjectOf(reissued), /CN=my-cluster-kafka/);
+  }
+});
