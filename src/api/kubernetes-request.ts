@@ -39,10 +39,15 @@ export class KubernetesRequests {
   }
 
   async request<T>(method: HttpMethod, path: string, options: RequestOptions = {}): Promise<T> {
-    const response = await this.#send(method, path, options);
-    const text = await response.body.text();
-    if (response.statusCode >= 400) throw refusal(method, path, response.statusCode, parseJson(text));
-    return (text === '' ? undefined : JSON.parse(text)) as T;
+    return this.#answer<T>(method, path, await this.#send(method, path, options));
+  }
+
+  // One object, or undefined when there is none: an expected 404 builds no error.
+  async getIfPresent<T>(path: string, options: RequestOptions = {}): Promise<T | undefined> {
+    const response = await this.#send(HttpMethod.GET, path, options);
+    if (response.statusCode !== 404) return this.#answer<T>(HttpMethod.GET, path, response);
+    await response.body.dump();
+    return undefined;
   }
 
   // A GET whose answer the caller reads as it comes (a watch); an error status fails it as `request` does.
@@ -54,6 +59,12 @@ export class KubernetesRequests {
     if (response.statusCode < 400) return response.body;
     const text = await response.body.text();
     throw refusal(HttpMethod.GET, path, response.statusCode, parseJson(text));
+  }
+
+  async #answer<T>(method: HttpMethod, path: string, response: Dispatcher.ResponseData): Promise<T> {
+    const text = await response.body.text();
+    if (response.statusCode >= 400) throw refusal(method, path, response.statusCode, parseJson(text));
+    return (text === '' ? undefined : JSON.parse(text)) as T;
   }
 
   async #send(method: HttpMethod, path: string, options: RequestOptions): Promise<Dispatcher.ResponseData> {

@@ -82,12 +82,7 @@ export class KubernetesObjects extends KubernetesRequests {
     namespace: string | undefined,
     name: string,
   ): Promise<T | undefined> {
-    try {
-      return await this.request<T>(HttpMethod.GET, objectPath(type, namespace, name));
-    } catch (error) {
-      if (isNotFound(error)) return undefined;
-      throw error;
-    }
+    return this.getIfPresent<T>(objectPath(type, namespace, name));
   }
 
   // Server-side apply: the operator owns the fields it sets and takes them over from anyone else.

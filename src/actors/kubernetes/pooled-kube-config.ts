@@ -18,8 +18,9 @@ export class PooledKubeConfig extends KubeConfig {
       this.#pools.set(key, created);
       return;
     }
+    // The Agent made for this request has opened nothing: it is left to the collector, as closing it
+    // builds an error object per request.
     context.setDispatcher(pool);
-    await created.close();
   }
 
   async closePools(): Promise<void> {

@@ -17,13 +17,8 @@ export class UserSecretStore {
   }
 
   // undefined when there is no such Secret.
-  async read(namespace: string, name: string): Promise<V1Secret | undefined> {
-    return this.#requests
-      .request<V1Secret>(HttpMethod.GET, secretPath(namespace, name))
-      .catch((error: unknown) => {
-        if (isNotFound(error)) return undefined;
-        throw error;
-      });
+  read(namespace: string, name: string): Promise<V1Secret | undefined> {
+    return this.#requests.getIfPresent<V1Secret>(secretPath(namespace, name));
   }
 
   // Every Secret of the namespace with this label selector, without managedFields (kept in memory).
