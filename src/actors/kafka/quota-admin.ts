@@ -17,9 +17,9 @@ import { SharedSnapshot } from './shared-snapshot.ts';
 
 // A DescribeClientQuotas takes one filter, so users created one after the other each cost Kafka a
 // request of their own: one describe of every user's quotas serves every reader for this long instead
-// (quotas changed by others are seen within it), or 20 times as long as it took, when that is longer.
+// (quotas changed by others are seen within it), or 100 times as long as it took, when that is longer.
 export const quotaSnapshotMaxAgeMs = 1000;
-const quotaSnapshotCostFactor = 20;
+const quotaSnapshotCostFactor = 100;
 
 interface QuotaAlteration {
   user: string;
