@@ -31,6 +31,18 @@ export interface RequestOptions {
 
 type ResponseBody = Dispatcher.ResponseData['body'];
 
+// The path of a resource's collection (name undefined) or of one object, in a namespace or (namespace
+// undefined) across all or cluster-scoped. The core group lives under /api, the others under /apis.
+export function resourcePath(
+  { group, version, plural }: { group: string; version: string; plural: string },
+  namespace: string | undefined,
+  name?: string,
+): string {
+  const base = group === '' ? `/api/${version}` : `/apis/${group}/${version}`;
+  const scope = namespace === undefined ? '' : `/namespaces/${encodeURIComponent(namespace)}`;
+  return `${base}${scope}/${plural}${name === undefined ? '' : `/${encodeURIComponent(name)}`}`;
+}
+
 export class KubernetesRequests {
   readonly #kubeConfig: KubeConfig;
 
@@ -57,8 +69,7 @@ export class KubernetesRequests {
   ): Promise<ResponseBody> {
     const response = await this.#send(HttpMethod.GET, path, options);
     if (response.statusCode < 400) return response.body;
-    const text = await response.body.text();
-    throw refusal(HttpMethod.GET, path, response.statusCode, parseJson(text));
+    return this.#answer<never>(HttpMethod.GET, path, response);
   }
 
   async #answer<T>(method: HttpMethod, path: string, response: Dispatcher.ResponseData): Promise<T> {

@@ -2,7 +2,7 @@
 // core such as pods), in one namespace or in all. An interface, so that a test can stand in for the
 // apiserver or wrap it.
 import { HttpMethod, type KubeConfig, type KubernetesObject, type V1Status } from '@kubernetes/client-node';
-import { KubernetesRequestError, KubernetesRequests } from '../api/kubernetes-request.ts';
+import { KubernetesRequestError, KubernetesRequests, resourcePath } from '../api/kubernetes-request.ts';
 import { withoutManagedFields } from '../api/object-metadata.ts';
 
 export interface ListedObjects<T> {
@@ -97,7 +97,7 @@ export class KubernetesResourceSource<T extends KubernetesObject> implements Res
         const result = await this.#requests.request<{
           items: T[] | null;
           metadata?: { resourceVersion?: string; continue?: string };
-        }>(HttpMethod.GET, this.#collectionPath(namespace), {
+        }>(HttpMethod.GET, resourcePath(this.#options, namespace), {
           query: { labelSelector, limit: String(pageSize), continue: continueToken },
           ...(this.#options.metadataOnly ? { accept: metadataOnlyList } : {}),
           signal: timeout,
@@ -119,15 +119,6 @@ export class KubernetesResourceSource<T extends KubernetesObject> implements Res
     return this.#options.trim ? this.#options.trim(kept) : kept;
   }
 
-  // Custom resources live under /apis/<group>; the core group (pods, services) under /api.
-  #collectionPath(namespace: string | undefined): string {
-    const { group, version, plural } = this.#options;
-    const base = group === '' ? `/api/${version}` : `/apis/${group}/${version}`;
-    return namespace === undefined
-      ? `${base}/${plural}`
-      : `${base}/namespaces/${encodeURIComponent(namespace)}/${plural}`;
-  }
-
   // The watch's answer is one JSON event per line. An event the callbacks cannot take ends the watch
   // with that error: the informer lists again rather than lose it.
   async watch(
@@ -145,7 +136,7 @@ export class KubernetesResourceSource<T extends KubernetesObject> implements Res
     inactivity.unref();
     let body: Awaited<ReturnType<KubernetesRequests['stream']>>;
     try {
-      body = await this.#requests.stream(this.#collectionPath(namespace), {
+      body = await this.#requests.stream(resourcePath(this.#options, namespace), {
         query: {
           watch: 'true',
           resourceVersion,
@@ -163,11 +154,14 @@ export class KubernetesResourceSource<T extends KubernetesObject> implements Res
       return { abort: () => {} };
     }
     let ended = false;
-    const end = (error?: unknown) => {
-      if (ended) return;
+    const close = () => {
       ended = true;
       clearTimeout(inactivity);
       body.destroy();
+    };
+    const end = (error?: unknown) => {
+      if (ended) return;
+      close();
       callbacks.onEnd(error === undefined ? undefined : this.#requestError('watch', namespace, error));
     };
     let partial = '';
@@ -175,23 +169,23 @@ export class KubernetesResourceSource<T extends KubernetesObject> implements Res
     body.on('data', (chunk: string) => {
       inactivity.refresh();
       partial += chunk;
-      for (let newline = partial.indexOf('\n'); newline >= 0 && !ended; newline = partial.indexOf('\n')) {
-        const line = partial.slice(0, newline);
-        partial = partial.slice(newline + 1);
+      let start = 0;
+      for (
+        let newline = partial.indexOf('\n');
+        newline >= 0 && !ended;
+        newline = partial.indexOf('\n', start)
+      ) {
+        const line = partial.slice(start, newline);
+        start = newline + 1;
         if (line.trim() !== '') this.#deliver(line, callbacks, end);
       }
+      partial = partial.slice(start);
     });
     body.on('end', () => end());
     body.on('error', (error: Error) =>
       end(controller.signal.aborted ? (controller.signal.reason ?? error) : error),
     );
-    return {
-      abort: () => {
-        ended = true;
-        clearTimeout(inactivity);
-        body.destroy();
-      },
-    };
+    return { abort: close };
   }
 
   #deliver(line: string, callbacks: WatchCallbacks<T>, end: (error: unknown) => void): void {

@@ -52,9 +52,15 @@ function stillGood(
   settings: CertificateSettings,
   now: Date,
 ): boolean {
+  let facts: ReturnType<typeof readCertificate>;
+  try {
+    facts = readCertificate(certificate.certificatePem);
+  } catch {
+    // Its Secret edited by hand or cut short: of no use, so a new one is issued as for a missing one.
+    return false;
+  }
   if (!isSignedBy(certificate.certificatePem, ca.certificatePem)) return false;
   if (needsRenewal(certificate.certificatePem, settings.renewalDays, now)) return false;
-  const facts = readCertificate(certificate.certificatePem);
   return (
     facts.commonName === request.commonName &&
     new X509Certificate(certificate.certificatePem).subject
@@ -63,17 +69,6 @@ function stillGood(
     (request.dnsNames ?? []).every((name) => facts.dnsNames.includes(name)) &&
     (request.ipAddresses ?? []).every((address) => facts.ipAddresses.includes(address))
   );
-}
-
-// A stored certificate that does not parse (its Secret edited by hand, or cut short) is of no use: a
-// new one is issued as for a missing one.
-function readable(certificate: KeyAndCertificate): boolean {
-  try {
-    readCertificate(certificate.certificatePem);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 // `alsoCover` names the certificate takes on when it is issued anew, without requiring them of one kept.
@@ -85,7 +80,7 @@ export async function keepOrIssue(
   now = new Date(),
   alsoCover: readonly string[] = [],
 ): Promise<KeyAndCertificate> {
-  if (existing && readable(existing) && stillGood(existing, request, ca, settings, now)) return existing;
+  if (existing && stillGood(existing, request, ca, settings, now)) return existing;
   return issueCertificate(ca, {
     ...request,
     ...subjectAlternativeNames([...(request.dnsNames ?? []), ...(request.ipAddresses ?? []), ...alsoCover]),

@@ -7,7 +7,7 @@ import { type AdminContext, kafkaFailure } from './admin-connection.ts';
 import { eachAloneAfterWholeFailure, inRequestsOfAtMost } from './batch-splitting.ts';
 import { type AclRule, KafkaAdminError } from './kafka-admin.ts';
 import { RequestBatcher } from './request-batcher.ts';
-import { SharedSnapshot } from './shared-snapshot.ts';
+import { describeCostFactor, SharedSnapshot } from './shared-snapshot.ts';
 
 // Kafka refuses more than 10,000 ACL changes in one request.
 export const aclCreationsPerRequest = 1000;
@@ -16,13 +16,9 @@ export const aclCreationsPerRequest = 1000;
 export const aclDeletionsPerRequest = 100;
 // The broker scans every ACL for any DescribeAcls (30,000 ACLs: ~30 ms for one principal, ~290 ms
 // for all), so one describe-all serves every reader for this long: ACLs changed by others are seen
-// within it, and at most one describe-all a second leaves the broker most of its time.
+// within it, and at most one describe-all a second leaves the broker most of its time; one that took
+// long serves for describeCostFactor times its duration.
 export const aclSnapshotMaxAgeMs = 1000;
-// ...or for 100 times as long as the describe-all took, when that is longer: with 30,000 ACLs one
-// costs this process 100-160 ms of CPU and 36 MiB of garbage and the broker as much again, so that
-// describing takes about 1% of the time. (Strimzi's user operator refreshes its ACL cache every 15 s
-// by default.)
-export const aclSnapshotCostFactor = 100;
 
 interface ItemResult {
   errorCode: number;
@@ -40,7 +36,7 @@ export class AclAdmin {
     this.#context = context;
     this.#snapshot = new SharedSnapshot(async () => aclsByPrincipal(await this.#describeEveryBinding()), {
       maxAgeMs: snapshotMaxAgeMs,
-      costFactor: aclSnapshotCostFactor,
+      costFactor: describeCostFactor,
     });
     this.#create = new RequestBatcher(
       inRequestsOfAtMost(

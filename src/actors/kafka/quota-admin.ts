@@ -13,13 +13,12 @@ import {
 } from './client-quotas.ts';
 import type { UserQuotaChanges, UserQuotas } from './kafka-admin.ts';
 import { RequestBatcher } from './request-batcher.ts';
-import { SharedSnapshot } from './shared-snapshot.ts';
+import { describeCostFactor, SharedSnapshot } from './shared-snapshot.ts';
 
 // A DescribeClientQuotas takes one filter, so users created one after the other each cost Kafka a
 // request of their own: one describe of every user's quotas serves every reader for this long instead
-// (quotas changed by others are seen within it), or 100 times as long as it took, when that is longer.
+// (quotas changed by others are seen within it), or describeCostFactor times as long as it took.
 export const quotaSnapshotMaxAgeMs = 1000;
-const quotaSnapshotCostFactor = 100;
 
 interface QuotaAlteration {
   user: string;
@@ -35,7 +34,7 @@ export class UserQuotaAdmin {
     this.#context = context;
     this.#snapshot = new SharedSnapshot(() => this.#describeEveryUser(), {
       maxAgeMs: snapshotMaxAgeMs,
-      costFactor: quotaSnapshotCostFactor,
+      costFactor: describeCostFactor,
     });
     this.#alter = new RequestBatcher(
       inUniqueRounds(

@@ -1,7 +1,7 @@
 // Writes to custom resources: the status subresource and the finalizers. Each write is a patch
 // that touches only what it owns, so it can run twice with no harm.
 import { HttpMethod, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
-import { isNotFound, KubernetesRequests } from '../../api/kubernetes-request.ts';
+import { isNotFound, KubernetesRequests, resourcePath } from '../../api/kubernetes-request.ts';
 import type { ResourceType } from '../../api/resources.ts';
 
 export interface ResourceRef {
@@ -11,10 +11,6 @@ export interface ResourceRef {
 
 export function resourceRef(resource: KubernetesObject): ResourceRef {
   return { namespace: resource.metadata?.namespace ?? '', name: resource.metadata?.name ?? '' };
-}
-
-function resourcePath(type: ResourceType, { namespace, name }: ResourceRef): string {
-  return `/apis/${type.group}/${type.version}/namespaces/${encodeURIComponent(namespace)}/${type.plural}/${encodeURIComponent(name)}`;
 }
 
 export class CustomResources {
@@ -27,10 +23,14 @@ export class CustomResources {
   // 'gone' when the resource was deleted before its status could be written.
   async patchStatus(type: ResourceType, ref: ResourceRef, status: object): Promise<'written' | 'gone'> {
     try {
-      await this.#requests.request(HttpMethod.PATCH, `${resourcePath(type, ref)}/status`, {
-        body: { status },
-        contentType: 'application/merge-patch+json',
-      });
+      await this.#requests.request(
+        HttpMethod.PATCH,
+        `${resourcePath(type, ref.namespace, ref.name)}/status`,
+        {
+          body: { status },
+          contentType: 'application/merge-patch+json',
+        },
+      );
       return 'written';
     } catch (error) {
       if (isNotFound(error)) return 'gone';
@@ -85,7 +85,8 @@ export class CustomResources {
   }
 
   async #jsonPatch(type: ResourceType, resource: KubernetesObject, patch: object[]): Promise<void> {
-    await this.#requests.request(HttpMethod.PATCH, resourcePath(type, resourceRef(resource)), {
+    const { namespace, name } = resourceRef(resource);
+    await this.#requests.request(HttpMethod.PATCH, resourcePath(type, namespace, name), {
       body: patch,
       contentType: 'application/json-patch+json',
     });

@@ -1,7 +1,12 @@
 // Any Kubernetes object as plain JSON, core and custom groups alike: the one client the cluster
 // effects use to list, apply, create and delete objects of many types with one code path.
 import { HttpMethod, type KubernetesObject } from '@kubernetes/client-node';
-import { isNotFound, KubernetesRequestError, KubernetesRequests } from '../../api/kubernetes-request.ts';
+import {
+  isNotFound,
+  KubernetesRequestError,
+  KubernetesRequests,
+  resourcePath,
+} from '../../api/kubernetes-request.ts';
 
 // Where objects of one kind live in the API.
 export interface ObjectType {
@@ -49,9 +54,9 @@ export function objectTypeOf(object: KubernetesObject): ObjectType {
 
 // The path of a collection (name undefined) or of one object.
 export function objectPath(type: ObjectType, namespace: string | undefined, name?: string): string {
-  const base = type.apiVersion.includes('/') ? `/apis/${type.apiVersion}` : `/api/${type.apiVersion}`;
-  const scope = type.namespaced ? `/namespaces/${encodeURIComponent(namespace ?? '')}` : '';
-  return `${base}${scope}/${type.plural}${name === undefined ? '' : `/${encodeURIComponent(name)}`}`;
+  const [group, version] = type.apiVersion.includes('/') ? type.apiVersion.split('/') : ['', type.apiVersion];
+  const resource = { group: group ?? '', version: version ?? type.apiVersion, plural: type.plural };
+  return resourcePath(resource, type.namespaced ? (namespace ?? '') : undefined, name);
 }
 
 export const fieldManager = 'kafka-actor-operator';

@@ -1,54 +1,37 @@
 // Reads and writes the Secrets a KafkaUser uses: its own (server-side applied, so the labels and
 // annotations others add stay) and the one a user names for its password.
 import { HttpMethod, type KubeConfig, type V1Secret } from '@kubernetes/client-node';
-import { isNotFound, KubernetesRequestError, KubernetesRequests } from '../../api/kubernetes-request.ts';
+import { isNotFound, KubernetesRequestError } from '../../api/kubernetes-request.ts';
 import { withoutManagedFields } from '../../api/object-metadata.ts';
-import { objectPath, secretType } from '../kubernetes/kubernetes-objects.ts';
-
-const fieldManager = 'kafka-actor-operator';
-
-const secretPath = (namespace: string, name?: string) => objectPath(secretType, namespace, name);
+import { KubernetesObjects, objectPath, secretType } from '../kubernetes/kubernetes-objects.ts';
 
 export class UserSecretStore {
-  readonly #requests: KubernetesRequests;
+  readonly #objects: KubernetesObjects;
 
   constructor(kubeConfig: KubeConfig) {
-    this.#requests = new KubernetesRequests(kubeConfig);
+    this.#objects = new KubernetesObjects(kubeConfig);
   }
 
   // undefined when there is no such Secret.
   read(namespace: string, name: string): Promise<V1Secret | undefined> {
-    return this.#requests.getIfPresent<V1Secret>(secretPath(namespace, name));
+    return this.#objects.get<V1Secret>(secretType, namespace, name);
   }
 
   // Every Secret of the namespace with this label selector, without managedFields (kept in memory).
   async list(namespace: string, labelSelector: string): Promise<V1Secret[]> {
-    const secrets: V1Secret[] = [];
-    let page: string | undefined;
-    do {
-      const list = await this.#requests.request<{ items: V1Secret[]; metadata?: { continue?: string } }>(
-        HttpMethod.GET,
-        secretPath(namespace),
-        { query: { labelSelector, limit: '500', continue: page } },
-      );
-      secrets.push(...list.items.map(withoutManagedFields));
-      page = list.metadata?.continue || undefined;
-    } while (page);
-    return secrets;
+    return (await this.#objects.list<V1Secret>(secretType, namespace, labelSelector)).map(
+      withoutManagedFields,
+    );
   }
 
-  // The Secret as the apiserver holds it after the write.
+  // The Secret as the apiserver holds it after the write (server-side apply, taking over its fields).
   apply(secret: V1Secret): Promise<V1Secret> {
-    return this.#requests.request<V1Secret>(
-      HttpMethod.PATCH,
-      secretPath(secret.metadata?.namespace ?? '', secret.metadata?.name ?? ''),
-      { query: { fieldManager, force: 'true' }, body: secret, contentType: 'application/apply-patch+yaml' },
-    );
+    return this.#objects.apply(secret);
   }
 
   // Takes an annotation someone else set (e.g. a request the operator has now served) off the Secret.
   removeAnnotation(namespace: string, name: string, annotation: string): Promise<V1Secret> {
-    return this.#requests.request<V1Secret>(HttpMethod.PATCH, secretPath(namespace, name), {
+    return this.#objects.request<V1Secret>(HttpMethod.PATCH, objectPath(secretType, namespace, name), {
       body: { metadata: { annotations: { [annotation]: null } } },
       contentType: 'application/merge-patch+json',
     });
@@ -56,16 +39,18 @@ export class UserSecretStore {
 
   // Resolves when the Secret is gone, or was already absent.
   async delete(namespace: string, name: string): Promise<void> {
-    await this.#requests.request(HttpMethod.DELETE, secretPath(namespace, name)).catch((error: unknown) => {
-      if (!isNotFound(error)) throw error;
-    });
+    await this.#objects
+      .request(HttpMethod.DELETE, objectPath(secretType, namespace, name))
+      .catch((error: unknown) => {
+        if (!isNotFound(error)) throw error;
+      });
   }
 
   // Deletes the Secret only at this resourceVersion: false, and nothing deleted, when it has
   // another (changed since) or is absent.
   async deleteAt(namespace: string, name: string, resourceVersion: string): Promise<boolean> {
-    return this.#requests
-      .request(HttpMethod.DELETE, secretPath(namespace, name), {
+    return this.#objects
+      .request(HttpMethod.DELETE, objectPath(secretType, namespace, name), {
         body: { preconditions: { resourceVersion } },
       })
       .then(
