@@ -97,11 +97,13 @@ export async function costNamespace(fixture: Fixture) {
 export type Steps = Record<string, () => Promise<unknown>>;
 
 export interface StepCosts {
-  // CPU ms per resource, by step and by process.
+  // CPU ms per resource, by step and by process, of the round whose sum is the median.
   steps: Record<string, CpuMs>;
   perResourceMs: number;
   // resources/s this machine's cores could give if the processes above did nothing else.
   boundPerSecond: number;
+  // Every round's sum, in the order measured: how far the bound moves between rounds.
+  roundsMs: number[];
 }
 
 export interface MachineCosts {
@@ -111,25 +113,43 @@ export interface MachineCosts {
   quiet: boolean;
 }
 
-export async function measureStepCosts(groups: Record<string, Steps>, sample: number): Promise<MachineCosts> {
+// The apiserver's collections and etcd's compactions land in one step or the next and move a single
+// round's sum by ±10%, so the groups are measured in three rounds, each on resources of its own
+// (`groupsOfRound` makes them), and each group keeps its median round.
+const rounds = 3;
+
+export async function measureStepCosts(
+  groupsOfRound: (round: number) => Record<string, Steps>,
+  sample: number,
+): Promise<MachineCosts> {
   const { rates: idlePerMs, quiet } = await idleRates();
-  const measured: Record<string, StepCosts> = {};
-  for (const [group, steps] of Object.entries(groups)) {
-    const perStep: Record<string, CpuMs> = {};
-    for (const [step, work] of Object.entries(steps)) {
-      const spent = await cpuOf(work, idlePerMs);
-      perStep[step] = Object.fromEntries(Object.entries(spent).map(([k, ms]) => [k, ms / sample])) as CpuMs;
+  const measured: Record<string, Omit<StepCosts, 'roundsMs'>[]> = {};
+  for (let round = 0; round < rounds; round++) {
+    for (const [group, steps] of Object.entries(groupsOfRound(round))) {
+      const perStep: Record<string, CpuMs> = {};
+      for (const [step, work] of Object.entries(steps)) {
+        const spent = await cpuOf(work, idlePerMs);
+        perStep[step] = Object.fromEntries(Object.entries(spent).map(([k, ms]) => [k, ms / sample])) as CpuMs;
+      }
+      const perResourceMs = Object.values(perStep)
+        .flatMap((cpu) => Object.values(cpu))
+        .reduce((a, b) => a + b, 0);
+      measured[group] ??= [];
+      measured[group].push({
+        steps: perStep,
+        perResourceMs,
+        boundPerSecond: (availableParallelism() * 1000) / perResourceMs,
+      });
     }
-    const perResourceMs = Object.values(perStep)
-      .flatMap((cpu) => Object.values(cpu))
-      .reduce((a, b) => a + b, 0);
-    measured[group] = {
-      steps: perStep,
-      perResourceMs,
-      boundPerSecond: (availableParallelism() * 1000) / perResourceMs,
-    };
   }
-  return { groups: measured, quiet };
+  const groups = Object.fromEntries(
+    Object.entries(measured).map(([group, measuredRounds]) => {
+      const bySum = [...measuredRounds].sort((a, b) => a.perResourceMs - b.perResourceMs);
+      const median = bySum[Math.floor((bySum.length - 1) / 2)] as Omit<StepCosts, 'roundsMs'>;
+      return [group, { ...median, roundsMs: measuredRounds.map((r) => r.perResourceMs) }];
+    }),
+  );
+  return { groups, quiet };
 }
 
 export function describeStepCosts(costs: MachineCosts, sample: number, noun: string): string {
@@ -143,7 +163,8 @@ export function describeStepCosts(costs: MachineCosts, sample: number, noun: str
           .join(', ')}`,
     ),
     `    sum ${cost.perResourceMs.toFixed(1)} ms per ${noun} on ${availableParallelism()} cores: at most ` +
-      `${cost.boundPerSecond.toFixed(0)} ${noun}s/s`,
+      `${cost.boundPerSecond.toFixed(0)} ${noun}s/s (the median of ${cost.roundsMs.length} rounds: ` +
+      `${cost.roundsMs.map((ms) => ms.toFixed(1)).join(', ')} ms)`,
   ]);
   return [
     `CPU ms the writes of a ${noun} cost this machine without the operator (${sample} ${noun}s, idle load subtracted):`,

@@ -21,62 +21,64 @@ export const newTopic = 'a new topic';
 export async function measureNewTopicCost(fixture: Fixture, sample: number): Promise<MachineCosts> {
   const { namespace, resources, events, remove } = await costNamespace(fixture);
   const admin = new Admin({ clientId: 'bench-costs', bootstrapBrokers: [fixture.kafka.bootstrap] });
-  const names = Array.from({ length: sample }, (_, i) => `cost-${namespace}-${i}`);
+  const names: string[] = [];
   const created = new Map<string, KafkaTopic>();
 
-  const each = (write: (name: string) => Promise<unknown>) => () => inParallel(names, 32, write);
-  try {
-    // Kafka first: later steps leave it nothing to finish.
-    return await measureStepCosts(
-      {
-        [newTopic]: {
-          'Kafka topic': async () => {
-            await inBatches(names, 500, (topics) =>
-              admin.createTopics({ topics, partitions: 1, replicas: 1 }),
-            );
-          },
-          'create (the user)': each(async (name) => {
-            const body = {
-              apiVersion: 'kafka.strimzi.io/v1',
-              kind: 'KafkaTopic',
-              metadata: { name, labels: { 'strimzi.io/cluster': 'test-cluster' } },
-              spec: {
-                partitions: 1,
-                replicas: 1,
-                config: { 'retention.ms': 7200000, 'segment.bytes': 1073741824 },
-              },
-            };
-            created.set(
-              name,
-              (await fixture.custom.createNamespacedCustomObject({
-                ...kafkaTopicApi,
-                namespace,
-                body,
-              })) as KafkaTopic,
-            );
-          }),
-          finalizer: each((name) =>
-            resources.addFinalizer(kafkaTopicType, created.get(name) as KafkaTopic, topicFinalizer),
-          ),
-          status: each((name) =>
-            resources.patchStatus(kafkaTopicType, resourceRef(created.get(name) as KafkaTopic), {
-              topicName: name,
-              topicId: 'AAAAAAAAAAAAAAAAAAAAAA',
-              observedGeneration: 1,
-              conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: new Date().toISOString() }],
-            }),
-          ),
-          Event: each((name) =>
-            events.record(created.get(name) as KafkaTopic, {
-              type: 'Normal',
-              reason: 'StateReady',
-              message: 'KafkaTopic is ready',
-            }),
-          ),
+  // Kafka first: later steps leave it nothing to finish.
+  const roundOf = (round: number) => {
+    const roundNames = Array.from({ length: sample }, (_, i) => `cost-${namespace}-${round}-${i}`);
+    names.push(...roundNames);
+    const each = (write: (name: string) => Promise<unknown>) => () => inParallel(roundNames, 32, write);
+    return {
+      [newTopic]: {
+        'Kafka topic': async () => {
+          await inBatches(roundNames, 500, (topics) =>
+            admin.createTopics({ topics, partitions: 1, replicas: 1 }),
+          );
         },
+        'create (the user)': each(async (name) => {
+          const body = {
+            apiVersion: 'kafka.strimzi.io/v1',
+            kind: 'KafkaTopic',
+            metadata: { name, labels: { 'strimzi.io/cluster': 'test-cluster' } },
+            spec: {
+              partitions: 1,
+              replicas: 1,
+              config: { 'retention.ms': 7200000, 'segment.bytes': 1073741824 },
+            },
+          };
+          created.set(
+            name,
+            (await fixture.custom.createNamespacedCustomObject({
+              ...kafkaTopicApi,
+              namespace,
+              body,
+            })) as KafkaTopic,
+          );
+        }),
+        finalizer: each((name) =>
+          resources.addFinalizer(kafkaTopicType, created.get(name) as KafkaTopic, topicFinalizer),
+        ),
+        status: each((name) =>
+          resources.patchStatus(kafkaTopicType, resourceRef(created.get(name) as KafkaTopic), {
+            topicName: name,
+            topicId: 'AAAAAAAAAAAAAAAAAAAAAA',
+            observedGeneration: 1,
+            conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: new Date().toISOString() }],
+          }),
+        ),
+        Event: each((name) =>
+          events.record(created.get(name) as KafkaTopic, {
+            type: 'Normal',
+            reason: 'StateReady',
+            message: 'KafkaTopic is ready',
+          }),
+        ),
       },
-      sample,
-    );
+    };
+  };
+  try {
+    return await measureStepCosts(roundOf, sample);
   } finally {
     await inBatches(names, 500, (topics) => admin.deleteTopics({ topics }));
     await admin.close();

@@ -32,78 +32,80 @@ export async function measureUserCosts(fixture: Fixture, sample: number): Promis
   const secrets = new UserSecretStore(fixture.kc);
   // The operator's admin: its writes are batched as the operator batches them.
   const admin = new PlatformaticKafkaAdmin({ bootstrap: [fixture.kafka.bootstrap], clientId: 'bench-costs' });
-  const names = Array.from({ length: sample }, (_, i) => `cost-${i}-${namespace}`);
+  const names: string[] = [];
   const created = new Map<string, KafkaUser>();
   const password = 'p'.repeat(32);
   const user = (name: string) => created.get(name) as KafkaUser;
   const aclsOf = (name: string) => desiredAcls(user(name), principalOf(name));
 
-  const each = (write: (name: string) => Promise<unknown>) => () => inParallel(names, 32, write);
-  try {
-    return await measureStepCosts(
-      {
-        [newUser]: {
-          'create (the user)': each(async (name) => {
-            const body = {
-              apiVersion: 'kafka.strimzi.io/v1',
-              kind: 'KafkaUser',
-              metadata: { name, labels: { 'strimzi.io/cluster': 'test-cluster' } },
-              spec: benchUserSpec(name),
-            };
-            created.set(
-              name,
-              (await fixture.custom.createNamespacedCustomObject({
-                ...kafkaUserApi,
-                namespace,
-                body,
-              })) as KafkaUser,
-            );
-          }),
-          finalizer: each(async (name) => {
-            await resources.addFinalizer(kafkaUserType, user(name), userFinalizer);
-            // As the operator's cache has it by the time it deletes the user.
-            const { metadata } = user(name);
-            created.set(name, { ...user(name), metadata: { ...metadata, finalizers: [userFinalizer] } });
-          }),
-          'Kafka SCRAM credential': each((name) => admin.upsertScramCredential(name, password)),
-          'Kafka ACLs': each((name) => admin.createAcls(aclsOf(name))),
-          Secret: each((name) =>
-            secrets.apply(
-              buildUserSecret(user(name), scramSecretData(name, password), {
-                [appliedPasswordAnnotation]: appliedPasswordHash(user(name), password),
-              }),
-            ),
-          ),
-          status: each((name) =>
-            resources.patchStatus(kafkaUserType, resourceRef(user(name)), {
-              observedGeneration: 1,
-              username: name,
-              secret: name,
-              conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: new Date().toISOString() }],
+  const roundOf = (round: number) => {
+    const roundNames = Array.from({ length: sample }, (_, i) => `cost-${round}-${i}-${namespace}`);
+    names.push(...roundNames);
+    const each = (write: (name: string) => Promise<unknown>) => () => inParallel(roundNames, 32, write);
+    return {
+      [newUser]: {
+        'create (the user)': each(async (name) => {
+          const body = {
+            apiVersion: 'kafka.strimzi.io/v1',
+            kind: 'KafkaUser',
+            metadata: { name, labels: { 'strimzi.io/cluster': 'test-cluster' } },
+            spec: benchUserSpec(name),
+          };
+          created.set(
+            name,
+            (await fixture.custom.createNamespacedCustomObject({
+              ...kafkaUserApi,
+              namespace,
+              body,
+            })) as KafkaUser,
+          );
+        }),
+        finalizer: each(async (name) => {
+          await resources.addFinalizer(kafkaUserType, user(name), userFinalizer);
+          // As the operator's cache has it by the time it deletes the user.
+          const { metadata } = user(name);
+          created.set(name, { ...user(name), metadata: { ...metadata, finalizers: [userFinalizer] } });
+        }),
+        'Kafka SCRAM credential': each((name) => admin.upsertScramCredential(name, password)),
+        'Kafka ACLs': each((name) => admin.createAcls(aclsOf(name))),
+        Secret: each((name) =>
+          secrets.apply(
+            buildUserSecret(user(name), scramSecretData(name, password), {
+              [appliedPasswordAnnotation]: appliedPasswordHash(user(name), password),
             }),
           ),
-          Event: each((name) =>
-            events.record(user(name), {
-              type: 'Normal',
-              reason: 'StateReady',
-              message: 'KafkaUser is ready',
-            }),
-          ),
-        },
-        [deletedUser]: {
-          'delete (the user)': each((name) =>
-            fixture.custom.deleteNamespacedCustomObject({ ...kafkaUserApi, namespace, name }),
-          ),
-          'Kafka SCRAM credential': each((name) => admin.deleteScramCredential(name)),
-          'Kafka ACLs': each((name) => admin.deleteAclsOf(principalOf(name))),
-          Secret: each((name) => secrets.delete(namespace, name)),
-          'finalizer (then deleted)': each((name) =>
-            resources.removeFinalizer(kafkaUserType, user(name), userFinalizer),
-          ),
-        },
+        ),
+        status: each((name) =>
+          resources.patchStatus(kafkaUserType, resourceRef(user(name)), {
+            observedGeneration: 1,
+            username: name,
+            secret: name,
+            conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: new Date().toISOString() }],
+          }),
+        ),
+        Event: each((name) =>
+          events.record(user(name), {
+            type: 'Normal',
+            reason: 'StateReady',
+            message: 'KafkaUser is ready',
+          }),
+        ),
       },
-      sample,
-    );
+      [deletedUser]: {
+        'delete (the user)': each((name) =>
+          fixture.custom.deleteNamespacedCustomObject({ ...kafkaUserApi, namespace, name }),
+        ),
+        'Kafka SCRAM credential': each((name) => admin.deleteScramCredential(name)),
+        'Kafka ACLs': each((name) => admin.deleteAclsOf(principalOf(name))),
+        Secret: each((name) => secrets.delete(namespace, name)),
+        'finalizer (then deleted)': each((name) =>
+          resources.removeFinalizer(kafkaUserType, user(name), userFinalizer),
+        ),
+      },
+    };
+  };
+  try {
+    return await measureStepCosts(roundOf, sample);
   } finally {
     // Whatever a failed measurement left: credentials, ACLs, finalizers.
     await inParallel(names, 32, async (name) => {
