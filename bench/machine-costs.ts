@@ -100,7 +100,8 @@ export interface StepCosts {
   // CPU ms per resource, by step and by process, of the round whose sum is the median.
   steps: Record<string, CpuMs>;
   perResourceMs: number;
-  // resources/s this machine's cores could give if the processes above did nothing else.
+  // resources/s this machine's cores could give if the processes above did nothing else than
+  // this and their idle work (which the run cannot use either).
   boundPerSecond: number;
   // Every round's sum, in the order measured: how far the bound moves between rounds.
   roundsMs: number[];
@@ -111,6 +112,8 @@ export interface MachineCosts {
   groups: Record<string, StepCosts>;
   // false: the services never went quiet before the measurement, so its figures are rough.
   quiet: boolean;
+  // Of the machine's cores, what the services use while idle.
+  idleCores: number;
 }
 
 // The apiserver's collections and etcd's compactions land in one step or the next and move a single
@@ -123,6 +126,8 @@ export async function measureStepCosts(
   sample: number,
 ): Promise<MachineCosts> {
   const { rates: idlePerMs, quiet } = await idleRates();
+  const idleCores = services.reduce((sum, service) => sum + idlePerMs[service], 0);
+  const freeCores = availableParallelism() - idleCores;
   const measured: Record<string, Omit<StepCosts, 'roundsMs'>[]> = {};
   for (let round = 0; round < rounds; round++) {
     for (const [group, steps] of Object.entries(groupsOfRound(round))) {
@@ -138,7 +143,7 @@ export async function measureStepCosts(
       measured[group].push({
         steps: perStep,
         perResourceMs,
-        boundPerSecond: (availableParallelism() * 1000) / perResourceMs,
+        boundPerSecond: (freeCores * 1000) / perResourceMs,
       });
     }
   }
@@ -149,7 +154,7 @@ export async function measureStepCosts(
       return [group, { ...median, roundsMs: measuredRounds.map((r) => r.perResourceMs) }];
     }),
   );
-  return { groups, quiet };
+  return { groups, quiet, idleCores };
 }
 
 export function describeStepCosts(costs: MachineCosts, sample: number, noun: string): string {
@@ -162,7 +167,8 @@ export function describeStepCosts(costs: MachineCosts, sample: number, noun: str
           .map(([process, ms]) => `${process} ${ms.toFixed(2)}`)
           .join(', ')}`,
     ),
-    `    sum ${cost.perResourceMs.toFixed(1)} ms per ${noun} on ${availableParallelism()} cores: at most ` +
+    `    sum ${cost.perResourceMs.toFixed(1)} ms per ${noun} on ${availableParallelism()} cores less ` +
+      `${costs.idleCores.toFixed(2)} of idle load: at most ` +
       `${cost.boundPerSecond.toFixed(0)} ${noun}s/s (the median of ${cost.roundsMs.length} rounds: ` +
       `${cost.roundsMs.map((ms) => ms.toFixed(1)).join(', ')} ms)`,
   ]);
