@@ -9,7 +9,7 @@ import { CustomResources } from '../src/actors/kubernetes/custom-resources.ts';
 import { EventRecorder } from '../src/actors/kubernetes/event-recorder.ts';
 import { runDirectory } from '../test/support/environment.ts';
 import { namespaceGone, type operatorFixture } from '../test/support/operator-fixture.ts';
-import { processCpuMs } from './bench-support.ts';
+import { inParallel, processCpuMs } from './bench-support.ts';
 
 const services = ['kube-apiserver', 'etcd', 'kube-controller-manager', 'kafka-1'] as const;
 type Service = (typeof services)[number];
@@ -95,6 +95,16 @@ export async function costNamespace(fixture: Fixture) {
 
 // The steps one resource needs, each done for every resource of the sample.
 export type Steps = Record<string, () => Promise<unknown>>;
+
+// One round's resources: their names (added to `all`, for the clean-up) and a step that makes one
+// write for each of them, 32 at a time.
+export function sampleRound(all: string[], names: string[]) {
+  all.push(...names);
+  return {
+    names,
+    each: (write: (name: string) => Promise<unknown>) => () => inParallel(names, 32, write),
+  };
+}
 
 export interface StepCosts {
   // CPU ms per resource, by step and by process, of the round whose sum is the median.

@@ -14,6 +14,7 @@ import {
   type Fixture,
   type MachineCosts,
   measureStepCosts,
+  sampleRound,
 } from './machine-costs.ts';
 
 export const newTopic = 'a new topic';
@@ -26,9 +27,10 @@ export async function measureNewTopicCost(fixture: Fixture, sample: number): Pro
 
   // Kafka first: later steps leave it nothing to finish.
   const roundOf = (round: number) => {
-    const roundNames = Array.from({ length: sample }, (_, i) => `cost-${namespace}-${round}-${i}`);
-    names.push(...roundNames);
-    const each = (write: (name: string) => Promise<unknown>) => () => inParallel(roundNames, 32, write);
+    const { names: roundNames, each } = sampleRound(
+      names,
+      Array.from({ length: sample }, (_, i) => `cost-${namespace}-${round}-${i}`),
+    );
     return {
       [newTopic]: {
         'Kafka topic': async () => {

@@ -22,6 +22,7 @@ import {
   type Fixture,
   type MachineCosts,
   measureStepCosts,
+  sampleRound,
 } from './machine-costs.ts';
 
 export const newUser = 'a new user';
@@ -39,9 +40,10 @@ export async function measureUserCosts(fixture: Fixture, sample: number): Promis
   const aclsOf = (name: string) => desiredAcls(user(name), principalOf(name));
 
   const roundOf = (round: number) => {
-    const roundNames = Array.from({ length: sample }, (_, i) => `cost-${round}-${i}-${namespace}`);
-    names.push(...roundNames);
-    const each = (write: (name: string) => Promise<unknown>) => () => inParallel(roundNames, 32, write);
+    const { each } = sampleRound(
+      names,
+      Array.from({ length: sample }, (_, i) => `cost-${round}-${i}-${namespace}`),
+    );
     return {
       [newUser]: {
         'create (the user)': each(async (name) => {
