@@ -88,12 +88,14 @@ test('a KafkaTopic and a KafkaUser waiting for their Kafka go on as soon as it i
       spec: { replicas: 1, roles: ['controller', 'broker'], storage: { type: 'ephemeral' } },
     },
   });
+  // A Kafka not Ready yet throws its conditions, so that a timeout says where it stopped.
   await waitFor(
     'the Kafka to be Ready',
-    async () =>
-      (await readKafka()).status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')
-        ? true
-        : undefined,
+    async () => {
+      const conditions = (await readKafka()).status?.conditions ?? [];
+      if (conditions.some((c) => c.type === 'Ready' && c.status === 'True')) return true;
+      throw new Error(`its conditions: ${JSON.stringify(conditions)}`);
+    },
     120_000,
     250,
   );
