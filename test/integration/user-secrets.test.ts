@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
+import { UserSecretStore } from '../../src/actors/user/user-secret-store.ts';
 import { isReady, kafkaUserClient } from '../support/kafka-users.ts';
 import { readMetric } from '../support/metrics.ts';
 import { operatorFixture } from '../support/operator-fixture.ts';
@@ -89,5 +90,23 @@ test("strimzi.io/force-renew on a TLS user's Secret is served within seconds and
         : undefined;
     },
     20_000,
+  );
+});
+
+test('deleting a Secret as read leaves one made since under the same name, and deletes it as read', async () => {
+  const store = new UserSecretStore(fixture.kc);
+  const name = `replaced-${suffix}`;
+  const make = () =>
+    core.createNamespacedSecret({ namespace, body: { metadata: { name }, stringData: { a: 'b' } } });
+  await make();
+  const read = await store.read(namespace, name);
+  assert.ok(read);
+  await core.deleteNamespacedSecret({ namespace, name });
+  const replacement = await make();
+  await store.delete(read);
+  assert.equal((await store.read(namespace, name))?.metadata?.uid, replacement.metadata?.uid);
+  await store.delete(replacement);
+  await waitFor('the replacement to be gone', async () =>
+    (await store.read(namespace, name)) === undefined ? true : undefined,
   );
 });

@@ -201,7 +201,7 @@ export function createUserEffects(options: UserEffectsOptions) {
     const version = confirmedVersion(user, confirmedSecret);
     if (version !== undefined && (await secrets.deleteAt(namespace, name, version))) return;
     const current = await secrets.read(namespace, name);
-    if (current && isOwnedBy(current, user)) await secrets.delete(namespace, name);
+    if (current && isOwnedBy(current, user)) await secrets.delete(current);
   }
 
   // The finalizer, then the credential (written by `writeCredential`), ACLs and quotas in Kafka.
@@ -259,7 +259,7 @@ export function createUserEffects(options: UserEffectsOptions) {
       return { username, secretName, ...(confirmed && { confirmedSecret: confirmed }) };
     }
     // tls-external and no authentication have no Secret: one this user owned goes.
-    if (current && isOwnedBy(current, user)) await secrets.delete(namespace, secretName);
+    if (current && isOwnedBy(current, user)) await secrets.delete(current);
     return { username };
   }
 

@@ -37,13 +37,9 @@ export class UserSecretStore {
     });
   }
 
-  // Resolves when the Secret is gone, or was already absent.
-  async delete(namespace: string, name: string): Promise<void> {
-    await this.#objects
-      .request(HttpMethod.DELETE, objectPath(secretType, namespace, name))
-      .catch((error: unknown) => {
-        if (!isNotFound(error)) throw error;
-      });
+  // Deletes this very Secret (its uid): one that replaced it since it was read stays.
+  async delete(secret: V1Secret): Promise<void> {
+    await this.#objects.delete({ ...secret, apiVersion: 'v1', kind: 'Secret' });
   }
 
   // Deletes the Secret only at this resourceVersion: false, and nothing deleted, when it has
