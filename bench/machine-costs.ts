@@ -138,7 +138,7 @@ export async function measureStepCosts(
   const { rates: idlePerMs, quiet } = await idleRates();
   const idleCores = services.reduce((sum, service) => sum + idlePerMs[service], 0);
   const freeCores = availableParallelism() - idleCores;
-  const measured: Record<string, Omit<StepCosts, 'roundsMs'>[]> = {};
+  const measured: Record<string, Pick<StepCosts, 'steps' | 'perResourceMs'>[]> = {};
   for (let round = 0; round < rounds; round++) {
     for (const [group, steps] of Object.entries(groupsOfRound(round))) {
       const perStep: Record<string, CpuMs> = {};
@@ -150,18 +150,21 @@ export async function measureStepCosts(
         .flatMap((cpu) => Object.values(cpu))
         .reduce((a, b) => a + b, 0);
       measured[group] ??= [];
-      measured[group].push({
-        steps: perStep,
-        perResourceMs,
-        boundPerSecond: (freeCores * 1000) / perResourceMs,
-      });
+      measured[group].push({ steps: perStep, perResourceMs });
     }
   }
   const groups = Object.fromEntries(
-    Object.entries(measured).map(([group, measuredRounds]) => {
+    Object.entries(measured).map(([group, measuredRounds]): [string, StepCosts] => {
       const bySum = [...measuredRounds].sort((a, b) => a.perResourceMs - b.perResourceMs);
-      const median = bySum[Math.floor((bySum.length - 1) / 2)] as Omit<StepCosts, 'roundsMs'>;
-      return [group, { ...median, roundsMs: measuredRounds.map((r) => r.perResourceMs) }];
+      const median = bySum[Math.floor((bySum.length - 1) / 2)] as (typeof measuredRounds)[number];
+      return [
+        group,
+        {
+          ...median,
+          boundPerSecond: (freeCores * 1000) / median.perResourceMs,
+          roundsMs: measuredRounds.map((r) => r.perResourceMs),
+        },
+      ];
     }),
   );
   return { groups, quiet, idleCores };

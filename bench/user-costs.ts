@@ -35,6 +35,8 @@ export async function measureUserCosts(fixture: Fixture, sample: number): Promis
   const admin = new PlatformaticKafkaAdmin({ bootstrap: [fixture.kafka.bootstrap], clientId: 'bench-costs' });
   const names: string[] = [];
   const created = new Map<string, KafkaUser>();
+  // Each user's Secret's resourceVersion as applied: the operator deletes it at the one it confirmed.
+  const secretVersions = new Map<string, string>();
   const password = 'p'.repeat(32);
   const user = (name: string) => created.get(name) as KafkaUser;
   const aclsOf = (name: string) => desiredAcls(user(name), principalOf(name));
@@ -70,13 +72,14 @@ export async function measureUserCosts(fixture: Fixture, sample: number): Promis
         }),
         'Kafka SCRAM credential': each((name) => admin.upsertScramCredential(name, password)),
         'Kafka ACLs': each((name) => admin.createAcls(aclsOf(name))),
-        Secret: each((name) =>
-          secrets.apply(
+        Secret: each(async (name) => {
+          const applied = await secrets.apply(
             buildUserSecret(user(name), scramSecretData(name, password), {
               [appliedPasswordAnnotation]: appliedPasswordHash(user(name), password),
             }),
-          ),
-        ),
+          );
+          secretVersions.set(name, applied.metadata?.resourceVersion ?? '');
+        }),
         status: each((name) =>
           resources.patchStatus(kafkaUserType, resourceRef(user(name)), {
             observedGeneration: 1,
@@ -99,7 +102,10 @@ export async function measureUserCosts(fixture: Fixture, sample: number): Promis
         ),
         'Kafka SCRAM credential': each((name) => admin.deleteScramCredential(name)),
         'Kafka ACLs': each((name) => admin.deleteAclsOf(principalOf(name))),
-        Secret: each((name) => secrets.delete(namespace, name)),
+        Secret: each(async (name) => {
+          if (!(await secrets.deleteAt(namespace, name, secretVersions.get(name) ?? '')))
+            throw new Error(`the Secret ${namespace}/${name} changed after it was applied: not deleted`);
+        }),
         'finalizer (then deleted)': each((name) =>
           resources.removeFinalizer(kafkaUserType, user(name), userFinalizer),
         ),
